@@ -1,0 +1,8 @@
+"""Exit codes shared by every headless command (documented in the README)."""
+
+OK = 0
+TASK_FAILED = 1  # a watched task failed or was not found
+USAGE = 2  # bad arguments, bad ids, bad config
+AUTH = 3  # the gateway refused the token
+UNREACHABLE = 4  # network or gateway failure, malformed answers, timeouts
+INTERRUPTED = 130  # Ctrl-C
