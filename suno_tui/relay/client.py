@@ -1,0 +1,321 @@
+"""Async client of the gateway's Suno task endpoints.
+
+``fetch(ids)`` splits the ids into batches (at most 50 by default), sends them
+with bounded concurrency and matches the answers by ``task_id``: gateways
+answer in database order, collapse duplicates and silently leave out ids they
+do not know. Every failure becomes one of the typed errors in
+:mod:`suno_tui.relay.errors`, with the token redacted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from suno_tui import __version__
+from suno_tui.relay.envelope import decode_json, error_for_status, unwrap
+from suno_tui.relay.errors import (
+    AuthError,
+    GatewayError,
+    MalformedResponse,
+    NetworkError,
+    OutcomeUnknown,
+    RateLimited,
+    RelayError,
+    RelayTimeout,
+    TaskNotFound,
+)
+from suno_tui.relay.models import ModelError, Task, parse_task
+
+USER_AGENT = f"suno-tui/{__version__} python-httpx/{httpx.__version__}"
+DEFAULT_BATCH_SIZE = 50
+DEFAULT_CONCURRENCY = 4
+DEFAULT_TIMEOUT = 30.0
+# A batch of 50 finished tasks is ~100 KB; anything near this is hostile.
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+
+# Errors that end a whole fetch early, most important first.
+_SEVERITY: tuple[type[RelayError], ...] = (AuthError, RateLimited, GatewayError)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchFailure:
+    ids: tuple[str, ...]
+    error: RelayError
+
+
+@dataclass(slots=True)
+class FetchResult:
+    """What one ``fetch`` learned, keyed by the ids that were asked for."""
+
+    requested: list[str]
+    tasks: dict[str, Task] = field(default_factory=dict)
+    #: ids the gateway answered without (unknown, or another user's)
+    missing: list[str] = field(default_factory=list)
+    #: batches that failed (only when fetched with ``raise_errors=False``)
+    failures: list[BatchFailure] = field(default_factory=list)
+    #: rows that could not be read or were not asked for: never dropped silently
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def failed_ids(self) -> set[str]:
+        return {task_id for failure in self.failures for task_id in failure.ids}
+
+
+def batches(ids: Sequence[str], size: int) -> list[list[str]]:
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
+
+
+def _unique(ids: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(task_id.strip() for task_id in ids if task_id and task_id.strip()))
+
+
+class RelayClient:
+    """One gateway, one token. Use as ``async with RelayClient(...) as client``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: float = DEFAULT_TIMEOUT,
+        verify: bool | str = True,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch size must be at least 1")
+        self.base_url = base_url.rstrip("/")
+        self.batch_size = batch_size
+        self._token = token or ""
+        self._semaphore = asyncio.Semaphore(max(1, concurrency))
+        self._max_response_bytes = max_response_bytes
+        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=headers,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            follow_redirects=False,
+            verify=verify,
+            transport=transport,
+            limits=httpx.Limits(max_connections=max(1, concurrency)),
+        )
+        #: HTTP requests sent, for the benchmarks and the status bar
+        self.requests_sent = 0
+
+    async def __aenter__(self) -> RelayClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- public API ---------------------------------------------------------
+
+    async def fetch(self, ids: Iterable[str], *, raise_errors: bool = True) -> FetchResult:
+        """Fetch many tasks in batches.
+
+        With ``raise_errors`` (the default) a failed batch raises its typed
+        error (an AuthError first, whatever batch it came from). Without it,
+        failed batches are reported in ``result.failures`` and the others'
+        tasks are still returned: the poller uses that.
+        """
+        requested = _unique(ids)
+        result = FetchResult(requested=requested)
+        if not requested:
+            return result
+        groups = batches(requested, self.batch_size)
+        outcomes = await asyncio.gather(*(self._fetch_batch_guarded(group) for group in groups))
+        found: dict[str, Task] = {}
+        for group, outcome in zip(groups, outcomes, strict=True):
+            if isinstance(outcome, RelayError):
+                result.failures.append(BatchFailure(tuple(group), outcome))
+                continue
+            self._match(group, outcome, found, result.problems)
+        failed = result.failed_ids
+        for task_id in requested:
+            if task_id in found:
+                result.tasks[task_id] = found[task_id]
+            elif task_id not in failed:
+                result.missing.append(task_id)
+        if raise_errors and result.failures:
+            raise self._most_severe(result.failures)
+        return result
+
+    async def fetch_one(self, task_id: str) -> Task:
+        """``GET /suno/fetch/{id}``; TaskNotFound for an unknown id."""
+        task_id = task_id.strip()
+        if not task_id:
+            raise ValueError("empty task id")
+        data = await self._call("GET", f"/suno/fetch/{quote(task_id, safe='')}")
+        if data is None:
+            raise TaskNotFound("no such task", code="task_not_exist")
+        try:
+            return parse_task(data)
+        except ModelError as error:
+            raise MalformedResponse(str(error)) from None
+
+    async def submit_music(self, payload: Mapping[str, Any]) -> str:
+        """``POST /suno/submit/music``; returns the new task id.
+
+        Never retried: a request whose answer was lost raises OutcomeUnknown,
+        since sending it again can charge the user twice.
+        """
+        return await self._submit("/suno/submit/music", payload)
+
+    async def submit_lyrics(self, prompt: str) -> str:
+        return await self._submit("/suno/submit/lyrics", {"prompt": prompt})
+
+    # -- internals ----------------------------------------------------------
+
+    async def _submit(self, path: str, payload: Mapping[str, Any]) -> str:
+        data = await self._call("POST", path, json=dict(payload), idempotent=False)
+        if isinstance(data, int | str) and not isinstance(data, bool) and str(data).strip():
+            return str(data).strip()
+        if isinstance(data, dict):
+            task_id = data.get("task_id") or data.get("id")
+            if isinstance(task_id, str) and task_id.strip():
+                return task_id.strip()
+        raise MalformedResponse("submit answer carries no task id")
+
+    async def _fetch_batch_guarded(self, ids: list[str]) -> list[object] | RelayError:
+        async with self._semaphore:
+            try:
+                data = await self._call("POST", "/suno/fetch", json={"ids": ids})
+            except RelayError as error:
+                return error
+        if data is None:  # the gateway's way of saying "none of these"
+            return []
+        if not isinstance(data, list):
+            return MalformedResponse(f"'data' should be a list of tasks, got {type(data).__name__}")
+        return data
+
+    @staticmethod
+    def _match(
+        group: list[str], rows: list[object], found: dict[str, Task], problems: list[str]
+    ) -> None:
+        wanted = set(group)
+        for index, row in enumerate(rows):
+            try:
+                task = parse_task(row)
+            except ModelError as error:
+                problems.append(f"row {index} of a batch ignored: {error}")
+                continue
+            if task.task_id not in wanted:
+                problems.append(f"the gateway sent task {task.task_id!r}, which was not asked for")
+                continue
+            found[task.task_id] = task
+
+    @staticmethod
+    def _most_severe(failures: list[BatchFailure]) -> RelayError:
+        for kind in _SEVERITY:
+            for failure in failures:
+                if isinstance(failure.error, kind):
+                    return failure.error
+        return failures[0].error
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._token, "***") if self._token else text
+
+    def _redacted(self, error: RelayError) -> RelayError:
+        """The same error with the token scrubbed from its message."""
+        if self._token and self._token in str(error):
+            error.args = (self._redact(str(error)),)
+            for name in ("message", "detail"):
+                value = getattr(error, name, None)
+                if isinstance(value, str):
+                    setattr(error, name, self._redact(value))
+        return error
+
+    async def _call(
+        self, method: str, path: str, *, json: object = None, idempotent: bool = True
+    ) -> Any:
+        try:
+            status, headers, body = await self._send(method, path, json, idempotent)
+            if not 200 <= status < 300:
+                raise error_for_status(status, body, headers)
+            return unwrap(decode_json(body, status), status)
+        except RelayError as error:
+            raise self._redacted(error) from None
+
+    async def _send(
+        self, method: str, path: str, payload: object, idempotent: bool
+    ) -> tuple[int, dict[str, str], bytes]:
+        self.requests_sent += 1
+        sent = False
+        try:
+            request = self._http.build_request(method, path, json=payload)
+            response = await self._http.send(request, stream=True)
+            sent = True
+            try:
+                body = await self._read_capped(response)
+            finally:
+                await response.aclose()
+        except httpx.TimeoutException as error:
+            if not idempotent and not isinstance(error, httpx.ConnectTimeout):
+                raise OutcomeUnknown(
+                    "no answer in time after the request was sent: it may have been accepted; "
+                    "check the gateway before submitting again"
+                ) from None
+            raise RelayTimeout(
+                f"timed out ({type(error).__name__}) talking to {self.base_url}"
+            ) from None
+        except httpx.RemoteProtocolError as error:
+            if sent:
+                raise MalformedResponse(f"truncated answer: {error}") from None
+            if not idempotent:
+                raise OutcomeUnknown(
+                    f"the connection closed before an answer ({error}): the request may have "
+                    "been accepted; check the gateway before submitting again"
+                ) from None
+            raise NetworkError(f"connection closed by {self.base_url}: {error}") from None
+        except (httpx.TransportError, OSError) as error:
+            if not idempotent and not isinstance(error, httpx.ConnectError):
+                raise OutcomeUnknown(
+                    f"the request was sent but failed ({type(error).__name__}): it may have "
+                    "been accepted; check the gateway before submitting again"
+                ) from None
+            raise NetworkError(
+                f"cannot reach {self.base_url}: {error or type(error).__name__}"
+            ) from None
+        except httpx.InvalidURL as error:
+            raise NetworkError(f"invalid gateway URL {self.base_url!r}: {error}") from None
+        return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._max_response_bytes:
+            raise MalformedResponse(
+                f"answer of {declared} bytes exceeds the {self._max_response_bytes}-byte limit",
+                status=response.status_code,
+            )
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self._max_response_bytes:
+                raise MalformedResponse(
+                    f"answer exceeds the {self._max_response_bytes}-byte limit",
+                    status=response.status_code,
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)

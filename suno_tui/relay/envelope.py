@@ -1,0 +1,137 @@
+"""Turn one HTTP answer of the gateway into data or a typed error.
+
+Two error envelopes exist (relay-api.md): the task layer's
+``{"code": ..., "message": ..., "data": null}`` and the gateway layer's
+OpenAI-style ``{"error": {"message": ..., "type": ...}}``. Success is ``code``
+in ("success", 0, 1, 200) with a ``data`` key, or a bare task list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from suno_tui.relay.errors import (
+    AuthError,
+    GatewayError,
+    MalformedResponse,
+    RateLimited,
+    RelayError,
+    TaskNotFound,
+)
+
+SUCCESS_CODES: frozenset[object] = frozenset({"success", "0", "1", "200", 0, 1, 200})
+# Task-layer codes that a 403 can carry without the token being at fault.
+_NOT_AUTH_CODES = frozenset({"quota_not_enough", "insufficient_user_quota", "invalid_request"})
+_NOT_FOUND_CODES = frozenset({"task_not_exist", "task_not_found", "not_found"})
+_MAX_MESSAGE = 300
+_MAX_RETRY_AFTER = 3600.0
+_TITLE = re.compile(rb"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Retry-After in seconds (delta-seconds or an HTTP date), capped at 1 h."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
+    return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
+
+
+def decode_json(body: bytes, status: int) -> object:
+    """JSON from the body, or MalformedResponse saying what was wrong."""
+    if not body.strip():
+        raise MalformedResponse("empty body", status=status)
+    try:
+        return json.loads(body)
+    except UnicodeDecodeError:
+        raise MalformedResponse("body is not UTF-8 text", status=status) from None
+    except json.JSONDecodeError as error:
+        raise MalformedResponse(_describe_non_json(body, error), status=status) from None
+
+
+def _describe_non_json(body: bytes, error: json.JSONDecodeError) -> str:
+    stripped = body.lstrip()
+    if stripped[:1] in (b"<",):
+        title = _TITLE.search(body[:4096])
+        label = title.group(1).decode("utf-8", "replace").strip() if title else ""
+        return "an HTML page instead of JSON" + (f" ({_short(label)})" if label else "")
+    if stripped[:1] in (b"{", b"[") and error.pos >= len(body.rstrip()):
+        return f"truncated JSON ({len(body)} bytes, ends mid-document)"
+    return f"not JSON ({error.msg} at byte {error.pos})"
+
+
+def _envelope_message(payload: object) -> tuple[str, str, bool]:
+    """(code, message, is_openai_style) of an error envelope, if any."""
+    if not isinstance(payload, dict):
+        return "", "", False
+    error = payload.get("error")
+    if isinstance(error, dict):
+        message = error.get("message")
+        code = error.get("code") or error.get("type") or ""
+        return str(code), _short(str(message or "")), True
+    if isinstance(error, str):
+        return "", _short(error), True
+    code = payload.get("code")
+    message = payload.get("message") or payload.get("msg") or ""
+    return ("" if code is None else str(code)), _short(str(message)), False
+
+
+def error_for_status(status: int, body: bytes, headers: dict[str, str]) -> RelayError:
+    """The typed error for a non-2xx answer."""
+    try:
+        payload: object = json.loads(body) if body.strip() else None
+    except ValueError:
+        payload = None
+    code, message, openai_style = _envelope_message(payload)
+    if payload is None and body.strip():
+        message = _describe_non_json(body, json.JSONDecodeError("", "", 0))
+    if status == 401 or (status == 403 and (openai_style or code not in _NOT_AUTH_CODES)):
+        return AuthError(message, status=status)
+    if status == 429:
+        return RateLimited(message, retry_after=parse_retry_after(headers.get("retry-after")))
+    if code in _NOT_FOUND_CODES or status == 404:
+        return TaskNotFound(message or "no such task", status=status, code=code)
+    if 300 <= status < 400:
+        location = headers.get("location", "")
+        return GatewayError(f"unexpected redirect to {_short(location)}", status=status)
+    return GatewayError(message, status=status, code=code)
+
+
+def unwrap(payload: object, status: int) -> Any:
+    """The ``data`` of a 2xx answer; raises for an error envelope."""
+    if isinstance(payload, list):
+        return payload
+    if not isinstance(payload, dict):
+        raise MalformedResponse(
+            f"expected a JSON object, got {type(payload).__name__}", status=status
+        )
+    code, message, openai_style = _envelope_message(payload)
+    if openai_style:
+        raise GatewayError(message, status=status, code=code)
+    if "code" in payload and payload["code"] not in SUCCESS_CODES:
+        if code in _NOT_FOUND_CODES:
+            raise TaskNotFound(message or "no such task", status=status, code=code)
+        raise GatewayError(message, status=status, code=code)
+    if "data" not in payload:
+        raise MalformedResponse("no 'data' in the answer", status=status)
+    return payload["data"]

@@ -1,0 +1,90 @@
+"""Typed errors of the relay client, each with a message a user can act on.
+
+Messages may quote the gateway (often in Chinese); that text is untrusted, so
+front ends must pass ``str(error)`` through ``safe_text.clean_line`` before
+showing it. The client redacts the token from every message it builds.
+"""
+
+from __future__ import annotations
+
+
+class RelayError(Exception):
+    """Base class: anything that went wrong talking to the gateway."""
+
+    #: a short word for status bars and JSON output
+    kind = "error"
+
+
+class AuthError(RelayError):
+    """The gateway refused the token (HTTP 401/403 or an auth envelope)."""
+
+    kind = "auth"
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        self.status = status
+        self.message = message
+        where = f"HTTP {status}" if status else "gateway"
+        super().__init__(f"authentication refused ({where}): {message or 'no message'}")
+
+
+class RateLimited(RelayError):
+    """HTTP 429. ``retry_after`` is the server's hint in seconds, if any."""
+
+    kind = "rate-limited"
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        self.message = message
+        hint = f", retry after {retry_after:g} s" if retry_after is not None else ""
+        super().__init__(f"rate limited (HTTP 429{hint}){': ' + message if message else ''}")
+
+
+class GatewayError(RelayError):
+    """The gateway answered with an error: HTTP 5xx, or a non-success envelope."""
+
+    kind = "gateway"
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
+        self.status = status
+        self.code = code
+        self.message = message
+        parts = [f"HTTP {status}" if status else "", f"code {code}" if code else ""]
+        where = ", ".join(part for part in parts if part) or "gateway"
+        super().__init__(f"gateway error ({where}): {message or 'no message'}")
+
+
+class TaskNotFound(GatewayError):
+    """``GET /suno/fetch/{id}`` of an id the gateway does not know."""
+
+    kind = "not-found"
+
+
+class MalformedResponse(RelayError):
+    """The answer could not be read: not JSON, truncated, or the wrong shape."""
+
+    kind = "malformed"
+
+    def __init__(self, detail: str, *, status: int | None = None) -> None:
+        self.detail = detail
+        self.status = status
+        where = f" (HTTP {status})" if status else ""
+        super().__init__(f"malformed answer from the gateway{where}: {detail}")
+
+
+class NetworkError(RelayError):
+    """The request did not get an answer: DNS, refused, reset, TLS..."""
+
+    kind = "network"
+
+
+class RelayTimeout(NetworkError):
+    """No answer within the configured timeout."""
+
+    kind = "timeout"
+
+
+class OutcomeUnknown(NetworkError):
+    """A submit was sent but no answer came: it may or may not have been
+    accepted, so it must not be retried blindly (a retry can charge twice)."""
+
+    kind = "outcome-unknown"

@@ -1,0 +1,56 @@
+"""Make untrusted text (everything a gateway sends) safe to show in a terminal.
+
+Strips ESC-introduced sequences (CSI, OSC, DCS, ...), C0 and C1 control
+characters, DEL, and Unicode bidi/format controls that could reorder or hide
+what is displayed. Newlines and tabs survive only where the caller allows them
+(multi-line lyrics do, one-line cells do not). The result is plain text: the
+caller must still render it as text, never as markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A whole escape sequence: CSI ... final byte, OSC/DCS/SOS/PM/APC ... terminator
+# (BEL or ST), or a two-character ESC sequence. Removing the whole sequence
+# rather than just ESC keeps its payload (e.g. an OSC 52 clipboard write) out of
+# the text too.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]?              # CSI
+    | \x1b[\]PX^_].*?(?:\x07|\x1b\\|$)    # OSC, DCS, SOS, PM, APC up to BEL or ST
+    | \x9b[0-?]*[ -/]*[@-~]?              # 8-bit CSI
+    | [\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x9c|$)  # 8-bit string controls up to ST
+    | \x1b[ -~]?                          # any other ESC + one character
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# C0 (but tab/newline, handled separately), DEL, C1, and the Unicode bidi and
+# invisible-format controls (LRM/RLM, embeddings, overrides, isolates, BOM...).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+_LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\u2028\u2029\x85]")
+
+
+def clean_text(value: object, *, multiline: bool = False) -> str:
+    """Return ``value`` as display-safe text.
+
+    ``multiline`` keeps line breaks (normalised to ``\\n``) and tabs;
+    otherwise they become single spaces so the text fits one cell.
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable():  # fast path: the common case has nothing to strip
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    # Tabs become spaces either way: their width depends on the terminal.
+    text = text.replace("\t", "    ") if multiline else text.replace("\n", " ").replace("\t", " ")
+    return _CONTROL.sub("", text)
+
+
+def clean_line(value: object) -> str:
+    """One-line display-safe text (for table cells, status lines, errors)."""
+    return clean_text(value, multiline=False)
