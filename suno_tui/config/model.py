@@ -1,0 +1,112 @@
+"""The settings objects handed to the rest of the program (immutable)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from suno_tui.config.paths import default_config_path, default_download_dir, default_state_path
+from suno_tui.config.schema import (
+    DEFAULT_ASSETS,
+    DEFAULT_BASE_URL,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_NAME_TEMPLATE,
+    DEFAULT_PROFILE,
+)
+from suno_tui.config.tokens import TOKEN_COMMAND_TIMEOUT, run_token_command
+
+__all__ = ["Gateway", "Settings"]
+
+
+def _empty_mapping() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Gateway:
+    """One API gateway: where to send requests and how to authenticate.
+
+    The token is left out of ``repr()`` and ``str()``.
+    """
+
+    name: str = DEFAULT_PROFILE
+    base_url: str = DEFAULT_BASE_URL
+    token: str | None = field(default=None, repr=False)
+    token_command: str | None = None
+    batch_size: int = DEFAULT_BATCH_SIZE
+
+    def resolve_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:
+        """The token: ``token`` if set, else the output of ``token_command``, else None.
+
+        Raises ConfigError (without the token in it) if the command fails.
+        """
+        if self.token is not None:
+            return self.token
+        if self.token_command is None:
+            return None
+        label = f"profile '{self.name}': token_command"
+        return run_token_command(self.token_command, label=label, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective configuration: defaults < file < environment < command line.
+
+    ``base_url``, ``token``, ``token_command`` and ``batch_size`` are those of
+    the selected gateway (``profile``); ``gateway`` bundles them. ``gateways``
+    holds every configured gateway, "default" always among them. ``sources``
+    says where each value came from ("default", "file", "profile NAME",
+    "env VAR", "command line"). The token is left out of ``repr()``/``str()``.
+    """
+
+    base_url: str = DEFAULT_BASE_URL
+    token: str | None = field(default=None, repr=False)
+    token_command: str | None = None
+    batch_size: int = DEFAULT_BATCH_SIZE
+    request_timeout: float = 30.0
+    poll_interval: float = 10.0
+    max_backoff: float = 300.0
+    download_dir: Path = field(default_factory=default_download_dir)
+    state_path: Path = field(default_factory=default_state_path)
+    assets: tuple[str, ...] = DEFAULT_ASSETS
+    name_template: str = DEFAULT_NAME_TEMPLATE
+    tag_mp3: bool = True
+    artist: str | None = None
+    download_concurrency: int = 3
+    on_finish: str | None = None
+    bell: bool = True
+    notify: bool = False
+    verify_tls: bool = True
+    ca_bundle: Path | None = None
+    mouse: bool = True
+    keys: Mapping[str, str] = field(default_factory=_empty_mapping)
+    profile: str = DEFAULT_PROFILE
+    gateways: Mapping[str, Gateway] = field(default_factory=dict)
+    config_path: Path = field(default_factory=default_config_path)
+    sources: Mapping[str, str] = field(default_factory=_empty_mapping, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Freeze the mappings, and make sure the selected gateway is among them.
+        gateways = dict(self.gateways)
+        gateways[self.profile] = self.gateway
+        gateways.setdefault(DEFAULT_PROFILE, Gateway(DEFAULT_PROFILE))
+        object.__setattr__(self, "gateways", MappingProxyType(gateways))
+        object.__setattr__(self, "keys", MappingProxyType(dict(self.keys)))
+        object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+
+    @property
+    def gateway(self) -> Gateway:
+        """The selected gateway, with environment and command-line overrides applied."""
+        return Gateway(
+            name=self.profile,
+            base_url=self.base_url,
+            token=self.token,
+            token_command=self.token_command,
+            batch_size=self.batch_size,
+        )
+
+    def resolve_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:
+        """The selected gateway's token (may run ``token_command``); see Gateway."""
+        return self.gateway.resolve_token(timeout=timeout)
