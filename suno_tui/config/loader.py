@@ -67,8 +67,9 @@ def _gateways(top: Layered, file_config: FileConfig) -> dict[str, Layered]:
     for name, table in file_config.profiles.items():
         gateway = dict(default)
         if _drops_credentials(table, default):
-            gateway["token"] = (None, f"profile {name}")
-            gateway["token_command"] = (None, f"profile {name}")
+            note = f"profile {name}, not inherited"
+            gateway["token"] = (None, note)
+            gateway["token_command"] = (None, note)
         gateway.update({key: (value, f"profile {name}") for key, value in table.items()})
         gateways[name] = gateway
     return gateways

@@ -74,8 +74,6 @@ def init_config(
 
 
 def _starter_text(values: dict[str, object]) -> str:
-    import tomli_w
-
     lines = [
         "# suno-tui configuration (TOML). `suno-tui config show` prints the effective values.",
         "# `suno-tui config set KEY VALUE` rewrites this file and drops these comments.",
@@ -88,11 +86,11 @@ def _starter_text(values: dict[str, object]) -> str:
         if key.summary:
             lines.append(f"# {name}: {key.summary}")
         if name in values:
-            lines.append(tomli_w.dumps({name: values[name]}).rstrip())
+            lines.append(f"{name} = {_inline(values[name])}")
         elif key.example is not None:
             lines.append(f"# {name} = {key.example}")
         elif key.default is not None:
-            lines.append("# " + tomli_w.dumps({name: _plain(key.default)}).rstrip())
+            lines.append(f"# {name} = {_inline(key.default)}")
     lines += [
         "",
         "# Other gateways: pick one with --profile NAME, $SUNO_TUI_PROFILE or profile = \"NAME\".",
@@ -110,8 +108,13 @@ def _starter_text(values: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
-def _plain(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
+def _inline(value: object) -> str:
+    """A simple value as one line of TOML (tomli_w spreads arrays over lines)."""
+    import tomli_w
+
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_inline(item) for item in value) + "]"
+    return tomli_w.dumps({"v": value}).strip().removeprefix("v = ")
 
 
 def settable_keys() -> list[str]:

@@ -1,0 +1,234 @@
+"""Options and helpers shared by the headless commands.
+
+Imported while argparse builds ``--help``, so it must stay cheap: only the
+standard library basics at module level. The configuration package (tomllib,
+platformdirs) is imported inside the functions that load settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from suno_tui.ids import InvalidTaskId, parse_ids, validate_id
+
+# Not "from typing import TYPE_CHECKING": importing typing alone costs ~2 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
+
+    from suno_tui.config import Settings
+
+__all__ = [
+    "PROG",
+    "UsageError",
+    "add_config_option",
+    "add_connection_options",
+    "add_ids_options",
+    "clean_text",
+    "collect_ids",
+    "connection_overrides",
+    "fail",
+    "redact",
+    "settings_from_args",
+    "warn",
+]
+
+PROG = "suno-tui"
+STDIN_NAME = "-"
+REDACTED = "***"
+
+# Terminal escape sequences: CSI, OSC/DCS/APC/PM/SOS strings (7- and 8-bit), lone ESC pairs.
+_ESCAPE_RE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+)
+# C0, DEL, C1, and bidi controls that can make text read differently.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_COMMENT_RE = re.compile(r"#.*")
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+class UsageError(Exception):
+    """Bad ids or an unreadable ids file; ``str()`` is safe to print. Exit code 2."""
+
+
+# --- output -------------------------------------------------------------------
+
+
+def clean_text(text: str) -> str:
+    """One printable line: escape sequences and control characters removed."""
+    text = _ESCAPE_RE.sub("", text)
+    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _CONTROL_RE.sub("", text)
+
+
+def redact(text: str, secrets: Iterable[str | None]) -> str:
+    """Replace every occurrence of each non-empty secret with ``***``."""
+    # Longest first, so a secret that contains another is replaced whole.
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def fail(message: str, code: int, *, stream: TextIO | None = None) -> int:
+    """Print ``suno-tui: error: MESSAGE`` to stderr and return ``code``."""
+    print(f"{PROG}: error: {clean_text(message)}", file=stream or sys.stderr)
+    return code
+
+
+def warn(message: str, *, stream: TextIO | None = None) -> None:
+    """Print ``suno-tui: warning: MESSAGE`` to stderr."""
+    print(f"{PROG}: warning: {clean_text(message)}", file=stream or sys.stderr)
+
+
+# --- options --------------------------------------------------------------------
+
+
+def add_config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config PATH`` alone (for commands that only need the file)."""
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="configuration file (default: $SUNO_TUI_CONFIG, else the platform's "
+        "config folder, e.g. ~/.config/suno-tui/config.toml)",
+    )
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    """Options that choose and reach the gateway (``--config`` included)."""
+    group = parser.add_argument_group("connection")
+    group.add_argument(
+        "--config",
+        metavar="PATH",
+        help="configuration file (default: $SUNO_TUI_CONFIG, else the platform's "
+        "config folder, e.g. ~/.config/suno-tui/config.toml)",
+    )
+    group.add_argument(
+        "--profile", metavar="NAME", help="gateway profile from the config file ($SUNO_TUI_PROFILE)"
+    )
+    group.add_argument("--base-url", metavar="URL", help="gateway address ($SUNO_TUI_BASE_URL)")
+    group.add_argument(
+        "--token",
+        metavar="TOKEN",
+        help="API token; prefer $SUNO_TUI_TOKEN or token_command in the config file, "
+        "since other users can see command lines",
+    )
+    group.add_argument("--batch-size", metavar="N", type=int, help="task ids per request (1-100)")
+    group.add_argument(
+        "--timeout", metavar="SECONDS", type=float, help="HTTP request timeout in seconds"
+    )
+    group.add_argument(
+        "--insecure",
+        action="store_true",
+        default=None,
+        help="do not verify the gateway's TLS certificate (unsafe; prints a warning)",
+    )
+    group.add_argument(
+        "--ca-bundle", metavar="PATH", help="verify TLS with the certificates in this file"
+    )
+
+
+def add_ids_options(parser: argparse.ArgumentParser) -> None:
+    """Positional task ids and ``--ids-file``."""
+    parser.add_argument(
+        "ids", nargs="*", metavar="ID", help="task ids (spaces or commas between them)"
+    )
+    parser.add_argument(
+        "--ids-file",
+        metavar="FILE",
+        action="append",
+        help="read task ids from FILE ('-' for standard input; '#' starts a comment); "
+        "may be repeated",
+    )
+
+
+# --- ids ------------------------------------------------------------------------
+
+
+def collect_ids(args: argparse.Namespace, stdin: TextIO | None = None) -> list[str]:
+    """The task ids from the command line and ``--ids-file`` files, checked, in order.
+
+    Standard input is read only when asked for with ``--ids-file -``, never
+    implicitly. Raises UsageError for a bad id or an unreadable file.
+    """
+    texts = list(getattr(args, "ids", None) or [])
+    for name in getattr(args, "ids_file", None) or []:
+        texts.extend(_ids_file_lines(name, stdin or sys.stdin))
+    ids = parse_ids(texts)
+    try:
+        return [validate_id(task_id) for task_id in ids]
+    except InvalidTaskId as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _ids_file_lines(name: str, stdin: TextIO) -> list[str]:
+    if name == STDIN_NAME:
+        text = stdin.read()
+    else:
+        try:
+            text = Path(name).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise UsageError(f"--ids-file {name!r}: {reason}") from None
+    return [_COMMENT_RE.sub("", line) for line in text.splitlines()]
+
+
+# --- settings ---------------------------------------------------------------------
+
+
+def connection_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Settings overrides from the connection options (None = not given)."""
+    insecure = getattr(args, "insecure", None)
+    return {
+        "profile": getattr(args, "profile", None),
+        "base_url": getattr(args, "base_url", None),
+        "token": getattr(args, "token", None),
+        "batch_size": getattr(args, "batch_size", None),
+        "request_timeout": getattr(args, "timeout", None),
+        "verify_tls": False if insecure else None,
+        "ca_bundle": getattr(args, "ca_bundle", None),
+    }
+
+
+def settings_from_args(
+    args: argparse.Namespace, *, stream: TextIO | None = None
+) -> Settings:
+    """Load the settings with the command line's overrides; print warnings to stderr.
+
+    Raises ConfigError (one line, no token in it).
+    """
+    from suno_tui.config import ConfigError, config_permissions_warning, load_settings
+
+    config = getattr(args, "config", None)
+    config_path = Path(config).expanduser() if config else None
+    if config_path is not None and not config_path.exists():
+        # Missing default file = defaults; a file named on purpose must exist.
+        raise ConfigError(f"--config: no such file: {config_path}")
+    settings = load_settings(config_path, overrides=connection_overrides(args))
+    for message in _warnings(settings, config_permissions_warning(settings.config_path)):
+        warn(message, stream=stream)
+    return settings
+
+
+def _warnings(settings: Settings, permissions: str | None) -> list[str]:
+    messages = [permissions] if permissions else []
+    if not settings.verify_tls:
+        messages.append("TLS certificate verification is off: anyone on the network path "
+                        "can read the token")
+    if _token_in_clear(settings):
+        messages.append(f"{settings.base_url} is plain http: the token is sent unencrypted")
+    return messages
+
+
+def _token_in_clear(settings: Settings) -> bool:
+    from urllib.parse import urlsplit
+
+    if settings.token is None and settings.token_command is None:
+        return False
+    parts = urlsplit(settings.base_url)
+    return parts.scheme == "http" and (parts.hostname or "") not in _LOOPBACK_HOSTS
