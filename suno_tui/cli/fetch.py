@@ -1,0 +1,113 @@
+"""``suno-tui fetch ID [ID ...]``: one batch query, printed as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+from suno_tui.cli import exit_codes
+from suno_tui.cli.common import add_connection_options, add_ids_options
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from suno_tui.relay.client import FetchResult, RelayClient
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Query the gateway once for the given tasks and print their status and clips. "
+        "Exit codes: 0 ok, 2 usage or config error, 3 authentication refused, "
+        "4 network or gateway failure."
+    )
+    add_ids_options(parser)
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON array with one object per requested id, in the order asked",
+    )
+    add_connection_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from suno_tui.cli.common import UsageError, collect_ids, fail, settings_from_args
+    from suno_tui.config import ConfigError
+
+    try:
+        ids = collect_ids(args)
+        if not ids:
+            raise UsageError("no task ids given (as arguments or with --ids-file)")
+        settings = settings_from_args(args)
+        from suno_tui.gateways import client_for
+
+        client = client_for(settings)
+    except (UsageError, ConfigError) as error:
+        return fail(str(error), exit_codes.USAGE)
+    return asyncio.run(_fetch_and_print(client, ids, as_json=args.json))
+
+
+async def _fetch_and_print(client: RelayClient, ids: list[str], *, as_json: bool) -> int:
+    from suno_tui.cli.common import fail, warn
+    from suno_tui.cli.relay_errors import describe, exit_code_for
+    from suno_tui.relay.errors import RelayError
+
+    async with client:
+        try:
+            result = await client.fetch(ids)
+        except RelayError as error:
+            return fail(describe(error), exit_code_for(error))
+    for problem in result.problems:
+        warn(problem)
+    print(_as_json(result) if as_json else _as_table(result))
+    return exit_codes.OK
+
+
+def _as_json(result: FetchResult) -> str:
+    import json
+
+    from suno_tui.relay.export import not_found_json, task_to_json
+
+    documents = [
+        task_to_json(result.tasks[task_id]) if task_id in result.tasks else not_found_json(task_id)
+        for task_id in result.requested
+    ]
+    return json.dumps(documents, ensure_ascii=False, indent=2)
+
+
+def _as_table(result: FetchResult) -> str:
+    import shutil
+
+    from suno_tui.cli.table import format_table
+    from suno_tui.relay.export import NOT_FOUND
+    from suno_tui.safe_text import clean_line
+
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    for task_id in result.requested:
+        task = result.tasks.get(task_id)
+        if task is None:
+            rows.append([clean_line(task_id), "-", NOT_FOUND, "-", "-", ""])
+            continue
+        clips = f"{task.clips_done}/{len(task.clips)}" if task.clips else "-"
+        progress = task.progress_text or "-"
+        rows.append(
+            [
+                clean_line(task_id),
+                task.kind.value,
+                clean_line(task.status_label),
+                clips,
+                clean_line(progress),
+                clean_line(task.title),
+            ]
+        )
+        if task.fail_reason:
+            notes.append(f"{clean_line(task_id)}: {clean_line(task.fail_reason)}")
+    width = shutil.get_terminal_size((100, 24)).columns
+    table = format_table(
+        ["TASK", "KIND", "STATUS", "CLIPS", "PROGRESS", "TITLE"], rows, width=width
+    )
+    missing = len(result.missing)
+    footer = [f"{len(result.tasks)} found, {missing} not found"]
+    if notes:
+        footer = ["", "failure reasons:", *(f"  {note}" for note in notes), "", *footer]
+    return "\n".join([table, *footer])

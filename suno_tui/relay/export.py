@@ -1,0 +1,74 @@
+"""The normalised JSON form of a task, shared by every headless output
+(``fetch --json``, ``watch --json``, completion hooks).
+
+Values are the server's, unchanged except for normalisation (statuses,
+timestamps in ISO 8601 UTC); JSON encoding escapes control characters, so
+the output is safe to print.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from suno_tui.relay.models import Clip, Task
+from suno_tui.relay.timestamps import to_iso
+
+NOT_FOUND = "NOT_FOUND"
+
+
+def clip_to_json(clip: Clip) -> dict[str, Any]:
+    return {
+        "id": clip.id,
+        "title": clip.title,
+        "status": clip.status_label,
+        "duration": clip.duration,
+        "tags": list(clip.tags),
+        "model": clip.model,
+        "created_at": to_iso(clip.created_at),
+        "audio_url": clip.audio_url,
+        "video_url": clip.video_url,
+        "image_url": clip.image_large_url or clip.image_url,
+        "lyrics": clip.lyrics,
+        "error_message": clip.error_message,
+    }
+
+
+def task_to_json(task: Task) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "task_id": task.task_id,
+        "kind": task.kind.value,
+        "status": task.status_label,
+        "raw_status": task.raw_status,
+        "finished": task.is_finished,
+        "fail_reason": task.fail_reason,
+        "progress": task.progress_text,
+        "submitted_at": to_iso(task.submitted_at),
+        "started_at": to_iso(task.started_at),
+        "finished_at": to_iso(task.finished_at),
+        "clips": [clip_to_json(clip) for clip in task.clips],
+    }
+    if task.lyrics is not None:
+        document["lyrics"] = {
+            "title": task.lyrics.title,
+            "text": task.lyrics.text,
+            "status": task.lyrics.status,
+            "tags": list(task.lyrics.tags),
+        }
+    return document
+
+
+def not_found_json(task_id: str) -> dict[str, Any]:
+    """The entry for an id the gateway did not return."""
+    return {
+        "task_id": task_id,
+        "kind": "unknown",
+        "status": NOT_FOUND,
+        "raw_status": "",
+        "finished": False,
+        "fail_reason": "",
+        "progress": "",
+        "submitted_at": None,
+        "started_at": None,
+        "finished_at": None,
+        "clips": [],
+    }
