@@ -1,0 +1,1 @@
+"""Benchmarks for the figures of issue #7: ``python -m benchmarks``."""

@@ -1,0 +1,92 @@
+"""Run every benchmark, print the table and write JSON.
+
+    python -m benchmarks            # the full run (a few minutes)
+    python -m benchmarks --quick    # small sizes: checks the code, not the figures
+    python -m benchmarks --only 3,6 # some rows
+
+Figures are measured side by side with their baseline in the same run: this
+machine is shared and noisy, ratios are what count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.common import Row
+
+# module -> the issue #7 rows it measures
+MODULES = {
+    "bench_parse": {3},
+    "bench_startup": {6},
+}
+
+
+def _format(rows: list[Row]) -> str:
+    lines = [
+        "| # | figure | value | baseline | ratio | target | ok |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in sorted(rows, key=lambda r: r.number):
+        base = (
+            f"{row.baseline}: {row.baseline_value:,.1f} {row.unit}"
+            if row.baseline_value is not None
+            else row.baseline
+        )
+        ratio = f"{row.ratio:.2f}x" if row.ratio is not None else "-"
+        note = f" ({row.note})" if row.note else ""
+        lines.append(
+            f"| {row.number} | {row.figure}{note} | {row.value:,.1f} {row.unit} | {base} "
+            f"| {ratio} | {row.target} | {'yes' if row.ok else 'NO'} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--quick", action="store_true", help="small sizes, for CI smoke runs")
+    parser.add_argument("--only", help="comma-separated row numbers")
+    parser.add_argument("--json", type=Path, default=Path("benchmarks/results/latest.json"))
+    args = parser.parse_args(argv)
+    wanted = {int(n) for n in args.only.split(",")} if args.only else None
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for name, numbers in MODULES.items():
+        if wanted is not None and not numbers & wanted:
+            continue
+        module = importlib.import_module(f"benchmarks.{name}")
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        rows.extend(module.run(args.quick))
+    elapsed = time.perf_counter() - started
+    table = _format(rows)
+    machine = (
+        f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    )
+    quick = " (quick)" if args.quick else ""
+    header = f"{datetime.now(UTC):%Y-%m-%d}, {machine}, {elapsed:.0f} s{quick}"
+    print(header)
+    print(table)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(
+        json.dumps(
+            {
+                "date": datetime.now(UTC).isoformat(),
+                "machine": machine,
+                "quick": args.quick,
+                "seconds": elapsed,
+                "rows": [row.as_dict() for row in rows],
+            },
+            indent=2,
+        )
+    )
+    return 0 if all(row.ok for row in rows) or args.quick else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
