@@ -1,0 +1,86 @@
+"""Completion hooks: a command the user configures (``on_finish``) that runs
+when a task finishes.
+
+The command line comes from the user's config and is split with shlex; it is
+never passed to a shell, and nothing from the server is ever put into it. The
+task arrives as JSON on standard input, and the id, status and download paths
+in environment variables, so a title such as ``"; rm -rf ~ #`` is only data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+HOOK_TIMEOUT = 60.0
+# The hook needs none of these; keep secrets out of programs that did not ask.
+_SECRET_ENV = ("SUNO_TUI_TOKEN",)
+
+
+class HookError(Exception):
+    """The hook could not be started, timed out, or exited non-zero."""
+
+
+@dataclass(frozen=True)
+class HookOutcome:
+    returncode: int
+    stderr: str
+
+
+def hook_argv(command: str) -> list[str]:
+    try:
+        argv = shlex.split(command)
+    except ValueError as error:
+        raise HookError(f"on_finish: cannot split the command line ({error})") from None
+    if not argv:
+        raise HookError("on_finish is empty")
+    return argv
+
+
+def hook_environment(
+    task: Mapping[str, Any], download_paths: Sequence[str], base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    env = {k: v for k, v in (os.environ if base is None else base).items() if k not in _SECRET_ENV}
+    env["SUNO_TUI_TASK_ID"] = str(task.get("task_id", ""))
+    env["SUNO_TUI_STATUS"] = str(task.get("status", ""))
+    env["SUNO_TUI_KIND"] = str(task.get("kind", ""))
+    # One path per line: file names may contain spaces but never newlines.
+    env["SUNO_TUI_DOWNLOADS"] = "\n".join(download_paths)
+    return env
+
+
+async def run_finish_hook(
+    command: str,
+    task: Mapping[str, Any],
+    download_paths: Sequence[str] = (),
+    *,
+    timeout: float = HOOK_TIMEOUT,
+) -> HookOutcome:
+    """Run the hook for one finished task; raises HookError on any failure."""
+    argv = hook_argv(command)
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+            env=hook_environment(task, download_paths),
+        )
+    except OSError as error:
+        raise HookError(f"on_finish: cannot run {argv[0]!r}: {error.strerror or error}") from None
+    payload = json.dumps(task, ensure_ascii=False).encode()
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(payload), timeout)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise HookError(f"on_finish: {argv[0]!r} did not finish in {timeout:g} s") from None
+    outcome = HookOutcome(process.returncode or 0, stderr.decode("utf-8", "replace")[-500:])
+    if outcome.returncode != 0:
+        raise HookError(f"on_finish: {argv[0]!r} exited with status {outcome.returncode}")
+    return outcome

@@ -1,0 +1,79 @@
+"""Completion hooks: JSON on stdin, facts in the environment, never a shell."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import pytest
+
+from suno_tui.hooks import HookError, hook_argv, hook_environment, run_finish_hook
+
+RECORDER = """
+import json, os, sys
+out = sys.argv[1]
+data = sys.stdin.read()
+env = {k: v for k, v in os.environ.items() if k.startswith("SUNO_TUI_")}
+with open(out, "w", encoding="utf-8") as f:
+    json.dump({"stdin": data, "env": env, "argv": sys.argv[1:]}, f)
+"""
+
+
+def recorder_command(tmp_path: Path) -> tuple[str, Path]:
+    script = tmp_path / "record.py"
+    script.write_text(RECORDER)
+    out = tmp_path / "out.json"
+    return shlex.join([sys.executable, str(script), str(out)]), out
+
+
+async def test_hook_gets_task_on_stdin_and_facts_in_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUNO_TUI_TOKEN", "sk-SECRET-hook")
+    command, out = recorder_command(tmp_path)
+    marker = tmp_path / "pwned"
+    title = f'"; touch {marker}; echo $(touch {marker}) `touch {marker}` #'
+    task = {"task_id": "t-1", "status": "SUCCESS", "kind": "music", "title": title}
+
+    await run_finish_hook(command, task, ["/music/a b.mp3", "/music/c.jpeg"])
+
+    seen = json.loads(out.read_text())
+    assert json.loads(seen["stdin"])["title"] == title
+    assert seen["env"]["SUNO_TUI_TASK_ID"] == "t-1"
+    assert seen["env"]["SUNO_TUI_STATUS"] == "SUCCESS"
+    assert seen["env"]["SUNO_TUI_DOWNLOADS"].split("\n") == ["/music/a b.mp3", "/music/c.jpeg"]
+    assert "SUNO_TUI_TOKEN" not in seen["env"]
+    assert seen["argv"] == [str(out)]
+    assert not marker.exists()
+
+
+async def test_failing_hook_raises_with_its_status(tmp_path: Path) -> None:
+    command = shlex.join([sys.executable, "-c", "import sys; sys.exit(3)"])
+    with pytest.raises(HookError, match="status 3"):
+        await run_finish_hook(command, {"task_id": "t"})
+
+
+async def test_missing_program_is_a_clear_error() -> None:
+    with pytest.raises(HookError, match="cannot run 'no-such-program-xyz'"):
+        await run_finish_hook("no-such-program-xyz --flag", {"task_id": "t"})
+
+
+async def test_hook_that_hangs_is_killed() -> None:
+    command = shlex.join([sys.executable, "-c", "import time; time.sleep(30)"])
+    with pytest.raises(HookError, match="did not finish"):
+        await run_finish_hook(command, {"task_id": "t"}, timeout=0.5)
+
+
+def test_unbalanced_quotes_and_empty_commands_are_rejected() -> None:
+    with pytest.raises(HookError, match="cannot split"):
+        hook_argv('notify-send "oops')
+    with pytest.raises(HookError, match="empty"):
+        hook_argv("   ")
+
+
+def test_environment_drops_the_token() -> None:
+    env = hook_environment({"task_id": "x"}, [], base={"SUNO_TUI_TOKEN": "s", "HOME": "/h"})
+    assert env["HOME"] == "/h"
+    assert "SUNO_TUI_TOKEN" not in env
