@@ -7,7 +7,10 @@ ignored but kept in ``raw`` for the detail view, and odd types fall back to
 
 Parsing is on the hot path of every poll (10,000 tasks must parse in a small
 multiple of ``json.loads``), so the parsers read each field once and avoid
-building intermediate objects.
+building intermediate objects, and the dataclasses are not ``frozen`` (a
+frozen dataclass pays an ``object.__setattr__`` call per field, which was a
+fifth of the parse time). Treat them as immutable all the same: nothing in
+suno-tui assigns to a parsed model.
 """
 
 from __future__ import annotations
@@ -73,6 +76,10 @@ class ModelError(ValueError):
 
 def _text(value: object) -> str:
     """A string field: None and non-strings other than numbers become ''."""
+    if value.__class__ is str:  # the common case first: this runs ~30 times a task
+        return value
+    if value is None:
+        return ""
     if isinstance(value, str):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
@@ -84,14 +91,14 @@ def _number(value: object) -> float | None:
     """A positive duration-like number, from int, float or numeric string."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        elif isinstance(value, str):
             number = float(value.strip())
-        except ValueError:
+        else:
             return None
-    else:
+    except (ValueError, OverflowError):  # junk, or an int too large for a float
         return None
     if number != number or number <= 0 or number == float("inf"):
         return None
@@ -117,15 +124,14 @@ def parse_progress(value: object) -> int | None:
     """ "57%", "57", 57 or 0.57? -> 57. Out-of-range or junk -> None."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, str):
-        text = value.strip().rstrip("%").strip()
-        try:
-            number = float(text)
-        except ValueError:
+    try:
+        if isinstance(value, str):
+            number = float(value.strip().rstrip("%").strip())
+        elif isinstance(value, int | float):
+            number = float(value)
+        else:
             return None
-    elif isinstance(value, int | float):
-        number = float(value)
-    else:
+    except (ValueError, OverflowError):  # junk, or an int too large for a float
         return None
     if number != number or not 0 <= number <= 100:
         return None
@@ -134,10 +140,10 @@ def parse_progress(value: object) -> int | None:
 
 def normalise_task_status(value: object) -> tuple[TaskStatus, str]:
     """(normalised status, label to show). Unknown values keep their text."""
-    text = _text(value).strip().upper()
+    text = _text(value).strip()
     if not text:
         return TaskStatus.UNKNOWN, TaskStatus.UNKNOWN.value
-    status = _TASK_STATUS_ALIASES.get(text)
+    status = _TASK_STATUS_ALIASES.get(text.upper())
     if status is None:
         return TaskStatus.UNKNOWN, text
     return status, status.value
@@ -153,7 +159,7 @@ def normalise_clip_status(value: object) -> tuple[ClipStatus, str]:
     return status, status.value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Clip:
     """One generated song (a MUSIC task usually has two)."""
 
@@ -186,7 +192,7 @@ class Clip:
         return self.status is ClipStatus.ERROR
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Lyrics:
     """The result of a LYRICS task."""
 
@@ -199,7 +205,7 @@ class Lyrics:
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Task:
     """A generation job as the gateway reports it at one moment."""
 
@@ -291,7 +297,7 @@ def parse_clip(raw: object) -> Clip:
 def parse_lyrics(raw: Mapping[str, Any]) -> Lyrics:
     get = raw.get
     return Lyrics(
-        text=_text(get("text")),
+        text=_text(get("text") or get("lyrics")),
         title=_text(get("title")),
         status=_text(get("status")).strip().lower(),
         id=_text(get("id")),
@@ -306,7 +312,7 @@ def _decode_embedded_json(data: object) -> object:
     if isinstance(data, str) and data[:1] in ("[", "{"):
         try:
             return json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested absurdly deep
             return data
     return data
 
@@ -331,7 +337,9 @@ def parse_task(raw: object) -> Task:
         raise ModelError(f"expected a task object, got {type(raw).__name__}")
     get = raw.get
     task_id = get("task_id")
-    if task_id is None:
+    if task_id is None and isinstance(get("id"), str):
+        # Only a string ``id`` can stand for the task id: newer relays send an
+        # int ``id`` that is their database row, not the task.
         task_id = get("id")
     if isinstance(task_id, int) and not isinstance(task_id, bool):
         task_id = str(task_id)

@@ -19,14 +19,14 @@ def from_epoch(value: object) -> datetime | None:
     """
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, str):
             number = float(value.strip())
-        except ValueError:
+        elif isinstance(value, int | float):
+            number = float(value)
+        else:
             return None
-    elif isinstance(value, int | float):
-        number = float(value)
-    else:
+    except (ValueError, OverflowError):  # junk, or an int too large for a float
         return None
     if number != number:  # NaN
         return None
@@ -49,11 +49,12 @@ def from_iso(value: object) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        # year 1 or 9999 with an offset falls outside datetime's range in UTC
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def to_iso(value: datetime | None) -> str | None:
