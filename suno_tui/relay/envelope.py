@@ -67,6 +67,10 @@ def decode_json(body: bytes, status: int) -> object:
         raise MalformedResponse("body is not UTF-8 text", status=status) from None
     except json.JSONDecodeError as error:
         raise MalformedResponse(_describe_non_json(body, error), status=status) from None
+    except ValueError:  # an integer of more than 4300 digits
+        raise MalformedResponse("a number too long to read", status=status) from None
+    except RecursionError:
+        raise MalformedResponse("JSON nested too deeply", status=status) from None
 
 
 def _describe_non_json(body: bytes, error: json.JSONDecodeError) -> str:
@@ -75,9 +79,14 @@ def _describe_non_json(body: bytes, error: json.JSONDecodeError) -> str:
         title = _TITLE.search(body[:4096])
         label = title.group(1).decode("utf-8", "replace").strip() if title else ""
         return "an HTML page instead of JSON" + (f" ({_short(label)})" if label else "")
-    if stripped[:1] in (b"{", b"[") and error.pos >= len(body.rstrip()):
+    # error.pos counts characters, not bytes; an unterminated string runs to
+    # the end of the body, wherever it started.
+    text = error.doc if isinstance(error.doc, str) else body.decode("utf-8", "replace")
+    if stripped[:1] in (b"{", b"[") and (
+        error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string")
+    ):
         return f"truncated JSON ({len(body)} bytes, ends mid-document)"
-    return f"not JSON ({error.msg} at byte {error.pos})"
+    return f"not JSON ({error.msg}, at character {error.pos})"
 
 
 def _envelope_message(payload: object) -> tuple[str, str, bool]:
@@ -98,13 +107,16 @@ def _envelope_message(payload: object) -> tuple[str, str, bool]:
 
 def error_for_status(status: int, body: bytes, headers: dict[str, str]) -> RelayError:
     """The typed error for a non-2xx answer."""
-    try:
-        payload: object = json.loads(body) if body.strip() else None
-    except ValueError:
-        payload = None
+    payload: object = None
+    unreadable = ""
+    if body.strip():
+        try:
+            payload = decode_json(body, status)
+        except MalformedResponse as error:
+            unreadable = error.detail
     code, message, openai_style = _envelope_message(payload)
-    if payload is None and body.strip():
-        message = _describe_non_json(body, json.JSONDecodeError("", "", 0))
+    if unreadable:
+        message = unreadable
     if status == 401 or (status == 403 and (openai_style or code not in _NOT_AUTH_CODES)):
         return AuthError(message, status=status)
     if status == 429:
@@ -115,6 +127,11 @@ def error_for_status(status: int, body: bytes, headers: dict[str, str]) -> Relay
         location = headers.get("location", "")
         return GatewayError(f"unexpected redirect to {_short(location)}", status=status)
     return GatewayError(message, status=status, code=code)
+
+
+def _is_success_code(code: object) -> bool:
+    # a list or object as ``code`` is not hashable: not a success either
+    return isinstance(code, str | int | float) and code in SUCCESS_CODES
 
 
 def unwrap(payload: object, status: int) -> Any:
@@ -128,7 +145,7 @@ def unwrap(payload: object, status: int) -> Any:
     code, message, openai_style = _envelope_message(payload)
     if openai_style:
         raise GatewayError(message, status=status, code=code)
-    if "code" in payload and payload["code"] not in SUCCESS_CODES:
+    if "code" in payload and not _is_success_code(payload["code"]):
         if code in _NOT_FOUND_CODES:
             raise TaskNotFound(message or "no such task", status=status, code=code)
         raise GatewayError(message, status=status, code=code)
