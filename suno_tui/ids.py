@@ -14,8 +14,10 @@ from collections.abc import Iterable
 __all__ = ["MAX_ID_LENGTH", "InvalidTaskId", "parse_ids", "validate_id", "validate_ids"]
 
 MAX_ID_LENGTH = 128
-_ID_RE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._:-]{{0,{MAX_ID_LENGTH - 1}}}")
-_SEPARATORS = re.compile(r"[\s,]+")
+# Pattern strings, not compiled objects: re compiles and caches them on first
+# use, which keeps importing this module (and the CLI's --help) cheap.
+_ID_PATTERN = rf"[A-Za-z0-9][A-Za-z0-9._:-]{{0,{MAX_ID_LENGTH - 1}}}"
+_SEPARATORS = r"[\s,]+"
 # Longest piece of a rejected id echoed back in an error message.
 _SHOWN_CHARS = 80
 
@@ -40,7 +42,7 @@ def parse_ids(texts: Iterable[str]) -> list[str]:
     """Split texts on whitespace and commas; drop empties and repeats, keep order."""
     seen: dict[str, None] = {}
     for text in texts:
-        for piece in _SEPARATORS.split(text):
+        for piece in re.split(_SEPARATORS, text):
             if piece:
                 seen.setdefault(piece, None)
     return list(seen)
@@ -48,7 +50,7 @@ def parse_ids(texts: Iterable[str]) -> list[str]:
 
 def validate_id(task_id: str) -> str:
     """Return ``task_id`` unchanged if it looks like a task id, else raise InvalidTaskId."""
-    if _ID_RE.fullmatch(task_id) is None:
+    if re.fullmatch(_ID_PATTERN, task_id) is None:
         raise InvalidTaskId(task_id)
     return task_id
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from suno_tui.ids import InvalidTaskId, parse_ids, validate_id
@@ -42,14 +42,14 @@ STDIN_NAME = "-"
 REDACTED = "***"
 
 # Terminal escape sequences: CSI, OSC/DCS/APC/PM/SOS strings (7- and 8-bit), lone ESC pairs.
-_ESCAPE_RE = re.compile(
+# Kept as strings: re compiles them on first use, so importing this module stays cheap.
+_ESCAPE_PATTERN = (
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
     r"|(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[ -~]?"
 )
 # C0, DEL, C1, and bidi controls that can make text read differently.
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_COMMENT_RE = re.compile(r"#.*")
+_CONTROL_PATTERN = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -62,9 +62,9 @@ class UsageError(Exception):
 
 def clean_text(text: str) -> str:
     """One printable line: escape sequences and control characters removed."""
-    text = _ESCAPE_RE.sub("", text)
+    text = re.sub(_ESCAPE_PATTERN, "", text)
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return _CONTROL_RE.sub("", text)
+    return re.sub(_CONTROL_PATTERN, "", text)
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
@@ -175,7 +175,7 @@ def _ids_file_lines(name: str, stdin: TextIO) -> list[str]:
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise UsageError(f"--ids-file {name!r}: {reason}") from None
-    return [_COMMENT_RE.sub("", line) for line in text.splitlines()]
+    return [line.partition("#")[0] for line in text.splitlines()]
 
 
 # --- settings ---------------------------------------------------------------------
@@ -196,11 +196,18 @@ def connection_overrides(args: argparse.Namespace) -> dict[str, object]:
 
 
 def settings_from_args(
-    args: argparse.Namespace, *, stream: TextIO | None = None
+    args: argparse.Namespace,
+    *,
+    state: str | Path | None = None,
+    overrides: Mapping[str, object] | None = None,
+    stream: TextIO | None = None,
 ) -> Settings:
     """Load the settings with the command line's overrides; print warnings to stderr.
 
-    Raises ConfigError (one line, no token in it).
+    ``state`` is a command's ``--state PATH`` (the ``state_path`` key);
+    ``overrides`` maps other key names to a command's own flags (None = not
+    given) and wins over the connection options. Raises ConfigError (one
+    line, no token in it).
     """
     from suno_tui.config import ConfigError, config_permissions_warning, load_settings
 
@@ -209,7 +216,8 @@ def settings_from_args(
     if config_path is not None and not config_path.exists():
         # Missing default file = defaults; a file named on purpose must exist.
         raise ConfigError(f"--config: no such file: {config_path}")
-    settings = load_settings(config_path, overrides=connection_overrides(args))
+    merged = {**connection_overrides(args), "state_path": state, **(overrides or {})}
+    settings = load_settings(config_path, overrides=merged)
     for message in _warnings(settings, config_permissions_warning(settings.config_path)):
         warn(message, stream=stream)
     return settings
@@ -218,8 +226,9 @@ def settings_from_args(
 def _warnings(settings: Settings, permissions: str | None) -> list[str]:
     messages = [permissions] if permissions else []
     if not settings.verify_tls:
-        messages.append("TLS certificate verification is off: anyone on the network path "
-                        "can read the token")
+        messages.append(
+            "TLS certificate verification is off: anyone on the network path can read the token"
+        )
     if _token_in_clear(settings):
         messages.append(f"{settings.base_url} is plain http: the token is sent unencrypted")
     return messages

@@ -117,8 +117,10 @@ def show_lines(settings: Settings) -> list[str]:
     from suno_tui.config import GATEWAY_KEYS
 
     exists = settings.config_path.is_file()
-    lines = [f"# config file: {_toml_string(str(settings.config_path))}"
-             + ("" if exists else " (not found; defaults in use)")]
+    lines = [
+        f"# config file: {_toml_string(str(settings.config_path))}"
+        + ("" if exists else " (not found; defaults in use)")
+    ]
     lines.append(_line("profile", settings.profile, settings.sources))
     for name in GATEWAY_KEYS:
         lines.append(_line(name, getattr(settings, name), settings.sources))

@@ -121,9 +121,7 @@ def _check_profiles(value: object, where: str, base_dir: Path) -> dict[str, dict
     return profiles
 
 
-def _check_profile(
-    name: str, table: object, where: str, base_dir: Path
-) -> dict[str, object]:
+def _check_profile(name: str, table: object, where: str, base_dir: Path) -> dict[str, object]:
     if not isinstance(table, dict):
         raise ConfigError(
             f"{where}: key 'profiles.{name}' must be a table, got {describe_value(table)}"

@@ -6,11 +6,18 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from suno_tui.config.document import FileConfig, check_document, check_value, read_document
+from suno_tui.config.document import FileConfig, check_document, read_document
 from suno_tui.config.errors import ConfigError, describe_value
 from suno_tui.config.model import Gateway, Settings
 from suno_tui.config.paths import default_download_dir, default_state_path, resolve_config_path
-from suno_tui.config.schema import DEFAULT_PROFILE, ENV_VARS, GATEWAY_KEYS, KEYS, suggestion
+from suno_tui.config.schema import (
+    DEFAULT_PROFILE,
+    ENV_VARS,
+    GATEWAY_KEYS,
+    KEYS,
+    anchor_path,
+    suggestion,
+)
 
 __all__ = ["load_settings"]
 
@@ -115,7 +122,10 @@ def _override_layer(overrides: Mapping[str, object]) -> Layered:
 def _anchor(name: str, value: object, subject: str) -> object:
     # Paths from the environment or the command line are relative to the
     # current directory (those in the file are relative to the file).
-    return check_value(KEYS[name], value, subject, Path.cwd()) if KEYS[name].is_path else value
+    key = KEYS[name]
+    if key.is_path and isinstance(value, Path):
+        return anchor_path(key, value, Path.cwd(), subject)
+    return value
 
 
 def _selected_profile(values: Layered, from_env: Layered, from_flags: Layered) -> tuple[str, str]:

@@ -285,50 +285,119 @@ _TEXT = "a non-empty single-line string"
 
 
 def _keys() -> Iterable[Key]:
-    yield Key("base_url", "an http(s) URL", _url, DEFAULT_BASE_URL,
-              summary="the gateway's address")
-    yield Key("token", "a string of visible ASCII characters without spaces", _token,
-              secret=True, optional=True, example='"sk-..."',
-              summary="prefer token_command or $SUNO_TUI_TOKEN to keeping it here")
-    yield Key("token_command", _COMMAND, _command, optional=True,
-              example='"pass show suno/token"',
-              summary="prints the token; its first line is used; no shell")
-    yield Key("batch_size", "an integer from 1 to 100", _int_range(1, 100),
-              DEFAULT_BATCH_SIZE, _parse_int, summary="task ids per fetch request")
-    yield Key("request_timeout", "a number of seconds from 0.1 to 600",
-              _number_range(0.1, 600), 30.0, _parse_number)
-    yield Key("poll_interval", "a number of seconds from 2 to 3600",
-              _number_range(2, 3600), 10.0, _parse_number)
-    yield Key("max_backoff", "a number of seconds from 2 to 86400",
-              _number_range(2, 86400), 300.0, _parse_number,
-              summary="longest wait between polls after errors")
-    yield Key("download_dir", "a folder path", _path, is_path=True,
-              example='"~/Music/suno-tui"')
-    yield Key("state_path", "a file path", _path, is_path=True,
-              summary="SQLite file with the watch list")
-    yield Key("assets", "a list drawn from " + ", ".join(ASSET_KINDS), _assets,
-              DEFAULT_ASSETS, _parse_list, summary="what to download per clip")
-    yield Key("name_template", "a file name template", _name_template,
-              DEFAULT_NAME_TEMPLATE)
-    yield Key("tag_mp3", _BOOL, _boolean, True, _parse_bool,
-              summary="write title/artist/lyrics tags into downloaded mp3 files")
+    yield Key("base_url", "an http(s) URL", _url, DEFAULT_BASE_URL, summary="the gateway's address")
+    yield Key(
+        "token",
+        "a string of visible ASCII characters without spaces",
+        _token,
+        secret=True,
+        optional=True,
+        example='"sk-..."',
+        summary="prefer token_command or $SUNO_TUI_TOKEN to keeping it here",
+    )
+    yield Key(
+        "token_command",
+        _COMMAND,
+        _command,
+        optional=True,
+        example='"pass show suno/token"',
+        summary="prints the token; its first line is used; no shell",
+    )
+    yield Key(
+        "batch_size",
+        "an integer from 1 to 100",
+        _int_range(1, 100),
+        DEFAULT_BATCH_SIZE,
+        _parse_int,
+        summary="task ids per fetch request",
+    )
+    yield Key(
+        "request_timeout",
+        "a number of seconds from 0.1 to 600",
+        _number_range(0.1, 600),
+        30.0,
+        _parse_number,
+    )
+    yield Key(
+        "poll_interval",
+        "a number of seconds from 2 to 3600",
+        _number_range(2, 3600),
+        10.0,
+        _parse_number,
+    )
+    yield Key(
+        "max_backoff",
+        "a number of seconds from 2 to 86400",
+        _number_range(2, 86400),
+        300.0,
+        _parse_number,
+        summary="longest wait between polls after errors",
+    )
+    yield Key("download_dir", "a folder path", _path, is_path=True, example='"~/Music/suno-tui"')
+    yield Key(
+        "state_path", "a file path", _path, is_path=True, summary="SQLite file with the watch list"
+    )
+    yield Key(
+        "assets",
+        "a list drawn from " + ", ".join(ASSET_KINDS),
+        _assets,
+        DEFAULT_ASSETS,
+        _parse_list,
+        summary="what to download per clip",
+    )
+    yield Key("name_template", "a file name template", _name_template, DEFAULT_NAME_TEMPLATE)
+    yield Key(
+        "tag_mp3",
+        _BOOL,
+        _boolean,
+        True,
+        _parse_bool,
+        summary="write title/artist/lyrics tags into downloaded mp3 files",
+    )
     yield Key("artist", _TEXT, _string, optional=True, example='"My Name"')
-    yield Key("download_concurrency", "an integer from 1 to 16", _int_range(1, 16), 3,
-              _parse_int)
-    yield Key("on_finish", _COMMAND, _command, optional=True,
-              example='"notify-send suno-tui done"',
-              summary="run when a task finishes; no shell")
+    yield Key("download_concurrency", "an integer from 1 to 16", _int_range(1, 16), 3, _parse_int)
+    yield Key(
+        "on_finish",
+        _COMMAND,
+        _command,
+        optional=True,
+        example='"notify-send suno-tui done"',
+        summary="run when a task finishes; no shell",
+    )
     yield Key("bell", _BOOL, _boolean, True, _parse_bool)
-    yield Key("notify", _BOOL, _boolean, False, _parse_bool,
-              summary="desktop notifications through the terminal (OSC 9)")
+    yield Key(
+        "notify",
+        _BOOL,
+        _boolean,
+        False,
+        _parse_bool,
+        summary="desktop notifications through the terminal (OSC 9)",
+    )
     yield Key("verify_tls", _BOOL, _boolean, True, _parse_bool)
-    yield Key("ca_bundle", "the path of an existing file", _path, optional=True,
-              is_path=True, must_exist=True, example='"/etc/ssl/certs/my-ca.pem"')
+    yield Key(
+        "ca_bundle",
+        "the path of an existing file",
+        _path,
+        optional=True,
+        is_path=True,
+        must_exist=True,
+        example='"/etc/ssl/certs/my-ca.pem"',
+    )
     yield Key("mouse", _BOOL, _boolean, True, _parse_bool)
-    yield Key("keys", "a table of binding id = key", _bindings, {},
-              summary="key remaps, e.g. [keys] quit = \"ctrl+q\"")
-    yield Key("profile", "a profile name (letters, digits, '-', '_')", _profile_name,
-              DEFAULT_PROFILE, summary="which [profiles.NAME] gateway to use")
+    yield Key(
+        "keys",
+        "a table of binding id = key",
+        _bindings,
+        {},
+        summary='key remaps, e.g. [keys] quit = "ctrl+q"',
+    )
+    yield Key(
+        "profile",
+        "a profile name (letters, digits, '-', '_')",
+        _profile_name,
+        DEFAULT_PROFILE,
+        summary="which [profiles.NAME] gateway to use",
+    )
 
 
 KEYS: dict[str, Key] = {key.name: key for key in _keys()}

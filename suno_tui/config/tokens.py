@@ -20,9 +20,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _STDERR_CHARS = 200
 
 
-def run_token_command(
-    command: str, *, label: str, timeout: float = TOKEN_COMMAND_TIMEOUT
-) -> str:
+def run_token_command(command: str, *, label: str, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str:
     """Run ``command`` and return the first line of its output, stripped.
 
     ``label`` names the command in errors, e.g. "profile 'work': token_command".

@@ -93,7 +93,7 @@ def _starter_text(values: dict[str, object]) -> str:
             lines.append(f"# {name} = {_inline(key.default)}")
     lines += [
         "",
-        "# Other gateways: pick one with --profile NAME, $SUNO_TUI_PROFILE or profile = \"NAME\".",
+        '# Other gateways: pick one with --profile NAME, $SUNO_TUI_PROFILE or profile = "NAME".',
         "# A profile inherits the keys above, except that a profile with its own",
         "# base_url gets no token unless it sets token or token_command itself.",
         "# [profiles.work]",
