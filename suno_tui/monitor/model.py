@@ -15,6 +15,8 @@ from suno_tui.relay.models import TaskKind, TaskStatus
 
 #: status label shown for an id the gateway does not return
 NOT_FOUND = "NOT_FOUND"
+#: status label of a task added but not fetched yet
+NEW = "NEW"
 #: the profile name used when none is chosen
 DEFAULT_PROFILE = "default"
 
@@ -59,3 +61,5 @@ class TaskSummary:
     finished: bool  # the gateway will not change it any more
     fail_reason: str = ""
     downloaded: int = 0  # assets on disk for this task's clips
+    started_at: datetime | None = None  # gateway's start time; drives the progress estimate
+    misses: int = 0  # consecutive polls the gateway answered without this task
