@@ -17,11 +17,11 @@ from suno_tui.cli.common import (
     UsageError,
     add_connection_options,
     add_ids_options,
-    clean_text,
     collect_ids,
     fail,
     redact,
     settings_from_args,
+    warn,
 )
 from suno_tui.config import ConfigError
 
@@ -61,7 +61,15 @@ def test_importing_common_stays_cheap() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     modules = set(json.loads(out))
-    heavy = {"tomllib", "tomli_w", "platformdirs", "httpx", "textual", "suno_tui.config"}
+    heavy = {
+        "tomllib",
+        "tomli_w",
+        "platformdirs",
+        "httpx",
+        "textual",
+        "suno_tui.config",
+        "suno_tui.safe_text",
+    }
     assert not modules & heavy
 
 
@@ -282,8 +290,13 @@ def test_fail_prints_one_clean_line(capsys: pytest.CaptureFixture[str]) -> None:
         ("中文 ok", "中文 ok"),
     ],
 )
-def test_clean_text(text: str, expected: str) -> None:
-    assert clean_text(text) == expected
+def test_fail_and_warn_strip_control_characters(
+    text: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fail(text, 2)
+    warn(text)
+    err = capsys.readouterr().err
+    assert err == f"suno-tui: error: {expected}\nsuno-tui: warning: {expected}\n"
 
 
 def test_redact() -> None:

@@ -137,6 +137,10 @@ def test_environment_beats_file(config: Path, tmp_path: Path) -> None:
     assert settings.sources["token"] == "env SUNO_TUI_TOKEN"
 
 
+def test_token_from_environment_is_stripped(config: Path) -> None:
+    assert load(config, {"SUNO_TUI_TOKEN": f" {TOKEN}\n"}).token == TOKEN
+
+
 def test_empty_environment_variable_counts_as_unset(config: Path) -> None:
     write(config, 'base_url = "https://file.example"\n')
     assert load(config, {"SUNO_TUI_BASE_URL": ""}).base_url == "https://file.example"
@@ -299,6 +303,7 @@ def test_environment_and_flags_apply_to_the_selected_gateway(config: Path) -> No
     [
         ("batch_size = \n", r"config\.toml line 1: invalid TOML \(Invalid value\)"),
         ("base_url = 'x'\nfoo\n", r"config\.toml line 2: invalid TOML \(Expected '=' after a key"),
+        ('a = "unterminated', r"config\.toml: invalid TOML \(Unterminated string\)$"),
         ('a = "unterminated\n', r"config\.toml line 1: invalid TOML \(Illegal character '\\n'\)"),
     ],
 )
@@ -461,3 +466,13 @@ def test_token_override_not_in_errors(config: Path) -> None:
         load(config, {"SUNO_TUI_TOKEN": TOKEN + " space"})
     assert TOKEN not in str(caught.value)
     assert "SUNO_TUI_TOKEN" in str(caught.value)
+
+
+def test_every_key_is_a_settings_field() -> None:
+    import dataclasses
+
+    from suno_tui.config.schema import KEYS
+
+    fields = {f.name for f in dataclasses.fields(Settings)}
+    assert set(KEYS) <= fields
+    assert fields - set(KEYS) == {"gateways", "config_path", "sources"}

@@ -10,6 +10,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from suno_tui.config import (
     ConfigError,
@@ -265,3 +267,18 @@ def test_permissions_warning(config: Path, text: str, file_mode: int, warns: boo
 
 def test_permissions_warning_for_missing_file(config: Path) -> None:
     assert config_permissions_warning(config) is None
+
+
+@given(st.integers(min_value=-1000, max_value=1000) | st.text(max_size=8))
+@settings(max_examples=60, deadline=None)
+def test_set_then_load_round_trips_or_refuses(value: int | str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "config.toml"
+        try:
+            set_config_value(path, "batch_size", str(value))
+        except ConfigError as exc:
+            assert "\n" not in str(exc) and not path.exists()
+            return
+        assert load_settings(path, env={}).batch_size == int(str(value).strip())

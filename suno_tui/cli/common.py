@@ -8,7 +8,6 @@ platformdirs) is imported inside the functions that load settings.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -28,7 +27,6 @@ __all__ = [
     "add_config_option",
     "add_connection_options",
     "add_ids_options",
-    "clean_text",
     "collect_ids",
     "connection_overrides",
     "fail",
@@ -41,15 +39,6 @@ PROG = "suno-tui"
 STDIN_NAME = "-"
 REDACTED = "***"
 
-# Terminal escape sequences: CSI, OSC/DCS/APC/PM/SOS strings (7- and 8-bit), lone ESC pairs.
-# Kept as strings: re compiles them on first use, so importing this module stays cheap.
-_ESCAPE_PATTERN = (
-    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b[\]P^_X]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
-    r"|\x1b[ -~]?"
-)
-# C0, DEL, C1, and bidi controls that can make text read differently.
-_CONTROL_PATTERN = r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -58,13 +47,6 @@ class UsageError(Exception):
 
 
 # --- output -------------------------------------------------------------------
-
-
-def clean_text(text: str) -> str:
-    """One printable line: escape sequences and control characters removed."""
-    text = re.sub(_ESCAPE_PATTERN, "", text)
-    text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
-    return re.sub(_CONTROL_PATTERN, "", text)
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
@@ -77,13 +59,21 @@ def redact(text: str, secrets: Iterable[str | None]) -> str:
 
 def fail(message: str, code: int, *, stream: TextIO | None = None) -> int:
     """Print ``suno-tui: error: MESSAGE`` to stderr and return ``code``."""
-    print(f"{PROG}: error: {clean_text(message)}", file=stream or sys.stderr)
+    print(f"{PROG}: error: {_one_line(message)}", file=stream or sys.stderr)
     return code
 
 
 def warn(message: str, *, stream: TextIO | None = None) -> None:
     """Print ``suno-tui: warning: MESSAGE`` to stderr."""
-    print(f"{PROG}: warning: {clean_text(message)}", file=stream or sys.stderr)
+    print(f"{PROG}: warning: {_one_line(message)}", file=stream or sys.stderr)
+
+
+def _one_line(message: str) -> str:
+    # Imported here: safe_text compiles its patterns on import, and only the
+    # paths that print a message should pay for that.
+    from suno_tui.safe_text import clean_line
+
+    return clean_line(message)
 
 
 # --- options --------------------------------------------------------------------

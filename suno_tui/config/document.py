@@ -20,13 +20,13 @@ from suno_tui.config.schema import (
     check_profile_name,
     suggestion,
 )
+from suno_tui.safe_text import clean_line
 
 __all__ = ["FileConfig", "check_document", "read_document"]
 
 _TABLES = ("profiles",)
 _KNOWN_TOP = (*KEYS, *_TABLES)
 _AT_RE = re.compile(r"^(?P<msg>.*) \(at (?:line (?P<line>\d+), column \d+|end of document)\)$")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def read_document(path: Path) -> dict[str, Any]:
 
 
 def _toml_error(path: Path, message: str) -> str:
-    message = _CONTROL_RE.sub("", message)
+    message = clean_line(message)
     match = _AT_RE.match(message)
     if match is None:
         return f"{path}: invalid TOML ({message})"

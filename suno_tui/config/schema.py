@@ -29,6 +29,7 @@ __all__ = [
     "GATEWAY_KEYS",
     "KEYS",
     "PROFILE_NAME_RE",
+    "TOKEN_RE",
     "Key",
     "anchor_path",
     "check_binding",
@@ -60,7 +61,7 @@ PROFILE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 # C0, DEL, C1 and the bidi overrides that can make text read differently.
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Tokens go into an HTTP header: visible ASCII only, no spaces.
-_TOKEN_RE = re.compile(r"[\x21-\x7e]+")
+TOKEN_RE = re.compile(r"[\x21-\x7e]+")
 _BINDING_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
@@ -142,7 +143,7 @@ def _url(value: object) -> str:
 
 
 def _token(value: object) -> str:
-    if not isinstance(value, str) or _TOKEN_RE.fullmatch(value) is None:
+    if not isinstance(value, str) or TOKEN_RE.fullmatch(value) is None:
         raise Invalid
     return value
 
@@ -292,6 +293,7 @@ def _keys() -> Iterable[Key]:
         _token,
         secret=True,
         optional=True,
+        parse_text=str.strip,
         example='"sk-..."',
         summary="prefer token_command or $SUNO_TUI_TOKEN to keeping it here",
     )

@@ -7,16 +7,15 @@ copy of the output removed.
 
 from __future__ import annotations
 
-import re
 import shlex
 
 from suno_tui.config.errors import ConfigError
+from suno_tui.config.schema import TOKEN_RE
+from suno_tui.safe_text import clean_line
 
 __all__ = ["TOKEN_COMMAND_TIMEOUT", "run_token_command"]
 
 TOKEN_COMMAND_TIMEOUT = 10.0
-_TOKEN_RE = re.compile(r"[\x21-\x7e]+")
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _STDERR_CHARS = 200
 
 
@@ -56,7 +55,7 @@ def run_token_command(command: str, *, label: str, timeout: float = TOKEN_COMMAN
     token = output.splitlines()[0].strip() if output else ""
     if not token:
         raise ConfigError(f"{label} printed no token")
-    if _TOKEN_RE.fullmatch(token) is None:
+    if TOKEN_RE.fullmatch(token) is None:
         raise ConfigError(
             f"{label} printed something that is not a token "
             "(expected visible ASCII characters without spaces)"
@@ -73,5 +72,5 @@ def _stderr_tail(stderr: bytes, output: str) -> str:
     for secret in {output, *output.split()}:
         if secret:
             text = text.replace(secret, "***")
-    text = _CONTROL_RE.sub("", text).strip()[:_STDERR_CHARS]
+    text = clean_line(text).strip()[:_STDERR_CHARS]
     return f": {text}" if text else ""
