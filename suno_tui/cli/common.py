@@ -39,6 +39,10 @@ PROG = "suno-tui"
 STDIN_NAME = "-"
 REDACTED = "***"
 
+_CONFIG_HELP = (
+    "configuration file (default: $SUNO_TUI_CONFIG, else the platform's config folder, "
+    "e.g. ~/.config/suno-tui/config.toml)"
+)
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
@@ -84,8 +88,7 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         metavar="PATH",
-        help="configuration file (default: $SUNO_TUI_CONFIG, else the platform's "
-        "config folder, e.g. ~/.config/suno-tui/config.toml)",
+        help=_CONFIG_HELP,
     )
 
 
@@ -95,8 +98,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--config",
         metavar="PATH",
-        help="configuration file (default: $SUNO_TUI_CONFIG, else the platform's "
-        "config folder, e.g. ~/.config/suno-tui/config.toml)",
+        help=_CONFIG_HELP,
     )
     group.add_argument(
         "--profile", metavar="NAME", help="gateway profile from the config file ($SUNO_TUI_PROFILE)"
