@@ -116,7 +116,7 @@ class Simulator:
         self.result_order: ResultOrder = result_order
         self.max_rows = max_rows  # one gateway caps an answer at 100 rows
         self.quota_exhausted = False  # submits answer 403 quota_not_enough
-        self.submit_scenario = Scenario.SUCCESS  # what submitted music tasks turn into
+        self._submit_scenario = Scenario.SUCCESS
         self.faults = FaultInjector()
         self.stats = Stats()
         self.tasks = TaskStore()
@@ -179,6 +179,18 @@ class Simulator:
         if self._http is None:
             raise RuntimeError("simulator not started")
         return self._http.port
+
+    @property
+    def submit_scenario(self) -> Scenario:
+        """What submitted music tasks turn into (default: success)."""
+        return self._submit_scenario
+
+    @submit_scenario.setter
+    def submit_scenario(self, scenario: Scenario | str) -> None:
+        scenario = Scenario(scenario)
+        if scenario.is_lyrics:
+            raise ValueError("a music submit cannot become a lyrics task")
+        self._submit_scenario = scenario
 
     def add_token(self, token: str, user: str = MAIN_USER) -> None:
         """Accept another token for ``user`` (tasks belong to users, not tokens)."""
