@@ -1,0 +1,517 @@
+"""What is watched, and what changed: merges fetched snapshots into summaries.
+
+The tracker keeps one small :class:`TaskSummary` per watched task in memory
+and everything else (raw JSON, timelines) in the :class:`Store`. Every change
+is written to the store *before* the method that made it returns, so whatever
+the front end shows has been saved.
+
+Methods are meant to be called from one thread (the event loop). Only
+``apply_async`` leaves it, to write in a worker thread; concurrent
+``apply_async`` calls are serialised. Do not mix ``apply`` and
+``apply_async`` in flight at the same time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import operator
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from suno_tui.monitor.model import (
+    DEFAULT_PROFILE,
+    NEW,
+    NOT_FOUND,
+    Progress,
+    TaskSummary,
+    Transition,
+)
+from suno_tui.monitor.progress import estimate_progress
+from suno_tui.monitor.store import Store
+from suno_tui.relay.client import FetchResult
+from suno_tui.relay.models import (
+    Clip,
+    Lyrics,
+    ModelError,
+    Task,
+    TaskKind,
+    TaskStatus,
+    parse_task,
+)
+from suno_tui.safe_text import clean_line
+
+__all__ = ["Tracker", "Update", "summarize"]
+
+# Longest text kept in a summary: a hostile gateway cannot bloat 10,000 rows.
+MAX_TITLE = 200
+MAX_TAGS = 300
+MAX_REASON = 500
+MAX_ID = 256
+NOT_FOUND_AFTER = 3
+EVENTS_KEPT = 1000
+TASK_CACHE = 32
+
+_PLACEHOLDER_PROGRESS = Progress(0.0, estimated=True, stage="waiting")
+# Labels that are ours, not the gateway's: leaving them is a first sighting.
+_OUR_LABELS = (NEW, NOT_FOUND)
+
+
+@dataclass
+class Update:
+    """What one ``apply`` changed (for the front end, toasts, hooks, downloads)."""
+
+    changed: list[TaskSummary] = field(default_factory=list)
+    transitions: list[Transition] = field(default_factory=list)
+    #: summaries that became finished in this update (a task first seen
+    #: already finished is here too; its transition has ``from_label`` None;
+    #: a task given up as NOT_FOUND is here with that label)
+    finished: list[TaskSummary] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.changed or self.transitions or self.finished)
+
+    def extend(self, other: Update) -> None:
+        self.changed.extend(other.changed)
+        self.transitions.extend(other.transitions)
+        self.finished.extend(other.finished)
+
+
+def _short(value: str, limit: int) -> str:
+    text = clean_line(value).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fail_reason(task: Task) -> str:
+    if task.fail_reason:
+        return task.fail_reason
+    if task.status is not TaskStatus.FAILURE:
+        return ""
+    for clip in task.clips:
+        if clip.failed and clip.error_message:
+            return clip.error_message
+    return task.lyrics.error_message if task.lyrics is not None else ""
+
+
+def summarize(
+    task: Task,
+    *,
+    profile: str,
+    added_at: datetime,
+    state_since: datetime,
+    now: datetime,
+    downloaded: int = 0,
+    misses: int = 0,
+) -> TaskSummary:
+    """The list row of one snapshot; all text made display-safe."""
+    tags = ", ".join(cleaned for tag in task.tags if (cleaned := clean_line(tag).strip()))
+    return TaskSummary(
+        task_id=task.task_id,
+        profile=profile,
+        kind=task.kind,
+        status=task.status,
+        status_label=_short(task.status_label, 40),
+        title=_short(task.title, MAX_TITLE),
+        tags=_short(tags, MAX_TAGS),
+        clips_done=task.clips_done,
+        clips_total=len(task.clips),
+        progress=estimate_progress(task, now),
+        added_at=added_at,
+        submitted_at=task.submitted_at,
+        state_since=state_since,
+        finished=task.is_finished,
+        fail_reason=_short(_fail_reason(task), MAX_REASON),
+        downloaded=downloaded,
+        started_at=task.started_at,
+        misses=misses,
+    )
+
+
+def _entered_at(task: Task, old: TaskSummary, now: datetime) -> datetime:
+    """When ``task`` entered its status: the gateway's own time when it has
+    one (more exact than our poll, and right for tasks added late), else now."""
+    if task.is_finished:
+        stamp = task.finished_at
+    elif task.status is TaskStatus.IN_PROGRESS:
+        stamp = task.started_at
+    elif task.status in (TaskStatus.NOT_START, TaskStatus.SUBMITTED, TaskStatus.QUEUED):
+        stamp = task.submitted_at
+    else:
+        stamp = None
+    if stamp is None or stamp > now:
+        return now
+    if old.status_label not in _OUR_LABELS and stamp < old.state_since:
+        return old.state_since  # a state cannot start before the one it follows
+    return stamp
+
+
+def _compared(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = [f.name for f in dataclasses.fields(cls) if f.compare and f.name not in _NESTED]
+    return operator.attrgetter(*names)
+
+
+_NESTED = ("clips", "lyrics")
+_task_fields = _compared(Task)
+_clip_fields = _compared(Clip)
+_lyrics_fields = _compared(Lyrics)
+
+
+def _fingerprint(task: Task) -> int | None:
+    """Hash of every parsed field but ``raw``: equal for equal snapshots (in
+    this process; str hashes are salted per process)."""
+    lyrics = task.lyrics
+    try:
+        return hash(
+            (
+                _task_fields(task),
+                tuple(map(_clip_fields, task.clips)),
+                None if lyrics is None else _lyrics_fields(lyrics),
+            )
+        )
+    except TypeError:  # a field that cannot be hashed: treat as changed
+        return None
+
+
+def _check_id(task_id: str) -> str:
+    if (
+        not task_id
+        or len(task_id) > MAX_ID
+        or clean_line(task_id) != task_id
+        or any(char.isspace() for char in task_id)
+    ):
+        raise ValueError(f"not a task id: {task_id[:80]!r}")
+    return task_id
+
+
+@dataclass
+class _Plan:
+    """Changes worked out in memory, to be saved and then made visible."""
+
+    now: datetime
+    #: (new summary, task whose raw JSON to save or None, summary it replaces)
+    rows: list[tuple[TaskSummary, Task | None, TaskSummary]] = field(default_factory=list)
+    fingerprints: dict[str, int | None] = field(default_factory=dict)
+    update: Update = field(default_factory=Update)
+
+
+class Tracker:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Callable[[], datetime],
+        not_found_after: int = NOT_FOUND_AFTER,
+        events_kept: int = EVENTS_KEPT,
+        task_cache: int = TASK_CACHE,
+    ) -> None:
+        self.store = store
+        self._clock = clock
+        self.not_found_after = max(1, not_found_after)
+        self._summaries: dict[str, TaskSummary] = {}
+        # Hash of the last snapshot saved per task, to skip unchanged raw JSON.
+        # Not persisted: after a restart the first poll rewrites raw once.
+        self._fingerprints: dict[str, int | None] = {}
+        self._tasks: OrderedDict[str, Task] = OrderedDict()  # small LRU for the detail view
+        self._task_cache = max(0, task_cache)
+        self._events: deque[Transition] = deque(maxlen=max(1, events_kept))
+        self._apply_lock = asyncio.Lock()
+
+    # -- reading ------------------------------------------------------------
+
+    def load(self) -> list[TaskSummary]:
+        """(Re)load the watch list and the recent event log from the store."""
+        summaries = self.store.load_summaries()
+        self._summaries = {summary.task_id: summary for summary in summaries}
+        self._fingerprints.clear()
+        self._tasks.clear()
+        self._events.clear()
+        self._events.extend(self.store.recent_transitions(self._events.maxlen or 0))
+        return summaries
+
+    def summaries(self) -> Mapping[str, TaskSummary]:
+        """All watched tasks in the order added (a read-only view)."""
+        return MappingProxyType(self._summaries)
+
+    def get(self, task_id: str) -> TaskSummary | None:
+        return self._summaries.get(task_id)
+
+    def __len__(self) -> int:
+        return len(self._summaries)
+
+    def __contains__(self, task_id: object) -> bool:
+        return task_id in self._summaries
+
+    def unfinished_ids(self, profile: str | None = None) -> list[str]:
+        """Ids still worth polling, in the order added."""
+        return [
+            task_id
+            for task_id, summary in self._summaries.items()
+            if not summary.finished and (profile is None or summary.profile == profile)
+        ]
+
+    def unfinished_by_profile(self) -> dict[str, list[str]]:
+        """:meth:`unfinished_ids` for every profile, in one pass."""
+        grouped: dict[str, list[str]] = {}
+        for task_id, summary in self._summaries.items():
+            if not summary.finished:
+                grouped.setdefault(summary.profile, []).append(task_id)
+        return grouped
+
+    def profiles(self) -> set[str]:
+        return {summary.profile for summary in self._summaries.values()}
+
+    def task(self, task_id: str) -> Task | None:
+        """The latest full snapshot (from the stored JSON; None if never fetched)."""
+        cached = self._tasks.get(task_id)
+        if cached is not None:
+            self._tasks.move_to_end(task_id)
+            return cached
+        if task_id not in self._summaries:
+            return None
+        text = self.store.load_raw(task_id)
+        if text is None:
+            return None
+        try:
+            task = parse_task(json.loads(text))
+        except (ValueError, ModelError):  # a damaged row: show the summary only
+            return None
+        self._remember(task)
+        return task
+
+    def transitions(self, task_id: str) -> list[Transition]:
+        """One task's timeline, oldest first."""
+        return self.store.load_transitions(task_id)
+
+    def events(self, limit: int = 500) -> list[Transition]:
+        """Recent transitions of all tasks, newest last."""
+        if limit <= 0:
+            return []
+        events = list(self._events)
+        return events[-limit:]
+
+    # -- changing the watch list ----------------------------------------------
+
+    def add(self, ids: Iterable[str], profile: str = DEFAULT_PROFILE) -> list[TaskSummary]:
+        """Start watching ``ids`` (ids already watched are skipped).
+
+        Saved before returning. Raises ValueError, adding nothing, if an id
+        holds spaces or control characters.
+        """
+        stripped = (task_id.strip() for task_id in ids)
+        wanted = [
+            _check_id(task_id)
+            for task_id in dict.fromkeys(stripped)
+            if task_id and task_id not in self._summaries
+        ]
+        if not wanted:
+            return []
+        now = self._clock()
+        placeholders = [
+            TaskSummary(
+                task_id=task_id,
+                profile=profile,
+                kind=TaskKind.UNKNOWN,
+                status=TaskStatus.UNKNOWN,
+                status_label=NEW,
+                title="",
+                tags="",
+                clips_done=0,
+                clips_total=0,
+                progress=_PLACEHOLDER_PROGRESS,
+                added_at=now,
+                submitted_at=None,
+                state_since=now,
+                finished=False,
+            )
+            for task_id in wanted
+        ]
+        inserted = set(self.store.add_tasks(placeholders))
+        added: list[TaskSummary] = []
+        for summary in placeholders:
+            if summary.task_id not in inserted:
+                # Another process watches it already: take its row as it is.
+                stored = self.store.load_summary(summary.task_id)
+                if stored is None:
+                    continue
+                summary = stored
+            self._summaries[summary.task_id] = summary
+            added.append(summary)
+        return added
+
+    def remove(self, task_id: str) -> None:
+        self.remove_many([task_id])
+
+    def remove_many(self, task_ids: Iterable[str]) -> None:
+        """Stop watching; the snapshots and timelines go too (download records stay)."""
+        ids = [task_id for task_id in dict.fromkeys(task_ids) if task_id in self._summaries]
+        if not ids:
+            return
+        self.store.remove_tasks(ids)
+        for task_id in ids:
+            self._summaries.pop(task_id, None)
+            self._fingerprints.pop(task_id, None)
+            self._tasks.pop(task_id, None)
+
+    def retry(self, task_ids: Iterable[str]) -> list[TaskSummary]:
+        """Poll NOT_FOUND tasks again (their miss count starts afresh)."""
+        changed: list[TaskSummary] = []
+        for task_id in dict.fromkeys(task_ids):
+            old = self._summaries.get(task_id)
+            if old is not None and old.status_label == NOT_FOUND and (old.finished or old.misses):
+                changed.append(dataclasses.replace(old, finished=False, misses=0))
+        if changed:
+            self.store.save([(summary, None) for summary in changed])
+            for summary in changed:
+                self._summaries[summary.task_id] = summary
+        return changed
+
+    def record_download(
+        self,
+        task_id: str,
+        clip_id: str,
+        asset: str,
+        path: str,
+        size: int | None = None,
+        sha256: str | None = None,
+    ) -> TaskSummary | None:
+        """Remember a finished download; returns the summary with the new count."""
+        self.store.record_download(task_id, clip_id, asset, path, size, sha256, self._clock())
+        old = self._summaries.get(task_id)
+        if old is None:
+            return None
+        summary = dataclasses.replace(old, downloaded=self.store.download_count(task_id))
+        self._summaries[task_id] = summary
+        return summary
+
+    # -- merging snapshots ----------------------------------------------------
+
+    def apply(self, result: FetchResult, *, profile: str = DEFAULT_PROFILE) -> Update:
+        """Merge a fetch of ``profile``'s gateway; saved before returning.
+
+        Tasks watched under another profile are left alone (ids are per
+        gateway), and so are ids of failed batches.
+        """
+        plan = self._plan(result, profile)
+        self._persist(plan)
+        return self._commit(plan)
+
+    async def apply_async(self, result: FetchResult, *, profile: str = DEFAULT_PROFILE) -> Update:
+        """:meth:`apply` with the JSON encoding and SQLite write in a thread."""
+        async with self._apply_lock:
+            plan = self._plan(result, profile)
+            if not plan.rows and not plan.update.transitions:
+                return plan.update
+            write = asyncio.ensure_future(asyncio.to_thread(self._persist, plan))
+            try:
+                await asyncio.shield(write)
+            except asyncio.CancelledError:
+                # The write goes on in its thread; keep memory in step with it.
+                write.add_done_callback(
+                    lambda done: (
+                        self._commit(plan)
+                        if not done.cancelled() and done.exception() is None
+                        else None
+                    )
+                )
+                raise
+            return self._commit(plan)
+
+    def _plan(self, result: FetchResult, profile: str) -> _Plan:
+        now = self._clock()
+        plan = _Plan(now)
+        update = plan.update
+        summaries = self._summaries
+        for task_id, task in result.tasks.items():
+            old = summaries.get(task_id)
+            if old is None or old.profile != profile:
+                continue
+            label_changed = task.status_label != old.status_label
+            since = _entered_at(task, old, now) if label_changed else old.state_since
+            new = summarize(
+                task,
+                profile=old.profile,
+                added_at=old.added_at,
+                state_since=since,
+                now=now,
+                downloaded=old.downloaded,
+            )
+            fingerprint = _fingerprint(task)
+            raw_changed = fingerprint is None or self._fingerprints.get(task_id) != fingerprint
+            summary_changed = new != old
+            if not (summary_changed or raw_changed):
+                continue
+            plan.rows.append((new, task if raw_changed else None, old))
+            plan.fingerprints[task_id] = fingerprint
+            if summary_changed:
+                self._note(update, old, new)
+        for task_id in result.missing:
+            old = summaries.get(task_id)
+            if old is None or old.profile != profile:
+                continue
+            if old.finished and old.status_label != NOT_FOUND:
+                continue  # the gateway forgot a finished task: our copy is final
+            misses = min(old.misses + 1, self.not_found_after)
+            new = dataclasses.replace(
+                old,
+                status=TaskStatus.UNKNOWN,
+                status_label=NOT_FOUND,
+                misses=misses,
+                finished=misses >= self.not_found_after,
+                state_since=old.state_since if old.status_label == NOT_FOUND else now,
+            )
+            if new != old:
+                plan.rows.append((new, None, old))
+                self._note(update, old, new)
+        return plan
+
+    @staticmethod
+    def _note(update: Update, old: TaskSummary, new: TaskSummary) -> None:
+        update.changed.append(new)
+        if new.status_label != old.status_label:
+            from_label = None if old.status_label == NEW else old.status_label
+            update.transitions.append(
+                Transition(new.task_id, from_label, new.status_label, new.state_since, new.title)
+            )
+        if new.finished and not old.finished:
+            update.finished.append(new)
+
+    def _persist(self, plan: _Plan) -> None:
+        """Encode raw JSON and save everything in one transaction (any thread)."""
+        rows = [
+            (
+                new,
+                None
+                if task is None
+                else json.dumps(task.raw, ensure_ascii=False, separators=(",", ":")),
+            )
+            for new, task, _ in plan.rows
+        ]
+        self.store.save(rows, plan.update.transitions)
+
+    def _commit(self, plan: _Plan) -> Update:
+        """Make saved changes visible; rows removed or replaced meanwhile are skipped."""
+        summaries = self._summaries
+        for new, task, old in plan.rows:
+            if summaries.get(new.task_id) is not old:
+                continue
+            summaries[new.task_id] = new
+            if new.task_id in plan.fingerprints:
+                self._fingerprints[new.task_id] = plan.fingerprints[new.task_id]
+            if task is not None and new.task_id in self._tasks:
+                self._remember(task)
+        self._events.extend(plan.update.transitions)
+        return plan.update
+
+    def _remember(self, task: Task) -> None:
+        if self._task_cache == 0:
+            return
+        self._tasks[task.task_id] = task
+        self._tasks.move_to_end(task.task_id)
+        while len(self._tasks) > self._task_cache:
+            self._tasks.popitem(last=False)
