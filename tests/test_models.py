@@ -766,7 +766,7 @@ _clip_like = st.dictionaries(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     st.dictionaries(_task_keys, _json | st.lists(_clip_like, max_size=3), max_size=10),
 )
