@@ -95,9 +95,18 @@ class RelayClient:
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch size must be at least 1")
+        # A token read from a file often ends in a newline; one that is sent
+        # with it fails in h11 with the header value (token and all) quoted in
+        # the error, escaped so that redaction cannot find it.
+        token = (token or "").strip()
+        if any(not " " <= char <= "~" for char in token):
+            raise ValueError(
+                "the token contains control or non-ASCII characters "
+                "and cannot be sent in an HTTP header"
+            )
         self.base_url = base_url.rstrip("/")
         self.batch_size = batch_size
-        self._token = token or ""
+        self._token = token
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
         self._max_response_bytes = max_response_bytes
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
@@ -234,11 +243,24 @@ class RelayClient:
         return failures[0].error
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._token, "***") if self._token else text
+        if not self._token:
+            return text
+        text = text.replace(self._token, "***")
+        if "…" not in text:
+            return text
+        # A gateway text cut short (envelope._short) may end in the first part
+        # of the token just before the ellipsis; keep at most 3 characters.
+        parts = text.split("…")
+        for index, part in enumerate(parts[:-1]):
+            for size in range(min(len(self._token) - 1, len(part)), 3, -1):
+                if part.endswith(self._token[:size]):
+                    parts[index] = part[:-size] + "***"
+                    break
+        return "…".join(parts)
 
     def _redacted(self, error: RelayError) -> RelayError:
         """The same error with the token scrubbed from its message."""
-        if self._token and self._token in str(error):
+        if self._token and self._redact(str(error)) != str(error):
             error.args = (self._redact(str(error)),)
             for name in ("message", "detail"):
                 value = getattr(error, name, None)
@@ -271,7 +293,8 @@ class RelayClient:
             finally:
                 await response.aclose()
         except httpx.TimeoutException as error:
-            if not idempotent and not isinstance(error, httpx.ConnectTimeout):
+            # No connection (ConnectTimeout) or none free (PoolTimeout): not sent.
+            if not idempotent and not isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
                 raise OutcomeUnknown(
                     "no answer in time after the request was sent: it may have been accepted; "
                     "check the gateway before submitting again"
@@ -280,16 +303,28 @@ class RelayClient:
                 f"timed out ({type(error).__name__}) talking to {self.base_url}"
             ) from None
         except httpx.RemoteProtocolError as error:
-            if sent:
-                raise MalformedResponse(f"truncated answer: {error}") from None
             if not idempotent:
+                # Even with the status line read, the task id may be lost.
+                what = "the answer was cut off" if sent else "the connection closed early"
                 raise OutcomeUnknown(
-                    f"the connection closed before an answer ({error}): the request may have "
+                    f"{what} ({error}): the request may have "
                     "been accepted; check the gateway before submitting again"
                 ) from None
+            if sent:
+                raise MalformedResponse(f"truncated answer: {error}") from None
             raise NetworkError(f"connection closed by {self.base_url}: {error}") from None
+        except httpx.DecodingError as error:
+            # A Content-Encoding (gzip, br...) the body does not match.
+            if not idempotent:
+                raise OutcomeUnknown(
+                    f"the answer could not be decoded ({error}): the request may have "
+                    "been accepted; check the gateway before submitting again"
+                ) from None
+            raise MalformedResponse(f"the answer could not be decoded: {error}") from None
         except (httpx.TransportError, OSError) as error:
-            if not idempotent and not isinstance(error, httpx.ConnectError):
+            if not idempotent and not isinstance(
+                error, httpx.ConnectError | httpx.UnsupportedProtocol
+            ):
                 raise OutcomeUnknown(
                     f"the request was sent but failed ({type(error).__name__}): it may have "
                     "been accepted; check the gateway before submitting again"
