@@ -394,6 +394,31 @@ class TestRedirects:
         assert error.message.startswith("unexpected redirect")
 
 
+_EXPECTED_BY_STATUS: dict[int, type[RelayError]] = {
+    400: GatewayError,
+    401: AuthError,
+    403: AuthError,
+    404: TaskNotFound,
+    429: RateLimited,
+    500: GatewayError,
+    502: GatewayError,
+    503: GatewayError,
+}
+
+
+@pytest.mark.parametrize("status", sorted(_EXPECTED_BY_STATUS))
+@pytest.mark.parametrize(
+    "payload",
+    [shapes.task_error("some_error", "出错了"), shapes.openai_error("出错了")],
+    ids=["task-layer", "openai-style"],
+)
+def test_error_matrix(status: int, payload: dict[str, object]) -> None:
+    error = error_for_status(status, shapes.dumps(payload), {})
+    assert type(error) is _EXPECTED_BY_STATUS[status]
+    assert getattr(error, "message", None) == "出错了"
+    assert "出错了" in str(error)
+
+
 def test_every_error_is_a_relay_error() -> None:
     for status in (301, 400, 401, 403, 404, 429, 500, 502, 503):
         for body in (b"", b"<html>", b"{", shapes.dumps(shapes.openai_error("x"))):
