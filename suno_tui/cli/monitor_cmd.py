@@ -1,0 +1,266 @@
+"""``suno-tui [IDS...]``: the live monitor (a Textual app); ``--demo`` runs it
+against the built-in simulator.
+
+Only argparse is imported at module level: Textual, httpx and the simulator
+load inside :func:`run`, so ``suno-tui --help`` and the headless commands stay
+fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from suno_tui.cli import exit_codes
+from suno_tui.cli.common import add_connection_options, add_ids_options
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from suno_tui.config import Settings
+    from suno_tui.monitor.tracker import Tracker
+    from suno_tui.relay.client import RelayClient
+    from suno_tui.tui.app import MonitorApp
+
+#: simulated seconds per real second in --demo: tasks visibly move
+DEMO_SPEED = 6.0
+#: the demo's poll interval, in simulated seconds (5 real seconds at DEMO_SPEED)
+DEMO_INTERVAL = 30.0
+NOT_CONFIGURED_HINT = (
+    "no token configured for profile {profile!r}: set SUNO_TUI_TOKEN, or run "
+    "'suno-tui config set token YOUR_TOKEN', then restart (or try 'suno-tui --demo')"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_ids_options(parser)
+    group = parser.add_argument_group("monitor")
+    group.add_argument("--state", metavar="PATH", help="state database (the watch list)")
+    group.add_argument("--download-dir", metavar="DIR", help="where downloads are saved")
+    group.add_argument(
+        "--interval", type=float, metavar="SECONDS", help="seconds between polls (2-3600)"
+    )
+    group.add_argument("--no-mouse", action="store_true", help="ignore the mouse (keyboard only)")
+    group.add_argument("--no-bell", action="store_true", help="no terminal bell on finish")
+    group.add_argument(
+        "--demo",
+        action="store_true",
+        help="watch simulated tasks (a built-in gateway; temporary state, nothing sent out)",
+    )
+    add_connection_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from suno_tui.cli.common import UsageError, collect_ids, fail, settings_from_args
+    from suno_tui.config import ConfigError
+
+    try:
+        ids = collect_ids(args)
+    except UsageError as error:
+        return fail(str(error), exit_codes.USAGE)
+    if args.demo:
+        return _run_demo(args, ids)
+    overrides = {"download_dir": args.download_dir, "poll_interval": args.interval}
+    try:
+        settings = settings_from_args(args, state=args.state, overrides=overrides)
+    except (ConfigError, ValueError) as error:
+        return fail(str(error), exit_codes.USAGE)
+    return _run_monitor(settings, ids, args)
+
+
+def _utc_now() -> datetime:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _gateway_label(base_url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    return parts.netloc or base_url
+
+
+def _run_monitor(
+    settings: Settings,
+    ids: list[str],
+    args: argparse.Namespace,
+    *,
+    clock: Callable[[], datetime] = _utc_now,
+    poll_clock: Callable[[], datetime] | None = None,
+    sleep: Callable[[float], object] | None = None,
+    label: str | None = None,
+    min_interval: float = 2.0,
+) -> int:
+    """Open the state, build clients and the poller, run the app until it quits."""
+    import sys
+
+    from suno_tui.cli.common import fail, warn
+    from suno_tui.config import ConfigError
+    from suno_tui.monitor.store import Store, StoreError
+    from suno_tui.monitor.tracker import Tracker
+
+    try:
+        store = Store.open(settings.state_path)
+    except StoreError as error:
+        return fail(f"cannot open the state file: {error}", exit_codes.USAGE)
+    try:
+        tracker = Tracker(store, clock=clock)
+        try:
+            clients, polling_off = _clients(settings, tracker)
+        except ConfigError as error:
+            return fail(str(error), exit_codes.USAGE)
+        app = _build_app(
+            settings,
+            tracker,
+            clients,
+            ids,
+            clock=clock,
+            poll_clock=poll_clock or clock,
+            sleep=sleep,
+            label=label or _gateway_label(settings.base_url),
+            polling_off=polling_off,
+            bell=settings.bell and not args.no_bell,
+            min_interval=min_interval,
+        )
+        for unknown in app.unknown_keys:
+            warn(f"[keys] {unknown!r} names no binding (see '?' in the monitor)")
+        app.run(mouse=settings.mouse and not args.no_mouse)
+        if app.crash_message:
+            print(app.crash_message, file=sys.stderr)
+        return app.return_code or 0
+    finally:
+        store.close()
+
+
+def _clients(settings: Settings, tracker: Tracker) -> tuple[dict[str, RelayClient], str]:
+    """A client per profile with a token: the selected profile's, and any other
+    profile that watched tasks were added under. Also says why polling is off."""
+    from suno_tui.config import ConfigError
+    from suno_tui.gateways import client_for
+
+    tracker.load()
+    clients: dict[str, RelayClient] = {}
+    if settings.resolve_token():
+        clients[settings.profile] = client_for(settings)
+    for name in sorted(tracker.profiles() - {settings.profile}):
+        gateway = settings.gateways.get(name)
+        if gateway is None:
+            continue
+        try:
+            if gateway.resolve_token():
+                clients[name] = client_for(settings, gateway)
+        except ConfigError:
+            continue  # that profile's tasks are shown but not polled
+    if settings.profile in clients:
+        return clients, ""
+    return clients, NOT_CONFIGURED_HINT.format(profile=settings.profile)
+
+
+def _build_app(
+    settings: Settings,
+    tracker: Tracker,
+    clients: dict[str, RelayClient],
+    ids: list[str],
+    *,
+    clock: Callable[[], datetime],
+    poll_clock: Callable[[], datetime],
+    sleep: Callable[[float], object] | None,
+    label: str,
+    polling_off: str,
+    bell: bool,
+    min_interval: float,
+) -> MonitorApp:
+    import random
+    from typing import Any
+
+    from suno_tui.monitor.poller import Poller
+    from suno_tui.monitor.progress import is_stuck, refresh_progress
+    from suno_tui.tui.app import MonitorApp
+    from suno_tui.tui.bindings import keymap_from_settings
+
+    keymap, unknown = keymap_from_settings(settings.keys)
+
+    def make_poller(on_update: Any, on_status: Any) -> Poller:
+        return Poller(
+            tracker,
+            clients,
+            interval=settings.poll_interval,
+            min_interval=min_interval,
+            max_backoff=settings.max_backoff,
+            on_update=on_update,
+            on_status=on_status,
+            clock=poll_clock,
+            sleep=sleep,  # type: ignore[arg-type]
+            rng=random.Random(),  # noqa: S311 - backoff jitter, not cryptography
+        )
+
+    async def close_clients() -> None:
+        for client in clients.values():
+            await client.aclose()
+
+    app = MonitorApp(
+        tracker,
+        poller_factory=make_poller if clients else None,
+        clock=clock,
+        initial_ids=ids,
+        profile=settings.profile,
+        gateway_label=label,
+        polling_off=polling_off,
+        bell=bell,
+        keymap=keymap,
+        stuck=is_stuck,
+        live_progress=refresh_progress,
+        on_exit=close_clients,
+    )
+    app.unknown_keys = unknown
+    return app
+
+
+def _run_demo(args: argparse.Namespace, ids: list[str]) -> int:
+    """The monitor against a simulator on loopback, with throw-away state."""
+    import tempfile
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from suno_tui.cli.common import fail, settings_from_args
+    from suno_tui.config import ConfigError
+    from suno_tui.simulator import ScaledClock, Simulator, SimulatorThread, seed_demo
+
+    state_dir = Path(tempfile.mkdtemp(prefix="suno-tui-demo-"))
+    download_dir = Path(tempfile.mkdtemp(prefix="suno-tui-demo-downloads-"))
+    sim_clock = ScaledClock(DEMO_SPEED)
+    sim = Simulator(seed=0, clock=sim_clock)
+    demo_ids = seed_demo(sim)
+
+    def clock() -> datetime:
+        return datetime.fromtimestamp(sim_clock.now(), UTC)
+
+    try:
+        with SimulatorThread(sim) as base_url:
+            overrides = {
+                "base_url": base_url,
+                "token": sim.token,
+                "download_dir": download_dir,
+                "poll_interval": args.interval if args.interval is not None else DEMO_INTERVAL,
+                "profile": None,
+            }
+            try:
+                settings = settings_from_args(
+                    args, state=state_dir / "state.sqlite3", overrides=overrides
+                )
+            except (ConfigError, ValueError) as error:
+                return fail(str(error), exit_codes.USAGE)
+            return _run_monitor(
+                settings,
+                demo_ids + ids,
+                args,
+                clock=clock,
+                sleep=sim_clock.sleep,
+                label=f"demo: simulated gateway at {_gateway_label(base_url)}",
+                min_interval=2.0 * DEMO_SPEED,
+            )
+    finally:
+        print(f"demo state:     {state_dir}")
+        print(f"demo downloads: {download_dir}")

@@ -1,0 +1,115 @@
+"""``a``: paste one or many task ids (separated by spaces, commas or new lines)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static, TextArea
+
+from suno_tui.ids import InvalidTaskId, parse_ids, validate_id
+from suno_tui.tui.bindings import bindings_by_id
+
+_SHOWN_BAD = 3
+
+
+def check_ids(text: str) -> tuple[list[str], list[str]]:
+    """(valid ids, messages about the invalid ones) in the pasted ``text``."""
+    good: list[str] = []
+    bad: list[str] = []
+    for task_id in parse_ids([text]):
+        try:
+            good.append(validate_id(task_id))
+        except InvalidTaskId as error:
+            bad.append(str(error))  # repr-escaped: safe to show
+    return good, bad
+
+
+class AddTasksScreen(ModalScreen[list[str] | None]):
+    """Returns the valid ids to add, or None when cancelled."""
+
+    BINDINGS: ClassVar = bindings_by_id("dialog-cancel", "dialog-submit")
+
+    DEFAULT_CSS = """
+    AddTasksScreen {
+        align: center middle;
+        & > #add-frame {
+            width: 76;
+            max-width: 100%;
+            height: auto;
+            max-height: 100%;
+            border: round $primary;
+            background: $surface;
+            padding: 0 1;
+        }
+        & #add-ids { height: 8; min-height: 3; }
+        & #add-hint { color: $text-muted; }
+        & #add-check { height: auto; max-height: 4; }
+        & #add-check.-error { color: $text-error; }
+        & #add-buttons { height: auto; align-horizontal: right; }
+        & Button { margin-left: 1; min-width: 10; }
+    }
+    """
+
+    def __init__(self, initial: str = "", *, cursor_blink: bool = True) -> None:
+        super().__init__()
+        self._initial = initial
+        self._cursor_blink = cursor_blink
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="add-frame") as frame:
+            frame.border_title = "Watch tasks"
+            yield Static(
+                Content("Paste one or more task ids, separated by spaces, commas or new lines."),
+                id="add-hint",
+            )
+            area = TextArea(self._initial, id="add-ids", soft_wrap=True, show_line_numbers=False)
+            area.cursor_blink = self._cursor_blink
+            yield area
+            yield Static(Content(""), id="add-check")
+            with Horizontal(id="add-buttons"):
+                yield Button("Add  ^s", id="add-ok", variant="primary")
+                yield Button("Cancel  esc", id="add-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(TextArea).focus()
+        self._check()
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    def _check(self) -> tuple[list[str], list[str]]:
+        good, bad = check_ids(self.text)
+        check = self.query_one("#add-check", Static)
+        if bad:
+            more = f" (and {len(bad) - _SHOWN_BAD} more)" if len(bad) > _SHOWN_BAD else ""
+            check.update(Content("\n".join(bad[:_SHOWN_BAD]) + more))
+            check.add_class("-error")
+        else:
+            count = len(good)
+            check.update(Content(f"{count} id{'s' if count != 1 else ''} to add" if count else ""))
+            check.remove_class("-error")
+        return good, bad
+
+    @on(TextArea.Changed)
+    def _changed(self) -> None:
+        self._check()
+
+    @on(Button.Pressed, "#add-ok")
+    def action_submit(self) -> None:
+        good, bad = self._check()
+        if bad or not good:
+            if not good and not bad:
+                self.query_one("#add-check", Static).update(Content("Nothing to add yet."))
+            self.app.bell()
+            return
+        self.dismiss(good)
+
+    @on(Button.Pressed, "#add-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,43 @@
+"""The detail view on a screen of its own (narrow terminals)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from suno_tui.tui.detail import DetailView
+from suno_tui.tui.status_bar import StatusBar
+
+
+class DetailScreen(Screen[None]):
+    """Holds one DetailView; the app fills it (``fill``) and keeps it current."""
+
+    def __init__(self, fill: Callable[[DetailView], None]) -> None:
+        super().__init__()
+        self._fill = fill
+
+    def compose(self) -> ComposeResult:
+        yield DetailView(id="detail-full")
+        yield StatusBar(id="detail-status")
+        yield Footer()
+
+    @property
+    def detail(self) -> DetailView:
+        return self.query_one(DetailView)
+
+    def on_mount(self) -> None:
+        self._fill(self.detail)
+        self.detail.focus()
+        self.app.call_later(self._status_ready)
+
+    def _status_ready(self) -> None:
+        refresh = getattr(self.app, "refresh_status", None)
+        if callable(refresh):
+            refresh()
+
+    def on_detail_view_back(self, event: DetailView.Back) -> None:
+        event.stop()
+        self.dismiss(None)

@@ -1,0 +1,112 @@
+"""The status bar: counts and the state of polling, in absolute times.
+
+Times are clock times (``polled 16:42:10``, ``next 16:42:20``), never "3 s
+ago", so an idle bar does not change from one second to the next and writes
+nothing to the terminal. The widget repaints only when its text changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from textual.content import Content
+from textual.widgets import Static
+
+from suno_tui.safe_text import clean_line
+from suno_tui.tui.ports import PollStatusLike
+from suno_tui.tui.timefmt import clock_time
+
+MUTED = "$text-muted"
+SEP = ("  │  ", MUTED)
+_MAX_ERROR = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    watched: int
+    unfinished: int
+    shown: int  # after the filter
+
+
+def interval_text(seconds: float) -> str:
+    if seconds < 60:
+        return f"{seconds:g}s"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}m{secs:02d}s" if secs else f"{minutes}m"
+
+
+def error_text(error: object) -> str:
+    """The poller's last error as one clean, bounded line."""
+    if error is None:
+        return ""
+    text = clean_line(str(error)).strip() or type(error).__name__
+    return text if len(text) <= _MAX_ERROR else text[: _MAX_ERROR - 1] + "…"
+
+
+def status_content(
+    counts: Counts,
+    status: PollStatusLike | None,
+    now: datetime,
+    tz: tzinfo | None,
+    *,
+    polling_off: str = "",
+) -> Content:
+    """The bar's text for these counts and this poll status."""
+    parts: list[str | tuple[str, str]] = [" "]
+    parts.append((f"{counts.watched}", "bold"))
+    parts.append(" watched · ")
+    parts.append((f"{counts.unfinished}", "bold"))
+    parts.append(" active")
+    if counts.shown != counts.watched:
+        parts += [" · ", (f"{counts.shown} shown", "$text-accent")]
+    if status is None:
+        parts += [SEP, (polling_off or "polling off", "$text-warning")]
+        return Content.assemble(*parts)
+    parts.append(SEP)
+    if status.last_success_at is not None:
+        parts += [("polled ", MUTED), clock_time(status.last_success_at, now, tz)]
+    else:
+        parts.append(("not polled yet", MUTED))
+    parts += [SEP, ("every ", MUTED), interval_text(status.interval)]
+    if status.auth_failed:
+        parts += [SEP, ("■ stopped: token refused", "bold $text-error")]
+        return Content.assemble(*parts)
+    if status.paused:
+        parts += [SEP, ("⏸ paused", "bold $text-warning")]
+    elif status.in_flight:
+        parts += [SEP, ("↻ polling", "$text-accent")]
+    elif status.next_poll_at is not None:
+        parts += [SEP, ("next ", MUTED), clock_time(status.next_poll_at, now, tz)]
+    error = error_text(status.last_error)
+    if error:
+        parts += [SEP, (f"✗ {error}", "$text-error")]
+    return Content.assemble(*parts)
+
+
+class StatusBar(Static):
+    """One line at the bottom; repaints only when the text changes."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        height: 1;
+        background: $panel;
+        color: $text;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Content(""), id=id)
+        self._content = Content("")
+
+    @property
+    def text(self) -> str:
+        return self._content.plain
+
+    def show(self, content: Content) -> None:
+        if content.is_same(self._content):
+            return
+        self._content = content
+        self.update(content)

@@ -1,0 +1,71 @@
+"""The app's layout and colours (Textual CSS), kept in Python so it always ships.
+
+Colours come from theme variables only, so themes and NO_COLOR apply.
+"""
+
+APP_CSS = """
+Screen {
+    background: $surface;
+}
+#top-bar {
+    height: 1;
+    background: $panel;
+    color: $text;
+    text-wrap: nowrap;
+    text-overflow: ellipsis;
+}
+#banner {
+    display: none;
+    height: auto;
+    max-height: 5;
+    padding: 0 1;
+    background: $error-muted;
+    color: $text;
+    border-left: thick $error;
+}
+#banner.-warning {
+    background: $warning-muted;
+    border-left: thick $warning;
+}
+#banner.-shown {
+    display: block;
+}
+#main {
+    height: 1fr;
+}
+#tasks {
+    width: 1fr;
+    height: 1fr;
+}
+#side {
+    display: none;
+    width: 45%;
+    min-width: 60;
+    height: 1fr;
+    border-left: vkey $panel-lighten-2;
+}
+.-wide #side {
+    display: block;
+}
+#side:focus-within {
+    border-left: vkey $primary;
+}
+#events {
+    display: none;
+    height: 8;
+    border-top: hkey $panel-lighten-2;
+}
+.-show-events #events {
+    display: block;
+}
+#filter {
+    display: none;
+    height: 1;
+    border: none;
+    padding: 0 1;
+    background: $panel;
+}
+#filter.-shown {
+    display: block;
+}
+"""

@@ -1,0 +1,557 @@
+"""The task list: one line per watched task, built on Textual's line API.
+
+Stock ``DataTable`` builds every row up front and repaints the whole table for
+one changed cell; with 10,000 tasks that is seconds of work and kilobytes per
+frame. This widget keeps the summaries in a dict, the visible order (sorted,
+filtered) in a list, renders only the lines on screen, caches each row's
+:class:`~textual.strip.Strip`, and on an update refreshes just the lines whose
+row changed.
+
+Line 0 is the column header; task ``i`` of the visible order is virtual line
+``i + 1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from suno_tui.monitor.model import NOT_FOUND, Progress, TaskSummary
+from suno_tui.relay.models import TaskStatus
+from suno_tui.tui.bindings import Scope, bindings
+from suno_tui.tui.row_render import (
+    Column,
+    Layout,
+    Palette,
+    TimeTexts,
+    Tone,
+    header_row,
+    layout_for,
+    render_row,
+    time_texts,
+)
+
+Clock = Callable[[], datetime]
+StuckTest = Callable[[TaskSummary, datetime], bool]
+#: the summary's progress re-estimated for a later moment (a growing estimate)
+LiveProgress = Callable[[TaskSummary, datetime], Progress]
+
+
+class SortKey(StrEnum):
+    AGE = "age"
+    STATUS = "status"
+    TITLE = "title"
+
+    def next(self) -> SortKey:
+        members = list(SortKey)
+        return members[(members.index(self) + 1) % len(members)]
+
+
+_SORT_COLUMN = {SortKey.AGE: Column.AGE, SortKey.STATUS: Column.STATUS, SortKey.TITLE: Column.TITLE}
+
+# Status sort: what needs attention first (running, waiting), then the finished.
+_STATUS_RANK = {
+    TaskStatus.IN_PROGRESS: 0,
+    TaskStatus.QUEUED: 1,
+    TaskStatus.SUBMITTED: 2,
+    TaskStatus.NOT_START: 3,
+    TaskStatus.UNKNOWN: 4,
+    TaskStatus.FAILURE: 6,
+    TaskStatus.SUCCESS: 7,
+}
+
+SortValue = tuple[object, ...]
+
+
+def _started(summary: TaskSummary) -> float:
+    return (summary.submitted_at or summary.added_at).timestamp()
+
+
+def sort_value(summary: TaskSummary, key: SortKey) -> SortValue:
+    """Ascending sort value; ties broken by the id so the order is stable."""
+    if key is SortKey.AGE:
+        return (-_started(summary), summary.task_id)
+    if key is SortKey.STATUS:
+        rank = 5 if summary.status_label == NOT_FOUND else _STATUS_RANK[summary.status]
+        return (rank, -_started(summary), summary.task_id)
+    return (summary.title.casefold() or "\uffff", -_started(summary), summary.task_id)
+
+
+def haystack(summary: TaskSummary) -> str:
+    """What ``/`` searches: id, title, tags, status and kind, lower-cased."""
+    return " ".join(
+        (summary.task_id, summary.title, summary.tags, summary.status_label, summary.kind.value)
+    ).casefold()
+
+
+def _never_stuck(summary: TaskSummary, now: datetime) -> bool:
+    return False
+
+
+def _as_reported(summary: TaskSummary, now: datetime) -> Progress:
+    return summary.progress
+
+
+class TaskList(ScrollView, can_focus=True):
+    """Every watched task, one line each."""
+
+    BINDINGS: ClassVar = bindings(Scope.LIST)
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "task-list--header",
+        "task-list--header-sorted",
+        "task-list--cursor",
+        "task-list--cursor-blurred",
+        "task-list--muted",
+        "task-list--title",
+        "task-list--bar-exact",
+        "task-list--bar-estimate",
+        "task-list--bar-empty",
+        "task-list--stuck",
+        *(f"task-list--{tone.value}" for tone in Tone),
+    }
+
+    DEFAULT_CSS = """
+    TaskList {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        background: $surface;
+        & > .task-list--header { color: $text-muted; text-style: bold; }
+        & > .task-list--header-sorted { color: $text; text-style: bold; }
+        & > .task-list--cursor { background: $primary 45%; }
+        & > .task-list--cursor-blurred { background: $primary 20%; }
+        & > .task-list--muted { color: $text-muted; }
+        & > .task-list--title { color: $text; }
+        & > .task-list--bar-exact { color: $primary; }
+        & > .task-list--bar-estimate { color: $primary 55%; }
+        & > .task-list--bar-empty { color: $text-disabled; }
+        & > .task-list--stuck { color: $warning; text-style: bold; }
+        & > .task-list--waiting { color: $text-muted; }
+        & > .task-list--running { color: $accent; }
+        & > .task-list--success { color: $success; }
+        & > .task-list--failure { color: $error; }
+        & > .task-list--unknown { color: $warning; }
+    }
+    """
+
+    class Highlighted(Message):
+        """The cursor is on another task (None: the list is empty)."""
+
+        def __init__(self, task_id: str | None) -> None:
+            self.task_id = task_id
+            super().__init__()
+
+    class Opened(Message):
+        """Enter (or a double click) on a task."""
+
+        def __init__(self, task_id: str) -> None:
+            self.task_id = task_id
+            super().__init__()
+
+    class ViewChanged(Message):
+        """The sort key, the filter or the number of rows changed."""
+
+        def __init__(self, sort: SortKey, filter_text: str, shown: int, total: int) -> None:
+            self.sort = sort
+            self.filter_text = filter_text
+            self.shown = shown
+            self.total = total
+            super().__init__()
+
+    class FilterRequested(Message):
+        """``/`` was pressed: the screen shows the filter input."""
+
+    class FilterCleared(Message):
+        """Esc cleared the filter."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        stuck: StuckTest = _never_stuck,
+        live_progress: LiveProgress = _as_reported,
+        sort: SortKey = SortKey.AGE,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._clock = clock
+        self._stuck = stuck
+        self._live_progress = live_progress
+        self._sort = sort
+        self._filter = ""
+        self._terms: list[str] = []
+        self._rows: dict[str, TaskSummary] = {}
+        self._keys: dict[str, SortValue] = {}
+        self._haystacks: dict[str, str] = {}
+        self._order: list[str] = []
+        self._position: dict[str, int] = {}
+        self._cursor = 0
+        self._cursor_id: str | None = None
+        self._cache: dict[str, tuple[TimeTexts, Strip]] = {}
+        self._cache_width = -1
+        self._palette: Palette | None = None
+        self._header: Strip | None = None
+        #: how many row strips were rendered (not served from the cache): for tests
+        self.rows_rendered = 0
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def sort(self) -> SortKey:
+        return self._sort
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def total(self) -> int:
+        return len(self._rows)
+
+    @property
+    def shown(self) -> int:
+        return len(self._order)
+
+    @property
+    def order(self) -> list[str]:
+        """The visible task ids, top to bottom (a copy)."""
+        return list(self._order)
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def cursor_task_id(self) -> str | None:
+        return self._cursor_id
+
+    def summary(self, task_id: str) -> TaskSummary | None:
+        return self._rows.get(task_id)
+
+    def __contains__(self, task_id: object) -> bool:
+        return task_id in self._rows
+
+    # ---------------------------------------------------------------- updates
+
+    def set_rows(self, summaries: Iterable[TaskSummary]) -> None:
+        """Replace every row (the first load from the store)."""
+        self._rows = {summary.task_id: summary for summary in summaries}
+        self._keys = {tid: sort_value(s, self._sort) for tid, s in self._rows.items()}
+        self._haystacks = {tid: haystack(s) for tid, s in self._rows.items()}
+        self._cache.clear()
+        self._rebuild(refresh_all=True)
+
+    def upsert(self, summaries: Iterable[TaskSummary]) -> None:
+        """Add or replace rows; refresh only the lines that changed.
+
+        The order is rebuilt only when a row's sort value or its match with
+        the filter changed, or a row is new.
+        """
+        reorder = False
+        changed: list[str] = []
+        for summary in summaries:
+            task_id = summary.task_id
+            old = self._rows.get(task_id)
+            if old == summary:
+                continue
+            self._rows[task_id] = summary
+            self._cache.pop(task_id, None)
+            key = sort_value(summary, self._sort)
+            hay = haystack(summary)
+            if old is None:
+                reorder = True
+            else:
+                was_shown = self._matches(self._haystacks[task_id])
+                if self._keys[task_id] != key or was_shown != self._matches(hay):
+                    reorder = True
+            self._keys[task_id] = key
+            self._haystacks[task_id] = hay
+            changed.append(task_id)
+        if not changed:
+            return
+        if reorder:
+            self._rebuild(changed=set(changed))
+        else:
+            for task_id in changed:
+                self._refresh_task(task_id)
+
+    def discard(self, task_id: str) -> None:
+        if self._rows.pop(task_id, None) is None:
+            return
+        self._keys.pop(task_id, None)
+        self._haystacks.pop(task_id, None)
+        self._cache.pop(task_id, None)
+        self._rebuild()
+
+    def set_sort(self, sort: SortKey) -> None:
+        if sort is self._sort:
+            return
+        self._sort = sort
+        self._keys = {tid: sort_value(s, sort) for tid, s in self._rows.items()}
+        self._header = None
+        self._rebuild(refresh_all=True)
+
+    def set_filter(self, text: str) -> None:
+        text = text.strip()
+        if text == self._filter:
+            return
+        self._filter = text
+        self._terms = text.casefold().split()
+        self._rebuild(refresh_all=True)
+
+    def tick(self) -> int:
+        """Repaint the visible rows whose clock-driven texts changed; return how many."""
+        if not self._order or self._cache_width < 0:
+            return 0
+        now = self._clock()
+        first, last = self._visible_span()
+        repainted = 0
+        for index in range(first, last):
+            task_id = self._order[index]
+            cached = self._cache.get(task_id)
+            if cached is None:
+                continue
+            if self._times(self._rows[task_id], now) != cached[0]:
+                del self._cache[task_id]
+                self._refresh_index(index)
+                repainted += 1
+        return repainted
+
+    def select(self, task_id: str) -> bool:
+        """Put the cursor on ``task_id`` if it is shown."""
+        index = self._position.get(task_id)
+        if index is None:
+            return False
+        self._move_cursor(index)
+        return True
+
+    # ---------------------------------------------------------------- helpers
+
+    def _matches(self, hay: str) -> bool:
+        return all(term in hay for term in self._terms)
+
+    def _rebuild(self, *, refresh_all: bool = False, changed: set[str] | None = None) -> None:
+        """Sort and filter again, keep the cursor on its task, refresh what moved."""
+        first, last = self._visible_span()
+        before = self._order[first:last]
+        keys = self._keys
+        if self._terms:
+            hays = self._haystacks
+            ids = [tid for tid in self._rows if self._matches(hays[tid])]
+        else:
+            ids = list(self._rows)
+        ids.sort(key=keys.__getitem__)
+        self._order = ids
+        self._position = {task_id: index for index, task_id in enumerate(ids)}
+        self.virtual_size = Size(0, len(ids) + 1)
+
+        old_cursor_id = self._cursor_id
+        index = self._position.get(old_cursor_id) if old_cursor_id is not None else None
+        if index is None:
+            index = min(self._cursor, max(len(ids) - 1, 0))
+        self._cursor = index
+        self._cursor_id = ids[index] if ids else None
+        scrolled = self._scroll_to_cursor()
+        if refresh_all or scrolled:
+            self.refresh()
+        else:
+            first, last = self._visible_span()
+            after = self._order[first:last]
+            changed = changed or set()
+            for offset, task_id in enumerate(after):
+                was = before[offset] if offset < len(before) else None
+                if was != task_id or task_id in changed or task_id == old_cursor_id:
+                    self._refresh_index(first + offset)
+            for offset in range(len(after), len(before)):
+                self._refresh_index(first + offset)
+        if self._cursor_id != old_cursor_id:
+            self.post_message(self.Highlighted(self._cursor_id))
+        self.post_message(self.ViewChanged(self._sort, self._filter, len(ids), len(self._rows)))
+
+    def _rows_high(self) -> int:
+        """How many task rows fit under the header."""
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def _visible_span(self) -> tuple[int, int]:
+        top = int(self.scroll_offset.y)
+        return top, min(top + self._rows_high(), len(self._order))
+
+    def _scroll_to_cursor(self) -> bool:
+        """Scroll the least needed to show the cursor; True if it scrolled."""
+        top = int(self.scroll_offset.y)
+        rows = self._rows_high()
+        target = top
+        if self._cursor < top:
+            target = self._cursor
+        elif self._cursor >= top + rows:
+            target = self._cursor - rows + 1
+        target = max(min(target, len(self._order) + 1 - rows - 1), 0)
+        if target == top:
+            return False
+        self.scroll_to(y=target, animate=False)
+        return True
+
+    def _refresh_index(self, index: int) -> None:
+        top = int(self.scroll_offset.y)
+        if top <= index < top + self._rows_high():
+            self.refresh(Region(0, index - top + 1, self.size.width, 1))
+
+    def _refresh_task(self, task_id: str) -> None:
+        index = self._position.get(task_id)
+        if index is not None:
+            self._refresh_index(index)
+
+    def _move_cursor(self, index: int) -> None:
+        if not self._order:
+            return
+        index = max(0, min(index, len(self._order) - 1))
+        old = self._cursor
+        self._cursor = index
+        self._cursor_id = self._order[index]
+        if not self._scroll_to_cursor():
+            self._refresh_index(old)
+            self._refresh_index(index)
+        if old != index:
+            self.post_message(self.Highlighted(self._cursor_id))
+
+    # -------------------------------------------------------------- rendering
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._palette = None
+        self._header = None
+        self._cache.clear()
+
+    def _get_palette(self) -> Palette:
+        if self._palette is None:
+
+            def style(name: str) -> Style:
+                return self.get_component_rich_style(f"task-list--{name}", partial=True)
+
+            self._palette = Palette(
+                tones={tone: style(tone.value) for tone in Tone},
+                muted=style("muted"),
+                title=style("title"),
+                bar_exact=style("bar-exact"),
+                bar_estimate=style("bar-estimate"),
+                bar_empty=style("bar-empty"),
+                stuck=style("stuck"),
+                header=style("header"),
+                header_sorted=style("header-sorted"),
+            )
+        return self._palette
+
+    def _layout(self, width: int) -> Layout:
+        return layout_for(width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if width != self._cache_width:
+            self._cache.clear()
+            self._header = None
+            self._cache_width = width
+        if y == 0:
+            if self._header is None:
+                segments = header_row(
+                    self._layout(width), self._get_palette(), _SORT_COLUMN[self._sort]
+                )
+                self._header = self._finish(segments, width, base)
+            return self._header
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self._order):
+            return Strip.blank(width, base)
+        task_id = self._order[index]
+        strip = self._row_strip(task_id, width, base)
+        if index == self._cursor:
+            name = "task-list--cursor" if self.has_focus else "task-list--cursor-blurred"
+            cursor = self.get_component_rich_style(name, partial=True)
+            strip = Strip(Segment.apply_style(list(strip), post_style=cursor), width)
+        return strip
+
+    def _row_strip(self, task_id: str, width: int, base: Style) -> Strip:
+        summary = self._rows[task_id]
+        times = self._times(summary, self._clock())
+        cached = self._cache.get(task_id)
+        if cached is not None and cached[0] == times:
+            return cached[1]
+        self.rows_rendered += 1
+        segments = render_row(summary, self._layout(width), self._get_palette(), times)
+        strip = self._finish(segments, width, base)
+        self._cache[task_id] = (times, strip)
+        return strip
+
+    def _times(self, summary: TaskSummary, now: datetime) -> TimeTexts:
+        return time_texts(
+            summary,
+            now,
+            stuck=self._stuck(summary, now),
+            progress=self._live_progress(summary, now),
+        )
+
+    @staticmethod
+    def _finish(segments: list[Segment], width: int, base: Style) -> Strip:
+        strip = Strip(segments)
+        if strip.cell_length != width:
+            strip = strip.crop_extend(0, width, None)
+        return strip.apply_style(base)
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._scroll_to_cursor()
+
+    def on_focus(self) -> None:
+        self._refresh_index(self._cursor)
+
+    def on_blur(self) -> None:
+        self._refresh_index(self._cursor)
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y < 1:
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if index < len(self._order):
+            self._move_cursor(index)
+            if event.chain >= 2 and self._cursor_id is not None:
+                self.post_message(self.Opened(self._cursor_id))
+
+    # ---------------------------------------------------------------- actions
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_cursor(self._cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_cursor(self._cursor + direction * max(self._rows_high() - 1, 1))
+
+    def action_first(self) -> None:
+        self._move_cursor(0)
+
+    def action_last(self) -> None:
+        self._move_cursor(len(self._order) - 1)
+
+    def action_open(self) -> None:
+        if self._cursor_id is not None:
+            self.post_message(self.Opened(self._cursor_id))
+
+    def action_cycle_sort(self) -> None:
+        self.set_sort(self._sort.next())
+
+    def action_filter(self) -> None:
+        self.post_message(self.FilterRequested())
+
+    def action_clear_filter(self) -> None:
+        if self._filter:
+            self.set_filter("")
+            self.post_message(self.FilterCleared())

@@ -1,0 +1,57 @@
+"""How times are shown: short relative durations and absolute clock times.
+
+Relative texts are deliberately coarse (10 s steps under a minute, then whole
+minutes, hours, days) so a screen left open for hours rewrites a row only when
+its text really changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+
+def short_duration(seconds: float) -> str:
+    """``7s``, ``40s``, ``3m``, ``5h``, ``12d`` (never more than 4 cells)."""
+    if seconds < 0:
+        seconds = 0
+    if seconds < 10:
+        return f"{int(seconds)}s"
+    if seconds < 60:
+        return f"{int(seconds) // 10 * 10}s"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 48 * 3600:
+        return f"{int(seconds // 3600)}h"
+    days = int(seconds // 86400)
+    return f"{days}d" if days < 1000 else "999d"
+
+
+def precise_duration(seconds: float) -> str:
+    """``45s``, ``3m12s``, ``2h05m``, ``3d4h`` for the detail view's timeline."""
+    total = max(int(seconds), 0)
+    if total < 60:
+        return f"{total}s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes}m{secs:02d}s"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}h{minutes:02d}m"
+    days, hours = divmod(hours, 24)
+    return f"{days}d{hours}h"
+
+
+def clock_time(moment: datetime, now: datetime, tz: tzinfo | None) -> str:
+    """``16:42:10`` today, ``06-14 16:42`` another day, ``2024-06-14`` another year."""
+    local = moment.astimezone(tz)
+    today = now.astimezone(tz)
+    if local.date() == today.date():
+        return local.strftime("%H:%M:%S")
+    if local.year == today.year:
+        return local.strftime("%m-%d %H:%M")
+    return local.strftime("%Y-%m-%d")
+
+
+def full_time(moment: datetime, tz: tzinfo | None) -> str:
+    """``2025-06-15 16:42:10`` (the detail view: no guessing which day)."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
