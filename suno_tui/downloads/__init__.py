@@ -1,0 +1,90 @@
+"""Downloading the assets of finished clips: audio, cover, video, lyrics, JSON.
+
+Domain layer: no Textual, and httpx/mutagen are imported only when a
+download or a tag actually happens. The front ends use:
+
+- :class:`DownloadManager` with :class:`DownloadOptions`: ``submit(task)``,
+  ``join()``, ``cancel()``, ``busy``, ``active()``; progress arrives as
+  :class:`DownloadProgress` events, finished files go to ``record(...)``;
+- :func:`plan_task` to show what a task offers (and why things are skipped).
+
+Files go to ``<name>.part`` (resumable), are checked (length, magic bytes),
+tagged (mp3) and only then renamed. Names come from a template, sanitised
+for every platform and kept inside the download folder.
+"""
+
+from __future__ import annotations
+
+from suno_tui.downloads.assets import (
+    ASSET_KINDS,
+    DEFAULT_ASSETS,
+    Asset,
+    Skip,
+    SkipKind,
+    check_assets,
+    plan_task,
+    url_problem,
+)
+from suno_tui.downloads.errors import (
+    ContentError,
+    DownloadError,
+    HttpStatusError,
+    LinkRefused,
+    NotFound,
+    StorageError,
+    TransferError,
+)
+from suno_tui.downloads.events import (
+    DownloadProgress,
+    FileState,
+    ProgressCallback,
+    RecordCallback,
+    TaskOutcome,
+)
+from suno_tui.downloads.existing import KnownDownload
+from suno_tui.downloads.manager import DownloadManager, DownloadOptions, FetchTask, LookupCallback
+from suno_tui.downloads.naming import (
+    DEFAULT_TEMPLATE,
+    NameFields,
+    TemplateError,
+    UnsafePath,
+    check_template,
+    file_name,
+)
+from suno_tui.downloads.writer import WriterConfig, Written
+
+__all__ = [
+    "ASSET_KINDS",
+    "DEFAULT_ASSETS",
+    "DEFAULT_TEMPLATE",
+    "Asset",
+    "ContentError",
+    "DownloadError",
+    "DownloadManager",
+    "DownloadOptions",
+    "DownloadProgress",
+    "FetchTask",
+    "FileState",
+    "HttpStatusError",
+    "KnownDownload",
+    "LinkRefused",
+    "LookupCallback",
+    "NameFields",
+    "NotFound",
+    "ProgressCallback",
+    "RecordCallback",
+    "Skip",
+    "SkipKind",
+    "StorageError",
+    "TaskOutcome",
+    "TemplateError",
+    "TransferError",
+    "UnsafePath",
+    "WriterConfig",
+    "Written",
+    "check_assets",
+    "check_template",
+    "file_name",
+    "plan_task",
+    "url_problem",
+]

@@ -1,0 +1,643 @@
+"""The download manager: a queue of tasks, bounded concurrency, progress events.
+
+``submit(task)`` returns at once; the task waits for one of ``concurrency``
+task slots, is fetched again from the gateway (fresh, time-limited links),
+planned (which files, which names), and its files are downloaded with at most
+``concurrency`` transfers at a time across the whole manager. Per clip the
+cover image comes first so it can be embedded in the mp3. A 403/410 fetches
+the task once more and retries with the new link before giving up.
+
+Progress goes to ``on_progress`` (called on the event loop; cheap work only,
+e.g. post a message), finished files to ``record`` (the store). Nothing here
+imports Textual or the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from suno_tui.downloads.assets import DEFAULT_ASSETS, Asset, Skip, check_assets, plan_task
+from suno_tui.downloads.errors import DownloadError, LinkRefused, StorageError, storage_error
+from suno_tui.downloads.events import (
+    DownloadProgress,
+    FileState,
+    ProgressCallback,
+    RecordCallback,
+    TaskOutcome,
+)
+from suno_tui.downloads.existing import Claims, KnownDownload, Owner, matches_record, place
+from suno_tui.downloads.naming import (
+    DEFAULT_TEMPLATE,
+    NameFields,
+    TemplateError,
+    UnsafePath,
+    check_template,
+    file_name,
+)
+from suno_tui.downloads.tagging import TagInfo, tag_mp3
+from suno_tui.downloads.writer import (
+    WriterConfig,
+    Written,
+    download,
+    file_sha256,
+    remote_size,
+    write_atomic,
+)
+from suno_tui.relay.errors import AuthError, RelayError, TaskNotFound
+from suno_tui.relay.models import Clip, Task
+from suno_tui.safe_text import clean_line
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["DownloadManager", "DownloadOptions", "FetchTask", "LookupCallback"]
+
+FetchTask = Callable[[str], Awaitable[Task]]
+#: lookup(task_id, clip_id, asset) -> what the store recorded, or None
+LookupCallback = Callable[[str, str, str], "KnownDownload | None"]
+
+_PROGRESS_INTERVAL = 0.1  # seconds between "running" events of one file
+_SPEED_WINDOW = 3.0  # seconds of samples behind speed_bps
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadOptions:
+    directory: Path
+    assets: tuple[str, ...] = DEFAULT_ASSETS
+    template: str = DEFAULT_TEMPLATE
+    tag_mp3: bool = True
+    artist: str | None = None
+    concurrency: int = 3
+    timeout: float = 30.0
+    verify: bool | str = True
+    #: a Task handed to submit() younger than this is not fetched again
+    link_max_age: float = 60.0
+    writer: WriterConfig = field(default_factory=WriterConfig)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "assets", check_assets(self.assets))
+        check_template(self.template)
+        if self.concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+
+
+class _Meter:
+    """Speed over a sliding window, and throttling of progress events."""
+
+    def __init__(self, clock: Callable[[], float], start: int) -> None:
+        self._clock = clock
+        self._samples: deque[tuple[float, int]] = deque([(clock(), start)])
+        self._last_emit = float("-inf")
+
+    def speed(self, received: int) -> float:
+        now = self._clock()
+        samples = self._samples
+        samples.append((now, received))
+        while len(samples) > 2 and now - samples[1][0] >= _SPEED_WINDOW:
+            samples.popleft()
+        then, before = samples[0]
+        return (received - before) / (now - then) if now > then else 0.0
+
+    def due(self) -> bool:
+        now = self._clock()
+        if now - self._last_emit >= _PROGRESS_INTERVAL:
+            self._last_emit = now
+            return True
+        return False
+
+
+@dataclass(slots=True)
+class _TaskRun:
+    """A submitted task while it is processed."""
+
+    task_id: str
+    task: Task | None
+    fetched_at: float | None
+    outcome: TaskOutcome
+    refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    generation: int = 0  # bumped by each refetch
+    covers: dict[str, Path] = field(default_factory=dict)  # clip id -> image on disk
+
+
+class DownloadManager:
+    """Use as ``async with DownloadManager(client.fetch_one, options) as manager``."""
+
+    def __init__(
+        self,
+        fetch_task: FetchTask,
+        options: DownloadOptions,
+        *,
+        on_progress: ProgressCallback | None = None,
+        record: RecordCallback | None = None,
+        lookup: LookupCallback | None = None,
+        http: httpx.AsyncClient | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.options = options
+        self._fetch_task = fetch_task
+        self._on_progress = on_progress
+        self._record = record
+        self._lookup = lookup
+        self._clock = clock
+        self._http = http
+        self._own_http = http is None
+        self._task_slots = asyncio.Semaphore(options.concurrency)
+        self._file_slots = asyncio.Semaphore(options.concurrency)
+        self._claims = Claims()
+        self._runs: dict[str, asyncio.Task[TaskOutcome]] = {}
+        self._outcomes: dict[str, TaskOutcome] = {}
+        self._latest: dict[tuple[str, str, str], DownloadProgress] = {}
+        self._directory: Path | None = None
+
+    # -- life cycle ----------------------------------------------------------------
+
+    async def __aenter__(self) -> DownloadManager:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Cancel what is running (the .part files stay) and close the HTTP client."""
+        self.cancel()
+        await asyncio.gather(*self._runs.values(), return_exceptions=True)
+        if self._http is not None and self._own_http:
+            await self._http.aclose()
+            self._http = None
+
+    def _client(self) -> httpx.AsyncClient:
+        if self._http is None:
+            import httpx
+
+            from suno_tui import __version__
+
+            timeout = self.options.timeout
+            self._http = httpx.AsyncClient(
+                # No Authorization header: the gateway's token never goes to a CDN.
+                headers={"User-Agent": f"suno-tui/{__version__}"},
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                follow_redirects=True,
+                max_redirects=5,
+                verify=self.options.verify,
+                limits=httpx.Limits(max_connections=self.options.concurrency * 2),
+            )
+        return self._http
+
+    # -- public API ------------------------------------------------------------------
+
+    def submit(self, task: Task | str, *, fetched_at: float | None = None) -> bool:
+        """Queue a task (a Task snapshot or an id); False if it is already queued.
+
+        A Task fetched less than ``link_max_age`` seconds ago (``fetched_at``
+        from ``time.monotonic()``) is used as it is; otherwise, and for a bare
+        id, the task is fetched again right before its downloads start.
+        """
+        task_id = task if isinstance(task, str) else task.task_id
+        running = self._runs.get(task_id)
+        if running is not None and not running.done():
+            return False
+        snapshot = None if isinstance(task, str) else task
+        run = _TaskRun(task_id, snapshot, fetched_at, TaskOutcome(task_id))
+        self._emit_task(run, FileState.QUEUED, "waiting for a download slot")
+        self._runs[task_id] = asyncio.ensure_future(self._run(run))
+        return True
+
+    async def join(self) -> dict[str, TaskOutcome]:
+        """Wait for every submitted task; their outcomes by task id."""
+        while True:
+            pending = [run for run in self._runs.values() if not run.done()]
+            if not pending:
+                break
+            await asyncio.gather(*pending, return_exceptions=True)
+        return dict(self._outcomes)
+
+    async def run(
+        self, tasks: Iterable[Task | str], *, fetched_at: float | None = None
+    ) -> dict[str, TaskOutcome]:
+        """Submit ``tasks`` and wait for all of them."""
+        for task in tasks:
+            self.submit(task, fetched_at=fetched_at)
+        return await self.join()
+
+    def cancel(self, task_id: str | None = None) -> None:
+        """Stop one task's downloads, or all; partial files stay for resume."""
+        for key, run in self._runs.items():
+            if task_id is None or key == task_id:
+                run.cancel()
+
+    @property
+    def busy(self) -> bool:
+        """Are downloads queued or running? (The monitor asks before quitting.)"""
+        return any(not run.done() for run in self._runs.values())
+
+    def active(self) -> list[DownloadProgress]:
+        """The latest event of every file that is queued or running."""
+        return list(self._latest.values())
+
+    # -- one task ----------------------------------------------------------------------
+
+    async def _run(self, run: _TaskRun) -> TaskOutcome:
+        try:
+            async with self._task_slots:
+                await self._process(run)
+        except asyncio.CancelledError:
+            if not run.outcome.error:
+                run.outcome.error, run.outcome.error_kind = "cancelled", "cancelled"
+            self._emit_task(run, FileState.CANCELLED, "cancelled; partial files kept for resume")
+            self._outcomes[run.task_id] = run.outcome
+            raise
+        self._outcomes[run.task_id] = run.outcome
+        return run.outcome
+
+    async def _process(self, run: _TaskRun) -> None:
+        task = await self._fresh_task(run)
+        if task is None:
+            return
+        try:
+            directory = self._ensure_directory()
+        except StorageError as error:
+            self._fail_task(run, str(error), "storage")
+            return
+        assets, skips = plan_task(task, self.options.assets)
+        for skip in skips:
+            self._emit_skip(run, skip)
+        by_clip: dict[str, list[Asset]] = {}
+        for asset in assets:
+            by_clip.setdefault(asset.clip_id, []).append(asset)
+        self._emit_task(run, FileState.RUNNING, f"{len(assets)} file(s) to fetch or check")
+        await asyncio.gather(
+            *(self._clip(run, directory, clip_assets) for clip_assets in by_clip.values())
+        )
+        done = run.outcome.count(FileState.DONE)
+        failed = run.outcome.count(FileState.FAILED)
+        skipped = run.outcome.count(FileState.SKIPPED)
+        state = FileState.FAILED if failed else FileState.DONE if done else FileState.SKIPPED
+        self._emit_task(run, state, f"{done} done, {skipped} skipped, {failed} failed")
+
+    async def _fresh_task(self, run: _TaskRun) -> Task | None:
+        age_ok = (
+            run.task is not None
+            and run.fetched_at is not None
+            and self._clock() - run.fetched_at < self.options.link_max_age
+        )
+        if age_ok:
+            return run.task
+        self._emit_task(run, FileState.RUNNING, "fetching fresh links")
+        try:
+            task = await self._fetch_task(run.task_id)
+        except TaskNotFound:
+            self._fail_task(run, "task not found on the gateway", "not-found")
+            return None
+        except RelayError as error:
+            self._fail_task(run, str(error), _relay_kind(error))
+            return None
+        run.task, run.fetched_at = task, self._clock()
+        run.generation += 1
+        return task
+
+    async def _refetch(self, run: _TaskRun, seen: int) -> Task | None:
+        """Fetch the task again after a refused link; one fetch serves every file
+        that failed before it (``seen`` is the generation the caller used)."""
+        async with run.refresh_lock:
+            if run.generation > seen and run.task is not None:
+                return run.task
+            try:
+                task = await self._fetch_task(run.task_id)
+            except RelayError:
+                return None
+            run.task, run.fetched_at = task, self._clock()
+            run.generation += 1
+            return task
+
+    def _ensure_directory(self) -> Path:
+        if self._directory is None:
+            directory = self.options.directory.expanduser()
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise storage_error(error, directory, "create the folder") from None
+            self._directory = directory.resolve()
+        return self._directory
+
+    # -- one clip, one file -----------------------------------------------------------
+
+    async def _clip(self, run: _TaskRun, directory: Path, assets: list[Asset]) -> None:
+        # Local files first (instant), then the cover, then audio and video together.
+        first = [a for a in assets if not a.remote or a.kind == "image"]
+        rest = [a for a in assets if a.remote and a.kind != "image"]
+        for asset in first:
+            await self._file(run, directory, asset)
+        await asyncio.gather(*(self._file(run, directory, asset) for asset in rest))
+
+    async def _file(self, run: _TaskRun, directory: Path, asset: Asset) -> None:
+        path: Path | None = None
+        try:
+            path, owner, copy = await self._place(directory, asset)
+            if owner is Owner.SAME:
+                await self._present(run, asset, path)
+                return
+            self._emit(run, asset, path, FileState.QUEUED)
+            if not asset.remote:
+                assert asset.content is not None
+                written = await asyncio.to_thread(write_atomic, path, asset.content)
+                self._finish(run, asset, written)
+                return
+            async with self._file_slots:
+                await self._remote(run, directory, asset, path, owner, copy)
+        except asyncio.CancelledError:
+            self._emit(run, asset, path, FileState.CANCELLED, "cancelled; .part kept for resume")
+            raise
+        except (DownloadError, TemplateError, UnsafePath) as error:
+            kind = error.kind if isinstance(error, DownloadError) else "naming"
+            self._emit(run, asset, path, FileState.FAILED, clean_line(str(error)), error_kind=kind)
+        except Exception as error:  # a bug must not take the other downloads down
+            message = f"unexpected {type(error).__name__}: {clean_line(str(error))}"
+            self._emit(run, asset, path, FileState.FAILED, message, error_kind="error")
+
+    async def _place(self, directory: Path, asset: Asset) -> tuple[Path, Owner, int]:
+        known = self._lookup(asset.task_id, asset.clip_id, asset.kind) if self._lookup else None
+        if known is not None and await asyncio.to_thread(matches_record, known):
+            path = known.path
+            self._claims.take(path, asset)
+            return path, Owner.SAME, 1
+        name = file_name(self.options.template, _fields(asset))
+        return await place(self._claims, directory, name, asset, named_by_clip=self._named_by_clip)
+
+    @property
+    def _named_by_clip(self) -> bool:
+        return "{clip_id" in self.options.template
+
+    async def _remote(
+        self, run: _TaskRun, directory: Path, asset: Asset, path: Path, owner: Owner, copy: int
+    ) -> None:
+        url = asset.url
+        generation = run.generation
+        refreshed = False
+        while True:
+            self._emit(run, asset, path, FileState.RUNNING, "connecting")
+            try:
+                if owner is Owner.UNKNOWN:
+                    # A file with this name exists: the same one, if the sizes agree.
+                    if await self._same_size(url, path):
+                        await self._present(run, asset, path)
+                        return
+                    if not self._named_by_clip:
+                        # Another clip's file (or the user's): take the next free name.
+                        self._claims.release(path)
+                        name = file_name(self.options.template, _fields(asset))
+                        path, owner, copy = await place(
+                            self._claims, directory, name, asset, named_by_clip=False,
+                            start=copy + 1,
+                        )  # fmt: skip
+                        if owner is Owner.SAME:
+                            await self._present(run, asset, path)
+                            return
+                        continue
+                    owner = Owner.OURS
+                written, note = await self._transfer(run, asset, path, url)
+            except LinkRefused as error:
+                if refreshed:
+                    raise LinkRefused(
+                        f"{error} (again after fetching a fresh link)", status=error.status
+                    ) from None
+                refreshed = True
+                self._emit(run, asset, path, FileState.RUNNING, "link refused; fetching it again")
+                fresh = await self._refetch(run, generation)
+                generation = run.generation
+                url = _fresh_url(fresh, asset) if fresh is not None else ""
+                if not url:
+                    raise LinkRefused(
+                        f"{error}; the task, fetched again, offers no link", status=error.status
+                    ) from None
+                continue
+            self._finish(run, asset, written, note=note)
+            return
+
+    async def _same_size(self, url: str, path: Path) -> bool:
+        size = await remote_size(self._client(), url)
+        return size is not None and size == path.stat().st_size
+
+    async def _transfer(
+        self, run: _TaskRun, asset: Asset, path: Path, url: str
+    ) -> tuple[Written, str]:
+        meter = _Meter(self._clock, 0)
+        started: list[int] = []
+
+        def progress(received: int, total: int | None) -> None:
+            if not started:
+                started.append(received)
+            if meter.due() or (total is not None and received >= total):
+                speed = meter.speed(received - started[0])
+                self._emit(run, asset, path, FileState.RUNNING, received=received, total=total,
+                           speed=speed)  # fmt: skip
+
+        tagger = self._tagger(run, asset) if asset.kind == "audio" else None
+        written = await download(
+            self._client(),
+            url,
+            path,
+            asset.kind,
+            on_progress=progress,
+            before_commit=tagger,
+            config=self.options.writer,
+        )
+        return written, tagger.note if tagger is not None else ""
+
+    def _tagger(self, run: _TaskRun, asset: Asset) -> _Tagger | None:
+        if not self.options.tag_mp3:
+            return None
+        clip = _find_clip(run.task, asset.clip_id)
+        if clip is None:
+            return None
+        return _Tagger(
+            TagInfo(
+                title=clip.title,
+                artist=self.options.artist or clip.display_name or clip.handle,
+                clip_id=asset.clip_id,
+                task_id=asset.task_id,
+                tags=clip.tags,
+                lyrics=clip.lyrics,
+                created=clip.created_at,
+                cover=run.covers.get(asset.clip_id),
+            )
+        )
+
+    async def _present(self, run: _TaskRun, asset: Asset, path: Path) -> None:
+        size, digest = await asyncio.to_thread(_size_and_hash, path)
+        written = Written(path, size, digest)
+        self._finish(run, asset, written, present=True)
+
+    def _finish(
+        self, run: _TaskRun, asset: Asset, written: Written, *, present: bool = False,
+        note: str = "",
+    ) -> None:  # fmt: skip
+        if asset.kind == "image":
+            run.covers[asset.clip_id] = written.path
+        message = "already downloaded" if present else note
+        if written.resumed_from:
+            message = "; ".join(filter(None, [f"resumed after {written.resumed_from} bytes", note]))
+        if self._record is not None:
+            try:
+                self._record(
+                    asset.task_id, asset.clip_id, asset.kind, written.path, written.size,
+                    written.sha256,
+                )  # fmt: skip
+            except Exception as error:
+                message = f"saved, but not recorded in the state store: {clean_line(str(error))}"
+        self._emit(
+            run, asset, written.path, FileState.DONE, message, received=written.size,
+            total=written.size, sha256=written.sha256, present=present,
+            resumed_from=written.resumed_from,
+        )  # fmt: skip
+
+    # -- events ---------------------------------------------------------------------------
+
+    def _emit(
+        self,
+        run: _TaskRun,
+        asset: Asset,
+        path: Path | None,
+        state: FileState,
+        message: str = "",
+        *,
+        received: int = 0,
+        total: int | None = None,
+        speed: float = 0.0,
+        sha256: str = "",
+        present: bool = False,
+        resumed_from: int = 0,
+        error_kind: str = "",
+    ) -> None:
+        event = DownloadProgress(
+            task_id=asset.task_id,
+            clip_id=asset.clip_id,
+            asset=asset.kind,
+            path=path,
+            received=received,
+            total=total,
+            speed_bps=speed,
+            state=state,
+            message=message,
+            sha256=sha256,
+            present=present,
+            resumed_from=resumed_from,
+            error_kind=error_kind,
+        )
+        key = (asset.task_id, asset.clip_id, asset.kind)
+        if state.final:
+            self._latest.pop(key, None)
+            run.outcome.files.append(event)
+        else:
+            self._latest[key] = event
+        self._send(event)
+
+    def _emit_skip(self, run: _TaskRun, skip: Skip) -> None:
+        event = DownloadProgress(
+            task_id=skip.task_id,
+            clip_id=skip.clip_id,
+            asset=skip.kind or "clip",
+            path=None,
+            received=0,
+            total=None,
+            speed_bps=0.0,
+            state=FileState.SKIPPED,
+            message=skip.reason,
+            skip_kind=skip.category,
+        )
+        run.outcome.files.append(event)
+        self._send(event)
+
+    def _emit_task(self, run: _TaskRun, state: FileState, message: str, kind: str = "") -> None:
+        event = DownloadProgress(
+            task_id=run.task_id,
+            clip_id="",
+            asset="",
+            path=None,
+            received=0,
+            total=None,
+            speed_bps=0.0,
+            state=state,
+            message=clean_line(message),
+            error_kind=kind,
+        )
+        self._send(event)
+
+    def _fail_task(self, run: _TaskRun, message: str, kind: str) -> None:
+        run.outcome.error, run.outcome.error_kind = clean_line(message), kind
+        self._emit_task(run, FileState.FAILED, message, kind)
+
+    def _send(self, event: DownloadProgress) -> None:
+        if self._on_progress is not None:
+            with contextlib.suppress(Exception):  # a broken listener must not stop downloads
+                self._on_progress(event)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _fields(asset: Asset) -> NameFields:
+    return NameFields(
+        title=asset.title,
+        clip_id=asset.clip_id,
+        task_id=asset.task_id,
+        tags=asset.tags,
+        model=asset.model,
+        created=asset.created_at,
+        index=asset.index,
+        ext=asset.ext,
+    )
+
+
+def _find_clip(task: Task | None, clip_id: str) -> Clip | None:
+    if task is None:
+        return None
+    for index, clip in enumerate(task.clips, start=1):
+        if (clip.id or f"clip{index}") == clip_id:
+            return clip
+    return None
+
+
+def _fresh_url(task: Task, asset: Asset) -> str:
+    """The same asset's link in a newer snapshot of the task ('' if none)."""
+    assets, _ = plan_task(task, (asset.kind,))
+    for candidate in assets:
+        if candidate.clip_id == asset.clip_id and candidate.kind == asset.kind:
+            return candidate.url
+    return ""
+
+
+def _relay_kind(error: RelayError) -> str:
+    if isinstance(error, AuthError):
+        return "auth"
+    return error.kind if error.kind in ("network", "timeout", "malformed") else "gateway"
+
+
+def _size_and_hash(path: Path) -> tuple[int, str]:
+    return path.stat().st_size, file_sha256(path)
+
+
+class _Tagger:
+    """The writer's before-commit hook for mp3s: tags the complete .part."""
+
+    def __init__(self, info: TagInfo) -> None:
+        self.info = info
+        self.note = ""
+
+    def __call__(self, part: Path) -> bool:
+        try:
+            return tag_mp3(part, self.info)
+        except OSError as error:
+            # mutagen may have written part of the tag: the .part cannot be trusted.
+            with contextlib.suppress(OSError):
+                part.unlink()
+            raise storage_error(error, part, "tag") from None
+        except Exception as error:  # unreadable tags (untrusted bytes): keep it untagged
+            self.note = f"saved without tags ({clean_line(str(error)) or type(error).__name__})"
+            return False
