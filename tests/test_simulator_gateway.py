@@ -32,7 +32,9 @@ async def test_missing_or_wrong_token_gets_openai_style_401(
     simulator: Simulator, authorization: str | None
 ) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
-    async with httpx.AsyncClient(base_url=simulator.base_url, headers=headers) as client:
+    async with httpx.AsyncClient(
+        base_url=simulator.base_url, headers=headers, verify=False
+    ) as client:
         response = await fetch(client, [])
     assert response.status_code == 401
     body = response.json()
@@ -45,7 +47,9 @@ async def test_missing_or_wrong_token_gets_openai_style_401(
 @pytest.mark.parametrize("form", ["Bearer {}", "bearer {}", "{}", "Bearer   {}"])
 async def test_token_accepted_with_or_without_bearer(simulator: Simulator, form: str) -> None:
     headers = {"Authorization": form.format(simulator.token)}
-    async with httpx.AsyncClient(base_url=simulator.base_url, headers=headers) as client:
+    async with httpx.AsyncClient(
+        base_url=simulator.base_url, headers=headers, verify=False
+    ) as client:
         response = await fetch(client, [])
     assert response.status_code == 200
     assert response.json() == {"code": "success", "message": "", "data": []}
@@ -90,7 +94,9 @@ async def test_foreign_tasks_are_invisible(
     assert response.status_code == 400
     # the other user's token sees it
     headers = {"Authorization": f"Bearer {simulator.foreign_token}"}
-    async with httpx.AsyncClient(base_url=simulator.base_url, headers=headers) as other:
+    async with httpx.AsyncClient(
+        base_url=simulator.base_url, headers=headers, verify=False
+    ) as other:
         response = await fetch(other, [theirs, mine])
     assert [t["task_id"] for t in response.json()["data"]] == [theirs]
 
@@ -301,7 +307,7 @@ async def test_quota_switch(
 
 
 async def test_submit_needs_the_token(simulator: Simulator) -> None:
-    async with httpx.AsyncClient(base_url=simulator.base_url) as client:
+    async with httpx.AsyncClient(base_url=simulator.base_url, verify=False) as client:
         response = await client.post("/suno/submit/music", json={"prompt": "la"})
     assert response.status_code == 401
     assert simulator.tasks.all() == []
@@ -378,7 +384,9 @@ async def test_context_manager_and_extra_tokens() -> None:
         sim.add_token("sim-two")
         tid = sim.add_task("success")
         headers = {"Authorization": "sim-two"}
-        async with httpx.AsyncClient(base_url=sim.base_url, headers=headers) as client:
+        async with httpx.AsyncClient(
+            base_url=sim.base_url, headers=headers, verify=False
+        ) as client:
             response = await fetch(client, [tid])
         assert response.json()["data"][0]["task_id"] == tid
         assert sim.base_url.startswith("http://127.0.0.1:")

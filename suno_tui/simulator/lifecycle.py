@@ -290,7 +290,10 @@ def _lyrics_data(task: SimTask, phase: Phase) -> JSON:
 
 
 def clip_status(task: SimTask, clip: ClipSpec, phase: Phase) -> str:
+    """The clip's upstream status in ``phase`` ("" while the task has no clips)."""
     match phase.status:
+        case Status.NOT_START:
+            return ""  # no clips in data yet
         case Status.SUBMITTED:
             return "submitted"
         case Status.QUEUED:
