@@ -392,3 +392,36 @@ async def test_context_manager_and_extra_tokens() -> None:
         assert sim.base_url.startswith("http://127.0.0.1:")
     with pytest.raises(RuntimeError):
         _ = sim.port
+
+
+async def test_expect_100_continue(simulator: Simulator) -> None:
+    body = b'{"ids":[]}'
+    reader, writer = await asyncio.open_connection("127.0.0.1", simulator.port)
+    writer.write(
+        b"POST /suno/fetch HTTP/1.1\r\nHost: x\r\nAuthorization: "
+        + simulator.token.encode()
+        + b"\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body)
+    )
+    await writer.drain()
+    assert await reader.readuntil(b"\r\n\r\n") == b"HTTP/1.1 100 Continue\r\n\r\n"
+    writer.write(body)
+    head = await reader.readuntil(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 OK")
+    writer.close()
+
+
+async def test_poll_interval_shows_the_state_of_the_last_gateway_poll(
+    simulator: Simulator, simulator_client: httpx.AsyncClient
+) -> None:
+    simulator.poll_interval = 15
+    stages = {"not_start": 5, "submitted": 20, "queued": 20, "in_progress": 60}
+    tid = simulator.add_task("success", delays=stages)
+    advance(simulator, 14)
+    assert (await simulator_client.get(f"/suno/fetch/{tid}")).json()["data"]["data"] is None
+    advance(simulator, 1)  # the gateway's first poll
+    task = (await simulator_client.get(f"/suno/fetch/{tid}")).json()["data"]
+    assert task["status"] == "SUBMITTED"
+    advance(simulator, 14)
+    assert simulator.status(tid) is Status.QUEUED  # upstream moved on ...
+    task = (await fetch(simulator_client, [tid])).json()["data"][0]
+    assert task["status"] == "SUBMITTED"  # ... the gateway has not seen it yet

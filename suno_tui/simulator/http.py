@@ -149,6 +149,8 @@ class HttpServer:
         except _BadRequest as exc:
             await self._send_error(writer, exc.status, str(exc))
             return False
+        if length and (request.header("expect") or "").lower() == "100-continue":
+            writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")  # curl waits for it
         request.body = await reader.readexactly(length) if length else b""
         try:
             response = await self._handler(request)

@@ -7,6 +7,7 @@ import hashlib
 import ipaddress
 import json
 import random
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from email.utils import formatdate
@@ -103,6 +104,7 @@ class Simulator:
         result_order: ResultOrder = "created",
         max_rows: int | None = None,
         url_ttl: float = 3600.0,
+        poll_interval: float = 0.0,
     ) -> None:
         self.seed = seed
         secret = hashlib.sha256(f"suno-tui-simulator:{seed}".encode()).hexdigest()
@@ -115,6 +117,9 @@ class Simulator:
         self.asset_sizes = _check_sizes(asset_sizes)
         self.result_order: ResultOrder = result_order
         self.max_rows = max_rows  # one gateway caps an answer at 100 rows
+        #: > 0: answers show the upstream state as of the gateway's last poll of the
+        #: task (new-api polls every ~15 s), so polling faster shows nothing new
+        self.poll_interval = poll_interval
         self.quota_exhausted = False  # submits answer 403 quota_not_enough
         self._submit_scenario = Scenario.SUCCESS
         self.faults = FaultInjector()
@@ -126,6 +131,7 @@ class Simulator:
         self._links = SignedLinks(secret.encode(), self.clock, url_ttl)
         self._asset_versions: dict[tuple[str, AssetKind], int] = {}
         self._asset_cache: OrderedDict[tuple[str, AssetKind, int], AssetBody] = OrderedDict()
+        self._asset_lock = threading.Lock()  # tests read assets from other threads
         self._http: HttpServer | None = None
         self._base_url: str | None = None
         self._request_counter = 0
@@ -261,7 +267,8 @@ class Simulator:
 
     def render(self, task_id: str) -> dict[str, Any]:
         """The task object a fetch would return now (mints fresh asset URLs)."""
-        return render_task(self.task(task_id), self.clock.now(), self._links, self._options())
+        task = self.task(task_id)
+        return render_task(task, self._observed(task), self._links, self._options())
 
     def asset(self, clip_id: str, kind: AssetKind | str) -> AssetBody:
         """The file an asset URL serves (current version), e.g. to compare downloads."""
@@ -269,6 +276,14 @@ class Simulator:
         if found is None:
             raise KeyError(clip_id)
         return self._asset_body(found[0], found[1], AssetKind(kind))
+
+    def _observed(self, task: SimTask) -> float:
+        """The moment whose upstream state the gateway reports for ``task``."""
+        now = self.clock.now()
+        if self.poll_interval <= 0 or now <= task.created:
+            return now
+        polls = (now - task.created) // self.poll_interval
+        return task.created + polls * self.poll_interval
 
     def _options(self) -> RenderOptions:
         return RenderOptions(self.progress_mode, self.ms_timestamps)
@@ -383,9 +398,8 @@ class Simulator:
             order.shuffle(tasks)
         if self.max_rows is not None:
             tasks = tasks[: self.max_rows]
-        now = self.clock.now()
         options = self._options()
-        rows = [render_task(task, now, self._links, options) for task in tasks]
+        rows = [render_task(task, self._observed(task), self._links, options) for task in tasks]
         return r.success(rows or None)  # none matched: null, not []
 
     def _fetch_one(self, request: Request, user: str) -> Response:
@@ -393,7 +407,7 @@ class Simulator:
         task = self.tasks.get(task_id, user)
         if task is None:
             return r.task_error(400, "task_not_exist", "task_not_exist")
-        return r.success(render_task(task, self.clock.now(), self._links, self._options()))
+        return r.success(render_task(task, self._observed(task), self._links, self._options()))
 
     def _submit_music(self, request: Request, user: str) -> Response:
         body = _json_object(request.body)
@@ -450,12 +464,13 @@ class Simulator:
     # -- assets ----------------------------------------------------------------------
 
     def _asset_body(self, task: SimTask, clip: ClipSpec, kind: AssetKind) -> AssetBody:
-        version = self._asset_versions.get((clip.id, kind), 0)
-        key = (clip.id, kind, version)
-        body = self._asset_cache.get(key)
-        if body is not None:
-            self._asset_cache.move_to_end(key)
-            return body
+        with self._asset_lock:
+            version = self._asset_versions.get((clip.id, kind), 0)
+            key = (clip.id, kind, version)
+            body = self._asset_cache.get(key)
+            if body is not None:
+                self._asset_cache.move_to_end(key)
+                return body
         size = task.asset_sizes.get(kind.value, self.asset_sizes.get(kind.value))
         title = task.music.title if task.music else ""
         body = build_asset(
@@ -468,9 +483,10 @@ class Simulator:
             artist=clip.display_name,
             version=version,
         )
-        self._asset_cache[key] = body
-        while len(self._asset_cache) > _ASSET_CACHE:
-            self._asset_cache.popitem(last=False)
+        with self._asset_lock:
+            self._asset_cache[key] = body
+            while len(self._asset_cache) > _ASSET_CACHE:
+                self._asset_cache.popitem(last=False)
         return body
 
     def _serve_asset(self, request: Request, applied: dict[Fault, dict[str, Any]]) -> Response:
@@ -492,8 +508,9 @@ class Simulator:
         if not available:
             return r.cdn_error(404, "NoSuchKey", "The specified key does not exist.")
         if Fault.ASSET_ETAG_CHANGED in applied:
-            key = (clip.id, kind)
-            self._asset_versions[key] = self._asset_versions.get(key, 0) + 1
+            with self._asset_lock:
+                key = (clip.id, kind)
+                self._asset_versions[key] = self._asset_versions.get(key, 0) + 1
         body = self._asset_body(task, clip, kind)
         if Fault.ASSET_WRONG_CONTENT in applied:
             return r.login_page()
