@@ -263,6 +263,7 @@ class Simulator:
         return task
 
     def status(self, task_id: str) -> Status:
+        """The task's upstream status now (what a fetch shows, unless ``poll_interval`` lags)."""
         return self.task(task_id).phase_at(self.clock.now()).status
 
     def render(self, task_id: str) -> dict[str, Any]:
