@@ -4,7 +4,7 @@ gateway (URL, token or token command, batch size, TLS options) into a
 
 from __future__ import annotations
 
-from suno_tui.config import Gateway, Settings
+from suno_tui.config import ConfigError, Gateway, Settings
 from suno_tui.relay.client import RelayClient
 
 
@@ -23,10 +23,13 @@ def client_for(settings: Settings, gateway: Gateway | None = None) -> RelayClien
     May run the gateway's token_command; raises ConfigError if that fails.
     """
     gateway = gateway or settings.gateway
-    return RelayClient(
-        gateway.base_url,
-        gateway.resolve_token(),
-        batch_size=gateway.batch_size,
-        timeout=settings.request_timeout,
-        verify=tls_verify(settings),
-    )
+    try:
+        return RelayClient(
+            gateway.base_url,
+            gateway.resolve_token(),
+            batch_size=gateway.batch_size,
+            timeout=settings.request_timeout,
+            verify=tls_verify(settings),
+        )
+    except ValueError as error:  # e.g. a token that cannot go in a header
+        raise ConfigError(f"profile '{gateway.name}': {error}") from None

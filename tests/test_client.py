@@ -929,3 +929,52 @@ async def test_closing_twice_is_harmless() -> None:
     async with relay:
         pass
     await relay.aclose()
+
+
+class TestProxiesInFront:
+    """Pages from a proxy, CDN or firewall are not the gateway speaking."""
+
+    async def test_html_403_is_not_blamed_on_the_token(
+        self, gateway: respx.MockRouter, client: RelayClient
+    ) -> None:
+        gateway.post("/suno/fetch").respond(403, content=shapes.html_error_page("403 Forbidden"))
+        error = await fetch_error(client)
+        assert type(error) is GatewayError
+        assert error.status == 403
+        assert "403 Forbidden" in str(error)
+
+    async def test_html_404_points_at_the_base_url(
+        self, gateway: respx.MockRouter, client: RelayClient
+    ) -> None:
+        gateway.post("/suno/fetch").respond(404, content=shapes.html_error_page("404 Not Found"))
+        error = await fetch_error(client)
+        assert type(error) is GatewayError
+        assert "base URL" in str(error)
+
+    @pytest.mark.parametrize("status", [502, 504])
+    async def test_submit_behind_a_failing_proxy_has_an_unknown_outcome(
+        self, gateway: respx.MockRouter, client: RelayClient, status: int
+    ) -> None:
+        gateway.post("/suno/submit/music").respond(status, content=shapes.html_error_page())
+        with pytest.raises(OutcomeUnknown):
+            await client.submit_music({"prompt": "la"})
+
+    async def test_fetch_behind_a_502_is_a_plain_gateway_error(
+        self, gateway: respx.MockRouter, client: RelayClient
+    ) -> None:
+        gateway.post("/suno/fetch").respond(502, content=shapes.html_error_page())
+        assert type(await fetch_error(client)) is GatewayError
+
+
+async def test_a_token_pasted_with_its_scheme_is_sent_once(gateway: respx.MockRouter) -> None:
+    route = gateway.post("/suno/fetch").respond(json=shapes.envelope([]))
+    async with RelayClient(BASE, f"Bearer {TOKEN}") as bearer_client:
+        await bearer_client.fetch(["a"])
+    assert route.calls.last.request.headers["Authorization"] == f"Bearer {TOKEN}"
+
+
+async def test_a_single_string_is_one_id(gateway: respx.MockRouter, client: RelayClient) -> None:
+    route = gateway.post("/suno/fetch").respond(json=shapes.envelope([]))
+    result = await client.fetch("abc")
+    assert json.loads(route.calls.last.request.content) == {"ids": ["abc"]}
+    assert result.missing == ["abc"]

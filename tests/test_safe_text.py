@@ -115,9 +115,17 @@ class TestControls:
     def test_bidi_controls(self, char: str) -> None:
         assert clean_text(f"invoice{char}fdp.exe") == "invoicefdp.exe"
 
-    @pytest.mark.parametrize("char", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
-    def test_zero_width(self, char: str) -> None:
+    @pytest.mark.parametrize(
+        "char", ["\u200b", "\u2060", "\ufeff", "\ufff9", "\ufffb", "\U000e0041", "\U000e007f"]
+    )
+    def test_invisible_characters(self, char: str) -> None:
         assert clean_text(f"pay{char}pal") == "paypal"
+
+    def test_joiners_are_kept_for_emoji_and_scripts(self) -> None:
+        family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+        persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+        assert clean_text(family) == family
+        assert clean_text(persian) == persian
 
 
 class TestLines:

@@ -40,6 +40,10 @@ DEFAULT_TIMEOUT = 30.0
 # A batch of 50 finished tasks is ~100 KB; anything near this is hostile.
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
+# A proxy's "bad gateway" or "gateway timeout": the gateway behind it may
+# have accepted a submit before the proxy gave up on it.
+_AMBIGUOUS_STATUSES = frozenset({502, 504})
+
 # Errors that end a whole fetch early, most important first.
 _SEVERITY: tuple[type[RelayError], ...] = (AuthError, RateLimited, GatewayError)
 
@@ -99,6 +103,8 @@ class RelayClient:
         # with it fails in h11 with the header value (token and all) quoted in
         # the error, escaped so that redaction cannot find it.
         token = (token or "").strip()
+        if token[:7].lower() == "bearer ":  # pasted with its scheme: send it once
+            token = token[7:].strip()
         if any(not " " <= char <= "~" for char in token):
             raise ValueError(
                 "the token contains control or non-ASCII characters "
@@ -148,6 +154,8 @@ class RelayClient:
         failed batches are reported in ``result.failures`` and the others'
         tasks are still returned: the poller uses that.
         """
+        if isinstance(ids, str):  # one id, not its characters
+            ids = [ids]
         requested = _unique(ids)
         result = FetchResult(requested=requested)
         if not requested:
@@ -273,6 +281,11 @@ class RelayClient:
     ) -> Any:
         try:
             status, headers, body = await self._send(method, path, json, idempotent)
+            if not idempotent and status in _AMBIGUOUS_STATUSES:
+                raise OutcomeUnknown(
+                    f"HTTP {status} from a proxy in front of the gateway: the request may "
+                    "have been accepted; check the gateway before submitting again"
+                )
             if not 200 <= status < 300:
                 raise error_for_status(status, body, headers)
             return unwrap(decode_json(body, status), status)

@@ -117,10 +117,20 @@ def error_for_status(status: int, body: bytes, headers: dict[str, str]) -> Relay
     code, message, openai_style = _envelope_message(payload)
     if unreadable:
         message = unreadable
-    if status == 401 or (status == 403 and (openai_style or code not in _NOT_AUTH_CODES)):
+    # A 403 or 404 that is not JSON comes from a proxy, CDN or firewall in
+    # front of the gateway, not from the gateway: the token is not at fault,
+    # and no task was looked up.
+    from_gateway = not unreadable
+    if status == 401 or (
+        status == 403 and from_gateway and (openai_style or code not in _NOT_AUTH_CODES)
+    ):
         return AuthError(message, status=status)
     if status == 429:
         return RateLimited(message, retry_after=parse_retry_after(headers.get("retry-after")))
+    if status == 404 and not from_gateway:
+        return GatewayError(
+            f"{message}; is the base URL right? (no Suno endpoint there)", status=status
+        )
     if code in _NOT_FOUND_CODES or status == 404:
         return TaskNotFound(message or "no such task", status=status, code=code)
     if 300 <= status < 400:
