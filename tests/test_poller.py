@@ -579,3 +579,14 @@ async def test_a_store_that_cannot_save_is_a_failed_round(store: Store) -> None:
     assert update.empty
     assert "cannot save" in (poller.status.last_error or "")
     assert tracker.get("a").status_label == "NEW"  # type: ignore[union-attr]
+
+
+async def test_a_scope_limits_polling_to_those_ids(store: Store) -> None:
+    """``watch`` follows a few tasks of a state file that holds many."""
+    time = AutoTime()
+    tracker = make_tracker(store, time)
+    tracker.add(["mine-1", "mine-2", "other-1", "other-2"])
+    client = FakeClient(streaming_server("mine-1", "mine-2", "other-1", "other-2"))
+    poller = make_poller(tracker, {"default": client}, time, Recorder(), scope={"mine-2", "mine-1"})
+    await poller.poll_once()
+    assert client.calls == [["mine-1", "mine-2"]]

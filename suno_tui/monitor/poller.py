@@ -17,7 +17,7 @@ import asyncio
 import dataclasses
 import math
 import random
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -96,8 +96,12 @@ class Poller:
         clock: Callable[[], datetime] = _utc_now,
         sleep: Callable[[float], Awaitable[None]] | None = None,
         rng: random.Random | None = None,
+        scope: Collection[str] | None = None,
     ) -> None:
         self._tracker = tracker
+        # Only these ids are polled (the headless ``watch`` follows a few tasks
+        # of a state file that may hold thousands); None means every task.
+        self._scope = frozenset(scope) if scope is not None else None
         self._clients: dict[str, FetchClient] = dict(clients)
         self.min_interval = max(0.0, min_interval)
         self.max_backoff = max(max_backoff, 1.0)
@@ -246,11 +250,15 @@ class Poller:
 
     def _groups(self) -> dict[str, list[str]]:
         """Unfinished ids per profile that can be polled now."""
-        return {
+        groups = {
             profile: ids
             for profile, ids in self._tracker.unfinished_by_profile().items()
             if profile in self._clients and profile not in self._auth
         }
+        if self._scope is None:
+            return groups
+        scoped = {profile: [i for i in ids if i in self._scope] for profile, ids in groups.items()}
+        return {profile: ids for profile, ids in scoped.items() if ids}
 
     def _until_next_round(self) -> float | None:
         """Seconds until the next round is due, or None to wait for a wake-up."""
