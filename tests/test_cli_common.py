@@ -92,7 +92,7 @@ def test_connection_options_defaults_are_none() -> None:
         "base_url",
         "token",
         "batch_size",
-        "timeout",
+        "request_timeout",
         "insecure",
         "ca_bundle",
     ):
@@ -109,14 +109,14 @@ def test_connection_options_parse() -> None:
         "t",
         "--batch-size",
         "7",
-        "--timeout",
+        "--request-timeout",
         "2.5",
         "--insecure",
         "--ca-bundle",
         "c.pem",
     )
     assert (args.profile, args.base_url, args.token) == ("work", "https://x.example", "t")
-    assert (args.batch_size, args.timeout, args.insecure, args.ca_bundle) == (7, 2.5, True, "c.pem")
+    assert (args.batch_size, args.request_timeout, args.insecure, args.ca_bundle) == (7, 2.5, True, "c.pem")
 
 
 def test_token_help_warns_about_argv() -> None:
@@ -195,7 +195,7 @@ def test_settings_from_args_maps_flags(tmp_path: Path) -> None:
         TOKEN,
         "--batch-size",
         "7",
-        "--timeout",
+        "--request-timeout",
         "3",
         "--ca-bundle",
         str(bundle),

@@ -69,7 +69,7 @@ def test_show_masks_the_token_and_names_sources(
     )
     default_config.chmod(0o600)
     monkeypatch.setenv("SUNO_TUI_TOKEN", TOKEN + "-env")
-    code, out, err = run(capsys, "show", "--timeout", "4")
+    code, out, err = run(capsys, "show", "--request-timeout", "4")
     assert code == 0
     assert TOKEN not in out and TOKEN not in err
     assert 'token = "***"  # from env SUNO_TUI_TOKEN' in out

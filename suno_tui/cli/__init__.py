@@ -23,6 +23,8 @@ from suno_tui.cli import exit_codes
 # command name -> (module under suno_tui.cli, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "fetch": ("fetch", "query tasks once and print them"),
+    "watch": ("watch", "poll tasks until they finish, printing each change"),
+    "submit": ("submit", "submit a music or lyrics job"),
     "config": ("config_cmd", "show or edit the configuration file"),
     "simulate": ("simulate", "run the gateway simulator on loopback"),
 }

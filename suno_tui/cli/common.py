@@ -112,7 +112,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--batch-size", metavar="N", type=int, help="task ids per request (1-100)")
     group.add_argument(
-        "--timeout", metavar="SECONDS", type=float, help="HTTP request timeout in seconds"
+        "--request-timeout", metavar="SECONDS", type=float, help="HTTP request timeout in seconds"
     )
     group.add_argument(
         "--insecure",
@@ -181,7 +181,7 @@ def connection_overrides(args: argparse.Namespace) -> dict[str, object]:
         "base_url": getattr(args, "base_url", None),
         "token": getattr(args, "token", None),
         "batch_size": getattr(args, "batch_size", None),
-        "request_timeout": getattr(args, "timeout", None),
+        "request_timeout": getattr(args, "request_timeout", None),
         "verify_tls": False if insecure else None,
         "ca_bundle": getattr(args, "ca_bundle", None),
     }

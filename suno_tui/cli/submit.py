@@ -1,0 +1,166 @@
+"""``suno-tui submit``: submit a music or lyrics job, print its task id, and
+add it to the watch list (``--watch`` goes on watching it).
+
+Never retried: when the answer to a sent request is lost, the outcome is
+reported as unknown, since sending it again can charge the user twice.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from suno_tui.cli import exit_codes
+from suno_tui.cli.common import add_connection_options
+from suno_tui.cli.watch import add_watch_options
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from suno_tui.relay.client import RelayClient
+    from suno_tui.submit import LyricsRequest, MusicRequest
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Submit a music job (custom lyrics with --prompt/--lyrics, or --description) or a "
+        "lyrics job (--lyrics-only --prompt ...). Prints the new task id."
+    )
+    parser.add_argument(
+        "--prompt",
+        "--lyrics",
+        dest="prompt",
+        default="",
+        metavar="TEXT",
+        help="the lyrics (music, custom mode) or the idea (--lyrics-only); "
+        "'-' reads standard input",
+    )
+    parser.add_argument(
+        "--description",
+        default="",
+        metavar="TEXT",
+        help="describe the song and let the gateway write the lyrics",
+    )
+    parser.add_argument("--title", default="", help="song title")
+    parser.add_argument("--tags", default="", help='style tags, e.g. "dream pop, 90 bpm"')
+    parser.add_argument("--model", default="", metavar="MV", help="model, e.g. chirp-v4")
+    parser.add_argument("--instrumental", action="store_true", help="no vocals")
+    parser.add_argument(
+        "--continue-clip",
+        default="",
+        metavar="CLIP_ID",
+        help="extend this clip (with --continue-at)",
+    )
+    parser.add_argument(
+        "--continue-at", type=float, metavar="SECONDS", help="where to continue the clip"
+    )
+    parser.add_argument(
+        "--lyrics-only",
+        action="store_true",
+        help="a lyrics job (POST /suno/submit/lyrics) instead of music",
+    )
+    parser.add_argument("--json", action="store_true", help="print a JSON object")
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="then watch the task until it finishes (like 'suno-tui watch')",
+    )
+    parser.add_argument("--state", metavar="PATH", help="state database (the watch list)")
+    add_watch_options(parser)
+    add_connection_options(parser)
+
+
+def _request(args: argparse.Namespace) -> MusicRequest | LyricsRequest:
+    import sys
+
+    from suno_tui.submit import LyricsRequest, MusicRequest, SubmitError
+
+    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    if args.lyrics_only:
+        extra = [
+            name
+            for name in ("description", "title", "tags", "model", "continue_clip")
+            if getattr(args, name)
+        ]
+        if extra or args.instrumental or args.continue_at is not None:
+            raise SubmitError("--lyrics-only takes only --prompt")
+        lyrics = LyricsRequest(prompt)
+        lyrics.validate()
+        return lyrics
+    music = MusicRequest(
+        lyrics=prompt,
+        description=args.description,
+        title=args.title,
+        tags=args.tags,
+        model=args.model,
+        instrumental=args.instrumental,
+        continue_clip_id=args.continue_clip,
+        continue_at=args.continue_at,
+    )
+    music.validate()
+    return music
+
+
+def run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from suno_tui.cli.common import fail, settings_from_args
+    from suno_tui.config import ConfigError
+    from suno_tui.submit import SubmitError
+
+    try:
+        request = _request(args)
+        settings = settings_from_args(args, state=args.state)
+        from suno_tui.gateways import client_for
+
+        client = client_for(settings)
+    except (SubmitError, ConfigError) as error:
+        return fail(str(error), exit_codes.USAGE)
+    code, task_id = asyncio.run(_submit(client, request))
+    if task_id is None:
+        return code
+    from suno_tui.watchlist import WatchListError, add_to_watchlist
+
+    try:
+        add_to_watchlist(settings, [task_id])
+    except WatchListError as error:
+        # The job exists and is paid for: say so, but do not hide the id.
+        fail(f"submitted {task_id}, but could not add it to the watch list: {error}", code)
+    _print_submitted(task_id, request, as_json=args.json)
+    if args.watch:
+        from suno_tui.cli.watch import watch_ids
+
+        return watch_ids(settings, [task_id], args)
+    return code
+
+
+async def _submit(
+    client: RelayClient, request: MusicRequest | LyricsRequest
+) -> tuple[int, str | None]:
+    from suno_tui.cli.common import fail
+    from suno_tui.cli.relay_errors import describe, exit_code_for
+    from suno_tui.relay.errors import OutcomeUnknown, RelayError
+    from suno_tui.submit import LyricsRequest
+
+    async with client:
+        try:
+            if isinstance(request, LyricsRequest):
+                task_id = await client.submit_lyrics(request.prompt)
+            else:
+                task_id = await client.submit_music(request.payload())
+        except OutcomeUnknown as error:
+            return fail(f"outcome unknown, not retried: {error}", exit_codes.UNREACHABLE), None
+        except RelayError as error:
+            return fail(f"submit refused: {describe(error)}", exit_code_for(error)), None
+    return exit_codes.OK, task_id
+
+
+def _print_submitted(task_id: str, request: MusicRequest | LyricsRequest, *, as_json: bool) -> None:
+    from suno_tui.safe_text import clean_line
+    from suno_tui.submit import LyricsRequest
+
+    kind = "lyrics" if isinstance(request, LyricsRequest) else "music"
+    if as_json:
+        import json
+
+        print(json.dumps({"task_id": task_id, "kind": kind}, ensure_ascii=False))
+    else:
+        print(clean_line(task_id))

@@ -1,0 +1,236 @@
+"""``suno-tui watch`` end to end against the simulator over loopback HTTP.
+
+The engine (``run_watch``) runs on the simulator's ManualClock: the poller's
+waits advance that clock instead of sleeping, so a task's whole lifecycle
+takes no wall-clock time. The command-line tests use tasks that are already
+at their end, so they finish in one round.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shlex
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suno_tui.cli import main
+from suno_tui.config import Settings
+from suno_tui.monitor.model import TaskSummary, Transition
+from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
+from suno_tui.watch import WatchEnd, WatchOptions, run_watch
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.transitions: list[Transition] = []
+        self.ends: list[tuple[str, str, dict[str, Any]]] = []
+        self.problems: list[str] = []
+
+    def transition(self, transition: Transition) -> None:
+        self.transitions.append(transition)
+
+    def finished(self, summary: TaskSummary, task: dict[str, Any], paths: list[str]) -> None:
+        self.ends.append((summary.task_id, summary.status_label, task))
+
+    def problem(self, message: str) -> None:
+        self.problems.append(message)
+
+
+def settings_for(sim: Simulator, tmp_path: Path, **changes: Any) -> Settings:
+    values: dict[str, Any] = {
+        "base_url": sim.base_url,
+        "token": sim.token,
+        "state_path": tmp_path / "state.db",
+        "download_dir": tmp_path / "music",
+    }
+    return Settings(**{**values, **changes})
+
+
+def manual(sim: Simulator) -> ManualClock:
+    assert isinstance(sim.clock, ManualClock)
+    return sim.clock
+
+
+async def watch(sim: Simulator, settings: Settings, ids: list[str], **options: Any) -> Any:
+    clock = manual(sim)
+    recorder = Recorder()
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    def now() -> datetime:
+        return datetime.fromtimestamp(clock.now(), UTC)
+
+    outcome = await asyncio.wait_for(
+        run_watch(settings, ids, WatchOptions(**options), recorder, clock=now, sleep=sleep),
+        timeout=30,  # a guard against a hang, not a measurement
+    )
+    return outcome, recorder
+
+
+async def test_tasks_move_through_their_lifecycle_until_success(
+    simulator: Simulator, tmp_path: Path
+) -> None:
+    ids = [simulator.add_task("success"), simulator.add_task("lyrics")]
+    outcome, seen = await watch(simulator, settings_for(simulator, tmp_path), ids)
+
+    assert outcome.end is WatchEnd.ALL_SUCCEEDED
+    first = [t.to_label for t in seen.transitions if t.task_id == ids[0]]
+    assert first[-1] == "SUCCESS"
+    assert "IN_PROGRESS" in first  # seen on the way, not only the end
+    assert {task_id for task_id, _, _ in seen.ends} == set(ids)
+    music = next(task for task_id, _, task in seen.ends if task_id == ids[0])
+    assert len(music["clips"]) == 2 and music["status"] == "SUCCESS"
+
+
+async def test_a_failed_or_unknown_task_ends_as_some_failed(
+    simulator: Simulator, tmp_path: Path
+) -> None:
+    ids = [simulator.add_task("success"), simulator.add_task("partial"), "no-such-task"]
+    outcome, seen = await watch(simulator, settings_for(simulator, tmp_path), ids)
+    assert outcome.end is WatchEnd.SOME_FAILED
+    labels = {task_id: label for task_id, label, _ in seen.ends}
+    assert labels == {ids[0]: "SUCCESS", ids[1]: "FAILURE", "no-such-task": "NOT_FOUND"}
+
+
+async def test_only_the_watched_ids_are_polled(simulator: Simulator, tmp_path: Path) -> None:
+    settings = settings_for(simulator, tmp_path)
+    others = [simulator.add_task("stuck") for _ in range(3)]
+    from suno_tui.watchlist import add_to_watchlist
+
+    add_to_watchlist(settings, others)  # the monitor watches these; watch must not poll them
+    mine = simulator.add_task("success", elapsed=10_000)
+    outcome, _ = await watch(simulator, settings, [mine])
+    assert outcome.end is WatchEnd.ALL_SUCCEEDED
+    assert simulator.stats.requests.get("fetch", 0) == 1
+
+
+async def test_timeout_ends_the_watch(simulator: Simulator, tmp_path: Path) -> None:
+    stuck = simulator.add_task("stuck")
+    outcome, _ = await watch(simulator, settings_for(simulator, tmp_path), [stuck], timeout=120)
+    assert outcome.end is WatchEnd.TIMED_OUT
+    assert "timed out after 120 s" in outcome.messages[0]
+
+
+async def test_a_gateway_that_stays_down_ends_the_watch(
+    simulator: Simulator, tmp_path: Path
+) -> None:
+    task = simulator.add_task("success")
+    simulator.faults.add("http_500", times=None)
+    outcome, _ = await watch(
+        simulator, settings_for(simulator, tmp_path), [task], unreachable_after=300
+    )
+    assert outcome.end is WatchEnd.UNREACHABLE
+    assert "unreachable for 300 s" in outcome.messages[0]
+
+
+async def test_transient_faults_are_survived(simulator: Simulator, tmp_path: Path) -> None:
+    task = simulator.add_task("success")
+    simulator.faults.add("rate_limit", times=2, retry_after=20)
+    simulator.faults.add("http_502", times=1, after=2)
+    simulator.faults.add("truncated_json", times=1, after=3)
+    outcome, _ = await watch(simulator, settings_for(simulator, tmp_path), [task])
+    assert outcome.end is WatchEnd.ALL_SUCCEEDED
+
+
+async def test_a_refused_token_ends_the_watch(simulator: Simulator, tmp_path: Path) -> None:
+    settings = settings_for(simulator, tmp_path, token="sk-wrong-SECRET")
+    outcome, _ = await watch(simulator, settings, [simulator.add_task("success")])
+    assert outcome.end is WatchEnd.AUTH_REFUSED
+    assert "sk-wrong-SECRET" not in " ".join(outcome.messages)
+
+
+async def test_the_hook_runs_once_per_finished_task_without_a_shell(
+    simulator: Simulator, tmp_path: Path
+) -> None:
+    marker = tmp_path / "pwned"
+    title = f"$(touch {marker}); `touch {marker}` & touch {marker} #"
+    task = simulator.add_task("success", title=title, elapsed=10_000)
+    log = tmp_path / "hook.log"
+    script = tmp_path / "hook.py"
+    script.write_text(
+        "import json, os, sys\n"
+        f"with open({str(log)!r}, 'a', encoding='utf-8') as f:\n"
+        "    task = json.load(sys.stdin)\n"
+        "    f.write(json.dumps([os.environ['SUNO_TUI_TASK_ID'], os.environ['SUNO_TUI_STATUS'],"
+        " task['clips'][0]['title']]) + '\\n')\n"
+    )
+    settings = settings_for(
+        simulator, tmp_path, on_finish=shlex.join([sys.executable, str(script)])
+    )
+    outcome, _ = await watch(simulator, settings, [task])
+    assert outcome.end is WatchEnd.ALL_SUCCEEDED
+    lines = log.read_text().splitlines()
+    assert [json.loads(line) for line in lines] == [[task, "SUCCESS", title]]
+    assert not marker.exists()
+
+
+# -- the command line ---------------------------------------------------------------
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    sim = Simulator(seed=3, clock=ManualClock())
+    with SimulatorThread(sim) as base_url:
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+        monkeypatch.setenv("SUNO_TUI_BASE_URL", base_url)
+        monkeypatch.setenv("SUNO_TUI_TOKEN", sim.token)
+        monkeypatch.setenv("SUNO_TUI_STATE", str(tmp_path / "state.db"))
+        monkeypatch.delenv("SUNO_TUI_PROFILE", raising=False)
+        monkeypatch.delenv("SUNO_TUI_CONFIG", raising=False)
+        yield sim
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["watch", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_json_stream_and_exit_0(served: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
+    task = served.add_task("success", elapsed=10_000)
+    code, out, err = run_cli(capsys, "--json", task)
+    assert code == 0, err
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [e["event"] for e in events] == ["transition", "finished"]
+    assert events[0]["task_id"] == task and events[0]["to"] == "SUCCESS"
+    assert events[0]["at"].endswith("Z")
+    assert events[1]["task"]["task_id"] == task and len(events[1]["task"]["clips"]) == 2
+    assert served.token not in out + err
+    assert "1 task: 1 SUCCESS" in err
+
+
+def test_cli_text_lines_and_exit_1(served: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
+    task = served.add_task("failure", elapsed=10_000)
+    code, out, _ = run_cli(capsys, task)
+    assert code == 1
+    assert f"{task}  NEW -> FAILURE" in out
+
+
+def test_cli_exit_2_for_usage(served: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(capsys)[0] == 2
+    assert run_cli(capsys, "bad id\x1b[2J")[0] == 2
+
+
+def test_cli_exit_3_for_a_refused_token(
+    served: Simulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUNO_TUI_TOKEN", "sk-bad-SECRET-77")
+    code, out, err = run_cli(capsys, served.add_task("success"))
+    assert code == 3
+    assert "authentication refused" in err
+    assert "sk-bad-SECRET-77" not in out + err
+
+
+def test_cli_exit_4_when_unreachable(served: Simulator, capsys: pytest.CaptureFixture[str]) -> None:
+    served.faults.add("reset", times=None)
+    code, _, err = run_cli(capsys, "--unreachable-after", "0", served.add_task("success"))
+    assert code == 4
+    assert "unreachable" in err
