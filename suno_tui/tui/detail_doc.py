@@ -10,6 +10,7 @@ theme and NO_COLOR.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -45,6 +46,7 @@ _CLIP_SYMBOL = {
     ClipStatus.UNKNOWN: ("?", "unknown"),
 }
 _LABEL_WIDTH = 10
+_INVISIBLE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +256,10 @@ def raw_document(task: Task | None) -> Content:
     if task is None:
         return Content("Nothing fetched from the gateway yet.")
     text = json.dumps(_plain(task.raw), indent=2, ensure_ascii=False, default=str)
-    # json.dumps escapes C0 controls but not C1, bidi or other format characters.
+    # json.dumps escapes C0 controls but not DEL, C1, bidi or invisible format
+    # characters: escape those too, so the raw view shows them instead of
+    # obeying them (and stays valid JSON).
+    text = _INVISIBLE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     return Content(clean_text(text, multiline=True))
 
 

@@ -18,6 +18,7 @@ from rich.style import Style
 
 from suno_tui.monitor.model import NEW, NOT_FOUND, Progress, TaskSummary
 from suno_tui.relay.models import TaskKind, TaskStatus
+from suno_tui.safe_text import clean_line
 from suno_tui.tui.timefmt import short_duration
 
 
@@ -150,8 +151,25 @@ class Layout:
 _PCT = 4  # "~42%", " 100%" is cut to "100%"
 
 
+def _fixed_cells(
+    status: int, kind: int, ident: int, clips: int, bar: int, state: int, age: int
+) -> int:
+    """Cells used by everything but the title (its trailing space included)."""
+    pct = _PCT if bar else 0
+    cells = 3  # " ◑ "
+    cells += sum(w + 1 for w in (status, kind, ident, clips, bar, pct) if w)
+    cells += state + 1 + (age + 1 if age else 0)
+    return cells + 1  # the title's own trailing space
+
+
+_MIN_TITLE = 10
+
+
 def layout_for(width: int) -> Layout:
-    """Share ``width`` cells between the columns; the title takes what is left."""
+    """Share ``width`` cells between the columns; the title takes what is left.
+
+    On very narrow widths the bar shrinks, then clips, age and the bar go.
+    """
     status = 11 if width >= 104 else 0
     kind = 6 if width >= 96 else 1
     ident = 13 if width >= 170 else 8
@@ -159,11 +177,22 @@ def layout_for(width: int) -> Layout:
     clips = 5 if width >= 96 else 3
     state = 5
     age = 4
-    # symbol (2) + each shown column followed by one space
-    fixed = 2 + sum(w + 1 for w in (status, kind, ident, clips, bar, _PCT, state) if w)
-    fixed += age + 1  # age, then one cell of right margin
-    title = max(width - fixed - 2, 0)
-    return Layout(width, status, kind, ident, title, clips, bar, state, age)
+
+    def title_cells() -> int:
+        return width - _fixed_cells(status, kind, ident, clips, bar, state, age)
+
+    for shrink in ("bar", "clips", "age", "no-bar"):
+        if title_cells() >= _MIN_TITLE:
+            break
+        if shrink == "bar":
+            bar = min(bar, 4)
+        elif shrink == "clips":
+            clips = 0
+        elif shrink == "age":
+            age = 0
+        else:
+            bar = 0
+    return Layout(width, status, kind, ident, max(title_cells(), 0), clips, bar, state, age)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,42 +237,52 @@ def percent_text(fraction: float, estimated: bool) -> str:
 def render_row(
     summary: TaskSummary, layout: Layout, palette: Palette, times: TimeTexts
 ) -> list[Segment]:
-    """The segments of one row, exactly ``layout.width`` cells wide."""
+    """The segments of one row, exactly ``layout.width`` cells wide.
+
+    The tracker cleans summaries already; cleaning again here (a no-op on
+    printable text) keeps the terminal safe whatever the source of a row.
+    """
     symbol, tone = status_look(summary)
     tone_style = palette.tones[tone]
     muted = palette.muted
     space = Segment(" ")
     segments: list[Segment] = [space, Segment(symbol, tone_style), space]
     if layout.status:
-        segments += [Segment(fit(summary.status_label, layout.status), tone_style), space]
+        label = clean_line(summary.status_label)
+        segments += [Segment(fit(label, layout.status), tone_style), space]
     if layout.kind_as_word:
         kind = fit(_KIND_WORD[summary.kind], layout.kind)
     else:
         kind = _KIND_GLYPH[summary.kind]
     segments += [Segment(kind, muted), space]
-    segments += [Segment(fit(short_id(summary.task_id, layout.id), layout.id), muted), space]
-    title = summary.title or summary.fail_reason or "—"
+    shown_id = short_id(clean_line(summary.task_id), layout.id)
+    segments += [Segment(fit(shown_id, layout.id), muted), space]
+    title = clean_line(summary.title or summary.fail_reason) or "—"
     title_style = palette.title if summary.title else muted
     segments += [Segment(fit(title, layout.title), title_style), space]
-    clips = f"{summary.clips_done}/{summary.clips_total}" if summary.clips_total else "-"
-    segments += [Segment(fit_right(clips, layout.clips), muted), space]
+    if layout.clips:
+        clips = f"{summary.clips_done}/{summary.clips_total}" if summary.clips_total else "-"
+        segments += [Segment(fit_right(clips, layout.clips), muted), space]
 
-    progress = times.progress
-    filled, empty = bar_cells(progress.fraction, layout.bar)
-    if tone in (Tone.SUCCESS, Tone.FAILURE):
-        bar_style = tone_style
-    else:
-        bar_style = palette.bar_estimate if progress.estimated else palette.bar_exact
-    segments += [Segment(filled, bar_style), Segment(empty, palette.bar_empty), space]
-    if tone is Tone.FAILURE:
-        segments += [Segment("fail", tone_style), space]
-    else:
-        pct = percent_text(progress.fraction, progress.estimated and not summary.finished)
-        segments += [Segment(pct, muted if progress.estimated else palette.title), space]
+    if layout.bar:
+        progress = times.progress
+        filled, empty = bar_cells(progress.fraction, layout.bar)
+        if tone in (Tone.SUCCESS, Tone.FAILURE):
+            bar_style = tone_style
+        else:
+            bar_style = palette.bar_estimate if progress.estimated else palette.bar_exact
+        segments += [Segment(filled, bar_style), Segment(empty, palette.bar_empty), space]
+        if tone is Tone.FAILURE:
+            segments += [Segment("fail", tone_style), space]
+        else:
+            pct = percent_text(progress.fraction, progress.estimated and not summary.finished)
+            segments += [Segment(pct, muted if progress.estimated else palette.title), space]
 
     segments.append(Segment(fit_right(times.in_state, layout.state - 1), muted))
     segments.append(Segment("!", palette.stuck) if times.stuck else space)
-    segments += [space, Segment(fit_right(times.age, layout.age), muted), space]
+    segments.append(space)
+    if layout.age:
+        segments += [Segment(fit_right(times.age, layout.age), muted), space]
     return segments
 
 
@@ -266,8 +305,11 @@ def header_row(layout: Layout, palette: Palette, sort_column: Column) -> list[Se
     segments += cell(Column.KIND, "KIND" if layout.kind_as_word else " ", layout.kind)
     segments += cell(Column.ID, "ID", layout.id)
     segments += cell(Column.TITLE, "TITLE", layout.title)
-    segments += cell(Column.CLIPS, "CLIPS" if layout.clips > 3 else "CL", layout.clips, True)
-    segments += cell(Column.PROGRESS, "PROGRESS", layout.bar + 1 + _PCT)
+    if layout.clips:
+        segments += cell(Column.CLIPS, "CLIPS" if layout.clips > 3 else "CL", layout.clips, True)
+    if layout.bar:
+        segments += cell(Column.PROGRESS, "PROGRESS", layout.bar + 1 + _PCT)
     segments += cell(Column.STATE, "STATE", layout.state, True)
-    segments += cell(Column.AGE, "AGE", layout.age, True)
+    if layout.age:
+        segments += cell(Column.AGE, "AGE", layout.age, True)
     return segments

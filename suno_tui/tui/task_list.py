@@ -28,6 +28,7 @@ from textual.strip import Strip
 
 from suno_tui.monitor.model import NOT_FOUND, Progress, TaskSummary
 from suno_tui.relay.models import TaskStatus
+from suno_tui.safe_text import clean_line
 from suno_tui.tui.bindings import Scope, bindings
 from suno_tui.tui.row_render import (
     Column,
@@ -89,8 +90,10 @@ def sort_value(summary: TaskSummary, key: SortKey) -> SortValue:
 
 def haystack(summary: TaskSummary) -> str:
     """What ``/`` searches: id, title, tags, status and kind, lower-cased."""
-    return " ".join(
-        (summary.task_id, summary.title, summary.tags, summary.status_label, summary.kind.value)
+    return clean_line(
+        " ".join(
+            (summary.task_id, summary.title, summary.tags, summary.status_label, summary.kind.value)
+        )
     ).casefold()
 
 

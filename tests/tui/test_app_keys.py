@@ -1,0 +1,277 @@
+"""Every binding of the app, driven through the keyboard."""
+
+from __future__ import annotations
+
+from textual import events
+
+from suno_tui.monitor.model import NEW, Transition
+from suno_tui.relay.models import TaskStatus
+from suno_tui.tui.bindings import COMMANDS, Scope
+from suno_tui.tui.detail import DetailView
+from suno_tui.tui.screens.add_tasks import AddTasksScreen
+from suno_tui.tui.screens.confirm import ConfirmScreen
+from suno_tui.tui.screens.copy_picker import CopyPickerScreen
+from suno_tui.tui.screens.detail_screen import DetailScreen
+from suno_tui.tui.screens.help import HelpScreen
+
+from .conftest import FakeUpdate, build_app
+from .factories import sample_summaries, with_status
+
+FIRST = sample_summaries()[0].task_id  # has a full task with clips
+
+
+async def _select(pilot, app, task_id: str) -> None:  # type: ignore[no-untyped-def]
+    assert app.task_list.select(task_id)
+    await pilot.pause()
+
+
+async def test_enter_opens_detail_on_its_own_screen_when_narrow_and_escape_goes_back() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _select(pilot, app, FIRST)
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        detail = app.screen.detail
+        assert detail.task_id == FIRST
+        text = detail.document.plain
+        assert "Midnight Rain over Neon Streets" in text
+        assert "Clip 1 of 2" in text and "Clip 2 of 2" in text
+        assert "chirp-v4" in text and "3:07" in text
+        assert "https://cdn1.suno.ai/clip-aaaa-1111.mp3" in text
+        assert "live stream while generating" in text  # the audiopipe URL is explained
+        assert "Neon rain on the window" in text  # lyrics
+        assert "Timeline" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, DetailScreen)
+        assert app.focused is app.task_list
+
+
+async def test_detail_sits_beside_the_list_when_wide_and_follows_the_cursor() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        assert app.wide
+        side = app.side
+        assert side.display
+        assert side.task_id == app.task_list.cursor_task_id
+        await pilot.press("j")
+        assert side.task_id == app.task_list.cursor_task_id
+        await pilot.press("enter")
+        assert app.focused is side
+        await pilot.press("escape")
+        assert app.focused is app.task_list
+
+
+async def test_narrow_layout_hides_the_side_detail() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(120, 40)):
+        assert not app.wide
+        assert not app.side.display
+
+
+async def test_raw_json_toggle() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _select(pilot, app, FIRST)
+        await pilot.press("enter", "J")
+        detail = app.screen.query_one(DetailView)
+        assert detail.raw
+        assert '"task_id": "' + FIRST + '"' in detail.document.plain
+        assert '"model_name": "chirp-v4"' in detail.document.plain
+        await pilot.press("J")
+        assert not detail.raw
+        assert "Clip 1 of 2" in detail.document.plain
+
+
+async def test_y_copies_the_selected_id() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _select(pilot, app, FIRST)
+        await pilot.press("y")
+        assert app.clipboard == FIRST
+        assert any(FIRST in n.message for n in app._notifications)
+        # in the detail view, the shown task's id
+        await pilot.press("j", "enter", "y")
+        assert app.clipboard == app.screen.detail.task_id  # type: ignore[attr-defined]
+
+
+async def test_u_offers_every_id_and_url_to_copy() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, FIRST)
+        await pilot.press("u")
+        assert isinstance(app.screen, CopyPickerScreen)
+        await pilot.press("down", "down", "enter")  # task id, clip 1 id, clip 1 audio URL
+        assert app.clipboard == "https://cdn1.suno.ai/clip-aaaa-1111.mp3"
+        await pilot.press("u", "escape")
+        assert not isinstance(app.screen, CopyPickerScreen)
+
+
+async def test_poll_keys_drive_the_poller() -> None:
+    app, _ = build_app(with_poller=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
+        await pilot.press("r")
+        assert poller.calls == ["poll_now"]
+        await pilot.press("p")
+        assert poller.calls[-1] == "pause"
+        assert "paused" in app.query_one("#status").text  # type: ignore[attr-defined]
+        await pilot.press("p")
+        assert poller.calls[-1] == "resume"
+        assert "paused" not in app.query_one("#status").text  # type: ignore[attr-defined]
+        await pilot.press("plus")
+        assert poller.calls[-1] == "interval 15"
+        assert "every 15s" in app.query_one("#status").text  # type: ignore[attr-defined]
+        await pilot.press("minus", "minus")
+        assert poller.calls[-2:] == ["interval 10", "interval 5"]
+        assert "every 5s" in app.query_one("#status").text  # type: ignore[attr-defined]
+
+
+async def test_poll_keys_without_a_poller_explain_why() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        assert any("no token" in n.message for n in app._notifications)
+
+
+async def test_add_dialog_takes_pasted_ids() -> None:
+    app, tracker = build_app(with_poller=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, AddTasksScreen)
+        text = "abc-001, abc-002\nabc-003\tabc-001  " + FIRST
+        app.post_message(events.Paste(text))  # as the terminal driver sends it
+        await pilot.pause()
+        assert app.screen.text == text  # type: ignore[attr-defined]
+        assert "4 ids to add" in str(app.screen.query_one("#add-check").render())
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, AddTasksScreen)
+        for task_id in ("abc-001", "abc-002", "abc-003"):
+            assert task_id in app.task_list
+            assert tracker.get(task_id).status_label == NEW  # type: ignore[union-attr]
+        assert app.fake_pollers[0].calls[-1] == "notify_added"  # type: ignore[attr-defined]
+        assert any(
+            "Watching 3 new tasks (1 already watched)" in n.message for n in app._notifications
+        )
+
+
+async def test_add_dialog_refuses_bad_ids_and_cancels() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        total = app.task_list.total
+        await pilot.press("a")
+        area = app.screen.query_one("#add-ids")
+        area.text = "good-id bad/id"  # type: ignore[attr-defined]
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, AddTasksScreen)  # still open: one id is bad
+        assert "not a valid task id: 'bad/id'" in str(app.screen.query_one("#add-check").render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AddTasksScreen)
+        assert app.task_list.total == total
+
+
+async def test_x_removes_after_confirmation() -> None:
+    app, tracker = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, FIRST)
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert FIRST in app.task_list
+        await pilot.press("x", "escape")
+        assert FIRST in app.task_list
+        await pilot.press("x", "y")
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert FIRST not in app.task_list
+        assert tracker.removed == [FIRST]
+        assert app.task_list.cursor_task_id is not None
+
+
+async def test_help_lists_every_binding_from_the_registry() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-body").render())
+        for command in COMMANDS:
+            assert command.description in text, command.id
+            assert command.id in text
+        assert "~" in text and "estimate" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("question_mark", "question_mark")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_binding_has_an_id_and_a_description() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(80, 24)):
+        for command in COMMANDS:
+            assert command.id and command.description
+        ids = [c.id for c in COMMANDS]
+        assert len(ids) == len(set(ids))
+        # what the app and the list actually bind comes from the registry
+        for node, scope in ((app, Scope.APP), (app.task_list, Scope.LIST)):
+            bound = {b.id for b in node._bindings.key_to_bindings.values() for b in b}  # type: ignore[attr-defined]
+            assert bound >= {c.id for c in COMMANDS if c.scope is scope}
+
+
+async def test_user_keymap_remaps_by_id_and_help_shows_it() -> None:
+    app, _ = build_app(keymap={"poll-now": "f5"}, with_poller=True)
+    async with app.run_test(size=(120, 50)) as pilot:
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
+        await pilot.press("r")
+        assert poller.calls == []
+        await pilot.press("f5")
+        assert poller.calls == ["poll_now"]
+        await pilot.press("question_mark")
+        text = str(app.screen.query_one("#help-body").render())
+        assert "F5" in text or "f5" in text
+
+
+async def test_e_toggles_the_event_log() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert not app.event_log.display
+        await pilot.press("e")
+        assert app.event_log.display
+        assert len(app.event_log.events) == 8
+        await pilot.press("e")
+        assert not app.event_log.display
+
+
+async def test_q_quits() -> None:
+    app, _ = build_app(with_poller=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert app.fake_pollers[0].stopped  # type: ignore[attr-defined]
+
+
+async def test_command_palette_offers_registry_commands() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(100, 30)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Poll now" in titles and "Add ids" in titles and "Sort" in titles
+        assert "Next task" not in titles  # cursor keys stay out of the palette
+
+
+async def test_a_poll_round_updates_rows_events_and_toasts() -> None:
+    app, tracker = build_app(with_poller=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
+        old = tracker.get(FIRST)
+        assert old is not None
+        done = with_status(old, TaskStatus.SUCCESS, clips_done=2)
+        tracker.put(done)
+        transition = Transition(FIRST, "IN_PROGRESS", "SUCCESS", done.state_since, done.title)
+        update = FakeUpdate([done], [transition], [done])
+        # two rounds before the app gets a turn: coalesced into one message
+        poller.on_update(update, poller.status)
+        poller.on_update(FakeUpdate(), poller.status)
+        await pilot.pause()
+        assert app.rounds_applied == 2
+        assert app.task_list.summary(FIRST) == done
+        assert app.event_log.events[-1] == transition
+        assert [n.title for n in app._notifications] == ["✓ Succeeded"]
