@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from suno_tui.monitor.model import NEW, Progress, TaskSummary, Transition
-from suno_tui.monitor.store import SCHEMA_VERSION, Store, StoreError
+from suno_tui.monitor.store import SCHEMA_VERSION, SUMMARY_FIELD_ORDER, Store, StoreError
 from suno_tui.relay.models import TaskKind, TaskStatus
 
 T0 = datetime(2026, 1, 1, 12, 0, 0, 123456, tzinfo=UTC)
@@ -109,6 +109,22 @@ def test_summaries_round_trip_exactly_in_added_order(db_path: Path, store: Store
     assert [summary.task_id for summary in loaded] == ids
     assert loaded[1] == changed  # microseconds, enums, Progress and all
     assert loaded[0] == placeholder("zeta")
+
+
+def test_rows_are_built_in_the_field_order_of_task_summary() -> None:
+    names = tuple(f.name for f in dataclasses.fields(TaskSummary))
+    assert names[: len(SUMMARY_FIELD_ORDER)] == SUMMARY_FIELD_ORDER  # new fields go after
+
+
+def test_large_saves_are_written_whole(store: Store) -> None:
+    ids = [f"t{i:04d}" for i in range(450)]  # more than one executemany slice
+    store.add_tasks([placeholder(task_id) for task_id in ids])
+    changed = [(running(placeholder(task_id)), f'{{"n": {i}}}') for i, task_id in enumerate(ids)]
+    events = [Transition(task_id, None, "IN_PROGRESS", T0) for task_id in ids]
+    assert store.save(changed, events) == 450
+    assert {s.status_label for s in store.load_summaries()} == {"IN_PROGRESS"}
+    assert store.load_raw("t0449") == '{"n": 449}'
+    assert len(store.recent_transitions(1000)) == 450
 
 
 def test_add_tasks_skips_ids_already_stored(store: Store) -> None:

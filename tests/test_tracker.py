@@ -150,6 +150,15 @@ def test_progress_moves_without_a_transition_and_state_since_stays(
     assert after.progress.fraction > before.progress.fraction  # type: ignore[union-attr]
     assert after.state_since == before.state_since  # type: ignore[union-attr]
     assert store.rows_written == written + 1
+    # The shortcut for a repeated snapshot gives what a full merge would.
+    full = summarize(
+        parse_task(shapes.streaming_task(A)),
+        profile=after.profile,
+        added_at=after.added_at,
+        state_since=after.state_since,
+        now=clock.now,
+    )
+    assert after == full
 
 
 def test_status_change_is_a_transition_and_finished(tracker: Tracker, clock: Clock) -> None:
