@@ -590,3 +590,30 @@ async def test_a_scope_limits_polling_to_those_ids(store: Store) -> None:
     poller = make_poller(tracker, {"default": client}, time, Recorder(), scope={"mine-2", "mine-1"})
     await poller.poll_once()
     assert client.calls == [["mine-1", "mine-2"]]
+
+
+async def test_stop_before_run_is_honoured(store: Store) -> None:
+    time = AutoTime()
+    tracker = make_tracker(store, time)
+    tracker.add(["a"])
+    client = FakeClient(streaming_server("a"))
+    poller = make_poller(tracker, {"default": client}, time, Recorder())
+    poller.stop()
+    await run_to_end(poller)
+    assert client.calls == []
+
+
+async def test_cancelling_run_mid_round_leaves_a_sane_status(store: Store) -> None:
+    time = HeldTime()
+    tracker = make_tracker(store, time)
+    tracker.add(["a"])
+    client = FakeClient(streaming_server("a"))
+    client.gate = asyncio.Event()
+    recorder = Recorder()
+    poller = make_poller(tracker, {"default": client}, time, recorder)
+    running = asyncio.ensure_future(poller.run())
+    await recorder.until(lambda s: s.in_flight)
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    assert not poller.status.in_flight and poller.status.next_poll_at is None

@@ -184,18 +184,19 @@ class Poller:
         self._poke()
 
     def stop(self) -> None:
-        """Make run() return (after the round in flight, if any)."""
+        """Make run() return (after the round in flight, if any). Final: a
+        stopped poller does not start again (even if stop() came before run())."""
         self._stopping = True
         self._wake.set()
 
     # -- the loop -------------------------------------------------------------
 
     async def run(self) -> None:
-        """Poll until stop(). Callback exceptions propagate and end the loop."""
+        """Poll until stop() (or cancellation). Exceptions raised by the
+        callbacks propagate and end the loop; gateway and store failures do not."""
         if self._running:
             raise RuntimeError("this poller is already running")
         self._running = True
-        self._stopping = False
         try:
             while not self._stopping:
                 delay = self._until_next_round()
@@ -207,7 +208,7 @@ class Poller:
                     await self.poll_once()
         finally:
             self._running = False
-            self._update_status(next_poll_at=None)
+            self._update_status(next_poll_at=None, in_flight=False)
 
     async def poll_once(self) -> Update:
         """One round now, whatever the schedule says; returns what changed."""
