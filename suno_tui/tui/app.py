@@ -161,7 +161,7 @@ class MonitorApp(App[int]):
         filter_input.cursor_blink = self._cursor_blink
         yield filter_input
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     @property
     def task_list(self) -> TaskList:

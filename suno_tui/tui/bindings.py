@@ -61,8 +61,8 @@ COMMANDS: tuple[Command, ...] = (
         priority=True,
         palette=False,
     ),
-    Command("add", "a", "add_tasks", "Add ids", Scope.APP),
-    Command("poll-now", "r", "poll_now", "Poll now", Scope.APP),
+    Command("add", "a", "add_tasks", "Add", Scope.APP),
+    Command("poll-now", "r", "poll_now", "Poll", Scope.APP),
     Command("pause", "p", "toggle_pause", "Pause", Scope.APP),
     Command(
         "interval-up",

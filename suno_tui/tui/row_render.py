@@ -55,7 +55,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("✗", "failed"),
     ("⊘", "not found on the gateway"),
     ("?", "unknown status"),
-    ("~", "progress is an estimate (the gateway reports only 0% or 100%)"),
+    ("~", "estimate: the gateway reports only 0% or 100%"),
     ("!", "stuck: in this state far longer than usual"),
 )
 
@@ -272,7 +272,9 @@ def render_row(
         else:
             bar_style = palette.bar_estimate if progress.estimated else palette.bar_exact
         segments += [Segment(filled, bar_style), Segment(empty, palette.bar_empty), space]
-        if tone is Tone.FAILURE:
+        if summary.status_label == NOT_FOUND:
+            segments += [Segment("  ? ", tone_style), space]
+        elif tone is Tone.FAILURE:
             segments += [Segment("fail", tone_style), space]
         else:
             pct = percent_text(progress.fraction, progress.estimated and not summary.finished)

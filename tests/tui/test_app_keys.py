@@ -192,7 +192,7 @@ async def test_help_lists_every_binding_from_the_registry() -> None:
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-body").render())
+        text = app.screen.text  # type: ignore[attr-defined]
         for command in COMMANDS:
             assert command.description in text, command.id
             assert command.id in text
@@ -225,7 +225,7 @@ async def test_user_keymap_remaps_by_id_and_help_shows_it() -> None:
         await pilot.press("f5")
         assert poller.calls == ["poll_now"]
         await pilot.press("question_mark")
-        text = str(app.screen.query_one("#help-body").render())
+        text = app.screen.text  # type: ignore[attr-defined]
         assert "F5" in text or "f5" in text
 
 
@@ -253,7 +253,7 @@ async def test_command_palette_offers_registry_commands() -> None:
     app, _ = build_app()
     async with app.run_test(size=(100, 30)):
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        assert "Poll now" in titles and "Add ids" in titles and "Sort" in titles
+        assert "Poll" in titles and "Add" in titles and "Sort" in titles
         assert "Next task" not in titles  # cursor keys stay out of the palette
 
 

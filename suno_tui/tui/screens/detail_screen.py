@@ -22,7 +22,7 @@ class DetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield DetailView(id="detail-full")
         yield StatusBar(id="detail-status")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     @property
     def detail(self) -> DetailView:
