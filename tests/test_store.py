@@ -8,6 +8,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -193,6 +194,30 @@ def test_two_instances_share_the_file(db_path: Path) -> None:
             assert [s.task_id for s in store.load_summaries()] == ["a", "b"]
             assert store.load_summaries()[1].status_label == "IN_PROGRESS"
             assert len(store.load_transitions("a")) == 1
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_two_instances_writing_at_once_wait_for_each_other(db_path: Path) -> None:
+    with Store.open(db_path) as first, Store.open(db_path) as second:
+        first.add_tasks([placeholder("a"), placeholder("b")])
+
+        def hammer(store: Store, task_id: str) -> None:
+            for n in range(100):
+                summary = dataclasses.replace(running(placeholder(task_id)), misses=n)
+                store.save([(summary, f'{{"n": {n}}}')], [Transition(task_id, None, "X", T0)])
+
+        threads = [
+            threading.Thread(target=hammer, args=(first, "a")),
+            threading.Thread(target=hammer, args=(second, "b")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        loaded = {s.task_id: s for s in first.load_summaries()}
+        assert (loaded["a"].misses, loaded["b"].misses) == (99, 99)
+        assert len(second.recent_transitions(1000)) == 200
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
