@@ -6,7 +6,7 @@ identified, without the network where possible:
 
 - the store's record (path, size, sha256) of this clip's asset;
 - the clip id this program writes into mp3 tags (TXXX:SUNO_CLIP_ID);
-- the ids inside a JSON sidecar;
+- the ids inside a JSON sidecar (kept even if a newer fetch differs);
 - identical content, for lyrics;
 - otherwise UNKNOWN: the manager compares its size with the server's.
 
@@ -97,7 +97,9 @@ def _json_owner(path: Path, asset: Asset) -> Owner:
     inner = document.get("clip") or document.get("lyrics")
     inner_id = inner.get("id") if isinstance(inner, dict) else None
     if inner_id in (None, "", asset.clip_id) or asset.clip_id == asset.task_id:
-        return Owner.OURS  # the same clip's sidecar, from an older snapshot
+        # The same clip's sidecar from an earlier fetch: it differs only in
+        # signed URLs and counters, so it is kept as it is.
+        return Owner.SAME
     return Owner.FOREIGN
 
 

@@ -272,9 +272,11 @@ class DownloadManager:
         for asset in assets:
             by_clip.setdefault(asset.clip_id, []).append(asset)
         self._emit_task(run, FileState.RUNNING, f"{len(assets)} file(s) to fetch or check")
-        await asyncio.gather(
-            *(self._clip(run, directory, clip_assets) for clip_assets in by_clip.values())
-        )
+        # A TaskGroup (unlike gather) waits for every file when cancelled, so a
+        # file that is finishing its rename is not abandoned half-way.
+        async with asyncio.TaskGroup() as group:
+            for clip_assets in by_clip.values():
+                group.create_task(self._clip(run, directory, clip_assets))
         done = run.outcome.count(FileState.DONE)
         failed = run.outcome.count(FileState.FAILED)
         skipped = run.outcome.count(FileState.SKIPPED)
@@ -334,7 +336,9 @@ class DownloadManager:
         rest = [a for a in assets if a.remote and a.kind != "image"]
         for asset in first:
             await self._file(run, directory, asset)
-        await asyncio.gather(*(self._file(run, directory, asset) for asset in rest))
+        async with asyncio.TaskGroup() as group:
+            for asset in rest:
+                group.create_task(self._file(run, directory, asset))
 
     async def _file(self, run: _TaskRun, directory: Path, asset: Asset) -> None:
         path: Path | None = None
@@ -377,8 +381,9 @@ class DownloadManager:
     async def _remote(
         self, run: _TaskRun, directory: Path, asset: Asset, path: Path, owner: Owner, copy: int
     ) -> None:
-        url = asset.url
+        # The task may have been fetched again (after a 403) since it was planned.
         generation = run.generation
+        url = (_fresh_url(run.task, asset) if run.task is not None else "") or asset.url
         refreshed = False
         while True:
             self._emit(run, asset, path, FileState.RUNNING, "connecting")

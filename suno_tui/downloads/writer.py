@@ -18,13 +18,14 @@ of batches whatever the file size.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import hashlib
 import json
 import os
 import re
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,6 +303,39 @@ def _int_header(value: str | None) -> int | None:
     return None
 
 
+MAX_REDIRECTS = 5
+
+
+def _check_scheme(url: httpx.URL) -> None:
+    if url.scheme not in ("http", "https"):
+        raise DownloadError(f"refusing to follow a link that is not http(s) ({url.scheme}:)")
+
+
+@contextlib.asynccontextmanager
+async def _get(
+    http: httpx.AsyncClient, url: str, headers: dict[str, str]
+) -> AsyncIterator[httpx.Response]:
+    """GET with redirects followed here: at most MAX_REDIRECTS, http(s) only."""
+    import httpx
+
+    target = httpx.URL(url)
+    for _ in range(MAX_REDIRECTS + 1):
+        _check_scheme(target)
+        request = http.build_request("GET", target, headers=headers)
+        response = await http.send(request, stream=True, follow_redirects=False)
+        location = response.headers.get("location")
+        if response.is_redirect and location:
+            await response.aclose()
+            target = target.join(location)
+            continue
+        try:
+            yield response
+        finally:
+            await response.aclose()
+        return
+    raise DownloadError(f"too many redirects (more than {MAX_REDIRECTS})")
+
+
 class _Restart(Exception):
     """Start again from byte 0 (the .part is stale); not a failed attempt."""
 
@@ -354,10 +388,8 @@ async def download(
                 raise TransferError("the file kept changing on the server; giving up") from None
             attempt -= 1
             continue
-        except httpx.TooManyRedirects:
-            raise DownloadError("too many redirects") from None
         except httpx.UnsupportedProtocol:
-            raise DownloadError("redirected to a URL that is not http(s)") from None
+            raise DownloadError("refusing to follow a link that is not http(s)") from None
         except httpx.InvalidURL as error:
             raise DownloadError(f"invalid URL: {error}") from None
         except httpx.TransportError as error:
@@ -371,7 +403,14 @@ async def download(
         if attempt >= job.config.max_attempts:
             raise failure from None
         await job.config.sleep(_backoff(job.config, attempt, failure))
-    return await _commit(job, size, digest, before_commit, attempt)
+    # The body is complete: finish tagging and renaming even if cancelled now,
+    # so that no worker thread is left rewriting a .part nobody owns.
+    commit = asyncio.ensure_future(_commit(job, size, digest, before_commit, attempt))
+    try:
+        return await asyncio.shield(commit)
+    except asyncio.CancelledError:
+        await asyncio.wait([commit])
+        raise
 
 
 async def remote_size(http: httpx.AsyncClient, url: str) -> int | None:
@@ -382,14 +421,16 @@ async def remote_size(http: httpx.AsyncClient, url: str) -> int | None:
     import httpx
 
     try:
-        async with http.stream("GET", url, headers={"Accept-Encoding": "identity"}) as response:
+        async with _get(http, url, {"Accept-Encoding": "identity"}) as response:
             status = response.status_code
             if status in (401, 403, 410):
                 raise _status_error(status, _url_hint(url), None)
             if status != 200:
                 return None
             return _int_header(response.headers.get("content-length"))
-    except (httpx.HTTPError, httpx.InvalidURL):
+    except LinkRefused:
+        raise
+    except (httpx.HTTPError, httpx.InvalidURL, DownloadError):
         return None
 
 
@@ -406,7 +447,7 @@ async def _attempt(job: _Job) -> tuple[int, str]:
     if offset and saved is not None:
         headers["Range"] = f"bytes={offset}-"
         headers["If-Range"] = saved.validator
-    async with job.http.stream("GET", job.url, headers=headers) as response:
+    async with _get(job.http, job.url, headers) as response:
         status = response.status_code
         if status == 416 and offset:
             raise _Restart
@@ -463,7 +504,8 @@ async def _receive(
     loop = asyncio.get_running_loop()
     executor = _executor()
     sink = _Sink(job.part, offset)
-    pending: asyncio.Future[None] | None = None
+    # The batch being written by the worker thread while the next one arrives.
+    pending: concurrent.futures.Future[None] | None = None
     try:
         if offset:
             await loop.run_in_executor(executor, sink.hash_existing, offset)
@@ -488,8 +530,8 @@ async def _receive(
                     data = batch[0] if len(batch) == 1 else b"".join(batch)
                     batch.clear()
                     if pending is not None:
-                        await pending
-                    pending = loop.run_in_executor(executor, sink.write, data)
+                        await asyncio.wrap_future(pending)
+                    pending = executor.submit(sink.write, data)
                     received += batched
                     batched = 0
                     if progress is not None:
@@ -498,12 +540,12 @@ async def _receive(
             # Keep what arrived, so that the retry resumes after it.
             if len(head) >= HEAD_BYTES and batched:
                 if pending is not None:
-                    await pending
+                    await asyncio.wrap_future(pending)
                     pending = None
                 await loop.run_in_executor(executor, sink.write, b"".join(batch))
             raise
         if pending is not None:
-            await pending
+            await asyncio.wrap_future(pending)
             pending = None
         if batched:
             await loop.run_in_executor(executor, sink.write, b"".join(batch))
@@ -521,14 +563,10 @@ async def _receive(
         return received, sink.digest.hexdigest()
     finally:
         if pending is not None:
-            # Collect a write that finished (or failed) after we stopped awaiting.
-            pending.add_done_callback(_ignore_result)
+            # Cancelled or failed while a batch was being written: let it land
+            # (it is at most one batch), so the .part keeps every byte received.
+            concurrent.futures.wait([pending])
         sink.close()
-
-
-def _ignore_result(future: asyncio.Future[None]) -> None:
-    if not future.cancelled():
-        future.exception()
 
 
 def _read_head(path: Path) -> bytes:
