@@ -25,6 +25,7 @@ from benchmarks.common import Row
 MODULES = {
     "bench_parse": {3},
     "bench_startup": {6},
+    "bench_poll_round": {8},
 }
 
 
