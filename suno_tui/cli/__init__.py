@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "submit": ("submit", "submit a music or lyrics job"),
     "config": ("config_cmd", "show or edit the configuration file"),
     "simulate": ("simulate", "run the gateway simulator on loopback"),
+    "download": ("download", "download the assets of finished tasks"),
 }
 MONITOR_MODULE = "monitor_cmd"
 PROG = "suno-tui"
