@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Static
 
@@ -60,6 +61,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self._shown: Content | None = None
         self._now = datetime.fromtimestamp(0).astimezone()
         self._tz: tzinfo | None = None
+        self._width = 0
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content(""), id="detail-mode")
@@ -103,6 +105,13 @@ class DetailView(VerticalScroll, can_focus=True):
             self._now = now
             self._render_body()
 
+    def on_resize(self, event: Resize) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._width:
+            self._width = width
+            if self.task_id is not None:
+                self._render_body()
+
     def toggle_raw(self) -> None:
         self.raw = not self.raw
         self._render_body()
@@ -117,7 +126,14 @@ class DetailView(VerticalScroll, can_focus=True):
             mode = Content.styled("raw JSON as the gateway sent it  ·  J: back", "italic")
         else:
             document = build_document(
-                self.task_id, self._summary, self._snapshot, self._transitions, self._now, self._tz
+                self.task_id,
+                self._summary,
+                self._snapshot,
+                self._transitions,
+                self._now,
+                self._tz,
+                # one cell spare: a scrollbar may appear once the text is in
+                width=max(self.scrollable_content_region.width - 1, 0),
             )
             mode = Content("")
         if self._shown is not None and document.is_same(self._shown):

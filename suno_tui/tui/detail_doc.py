@@ -57,9 +57,19 @@ class CopyTarget:
     value: str  # cleaned
 
 
-def _field(label: str, value: str | Content, style: str = "") -> Content:
+def _field(label: str, value: str | Content, style: str = "", width: int = 0) -> Content:
+    """``  label     value``; a value wider than ``width`` wraps under itself."""
     body = value if isinstance(value, Content) else Content.styled(value or "—", style)
-    return Content.assemble((f"  {label:<{_LABEL_WIDTH}}", LABEL), body, "\n")
+    head = Content.styled(f"  {label:<{_LABEL_WIDTH}}", LABEL)
+    room = width - head.cell_length
+    if width <= 0 or room < 16 or body.cell_length <= room:
+        return Content.assemble(head, body, "\n")
+    indent = " " * head.cell_length
+    lines = [line.rstrip() for line in body.wrap(room, overflow="fold")]
+    parts: list[Content | str] = [head, lines[0], "\n"]
+    for line in lines[1:]:
+        parts += [indent, line, "\n"]
+    return Content.assemble(*parts)
 
 
 def _when(moment: datetime | None, tz: tzinfo | None) -> str:
@@ -68,22 +78,22 @@ def _when(moment: datetime | None, tz: tzinfo | None) -> str:
 
 def url_note(url: str) -> str:
     """A word on URLs that are not plain files yet (or never will be)."""
-    if "audiopipe.suno.ai" in url:
-        return "live stream while generating, not a file yet"
+    if "audiopipe" in url:
+        return "live stream, not a file yet"
     if url.rstrip("/").endswith("/None.mp3") or url.endswith("/None.mp4"):
-        return "placeholder: this clip has no file"
+        return "placeholder: no file"
     if url.rstrip("/").endswith("/api/forbidden"):
-        return "forbidden: fetch the task again for a fresh link"
+        return "forbidden: poll again for a fresh link"
     return ""
 
 
-def _url_field(label: str, url: str) -> Content:
+def _url_field(label: str, url: str, width: int) -> Content:
     url = clean_line(url).strip()
     if not url:
         return _field(label, "—", LABEL)
     note = url_note(url)
     body = Content.assemble((url, URL), (f"  ({note})", LABEL) if note else "")
-    return _field(label, body)
+    return _field(label, body, width=width)
 
 
 def duration_text(seconds: float | None) -> str:
@@ -117,7 +127,12 @@ def timeline(transitions: Sequence[Transition], now: datetime, tz: tzinfo | None
 
 
 def _clip_section(
-    clip: Clip, number: int, total: int, earlier_lyrics: dict[str, int], tz: tzinfo | None
+    clip: Clip,
+    number: int,
+    total: int,
+    earlier_lyrics: dict[str, int],
+    tz: tzinfo | None,
+    width: int,
 ) -> list[Content]:
     symbol, tone = _CLIP_SYMBOL.get(clip.status, ("?", "unknown"))
     parts: list[Content] = [
@@ -133,19 +148,19 @@ def _clip_section(
         if clip.error_type:
             reason += f" [{clean_line(clip.error_type)}]"
         parts.append(Content.assemble("  ", (f" ✗ {reason} ", FAILURE), "\n"))
-    parts.append(_field("title", clean_line(clip.title)))
-    parts.append(_field("id", clean_line(clip.id)))
+    parts.append(_field("title", clean_line(clip.title), width=width))
+    parts.append(_field("id", clean_line(clip.id), width=width))
     parts.append(_field("duration", duration_text(clip.duration)))
-    parts.append(_field("model", clean_line(clip.model)))
-    parts.append(_field("tags", ", ".join(clean_line(tag) for tag in clip.tags)))
+    parts.append(_field("model", clean_line(clip.model), width=width))
+    parts.append(_field("tags", ", ".join(clean_line(tag) for tag in clip.tags), width=width))
     parts.append(_field("created", _when(clip.created_at, tz)))
     if clip.handle or clip.display_name:
-        parts.append(_field("by", clean_line(clip.display_name or clip.handle)))
-    parts.append(_url_field("audio", clip.audio_url))
-    parts.append(_url_field("video", clip.video_url))
-    parts.append(_url_field("image", clip.image_large_url or clip.image_url))
+        parts.append(_field("by", clean_line(clip.display_name or clip.handle), width=width))
+    parts.append(_url_field("audio", clip.audio_url, width))
+    parts.append(_url_field("video", clip.video_url, width))
+    parts.append(_url_field("image", clip.image_large_url or clip.image_url, width))
     if clip.description_prompt:
-        parts.append(_field("prompt", clean_line(clip.description_prompt)))
+        parts.append(_field("prompt", clean_line(clip.description_prompt), width=width))
     lyrics = clean_text(clip.lyrics, multiline=True).strip()
     if lyrics:
         same_as = earlier_lyrics.get(lyrics)
@@ -163,14 +178,14 @@ def _indent(text: str) -> Content:
     return Content("".join(f"    {line}\n" for line in text.split("\n")))
 
 
-def _lyrics_section(lyrics: Lyrics) -> list[Content]:
+def _lyrics_section(lyrics: Lyrics, width: int) -> list[Content]:
     parts = [Content.assemble(("Lyrics", HEADING), "\n")]
     if lyrics.error_message:
         parts.append(Content.assemble("  ", (f" ✗ {clean_line(lyrics.error_message)} ", FAILURE)))
         parts.append(Content("\n"))
-    parts.append(_field("title", clean_line(lyrics.title)))
-    parts.append(_field("status", clean_line(lyrics.status)))
-    parts.append(_field("tags", ", ".join(clean_line(tag) for tag in lyrics.tags)))
+    parts.append(_field("title", clean_line(lyrics.title), width=width))
+    parts.append(_field("status", clean_line(lyrics.status), width=width))
+    parts.append(_field("tags", ", ".join(clean_line(tag) for tag in lyrics.tags), width=width))
     text = clean_text(lyrics.text, multiline=True).strip()
     if text:
         parts.append(Content("\n"))
@@ -185,8 +200,13 @@ def build_document(
     transitions: Sequence[Transition],
     now: datetime,
     tz: tzinfo | None,
+    width: int = 0,
 ) -> Content:
-    """The whole detail view of one task, ready for a wrapping Static."""
+    """The whole detail view of one task, ready for a wrapping Static.
+
+    ``width`` (the view's width in cells, 0 if unknown) lets long values wrap
+    under themselves instead of under their label.
+    """
     parts: list[Content] = []
     if summary is not None:
         symbol, tone = status_look(summary)
@@ -213,10 +233,10 @@ def build_document(
     if fail_reason:
         parts.append(Content.assemble((f" ✗ FAILED: {fail_reason} ", FAILURE), "\n\n"))
 
-    parts.append(_field("task id", clean_line(task_id)))
+    parts.append(_field("task id", clean_line(task_id), width=width))
     if summary is not None:
         parts.append(_field("profile", clean_line(summary.profile)))
-        parts.append(_field("watching", f"since {full_time(summary.added_at, tz)}"))
+        parts.append(_field("added", full_time(summary.added_at, tz)))
     if task is not None:
         parts.append(_field("submitted", _when(task.submitted_at, tz)))
         parts.append(_field("started", _when(task.started_at, tz)))
@@ -224,9 +244,9 @@ def build_document(
         if task.progress_text:
             parts.append(_field("reported", clean_line(task.progress_text)))
         tags = ", ".join(clean_line(tag) for tag in task.tags)
-        parts.append(_field("tags", tags))
+        parts.append(_field("tags", tags, width=width))
     elif summary is not None:
-        parts.append(_field("tags", clean_line(summary.tags)))
+        parts.append(_field("tags", clean_line(summary.tags), width=width))
     if summary is not None:
         in_state = short_duration((now - summary.state_since).total_seconds())
         parts.append(_field("in state", f"{in_state} (since {full_time(summary.state_since, tz)})"))
@@ -243,9 +263,9 @@ def build_document(
     else:
         seen_lyrics: dict[str, int] = {}
         for number, clip in enumerate(task.clips, 1):
-            parts.extend(_clip_section(clip, number, len(task.clips), seen_lyrics, tz))
+            parts.extend(_clip_section(clip, number, len(task.clips), seen_lyrics, tz, width))
         if task.lyrics is not None:
-            parts.extend(_lyrics_section(task.lyrics))
+            parts.extend(_lyrics_section(task.lyrics, width))
         if not task.clips and task.lyrics is None:
             parts.append(Content.assemble(("No clips yet.", LABEL), "\n"))
     return Content.assemble(*parts).rstrip()

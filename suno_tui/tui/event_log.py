@@ -78,26 +78,37 @@ class EventLog(ScrollView, can_focus=True):
         self._cache: dict[int, Strip] = {}
         self._cache_width = -1
         self._reference: datetime | None = None
+        self._follow = True
 
     @property
     def events(self) -> list[Transition]:
         return list(self._events)
 
     def add(self, transitions: Iterable[Transition]) -> None:
-        """Append transitions (oldest first); follow them if at the bottom."""
-        new = list(transitions)
+        """Append one batch of transitions (in time order); follow them if at the bottom."""
+        new = sorted(transitions, key=lambda transition: transition.at)
         if not new:
             return
-        following = self.scroll_offset.y >= self.max_scroll_y
         self._events.extend(new)
-        self._reference = self._events[-1].at
+        self._reference = max(self._reference or new[-1].at, new[-1].at)
         self._cache.clear()
         self.virtual_size = Size(0, len(self._events))
-        if following:
-            self.scroll_to(
-                y=max(len(self._events) - self.scrollable_content_region.height, 0), animate=False
-            )
+        if self._follow:
+            self.call_after_refresh(self._to_end)
         self.refresh()
+
+    def _to_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+        self._follow = True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        # Scrolled up by the reader: stop following until back at the bottom.
+        self._follow = new_value >= self.max_scroll_y
+
+    def on_resize(self) -> None:
+        if self._follow:
+            self._to_end()
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"event-log--{name}", partial=True)
@@ -126,7 +137,7 @@ class EventLog(ScrollView, can_focus=True):
         if event.from_label:
             change = f"{clean_line(event.from_label)} → {change}"
         else:
-            change = f"watching: {change}"
+            change = f"first seen: {change}"
         segments = [
             Segment(" "),
             Segment(f"{when:>11}", muted),
