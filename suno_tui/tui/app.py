@@ -310,15 +310,15 @@ class MonitorApp(App[int]):
     def _update_top_bar(self) -> None:
         task_list = self.task_list
         parts: list[str | tuple[str, str]] = [(" suno-tui", "bold")]
-        if self._gateway_label:
-            parts += [("  ·  ", "$text-muted"), clean_line(self._gateway_label)]
         parts += [("  ·  sort: ", "$text-muted"), task_list.sort.value]
         if task_list.filter_text:
             parts += [
                 ("  ·  filter: ", "$text-muted"),
                 (task_list.filter_text, "$text-accent"),
-                (f"  ({task_list.shown} of {task_list.total})", "$text-muted"),
+                (f" ({task_list.shown} of {task_list.total})", "$text-muted"),
             ]
+        if self._gateway_label:  # last: the first thing to go on a narrow screen
+            parts += [("  ·  ", "$text-muted"), clean_line(self._gateway_label)]
         self.query_one("#top-bar", Static).update(Content.assemble(*parts))
 
     def _show_banner(self, content: Content, *, warning: bool) -> None:

@@ -68,4 +68,11 @@ Screen {
 #filter.-shown {
     display: block;
 }
+ToastRack {
+    margin-bottom: 2;  /* above the status bar and the footer */
+}
+Toast {
+    padding: 0 1;
+    max-width: 60%;
+}
 """
