@@ -38,7 +38,7 @@ async def test_enter_opens_detail_on_its_own_screen_when_narrow_and_escape_goes_
         assert "Clip 1 of 2" in text and "Clip 2 of 2" in text
         assert "chirp-v4" in text and "3:07" in text
         assert "https://cdn1.suno.ai/clip-aaaa-1111.mp3" in text
-        assert "(live stream," in text  # the audiopipe URL is explained  # the audiopipe URL is explained
+        assert "(live stream," in text  # the audiopipe URL is explained
         assert "Neon rain on the window" in text  # lyrics
         assert "Timeline" in text
         await pilot.press("escape")
