@@ -61,11 +61,32 @@ ProgressFn = Callable[[int, "int | None"], None]  # (bytes on disk, total or Non
 CommitHook = Callable[[Path], bool]  # runs on the complete .part; True if it changed it
 
 _READ_BLOCK = 1 << 20
+_HTTP_READ_BYTES = 1 << 20
+_WRITEBACK_STEP = 32 << 20
+_FADVISE: int | None = getattr(os, "POSIX_FADV_DONTNEED", None)
+_IOV_MAX = 512  # buffers per writev (POSIX guarantees at least 16; Linux allows 1024)
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 # Restarts from zero within one download (ETag changed, 416...) before giving up.
 _MAX_RESTARTS = 3
 _EXECUTOR: ThreadPoolExecutor | None = None
 _EXECUTOR_LOCK = threading.Lock()
+
+
+def _widen_http_reads() -> None:
+    """Let httpcore read up to 1 MiB per call instead of 64 KiB.
+
+    httpcore asks its socket for READ_NUM_BYTES at a time (a class attribute,
+    64 KiB); with anyio every read that finds the buffer empty also costs two
+    epoll calls. Larger reads mean ~4x fewer round trips through h11/anyio for
+    a big body: +10-30% throughput on loopback (benchmarks/bench_download.py).
+    Reads return what is available, so small answers are unaffected. If
+    httpcore drops the attribute this does nothing.
+    """
+    from httpcore._async.http11 import AsyncHTTP11Connection
+
+    current = getattr(AsyncHTTP11Connection, "READ_NUM_BYTES", None)
+    if isinstance(current, int) and current < _HTTP_READ_BYTES:
+        AsyncHTTP11Connection.READ_NUM_BYTES = _HTTP_READ_BYTES
 
 
 def _executor() -> ThreadPoolExecutor:
@@ -219,6 +240,24 @@ def _discard(part: Path, meta: Path) -> None:
 # -- the sink: writes and hashes in a worker thread -----------------------------------
 
 
+def _write_all(fd: int, chunks: list[bytes]) -> None:
+    if not hasattr(os, "writev"):  # Windows
+        for chunk in chunks:
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view) :]
+        return
+    views = [memoryview(chunk) for chunk in chunks]
+    while views:
+        written = os.writev(fd, views[:_IOV_MAX])
+        # A short write (full disk, signal): drop what went out, write the rest.
+        while views and written >= len(views[0]):
+            written -= len(views[0])
+            views.pop(0)
+        if views and written:
+            views[0] = views[0][written:]
+
+
 class _Sink:
     """The open .part. ``write`` runs in a worker thread; ``close`` waits for it."""
 
@@ -234,21 +273,35 @@ class _Sink:
         except OSError as error:
             raise storage_error(error, path) from None
         self._closed = False
+        self._written = self._flushed = offset
 
     def hash_existing(self, length: int) -> None:
         _hash_file(self.path, self.digest, length)
 
-    def write(self, data: bytes) -> None:
+    def write(self, chunks: list[bytes]) -> None:
+        """Append ``chunks`` (one writev, no joining copy) and hash them."""
         with self._lock:
             if self._closed:
                 return
-            view = memoryview(data)
             try:
-                while view:
-                    view = view[os.write(self._fd, view) :]
+                _write_all(self._fd, chunks)
             except OSError as error:
                 raise storage_error(error, self.path) from None
-            self.digest.update(data)
+            update = self.digest.update
+            for chunk in chunks:
+                update(chunk)
+                self._written += len(chunk)
+            if self._written - self._flushed >= _WRITEBACK_STEP:
+                self._start_writeback()
+
+    def _start_writeback(self) -> None:
+        """Let the kernel write the data so far to disk now, in the background
+        (Linux: FADV_DONTNEED starts writeback of dirty pages), so the final
+        fsync of a big file does not wait for all of it at once."""
+        if _FADVISE is not None:
+            with contextlib.suppress(OSError):
+                os.posix_fadvise(self._fd, self._flushed, self._written - self._flushed, _FADVISE)
+        self._flushed = self._written
 
     def sync(self) -> None:
         with self._lock:
@@ -374,6 +427,7 @@ async def download(
     """
     import httpx
 
+    _widen_http_reads()
     job = _Job(http, url, final, kind, config or WriterConfig(), on_progress)
     attempt = restarts = 0
     while True:
@@ -527,11 +581,10 @@ async def _receive(
                 batch.append(chunk)
                 batched += len(chunk)
                 if batched >= limit:
-                    data = batch[0] if len(batch) == 1 else b"".join(batch)
-                    batch.clear()
                     if pending is not None:
                         await asyncio.wrap_future(pending)
-                    pending = executor.submit(sink.write, data)
+                    pending = executor.submit(sink.write, batch)
+                    batch = []
                     received += batched
                     batched = 0
                     if progress is not None:
@@ -542,13 +595,13 @@ async def _receive(
                 if pending is not None:
                     await asyncio.wrap_future(pending)
                     pending = None
-                await loop.run_in_executor(executor, sink.write, b"".join(batch))
+                await loop.run_in_executor(executor, sink.write, batch)
             raise
         if pending is not None:
             await asyncio.wrap_future(pending)
             pending = None
         if batched:
-            await loop.run_in_executor(executor, sink.write, b"".join(batch))
+            await loop.run_in_executor(executor, sink.write, batch)
             received += batched
         _check_head(job, head, content_type, complete=True)
         if total is not None and received != total:
