@@ -57,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         ids = collect_ids(args)
+        _keyboard_from_terminal()
     except UsageError as error:
         return fail(str(error), exit_codes.USAGE)
     if args.demo:
@@ -67,6 +68,34 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as error:
         return fail(str(error), exit_codes.USAGE)
     return _run_monitor(settings, ids, args)
+
+
+def _keyboard_from_terminal() -> None:
+    """After ``--ids-file -`` read a pipe, take the keyboard from the terminal.
+
+    Textual reads keys from file descriptor 0; when that was a pipe of ids
+    (``cat ids.txt | suno-tui --ids-file -``), point it at ``/dev/tty``.
+    """
+    import os
+    import sys
+
+    from suno_tui.cli.common import UsageError
+
+    try:
+        if os.isatty(0):
+            return
+    except OSError:
+        pass
+    if not sys.stdout.isatty():
+        return  # no screen either (tests, pipes): nothing to attach to
+    try:
+        tty = os.open("/dev/tty", os.O_RDONLY)
+    except OSError:
+        raise UsageError(
+            "the monitor needs a terminal for the keyboard; standard input is not one"
+        ) from None
+    os.dup2(tty, 0)
+    os.close(tty)
 
 
 def _utc_now() -> datetime:

@@ -143,6 +143,7 @@ class MonitorApp(App[int]):
         self._pending: list[tuple[Any, Any]] = []
         self._status: PollStatusLike | None = None
         self._status_posted = False
+        self._banner = Content("")
         self._unfinished = 0
         self.rounds_applied = 0
 
@@ -323,6 +324,9 @@ class MonitorApp(App[int]):
 
     def _show_banner(self, content: Content, *, warning: bool) -> None:
         banner = self.query_one("#banner", Static)
+        if banner.has_class("-shown") and content.is_same(self._banner):
+            return
+        self._banner = content
         banner.update(content)
         banner.set_class(warning, "-warning")
         banner.add_class("-shown")

@@ -61,7 +61,8 @@ def status_content(
     if counts.shown != counts.watched:
         parts += [" · ", (f"{counts.shown} shown", "$text-accent")]
     if status is None:
-        parts += [SEP, (polling_off or "polling off", "$text-warning")]
+        # why, and how to fix it, is in the banner above the list
+        parts += [SEP, ("■ not polling" if polling_off else "not polling", "$text-warning")]
         return Content.assemble(*parts)
     parts.append(SEP)
     if status.last_success_at is not None:

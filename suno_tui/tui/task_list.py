@@ -368,8 +368,8 @@ class TaskList(ScrollView, can_focus=True):
         self._cursor = index
         self._cursor_id = ids[index] if ids else None
         scrolled = self._scroll_to_cursor()
-        if refresh_all or scrolled:
-            self.refresh()
+        if refresh_all or scrolled or not before or not ids:
+            self.refresh()  # (an empty list shows a hint on a line of its own)
         else:
             first, last = self._visible_span()
             after = self._order[first:last]
@@ -476,6 +476,8 @@ class TaskList(ScrollView, can_focus=True):
             return self._header
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self._order):
+            if index == 1 and not self._order:
+                return self._empty_hint(width, base)
             return Strip.blank(width, base)
         task_id = self._order[index]
         strip = self._row_strip(task_id, width, base)
@@ -496,6 +498,15 @@ class TaskList(ScrollView, can_focus=True):
         strip = self._finish(segments, width, base)
         self._cache[task_id] = (times, strip)
         return strip
+
+    def _empty_hint(self, width: int, base: Style) -> Strip:
+        """What an empty list says (line 2, under a blank line)."""
+        if self._rows:
+            text = f"  No task matches {self._filter!r}. Esc clears the filter."
+        else:
+            text = "  No tasks watched yet. Press a to add task ids, or start suno-tui ID ID..."
+        muted = self._get_palette().muted
+        return self._finish([Segment(text, muted)], width, base)
 
     def _times(self, summary: TaskSummary, now: datetime) -> TimeTexts:
         return time_texts(

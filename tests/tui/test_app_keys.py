@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 
 from suno_tui.monitor.model import NEW, Transition
@@ -18,6 +19,7 @@ from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, with_status
 
 FIRST = sample_summaries()[0].task_id  # has a full task with clips
+SECOND = sample_summaries()[1].task_id
 
 
 async def _select(pilot, app, task_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -275,3 +277,59 @@ async def test_a_poll_round_updates_rows_events_and_toasts() -> None:
         assert app.task_list.summary(FIRST) == done
         assert app.event_log.events[-1] == transition
         assert [n.title for n in app._notifications] == ["✓ Succeeded"]
+
+
+async def test_palette_commands_run_their_actions() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        await commands["Sort"].callback()  # type: ignore[misc]
+        await pilot.pause()
+        assert app.task_list.sort.value == "status"
+        await commands["Event log"].callback()  # type: ignore[misc]
+        assert app.event_log.display
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> None:
+        self.count += 1
+
+
+async def test_finished_tasks_ring_the_bell_unless_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for bell in (True, False):
+        app, tracker = build_app(with_poller=True, bell=bell)
+        rings = Counter()
+        monkeypatch.setattr(app, "bell", rings)
+        async with app.run_test(size=(100, 30)) as pilot:
+            poller = app.fake_pollers[0]  # type: ignore[attr-defined]
+            old = tracker.get(FIRST)
+            assert old is not None
+            done = tracker.put(with_status(old, TaskStatus.SUCCESS))
+            moved = Transition(FIRST, "IN_PROGRESS", "SUCCESS", done.state_since, done.title)
+            first_seen = tracker.put(with_status(tracker.get(SECOND), TaskStatus.FAILURE))  # type: ignore[arg-type]
+            seen = Transition(SECOND, None, "FAILURE", first_seen.state_since, "")
+            poller.on_update(
+                FakeUpdate([done, first_seen], [moved, seen], [done, first_seen]), poller.status
+            )
+            await pilot.pause()
+            assert rings.count == (1 if bell else 0)
+            # a task first seen already finished is no news: no toast for it
+            assert [n.title for n in app._notifications] == ["✓ Succeeded"]
+
+
+async def test_an_empty_list_says_how_to_add_tasks() -> None:
+    app, _ = build_app([])
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        assert "Press a to add task ids" in app.task_list.render_line(2).text
+        app._add_ids(["new-1"], announce=False)
+        await pilot.pause()
+        assert "new-1" in app.task_list.render_line(1).text
+        assert "Press a" not in app.task_list.render_line(2).text
+        await pilot.press("slash", "z", "z")
+        assert "No task matches 'zz'" in app.task_list.render_line(2).text

@@ -86,7 +86,7 @@ def test_without_a_token_it_opens_and_says_how_to_set_one(
     assert code == 0
     assert "no token configured" in headless["banner"]
     assert "SUNO_TUI_TOKEN" in headless["banner"] and "config set token" in headless["banner"]
-    assert "no token configured" in headless["status"]
+    assert "not polling" in headless["status"]
     assert headless["mouse"] is True
 
 
