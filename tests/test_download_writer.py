@@ -9,7 +9,7 @@ import errno
 import hashlib
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -55,8 +55,8 @@ def config(sleeps: Sleeps) -> WriterConfig:
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(follow_redirects=True, max_redirects=5, verify=False) as client:
+def http() -> Iterator[httpx.Client]:
+    with httpx.Client(verify=False) as client:
         yield client
 
 
@@ -77,7 +77,7 @@ def leave_interrupted_part(final: Path, data: bytes, etag: str, total: int) -> N
 
 
 async def test_downloads_identical_bytes_and_hash(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator)
     final = tmp_path / "song.mp3"
@@ -99,7 +99,7 @@ async def test_downloads_identical_bytes_and_hash(
 
 async def test_connection_dropped_mid_file_resumes(
     simulator: Simulator,
-    http: httpx.AsyncClient,
+    http: httpx.Client,
     tmp_path: Path,
     config: WriterConfig,
     sleeps: Sleeps,
@@ -120,7 +120,7 @@ async def test_connection_dropped_mid_file_resumes(
 
 async def test_repeated_drops_give_up_after_bounded_attempts(
     simulator: Simulator,
-    http: httpx.AsyncClient,
+    http: httpx.Client,
     tmp_path: Path,
     config: WriterConfig,
     sleeps: Sleeps,
@@ -138,7 +138,7 @@ async def test_repeated_drops_give_up_after_bounded_attempts(
 
 
 async def test_killed_run_is_resumed_by_the_next_one(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator)
     data = source(simulator, clip)
@@ -155,7 +155,7 @@ async def test_killed_run_is_resumed_by_the_next_one(
 
 
 async def test_cancelled_download_keeps_part_and_resumes(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator, mp3=8_000_000)
     final = tmp_path / "song.mp3"
@@ -179,7 +179,7 @@ async def test_cancelled_download_keeps_part_and_resumes(
 
 
 async def test_server_without_range_support_restarts_cleanly(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator)
     data = source(simulator, clip)
@@ -195,7 +195,7 @@ async def test_server_without_range_support_restarts_cleanly(
 
 
 async def test_changed_file_etag_restarts(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator)
     old = source(simulator, clip)
@@ -212,7 +212,7 @@ async def test_changed_file_etag_restarts(
 
 
 async def test_part_without_meta_is_not_trusted(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator)
     final = tmp_path / "song.mp3"
@@ -234,7 +234,7 @@ async def test_part_without_meta_is_not_trusted(
 )
 async def test_bad_answers_leave_no_file(
     simulator: Simulator,
-    http: httpx.AsyncClient,
+    http: httpx.Client,
     tmp_path: Path,
     config: WriterConfig,
     fault: Fault,
@@ -252,7 +252,7 @@ async def test_bad_answers_leave_no_file(
 
 
 async def test_stale_link_is_refused(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator)
     stale = clip["audio_url"]
@@ -266,7 +266,7 @@ async def test_stale_link_is_refused(
 
 async def test_server_errors_are_retried(
     simulator: Simulator,
-    http: httpx.AsyncClient,
+    http: httpx.Client,
     tmp_path: Path,
     config: WriterConfig,
     sleeps: Sleeps,
@@ -282,7 +282,7 @@ async def test_server_errors_are_retried(
 
 
 async def test_wrong_media_kind_is_refused(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator)
     with pytest.raises(ContentError, match="jpeg data, not audio"):
@@ -302,7 +302,7 @@ class FakeOs(SimpleNamespace):
 
 async def test_full_disk_gives_a_clear_message_and_no_final_file(
     simulator: Simulator,
-    http: httpx.AsyncClient,
+    http: httpx.Client,
     tmp_path: Path,
     config: WriterConfig,
     monkeypatch: pytest.MonkeyPatch,
@@ -337,7 +337,7 @@ async def test_full_disk_gives_a_clear_message_and_no_final_file(
 
 async def test_permission_denied_is_clear(
     simulator: Simulator,
-    http: httpx.AsyncClient,
+    http: httpx.Client,
     tmp_path: Path,
     config: WriterConfig,
     monkeypatch: pytest.MonkeyPatch,
@@ -357,7 +357,7 @@ async def test_permission_denied_is_clear(
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root ignores permissions")
 async def test_read_only_folder(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator)
     folder = tmp_path / "ro"
@@ -371,7 +371,7 @@ async def test_read_only_folder(
 
 
 async def test_commit_hook_runs_on_the_part_before_the_rename(
-    simulator: Simulator, http: httpx.AsyncClient, tmp_path: Path, config: WriterConfig
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     clip = clip_of(simulator)
     final = tmp_path / "song.mp3"
@@ -401,26 +401,24 @@ async def test_redirects_are_bounded(tmp_path: Path, config: WriterConfig) -> No
         respx.get(f"https://cdn.example/{n}.mp3").respond(
             302, headers={"Location": f"https://cdn.example/{n + 1}.mp3"}
         )
-    async with httpx.AsyncClient(follow_redirects=True, max_redirects=5) as client:
-        with pytest.raises(DownloadError, match="too many redirects"):
-            await download(client, "https://cdn.example/0.mp3", tmp_path / "a.mp3", "audio",
-                           config=config)  # fmt: skip
+    with httpx.Client() as client, pytest.raises(DownloadError, match="too many redirects"):
+        await download(client, "https://cdn.example/0.mp3", tmp_path / "a.mp3", "audio",
+                       config=config)  # fmt: skip
 
 
 @respx.mock
 async def test_redirect_to_another_scheme_is_refused(tmp_path: Path, config: WriterConfig) -> None:
     respx.get("https://cdn.example/a.mp3").respond(302, headers={"Location": "file:///etc/passwd"})
-    async with httpx.AsyncClient(follow_redirects=True, max_redirects=5) as client:
-        with pytest.raises(DownloadError, match="not http"):
-            await download(client, "https://cdn.example/a.mp3", tmp_path / "a.mp3", "audio",
-                           config=config)  # fmt: skip
+    with httpx.Client() as client, pytest.raises(DownloadError, match="not http"):
+        await download(client, "https://cdn.example/a.mp3", tmp_path / "a.mp3", "audio",
+                       config=config)  # fmt: skip
     assert not (tmp_path / "a.mp3").exists()
 
 
 @respx.mock
 async def test_short_body_without_length_checks_magic(tmp_path: Path, config: WriterConfig) -> None:
     respx.get("https://cdn.example/a.mp3").respond(200, content=b"ID3")
-    async with httpx.AsyncClient() as client:
+    with httpx.Client() as client:
         written = await download(
             client, "https://cdn.example/a.mp3", tmp_path / "a.mp3", "audio", config=config
         )
@@ -436,7 +434,7 @@ async def test_rate_limit_honours_retry_after(
         httpx.Response(429, headers={"Retry-After": "7"}),
         httpx.Response(200, content=b"ID3" + b"\x00" * 100),
     ]
-    async with httpx.AsyncClient() as client:
+    with httpx.Client() as client:
         await download(client, "https://cdn.example/a.mp3", tmp_path / "a.mp3", "audio",
                        config=config)  # fmt: skip
     assert sleeps.delays == [7.0]
@@ -445,3 +443,59 @@ async def test_rate_limit_honours_retry_after(
 def test_http_status_error_retryability() -> None:
     assert HttpStatusError("x", status=503).retryable
     assert not HttpStatusError("x", status=400).retryable
+
+
+# -- a big body: hashed on a helper thread; a stalled server and a cancel ----------------
+
+
+async def test_big_file_dropped_and_resumed_hash_covers_everything(
+    simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
+) -> None:
+    clip = clip_of(simulator, mp3=12_000_000)
+    simulator.faults.add(Fault.ASSET_DROP, times=1, after_bytes=7_000_000)
+    final = tmp_path / "song.mp3"
+
+    written = await download(http, clip["audio_url"], final, "audio", config=config)
+
+    data = source(simulator, clip)
+    assert written.resumed_from > 4 << 20  # the first attempt used the hashing thread
+    assert written.sha256 == hashlib.sha256(data).hexdigest()
+    assert final.read_bytes() == data
+
+
+async def test_cancel_stops_a_transfer_blocked_on_a_stalled_server(
+    http: httpx.Client, tmp_path: Path, config: WriterConfig
+) -> None:
+    stall = asyncio.Event()
+    sent = 2 << 20
+
+    async def serve(reader: asyncio.StreamReader, writer_: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        head = b'HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\nETag: "v1"\r\n\r\n'
+        writer_.write(head + b"ID3" + b"\0" * (sent - 3))
+        await writer_.drain()
+        await stall.wait()  # and then nothing: the client blocks in recv()
+        writer_.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    final = tmp_path / "stalled.mp3"
+
+    def progress(received: int, total: int | None) -> None:
+        if received >= 1 << 20:
+            job.cancel()
+
+    job = asyncio.ensure_future(
+        download(http, f"http://127.0.0.1:{port}/a.mp3", final, "audio", on_progress=progress,
+                 config=config)
+    )  # fmt: skip
+    try:
+        with pytest.raises(asyncio.CancelledError):
+            await job
+    finally:
+        stall.set()
+        server.close()
+        await server.wait_closed()
+    assert not final.exists()
+    assert part_path(final).stat().st_size >= 1 << 20
+    assert json.loads(meta_path(final).read_text())["etag"] == '"v1"'

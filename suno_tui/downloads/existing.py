@@ -22,9 +22,9 @@ from enum import Enum
 from pathlib import Path
 
 from suno_tui.downloads.assets import Asset
+from suno_tui.downloads.files import file_sha256
 from suno_tui.downloads.naming import UnsafePath, inside, numbered
 from suno_tui.downloads.tagging import read_clip_id
-from suno_tui.downloads.writer import file_sha256
 
 __all__ = ["Claims", "KnownDownload", "Owner", "matches_record", "owner_of", "place"]
 

@@ -137,7 +137,7 @@ class DownloadManager:
         on_progress: ProgressCallback | None = None,
         record: RecordCallback | None = None,
         lookup: LookupCallback | None = None,
-        http: httpx.AsyncClient | None = None,
+        http: httpx.Client | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.options = options
@@ -169,22 +169,22 @@ class DownloadManager:
         self.cancel()
         await asyncio.gather(*self._runs.values(), return_exceptions=True)
         if self._http is not None and self._own_http:
-            await self._http.aclose()
+            self._http.close()
             self._http = None
 
-    def _client(self) -> httpx.AsyncClient:
+    def _client(self) -> httpx.Client:
+        """The HTTP client for files (synchronous: transfers run in worker threads)."""
         if self._http is None:
             import httpx
 
             from suno_tui import __version__
 
             timeout = self.options.timeout
-            self._http = httpx.AsyncClient(
+            self._http = httpx.Client(
                 # No Authorization header: the gateway's token never goes to a CDN.
                 headers={"User-Agent": f"suno-tui/{__version__}"},
                 timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-                follow_redirects=True,
-                max_redirects=5,
+                follow_redirects=False,  # the writer follows them itself (bounded, http(s) only)
                 verify=self.options.verify,
                 limits=httpx.Limits(max_connections=self.options.concurrency * 2),
             )

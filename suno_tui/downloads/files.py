@@ -1,0 +1,155 @@
+"""The files of a download: ``<final>.part``, its ``.part.meta`` (what a later
+run needs to resume it), hashing, and small atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from suno_tui.downloads.errors import storage_error
+
+__all__ = [
+    "Meta",
+    "Written",
+    "discard",
+    "file_sha256",
+    "fsync_dir",
+    "hash_file",
+    "meta_path",
+    "part_path",
+    "resume_offset",
+    "write_atomic",
+]
+
+READ_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A file with its final name: complete, checked, fsynced."""
+
+    path: Path
+    size: int
+    sha256: str
+    #: bytes taken over from a .part of an earlier attempt or run
+    resumed_from: int = 0
+    #: attempts used (1 = no retry)
+    attempts: int = 1
+
+
+def part_path(final: Path) -> Path:
+    return final.with_name(final.name + ".part")
+
+
+def meta_path(final: Path) -> Path:
+    return final.with_name(final.name + ".part.meta")
+
+
+def file_sha256(path: Path, limit: int | None = None) -> str:
+    """sha256 of a file (or of its first ``limit`` bytes), read in blocks."""
+    digest = hashlib.sha256()
+    hash_file(path, digest, limit)
+    return digest.hexdigest()
+
+
+def hash_file(path: Path, digest: Any, limit: int | None) -> None:
+    remaining = limit
+    with open(path, "rb", buffering=0) as handle:
+        while remaining is None or remaining > 0:
+            block = handle.read(READ_BLOCK if remaining is None else min(READ_BLOCK, remaining))
+            if not block:
+                break
+            digest.update(block)
+            if remaining is not None:
+                remaining -= len(block)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename durable; not possible (nor needed) everywhere."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_atomic(final: Path, data: bytes) -> Written:
+    """Write small content (lyrics, JSON) via ``.part``, fsync and rename."""
+    part = part_path(final)
+    try:
+        with open(part, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(part, final)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        raise storage_error(error, final) from None
+    fsync_dir(final.parent)
+    return Written(final, len(data), hashlib.sha256(data).hexdigest())
+
+
+@dataclass(slots=True)
+class Meta:
+    etag: str = ""
+    last_modified: str = ""
+    total: int | None = None
+
+    @classmethod
+    def load(cls, path: Path) -> Meta | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        total = data.get("total")
+        return cls(
+            etag=str(data.get("etag") or ""),
+            last_modified=str(data.get("last_modified") or ""),
+            total=total if isinstance(total, int) and total > 0 else None,
+        )
+
+    def save(self, path: Path) -> None:
+        document = {"etag": self.etag, "last_modified": self.last_modified, "total": self.total}
+        path.write_text(json.dumps(document), encoding="utf-8")
+
+    @property
+    def validator(self) -> str:
+        """What to send in If-Range: a strong ETag, else Last-Modified."""
+        if self.etag and not self.etag.startswith("W/"):
+            return self.etag
+        return self.last_modified
+
+
+def resume_offset(part: Path, meta: Path) -> tuple[int, Meta | None]:
+    """Bytes of ``part`` worth keeping, and its meta; clears what cannot resume."""
+    try:
+        size = part.stat().st_size
+    except FileNotFoundError:
+        size = 0
+    saved = Meta.load(meta) if size else None
+    usable = (
+        saved is not None and bool(saved.validator) and (saved.total is None or size < saved.total)
+    )
+    if size and not usable:
+        discard(part, meta)
+        return 0, None
+    return size, saved
+
+
+def discard(part: Path, meta: Path) -> None:
+    for path in (part, meta):
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
