@@ -272,6 +272,26 @@ def test_plain_output_has_one_line_per_finished_file() -> None:
     ]
 
 
+def test_terminal_display_never_taller_than_the_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os as os_module
+
+    monkeypatch.setattr(
+        "shutil.get_terminal_size", lambda fallback: os_module.terminal_size((60, 6))
+    )
+    stream = io.StringIO()
+    reporter = Reporter(stream, tty=True)
+    for n in range(9):
+        reporter.event(event(FileState.RUNNING, 10, 100, clip_id=f"clip{n}"))
+        reporter._last_draw = 0.0  # redraw every event
+    for n in range(5):
+        reporter.event(event(FileState.QUEUED, clip_id=f"queued{n}"))
+        reporter._last_draw = 0.0
+    last = stream.getvalue().rsplit("\x1b[J", 1)[1].splitlines()
+    assert len(last) == 4
+    assert last[-1] == "  ... 6 more running, 5 queued"
+    assert all(len(line) <= 59 for line in last)
+
+
 def test_fit_counts_wide_characters() -> None:
     assert fit("月光下的城市", 5) == "月光"
     assert fit("abc", 5) == "abc"
@@ -350,3 +370,17 @@ def test_process_stopped_mid_download_resumes_next_run(tmp_path: Path, sig: sign
             assert actual.hexdigest() == expected.hexdigest()
         # the second run did not fetch the kept bytes again
         assert sim.stats.asset_bytes - served_before <= 2 * BIG - kept
+
+
+def test_imports_stay_light() -> None:
+    code = (
+        "import sys\n"
+        "import suno_tui.cli.download\n"
+        "early = [m for m in ('httpx', 'suno_tui.downloads', 'asyncio') if m in sys.modules]\n"
+        "assert not early, early\n"
+        "import suno_tui.downloads\n"
+        "heavy = [m for m in ('textual', 'httpx', 'mutagen', 'suno_tui.monitor.store')\n"
+        "         if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -240,7 +240,8 @@ def _size(count: float) -> str:
 
 class Reporter:
     """Plain lines for finished/skipped/failed files; on a terminal, a live line
-    per running download below them, redrawn at most ten times a second."""
+    per running download below them (and a count of queued ones), redrawn at
+    most four times a second."""
 
     def __init__(self, stream: TextIO, *, tty: bool | None = None) -> None:
         import time
@@ -295,13 +296,24 @@ class Reporter:
             return
         import shutil
 
+        from suno_tui.downloads import FileState
         from suno_tui.safe_text import clean_line
 
-        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
-        for event in self._active.values():
+        size = shutil.get_terminal_size((80, 24))
+        width = max(20, size.columns - 1)
+        running = [e for e in self._active.values() if e.state is FileState.RUNNING]
+        waiting = len(self._active) - len(running)
+        # Never taller than the screen, or the cursor could not come back up.
+        room = max(1, size.lines - 2)
+        shown = running[:room] if len(running) <= room else running[: room - 1]
+        lines = [_live_line(event) for event in shown]
+        hidden = len(running) - len(shown)
+        if hidden or waiting:
+            lines.append(f"  ... {hidden} more running, {waiting} queued")
+        for line in lines:
             # One screen line each (no wrapping), or the erase would miss some.
-            self.stream.write(fit(clean_line(_live_line(event)), width) + "\n")
-        self._drawn = len(self._active)
+            self.stream.write(fit(clean_line(line), width) + "\n")
+        self._drawn = len(lines)
         self._last_draw = self._clock()
         self.stream.flush()
 

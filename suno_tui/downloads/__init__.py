@@ -6,6 +6,7 @@ download or a tag actually happens. The front ends use:
 - :class:`DownloadManager` with :class:`DownloadOptions`: ``submit(task)``,
   ``join()``, ``cancel()``, ``busy``, ``active()``; progress arrives as
   :class:`DownloadProgress` events, finished files go to ``record(...)``;
+- :func:`store_callbacks` to back ``record``/``lookup`` by the state store;
 - :func:`plan_task` to show what a task offers (and why things are skipped).
 
 Files go to ``<name>.part`` (resumable), are checked (length, magic bytes),
@@ -51,6 +52,7 @@ from suno_tui.downloads.naming import (
     check_template,
     file_name,
 )
+from suno_tui.downloads.records import DownloadStore, store_callbacks
 from suno_tui.downloads.writer import WriterConfig, Written
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "DownloadManager",
     "DownloadOptions",
     "DownloadProgress",
+    "DownloadStore",
     "FetchTask",
     "FileState",
     "HttpStatusError",
@@ -86,5 +89,6 @@ __all__ = [
     "check_template",
     "file_name",
     "plan_task",
+    "store_callbacks",
     "url_problem",
 ]

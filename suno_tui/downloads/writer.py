@@ -33,6 +33,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from suno_tui.downloads.errors import (
@@ -82,6 +83,7 @@ MAX_REDIRECTS = 5
 _HTTP_READ_BYTES = 1 << 20
 _WRITEBACK_STEP = 32 << 20
 _HASH_THREAD_AFTER = 4 << 20  # hash on a helper thread once a body is this big
+_PROGRESS_SECONDS = 0.25
 _HASH_QUEUE = 4  # chunks (<= 1 MiB each) waiting to be hashed
 _FADVISE: int | None = getattr(os, "POSIX_FADV_DONTNEED", None)
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
@@ -483,6 +485,7 @@ def _receive(
         received = offset
         step = job.config.progress_bytes
         next_report = received + step
+        reported = monotonic()
         progress = job.progress
         stopped = job.stopper.event
         try:
@@ -504,10 +507,13 @@ def _receive(
                     if received - offset >= _HASH_THREAD_AFTER:
                         hasher = _Hasher(digest, fd, received + len(chunk))
                 received += len(chunk)
-                if received >= next_report:
+                # Report every `step` bytes, and at least every 0.25 s on a slow link.
+                if progress is not None and (
+                    received >= next_report or monotonic() - reported >= _PROGRESS_SECONDS
+                ):
                     next_report = received + step
-                    if progress is not None:
-                        progress(received, total)
+                    reported = monotonic()
+                    progress(received, total)
         except httpx.TransportError:
             if stopped.is_set():
                 raise _Stopped from None  # our own shutdown of the socket
