@@ -22,10 +22,11 @@ from pathlib import Path
 from benchmarks.common import Row
 
 # module -> the issue #7 rows it measures
-MODULES = {
+MODULES: dict[str, set[int | str]] = {
     "bench_parse": {3},
     "bench_startup": {6},
     "bench_poll_round": {8},
+    "bench_soak": {"soak"},
 }
 
 
@@ -34,7 +35,7 @@ def _format(rows: list[Row]) -> str:
         "| # | figure | value | baseline | ratio | target | ok |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for row in sorted(rows, key=lambda r: r.number):
+    for row in sorted(rows, key=lambda r: str(r.number).zfill(3)):
         base = (
             f"{row.baseline}: {row.baseline_value:,.1f} {row.unit}"
             if row.baseline_value is not None
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated row numbers")
     parser.add_argument("--json", type=Path, default=Path("benchmarks/results/latest.json"))
     args = parser.parse_args(argv)
-    wanted = {int(n) for n in args.only.split(",")} if args.only else None
+    wanted = {n if not n.isdigit() else int(n) for n in args.only.split(",")} if args.only else None
     rows: list[Row] = []
     started = time.perf_counter()
     for name, numbers in MODULES.items():

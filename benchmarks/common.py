@@ -13,7 +13,7 @@ from typing import Any
 class Row:
     """One figure of the table, measured side by side with its baseline."""
 
-    number: int  # the row of issue #7's table
+    number: int | str  # the row of issue #7's table, or a name for other figures
     figure: str
     value: float
     unit: str
