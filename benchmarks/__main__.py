@@ -27,6 +27,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_startup": {6},
     "bench_poll_round": {8},
     "bench_soak": {"soak"},
+    "bench_download": {9},
 }
 
 

@@ -27,8 +27,8 @@ from suno_tui.relay.export import not_found_json, task_to_json
 from suno_tui.relay.models import TaskStatus
 from suno_tui.watchlist import open_tracker
 
-#: downloads a finished task's assets; returns the paths written
-Downloader = Callable[[TaskSummary], Awaitable[list[str]]]
+#: downloads a finished task's assets; returns (paths written, problems)
+Downloader = Callable[[TaskSummary], Awaitable[tuple[list[str], list[str]]]]
 
 
 class WatchObserver(Protocol):
@@ -106,6 +106,7 @@ class _Watch:
         self.poller: Poller | None = None
         self.finishing: list[asyncio.Task[None]] = []
         self.reported: set[str] = set()
+        self.download_failed = False
 
     # -- poller callbacks -----------------------------------------------------
 
@@ -164,9 +165,12 @@ class _Watch:
         paths: list[str] = []
         if self.downloader is not None and summary.status_label != NOT_FOUND:
             try:
-                paths = await self.downloader(summary)
+                paths, problems = await self.downloader(summary)
             except Exception as error:  # reported, and the watch goes on
-                self.observer.problem(f"{summary.task_id}: download failed: {error}")
+                problems = [f"download failed: {error}"]
+            for problem in problems:
+                self.observer.problem(f"{summary.task_id}: {problem}")
+            self.download_failed = self.download_failed or bool(problems)
         self.observer.finished(summary, document, paths)
         if self.settings.on_finish:
             try:
@@ -243,9 +247,14 @@ async def run_watch(
                         await close()
         if watch.finishing:
             await asyncio.gather(*watch.finishing)
+        close = getattr(downloader, "aclose", None)
+        if close is not None:
+            await close()
         watch.outcome.summaries = [s for task_id in ids if (s := tracker.get(task_id))]
         if watch.outcome.end is None:
             watch.outcome.end = final_end(watch.outcome.summaries)
+            if watch.download_failed:  # a script must not take a missing file for success
+                watch.outcome.end = WatchEnd.SOME_FAILED
         return watch.outcome
     finally:
         tracker.store.close()

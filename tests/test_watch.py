@@ -234,3 +234,50 @@ def test_cli_exit_4_when_unreachable(served: Simulator, capsys: pytest.CaptureFi
     code, _, err = run_cli(capsys, "--unreachable-after", "0", served.add_task("success"))
     assert code == 4
     assert "unreachable" in err
+
+
+async def test_download_fetches_each_finished_task_and_passes_paths_to_the_hook(
+    simulator: Simulator, tmp_path: Path
+) -> None:
+    from suno_tui.watch_downloads import WatchDownloader
+    from suno_tui.watchlist import open_tracker
+
+    task = simulator.add_task("success", title="Glass River", asset_sizes={"mp3": 200_000})
+    log = tmp_path / "hook.log"
+    script = tmp_path / "hook.py"
+    script.write_text(
+        f"import os\nopen({str(log)!r}, 'w').write(os.environ['SUNO_TUI_DOWNLOADS'])\n"
+    )
+    settings = settings_for(
+        simulator, tmp_path, on_finish=shlex.join([sys.executable, str(script)])
+    )
+    tracker = open_tracker(settings)
+    downloader = WatchDownloader(settings, tracker)
+    clock = manual(simulator)
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(seconds)
+        await asyncio.sleep(0)
+
+    seen = Recorder()
+    outcome = await asyncio.wait_for(
+        run_watch(
+            settings,
+            [task],
+            WatchOptions(download=True),
+            seen,
+            downloader=downloader,
+            tracker=tracker,
+            sleep=sleep,
+            clock=lambda: datetime.fromtimestamp(clock.now(), UTC),
+        ),
+        timeout=30,
+    )
+    assert outcome.end is WatchEnd.ALL_SUCCEEDED, seen.problems
+    paths = [Path(line) for line in log.read_text().splitlines()]
+    names = sorted(path.name for path in paths)
+    assert any(name.startswith("Glass River [") and name.endswith(".mp3") for name in names)
+    assert all(path.is_file() and path.parent == tmp_path / "music" for path in paths)
+    mp3 = next(path for path in paths if path.suffix == ".mp3")
+    assert mp3.stat().st_size > 200_000  # the source plus its ID3 tags
+    assert not list((tmp_path / "music").glob("*.part"))

@@ -198,7 +198,8 @@ def _exit_codes() -> dict[WatchEnd, int]:
 
 
 def _downloader(settings: Settings, tracker: Tracker) -> Downloader:
-    from suno_tui.config import ConfigError
+    """Download each finished task with the download manager, fetching fresh
+    links from the gateway of the task's own profile."""
+    from suno_tui.watch_downloads import WatchDownloader
 
-    # Wired to the download manager in the next commit.
-    raise ConfigError("--download is not available in this build yet")
+    return WatchDownloader(settings, tracker)

@@ -209,6 +209,12 @@ class DownloadManager:
         self._runs[task_id] = asyncio.ensure_future(self._run(run))
         return True
 
+    async def download(self, task: Task | str, *, fetched_at: float | None = None) -> TaskOutcome:
+        """Submit one task (or join its run in progress) and wait for it alone."""
+        task_id = task if isinstance(task, str) else task.task_id
+        self.submit(task, fetched_at=fetched_at)
+        return await self._runs[task_id]
+
     async def join(self) -> dict[str, TaskOutcome]:
         """Wait for every submitted task; their outcomes by task id."""
         while True:
