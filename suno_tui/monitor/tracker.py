@@ -24,6 +24,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
+from suno_tui import jsoncodec
 from suno_tui.monitor.model import (
     DEFAULT_PROFILE,
     NEW,
@@ -531,9 +532,7 @@ class Tracker:
         rows = [
             (
                 new,
-                None
-                if task is None
-                else json.dumps(task.raw, ensure_ascii=False, separators=(",", ":")),
+                None if task is None else jsoncodec.dumps_compact(task.raw),
             )
             for new, task, _ in plan.rows
         ]
