@@ -28,6 +28,9 @@ MODULES: dict[str, set[int | str]] = {
     "bench_poll_round": {8},
     "bench_soak": {"soak"},
     "bench_download": {9},
+    "bench_monitor_start": {1, 7},
+    "bench_idle": {4},
+    "bench_apply": {2},
 }
 
 
