@@ -253,7 +253,7 @@ class TaskList(ScrollView, can_focus=True):
         """Replace every row (the first load from the store)."""
         self._rows = {summary.task_id: summary for summary in summaries}
         self._keys = {tid: sort_value(s, self._sort) for tid, s in self._rows.items()}
-        self._haystacks = {tid: haystack(s) for tid, s in self._rows.items()}
+        self._haystacks = {}  # built when a filter needs them
         self._cache.clear()
         self._rebuild(refresh_all=True)
 
@@ -270,18 +270,18 @@ class TaskList(ScrollView, can_focus=True):
             old = self._rows.get(task_id)
             if old == summary:
                 continue
+            was_shown = old is not None and (not self._terms or self._matches(self._hay(task_id)))
             self._rows[task_id] = summary
             self._cache.pop(task_id, None)
+            self._haystacks.pop(task_id, None)
             key = sort_value(summary, self._sort)
-            hay = haystack(summary)
-            if old is None:
+            if (
+                old is None
+                or self._keys[task_id] != key
+                or (self._terms and was_shown != self._matches(self._hay(task_id)))
+            ):
                 reorder = True
-            else:
-                was_shown = self._matches(self._haystacks[task_id])
-                if self._keys[task_id] != key or was_shown != self._matches(hay):
-                    reorder = True
             self._keys[task_id] = key
-            self._haystacks[task_id] = hay
             changed.append(task_id)
         if not changed:
             return
@@ -346,14 +346,19 @@ class TaskList(ScrollView, can_focus=True):
     def _matches(self, hay: str) -> bool:
         return all(term in hay for term in self._terms)
 
+    def _hay(self, task_id: str) -> str:
+        hay = self._haystacks.get(task_id)
+        if hay is None:
+            hay = self._haystacks[task_id] = haystack(self._rows[task_id])
+        return hay
+
     def _rebuild(self, *, refresh_all: bool = False, changed: set[str] | None = None) -> None:
         """Sort and filter again, keep the cursor on its task, refresh what moved."""
         first, last = self._visible_span()
         before = self._order[first:last]
         keys = self._keys
         if self._terms:
-            hays = self._haystacks
-            ids = [tid for tid in self._rows if self._matches(hays[tid])]
+            ids = [tid for tid in self._rows if self._matches(self._hay(tid))]
         else:
             ids = list(self._rows)
         ids.sort(key=keys.__getitem__)
