@@ -79,6 +79,8 @@ def status_content(
         parts += [SEP, ("↻ polling", "$text-accent")]
     elif status.next_poll_at is not None:
         parts += [SEP, ("next ", MUTED), clock_time(status.next_poll_at, now, tz)]
+    elif getattr(status, "idle", False):
+        parts += [SEP, ("idle: every task has finished", MUTED)]
     error = error_text(status.last_error)
     if error:
         parts += [SEP, (f"✗ {error}", "$text-error")]
