@@ -25,19 +25,28 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from suno_tui.monitor.model import DEFAULT_PROFILE, Progress, TaskSummary, Transition
-from suno_tui.relay.models import TaskStatus
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope, bindings, bindings_by_id
+from suno_tui.tui.announce import news, toasts
+from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope, bindings
 from suno_tui.tui.detail import DetailView
 from suno_tui.tui.detail_doc import CopyTarget, copy_targets
 from suno_tui.tui.event_log import EventLog
+from suno_tui.tui.filter_input import FilterInput
 from suno_tui.tui.ports import PollerFactory, PollerLike, PollStatusLike, TrackerLike
 from suno_tui.tui.screens.add_tasks import AddTasksScreen
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.screens.detail_screen import DetailScreen
 from suno_tui.tui.screens.help import HelpScreen
-from suno_tui.tui.status_bar import Counts, StatusBar, interval_text, status_content
+from suno_tui.tui.status_bar import (
+    Counts,
+    StatusBar,
+    auth_banner,
+    interval_text,
+    polling_off_banner,
+    status_content,
+    top_bar_content,
+)
 from suno_tui.tui.styles import APP_CSS
 from suno_tui.tui.task_list import TaskList
 
@@ -45,9 +54,6 @@ Clock = Callable[[], datetime]
 
 #: the steps ``+``/``-`` move the poll interval through (seconds)
 INTERVAL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
-#: toasts name at most this many finished tasks one by one, then summarise
-MAX_TOASTS_PER_ROUND = 3
-TOKEN_HELP = "set SUNO_TUI_TOKEN, or run: suno-tui config set token YOUR_TOKEN"  # noqa: S105
 
 
 def _never(summary: TaskSummary, now: datetime) -> bool:
@@ -63,19 +69,6 @@ def next_interval(current: float, direction: int) -> float:
     if direction > 0:
         return next((step for step in INTERVAL_STEPS if step > current + 1e-9), current)
     return next((step for step in reversed(INTERVAL_STEPS) if step < current - 1e-9), current)
-
-
-class FilterInput(Input):
-    """The ``/`` filter line: typing filters live, Enter keeps it, Esc clears it."""
-
-    BINDINGS: ClassVar = bindings_by_id("clear-filter")
-
-    class Cleared(Message):
-        pass
-
-    def action_clear_filter(self) -> None:
-        self.value = ""
-        self.post_message(self.Cleared())
 
 
 class PollRound(Message):
@@ -258,10 +251,9 @@ class MonitorApp(App[int]):
         if transitions:
             self.event_log.add(transitions)
         # A task first seen already finished is no news: its row says enough.
-        first_seen = {t.task_id for t in transitions if t.from_label is None}
-        news = [s for s in finished if s.task_id not in first_seen]
-        if news:
-            self._announce(news)
+        worth_telling = news(finished, transitions)
+        if worth_telling:
+            self._announce(worth_telling)
         self._update_status_bar()
 
     def on_poll_status_changed(self, message: PollStatusChanged) -> None:
@@ -310,17 +302,14 @@ class MonitorApp(App[int]):
 
     def _update_top_bar(self) -> None:
         task_list = self.task_list
-        parts: list[str | tuple[str, str]] = [(" suno-tui", "bold")]
-        parts += [("  ·  sort: ", "$text-muted"), task_list.sort.value]
-        if task_list.filter_text:
-            parts += [
-                ("  ·  filter: ", "$text-muted"),
-                (task_list.filter_text, "$text-accent"),
-                (f" ({task_list.shown} of {task_list.total})", "$text-muted"),
-            ]
-        if self._gateway_label:  # last: the first thing to go on a narrow screen
-            parts += [("  ·  ", "$text-muted"), clean_line(self._gateway_label)]
-        self.query_one("#top-bar", Static).update(Content.assemble(*parts))
+        content = top_bar_content(
+            task_list.sort.value,
+            task_list.filter_text,
+            task_list.shown,
+            task_list.total,
+            self._gateway_label,
+        )
+        self.query_one("#top-bar", Static).update(content)
 
     def _show_banner(self, content: Content, *, warning: bool) -> None:
         banner = self.query_one("#banner", Static)
@@ -337,45 +326,17 @@ class MonitorApp(App[int]):
     def _update_banner(self) -> None:
         status = self._status
         if status is not None and status.auth_failed:
-            why = clean_line(status.auth_message or "the gateway refused the token")
-            self._show_banner(
-                Content.assemble(
-                    ("Polling stopped: the gateway refused the token. ", "bold"),
-                    why,
-                    "\nTo fix it: ",
-                    (TOKEN_HELP, "bold"),
-                    ", then restart suno-tui. p retries with the same token.",
-                ),
-                warning=False,
-            )
+            self._show_banner(auth_banner(status.auth_message), warning=False)
         elif self.poller is None and self._polling_off:
-            self._show_banner(
-                Content.assemble(("Not polling: ", "bold"), clean_line(self._polling_off)),
-                warning=True,
-            )
+            self._show_banner(polling_off_banner(self._polling_off), warning=True)
         else:
             self._hide_banner()
 
     def _announce(self, finished: Sequence[TaskSummary]) -> None:
         if self._bell:
             self.bell()
-        if len(finished) > MAX_TOASTS_PER_ROUND:
-            failed = sum(1 for s in finished if s.status is not TaskStatus.SUCCESS)
-            self.notify(
-                f"{len(finished)} tasks finished: {len(finished) - failed} succeeded,"
-                f" {failed} failed or not found",
-                title="Tasks finished",
-                severity="warning" if failed else "information",
-                markup=False,
-            )
-            return
-        for summary in finished:
-            name = clean_line(summary.title) or clean_line(summary.task_id)
-            if summary.status is TaskStatus.SUCCESS:
-                self.notify(name, title="✓ Succeeded", markup=False)
-            else:
-                reason = clean_line(summary.fail_reason) or clean_line(summary.status_label)
-                self.notify(f"{name}\n{reason}", title="✗ Failed", severity="error", markup=False)
+        for toast in toasts(finished):
+            self.notify(toast.message, title=toast.title, severity=toast.severity, markup=False)
 
     def _tick(self) -> None:
         """The slow clock: repaint only rows whose relative times changed."""

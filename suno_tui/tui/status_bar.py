@@ -1,4 +1,6 @@
-"""The status bar: counts and the state of polling, in absolute times.
+"""The bars around the list: the status bar (counts and the state of polling,
+in absolute times), the top bar (sort, filter, gateway) and the banner (why
+polling stopped and how to fix it).
 
 Times are clock times (``polled 16:42:10``, ``next 16:42:20``), never "3 s
 ago", so an idle bar does not change from one second to the next and writes
@@ -85,6 +87,39 @@ def status_content(
     if error:
         parts += [SEP, (f"✗ {error}", "$text-error")]
     return Content.assemble(*parts)
+
+
+TOKEN_HELP = "set SUNO_TUI_TOKEN, or run: suno-tui config set token YOUR_TOKEN"  # noqa: S105
+
+
+def top_bar_content(sort: str, filter_text: str, shown: int, total: int, gateway: str) -> Content:
+    parts: list[str | tuple[str, str]] = [(" suno-tui", "bold")]
+    parts += [("  ·  sort: ", MUTED), sort]
+    if filter_text:
+        parts += [
+            ("  ·  filter: ", MUTED),
+            (clean_line(filter_text), "$text-accent"),
+            (f" ({shown} of {total})", MUTED),
+        ]
+    if gateway:  # last: the first thing to go on a narrow screen
+        parts += [("  ·  ", MUTED), clean_line(gateway)]
+    return Content.assemble(*parts)
+
+
+def auth_banner(message: str | None) -> Content:
+    """Polling stopped on a refused token: why (the gateway's words) and the fix."""
+    why = clean_line(message or "the gateway refused the token")
+    return Content.assemble(
+        ("Polling stopped: the gateway refused the token. ", "bold"),
+        why,
+        "\nTo fix it: ",
+        (TOKEN_HELP, "bold"),
+        ", then restart suno-tui. p retries with the same token.",
+    )
+
+
+def polling_off_banner(reason: str) -> Content:
+    return Content.assemble(("Not polling: ", "bold"), clean_line(reason))
 
 
 class StatusBar(Static):

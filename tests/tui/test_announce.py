@@ -1,0 +1,36 @@
+"""Which finished tasks get a toast, and what it says."""
+
+from __future__ import annotations
+
+from suno_tui.monitor.model import Transition
+from suno_tui.relay.models import TaskStatus
+from suno_tui.tui.announce import MAX_TOASTS_PER_ROUND, news, toasts
+
+from .factories import NOW, summary
+
+
+def test_first_sightings_are_not_news() -> None:
+    done = summary("a", status=TaskStatus.SUCCESS, title="A")
+    old = summary("b", status=TaskStatus.SUCCESS, title="B")
+    moved = [Transition("a", "IN_PROGRESS", "SUCCESS", NOW), Transition("b", None, "SUCCESS", NOW)]
+    assert news([done, old], moved) == [done]
+
+
+def test_one_toast_per_task_with_the_failure_reason() -> None:
+    ok = summary("a", status=TaskStatus.SUCCESS, title="Song A")
+    bad = summary("b", status=TaskStatus.FAILURE, title="", fail_reason="moderation")
+    shown = toasts([ok, bad])
+    assert [(t.title, t.severity) for t in shown] == [
+        ("✓ Succeeded", "information"),
+        ("✗ Failed", "error"),
+    ]
+    assert shown[0].message == "Song A"
+    assert shown[1].message == "b\nmoderation"  # no title: the id
+
+
+def test_many_at_once_are_summarised() -> None:
+    many = [summary(f"t{n}", status=TaskStatus.SUCCESS) for n in range(MAX_TOASTS_PER_ROUND)]
+    many.append(summary("bad", status=TaskStatus.FAILURE))
+    (only,) = toasts(many)
+    assert only.message == "4 tasks finished: 3 succeeded, 1 failed or not found"
+    assert only.severity == "warning"
