@@ -110,6 +110,8 @@ class MonitorApp(App[int]):
         on_exit: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__()
+        # Over SSH every frame costs: scroll jumps instead of gliding.
+        self.animation_level = "none"
         self.tracker = tracker
         self._poller_factory = poller_factory
         self.poller: PollerLike | None = None

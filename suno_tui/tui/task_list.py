@@ -528,7 +528,7 @@ class TaskList(ScrollView, can_focus=True):
             strip = strip.crop_extend(0, width, None)
         return strip.apply_style(base)
 
-    def _on_resize(self, event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._scroll_to_cursor()
 
     def on_focus(self) -> None:

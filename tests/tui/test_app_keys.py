@@ -333,3 +333,43 @@ async def test_an_empty_list_says_how_to_add_tasks() -> None:
         assert "Press a" not in app.task_list.render_line(2).text
         await pilot.press("slash", "z", "z")
         assert "No task matches 'zz'" in app.task_list.render_line(2).text
+
+
+async def test_detail_scroll_keys() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(80, 16)) as pilot:
+        await _select(pilot, app, FIRST)
+        await pilot.press("enter")
+        detail = app.screen.query_one(DetailView)
+        assert detail.scroll_y == 0
+        await pilot.press("j", "j")
+        assert detail.scroll_y == 2
+        await pilot.press("k")
+        assert detail.scroll_y == 1
+        await pilot.press("space")  # a page down
+        page = detail.scroll_y
+        assert page > 3
+        await pilot.press("pageup")
+        assert detail.scroll_y < page
+        await pilot.press("G")
+        assert detail.scroll_y == detail.max_scroll_y > 0
+        await pilot.press("g")
+        assert detail.scroll_y == 0
+        await pilot.press("pagedown", "end", "home")
+        assert detail.scroll_y == 0
+        bound = {b.id for bs in detail._bindings.key_to_bindings.values() for b in bs}
+        assert bound >= {c.id for c in COMMANDS if c.scope is Scope.DETAIL}
+
+
+async def test_ctrl_p_opens_the_palette_and_ctrl_q_quits() -> None:
+    from textual.command import CommandPalette
+
+    app, _ = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CommandPalette)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
