@@ -149,7 +149,11 @@ class MonitorApp(App[int]):
         yield Static(Content(""), id="banner")
         with Horizontal(id="main"):
             yield TaskList(
-                clock=self.clock, stuck=self._stuck, live_progress=self._live_progress, id="tasks"
+                clock=self.clock,
+                stuck=self._stuck,
+                live_progress=self._live_progress,
+                tz=self.tz,
+                id="tasks",
             )
             yield DetailView(id="side")
         yield EventLog(tz=self.tz, max_events=self._events_limit, id="events")

@@ -9,7 +9,7 @@ as plain segments: nothing here is ever parsed as markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 
 from rich.cells import cell_len, set_cell_size
@@ -19,7 +19,7 @@ from rich.style import Style
 from suno_tui.monitor.model import NEW, NOT_FOUND, Progress, TaskSummary
 from suno_tui.relay.models import TaskKind, TaskStatus
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.timefmt import short_duration
+from suno_tui.tui.timefmt import short_clock, short_duration
 
 
 class Tone(StrEnum):
@@ -57,6 +57,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("?", "unknown status"),
     ("~", "estimate: the gateway reports only 0% or 100%"),
     ("!", "stuck: in this state far longer than usual"),
+    ("16:42", "(state of a finished task) when it finished"),
 )
 
 _KIND_WORD = {TaskKind.MUSIC: "music", TaskKind.LYRICS: "lyrics", TaskKind.UNKNOWN: "?"}
@@ -195,23 +196,48 @@ def layout_for(width: int) -> Layout:
     return Layout(width, status, kind, ident, max(title_cells(), 0), clips, bar, state, age)
 
 
+def progress_x(layout: Layout) -> int:
+    """The first cell of the progress bar (where a re-estimate starts to differ)."""
+    x = 3 + sum(w + 1 for w in (layout.status, layout.kind, layout.id, layout.title) if w)
+    return x + (layout.clips + 1 if layout.clips else 0)
+
+
+def state_x(layout: Layout) -> int:
+    """The first cell of the time-in-state column (then the age)."""
+    return progress_x(layout) + (layout.bar + 1 + _PCT + 1 if layout.bar else 0)
+
+
 @dataclass(frozen=True, slots=True)
 class TimeTexts:
     """The parts of a row that change with the clock alone."""
 
-    in_state: str
+    in_state: str  # "3m" in the state so far, or "16:42" when a finished task finished
     stuck: bool
     age: str
     progress: Progress
 
 
 def time_texts(
-    summary: TaskSummary, now: datetime, *, stuck: bool, progress: Progress | None = None
+    summary: TaskSummary,
+    now: datetime,
+    *,
+    stuck: bool,
+    progress: Progress | None = None,
+    tz: tzinfo | None = None,
 ) -> TimeTexts:
-    """The clock-driven texts of a row at ``now`` (``progress``: re-estimated for now)."""
+    """The clock-driven texts of a row at ``now`` (``progress``: re-estimated for now).
+
+    A finished task shows when it finished (a clock time that never changes)
+    instead of a growing "time in state": an idle list of finished tasks then
+    changes only when an age crosses a step.
+    """
     since = summary.submitted_at or summary.added_at
+    if summary.finished:
+        in_state = short_clock(summary.state_since, now, tz)
+    else:
+        in_state = short_duration((now - summary.state_since).total_seconds())
     return TimeTexts(
-        in_state=short_duration((now - summary.state_since).total_seconds()),
+        in_state=in_state,
         stuck=stuck and not summary.finished,
         age=short_duration((now - since).total_seconds()),
         progress=summary.progress if progress is None else progress,
@@ -280,8 +306,11 @@ def render_row(
             pct = percent_text(progress.fraction, progress.estimated and not summary.finished)
             segments += [Segment(pct, muted if progress.estimated else palette.title), space]
 
-    segments.append(Segment(fit_right(times.in_state, layout.state - 1), muted))
-    segments.append(Segment("!", palette.stuck) if times.stuck else space)
+    if len(times.in_state) >= layout.state:  # a clock time: no stuck flag
+        segments.append(Segment(times.in_state[: layout.state], muted))
+    else:
+        segments.append(Segment(fit_right(times.in_state, layout.state - 1), muted))
+        segments.append(Segment("!", palette.stuck) if times.stuck else space)
     segments.append(space)
     if layout.age:
         segments += [Segment(fit_right(times.age, layout.age), muted), space]

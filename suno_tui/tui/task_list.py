@@ -14,7 +14,7 @@ Line 0 is the column header; task ``i`` of the visible order is virtual line
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import ClassVar
 
@@ -38,7 +38,9 @@ from suno_tui.tui.row_render import (
     Tone,
     header_row,
     layout_for,
+    progress_x,
     render_row,
+    state_x,
     time_texts,
 )
 
@@ -185,6 +187,7 @@ class TaskList(ScrollView, can_focus=True):
         stuck: StuckTest = _never_stuck,
         live_progress: LiveProgress = _as_reported,
         sort: SortKey = SortKey.AGE,
+        tz: tzinfo | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -193,6 +196,7 @@ class TaskList(ScrollView, can_focus=True):
         self._clock = clock
         self._stuck = stuck
         self._live_progress = live_progress
+        self._tz = tz
         self._sort = sort
         self._filter = ""
         self._terms: list[str] = []
@@ -327,9 +331,13 @@ class TaskList(ScrollView, can_focus=True):
             cached = self._cache.get(task_id)
             if cached is None:
                 continue
-            if self._times(self._rows[task_id], now) != cached[0]:
+            times = self._times(self._rows[task_id], now)
+            if times != cached[0]:
                 del self._cache[task_id]
-                self._refresh_index(index)
+                # Only the cells that can have changed go to the terminal.
+                layout = self._layout(self._cache_width)
+                x = progress_x(layout) if times.progress != cached[0].progress else state_x(layout)
+                self._refresh_index(index, x)
                 repainted += 1
         return repainted
 
@@ -412,10 +420,10 @@ class TaskList(ScrollView, can_focus=True):
         self.scroll_to(y=target, animate=False)
         return True
 
-    def _refresh_index(self, index: int) -> None:
+    def _refresh_index(self, index: int, x: int = 0) -> None:
         top = int(self.scroll_offset.y)
         if top <= index < top + self._rows_high():
-            self.refresh(Region(0, index - top + 1, self.size.width, 1))
+            self.refresh(Region(x, index - top + 1, self.size.width - x, 1))
 
     def _refresh_task(self, task_id: str) -> None:
         index = self._position.get(task_id)
@@ -519,6 +527,7 @@ class TaskList(ScrollView, can_focus=True):
             now,
             stuck=self._stuck(summary, now),
             progress=self._live_progress(summary, now),
+            tz=self._tz,
         )
 
     @staticmethod

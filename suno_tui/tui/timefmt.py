@@ -1,8 +1,10 @@
 """How times are shown: short relative durations and absolute clock times.
 
-Relative texts are deliberately coarse (10 s steps under a minute, then whole
-minutes, hours, days) so a screen left open for hours rewrites a row only when
-its text really changes.
+Relative texts are deliberately coarse (10 s steps under a minute, whole
+minutes under ten, then 5-minute steps, hours, days) so a screen left open
+for hours rewrites a row only when its text really changes; where a moment is
+enough (when a finished task finished) it is shown as a clock time, which
+never changes.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ def short_duration(seconds: float) -> str:
         return f"{int(seconds)}s"
     if seconds < 60:
         return f"{int(seconds) // 10 * 10}s"
-    if seconds < 3600:
+    if seconds < 600:
         return f"{int(seconds // 60)}m"
+    if seconds < 3600:
+        return f"{int(seconds // 300) * 5}m"
     if seconds < 48 * 3600:
         return f"{int(seconds // 3600)}h"
     days = int(seconds // 86400)
@@ -39,6 +43,17 @@ def precise_duration(seconds: float) -> str:
         return f"{hours}h{minutes:02d}m"
     days, hours = divmod(hours, 24)
     return f"{days}d{hours}h"
+
+
+def short_clock(moment: datetime, now: datetime, tz: tzinfo | None) -> str:
+    """``16:42`` today, ``06-14`` another day this year, ``2024`` before (5 cells at most)."""
+    local = moment.astimezone(tz)
+    today = now.astimezone(tz)
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%m-%d")
+    return local.strftime("%Y")
 
 
 def clock_time(moment: datetime, now: datetime, tz: tzinfo | None) -> str:

@@ -74,9 +74,10 @@ def test_exact_progress_has_no_estimate_mark() -> None:
 
 
 def test_failed_row_says_fail_and_stuck_row_is_flagged() -> None:
-    failed = summary("f", status=TaskStatus.FAILURE, title="x")
+    failed = summary("f", status=TaskStatus.FAILURE, title="x", state_minutes=30)
     text = _text(render_row(failed, layout_for(80), PALETTE, time_texts(failed, NOW, stuck=True)))
     assert "fail" in text and "✗" in text and "!" not in text  # finished: never stuck
+    assert "11:30" in text  # when it finished, not for how long: a finished row never ticks
     stuck = summary("s", state_minutes=45)
     text = _text(render_row(stuck, layout_for(80), PALETTE, time_texts(stuck, NOW, stuck=True)))
     assert "45m!" in text
@@ -128,7 +129,11 @@ def test_fit_handles_wide_characters() -> None:
         (10, "10s"),
         (59, "50s"),
         (60, "1m"),
-        (3599, "59m"),
+        (3599, "55m"),
+        (599, "9m"),
+        (600, "10m"),
+        (899, "10m"),
+        (900, "15m"),
         (3600, "1h"),
         (47 * 3600, "47h"),
         (48 * 3600, "2d"),
@@ -152,3 +157,15 @@ def test_clock_time_shows_the_day_only_when_needed() -> None:
     assert clock_time(NOW, NOW, UTC) == "12:00:00"
     assert clock_time(NOW - timedelta(days=1), NOW, UTC) == "06-14 12:00"
     assert clock_time(NOW - timedelta(days=400), NOW, UTC) == "2024-05-11"
+
+
+@pytest.mark.parametrize("width", [40, 80, 120, 200])
+def test_column_offsets_point_at_the_bar_and_the_state(width: int) -> None:
+    from suno_tui.tui.row_render import progress_x, state_x
+
+    layout = layout_for(width)
+    item = summary("abc", title="T", fraction=0.5, state_minutes=7)
+    text = _text(render_row(item, layout, PALETTE, time_texts(item, NOW, stuck=False)))
+    if layout.bar:
+        assert text[progress_x(layout)] == "━"
+    assert text[state_x(layout) :].lstrip().startswith("7m")

@@ -42,7 +42,7 @@ def section_content(scope: Scope, keys_of: Mapping[str, str]) -> Content:
 def legend_content() -> Content:
     parts: list[Content | str | tuple[str, str]] = [("Symbols", "bold $text-accent"), "\n"]
     for symbol, meaning in LEGEND:
-        parts += [(f"  {symbol:<3}", "bold"), meaning, "\n"]
+        parts += [(f"  {symbol:<6}", "bold"), meaning, "\n"]
     parts += ["\n", (REMAP_NOTE, "$text-muted")]
     return Content.assemble(*parts)
 
