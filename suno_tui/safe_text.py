@@ -27,11 +27,12 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 # C0 (but tab/newline, handled separately), DEL, C1, and the Unicode bidi and
 # invisible-format controls (LRM/RLM, embeddings, overrides, isolates, BOM,
-# interlinear annotations, tag characters). ZWJ/ZWNJ stay: emoji sequences and
+# interlinear annotations, tag characters), and lone surrogates (they cannot
+# be encoded for the terminal at all). ZWJ/ZWNJ stay: emoji sequences and
 # several scripts need them, and they cannot reorder or hide text.
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+    "\u2060-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
 )
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\u2028\u2029\x85]")
 

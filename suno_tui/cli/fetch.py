@@ -63,15 +63,13 @@ async def _fetch_and_print(client: RelayClient, ids: list[str], *, as_json: bool
 
 
 def _as_json(result: FetchResult) -> str:
-    import json
-
-    from suno_tui.relay.export import not_found_json, task_to_json
+    from suno_tui.relay.export import not_found_json, task_to_json, to_json_text
 
     documents = [
         task_to_json(result.tasks[task_id]) if task_id in result.tasks else not_found_json(task_id)
         for task_id in result.requested
     ]
-    return json.dumps(documents, ensure_ascii=False, indent=2)
+    return to_json_text(documents, indent=2)
 
 
 def _as_table(result: FetchResult) -> str:

@@ -159,8 +159,8 @@ def _print_submitted(task_id: str, request: MusicRequest | LyricsRequest, *, as_
 
     kind = "lyrics" if isinstance(request, LyricsRequest) else "music"
     if as_json:
-        import json
+        from suno_tui.relay.export import to_json_text
 
-        print(json.dumps({"task_id": task_id, "kind": kind}, ensure_ascii=False))
+        print(to_json_text({"task_id": task_id, "kind": kind}))
     else:
         print(clean_line(task_id))

@@ -90,9 +90,9 @@ class WatchPrinter:
         self.as_json = as_json
 
     def _emit(self, document: dict[str, Any], text: str) -> None:
-        import json
+        from suno_tui.relay.export import to_json_text
 
-        line = json.dumps(document, ensure_ascii=False) if self.as_json else text
+        line = to_json_text(document) if self.as_json else text
         print(line, file=self.stream, flush=True)
 
     def transition(self, transition: Transition) -> None:

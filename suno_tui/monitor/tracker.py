@@ -296,6 +296,8 @@ class Tracker:
             task = parse_task(json.loads(text))
         except (ValueError, ModelError):  # a damaged row: show the summary only
             return None
+        except RecursionError:  # nested as deep as the client let in, read from a deeper stack
+            return None
         self._remember(task)
         return task
 

@@ -187,9 +187,14 @@ class RelayClient:
         if data is None:
             raise TaskNotFound("no such task", code="task_not_exist")
         try:
-            return parse_task(data)
+            task = parse_task(data)
         except ModelError as error:
             raise MalformedResponse(str(error)) from None
+        if task.task_id != task_id:  # matched by id, never taken on trust
+            raise MalformedResponse(
+                f"asked for task {task_id!r}, the gateway answered with {task.task_id[:80]!r}"
+            )
+        return task
 
     async def submit_music(self, payload: Mapping[str, Any]) -> str:
         """``POST /suno/submit/music``; returns the new task id.

@@ -28,6 +28,7 @@ SUCCESS_CODES: frozenset[object] = frozenset({"success", "0", "1", "200", 0, 1, 
 _NOT_AUTH_CODES = frozenset({"quota_not_enough", "insufficient_user_quota", "invalid_request"})
 _NOT_FOUND_CODES = frozenset({"task_not_exist", "task_not_found", "not_found"})
 _MAX_MESSAGE = 300
+_MAX_CODE = 60
 _MAX_RETRY_AFTER = 3600.0
 _TITLE = re.compile(rb"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
@@ -58,11 +59,19 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 
 def decode_json(body: bytes, status: int) -> object:
-    """JSON from the body, or MalformedResponse saying what was wrong."""
+    """JSON from the body, or MalformedResponse saying what was wrong.
+
+    Lone surrogates (``"\\ud800"``, or their raw CESU-8 bytes) become U+FFFD:
+    such a string cannot be encoded to UTF-8, so printing it or storing it
+    in SQLite would fail.
+    """
     if not body.strip():
         raise MalformedResponse("empty body", status=status)
     try:
-        return json.loads(body)
+        value = json.loads(body)
+        if _SURROGATE_HINT.search(body) or body[:1] in _NOT_UTF8_STARTS or b"\x00" in body[:4]:
+            value = _without_surrogates(value)
+        return value
     except UnicodeDecodeError:
         raise MalformedResponse("body is not UTF-8 text", status=status) from None
     except json.JSONDecodeError as error:
@@ -71,6 +80,44 @@ def decode_json(body: bytes, status: int) -> object:
         raise MalformedResponse("a number too long to read", status=status) from None
     except RecursionError:
         raise MalformedResponse("JSON nested too deeply", status=status) from None
+
+
+# A body that may decode to lone surrogates: a \\uD800-\\uDFFF escape, the raw
+# bytes of one, or a UTF-16/32 body (json.loads reads all three).
+_SURROGATE_HINT = re.compile(rb"\\[uU][dD][89a-fA-F]|\xed[\xa0-\xbf]")
+_NOT_UTF8_STARTS = (b"\xff", b"\xfe")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogate(text: str) -> str:
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def _without_surrogates(value: object) -> object:
+    """``value`` with lone surrogates replaced, in place (no recursion: the
+    document may nest as deep as json.loads allows)."""
+    if isinstance(value, str):
+        return _no_surrogate(value)
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(_LONE_SURROGATE.search(key) for key in node):
+                items = list(node.items())
+                node.clear()
+                node.update((_no_surrogate(key), item) for key, item in items)
+            for key, item in node.items():
+                if isinstance(item, str):
+                    node[key] = _no_surrogate(item)  # same keys: safe while iterating
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, str):
+                    node[index] = _no_surrogate(item)
+                elif isinstance(item, dict | list):
+                    stack.append(item)
+    return value
 
 
 def _describe_non_json(body: bytes, error: json.JSONDecodeError) -> str:
@@ -97,12 +144,18 @@ def _envelope_message(payload: object) -> tuple[str, str, bool]:
     if isinstance(error, dict):
         message = error.get("message")
         code = error.get("code") or error.get("type") or ""
-        return str(code), _short(str(message or "")), True
+        return _short_code(code), _short(str(message or "")), True
     if isinstance(error, str):
         return "", _short(error), True
     code = payload.get("code")
     message = payload.get("message") or payload.get("msg") or ""
-    return ("" if code is None else str(code)), _short(str(message)), False
+    return _short_code(code), _short(str(message)), False
+
+
+def _short_code(code: object) -> str:
+    """An error code for messages: a word, whatever size the gateway sent."""
+    text = "" if code is None else " ".join(str(code).split())
+    return text if len(text) <= _MAX_CODE else text[: _MAX_CODE - 1] + "…"
 
 
 def error_for_status(status: int, body: bytes, headers: dict[str, str]) -> RelayError:

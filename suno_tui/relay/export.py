@@ -2,18 +2,43 @@
 (``fetch --json``, ``watch --json``, completion hooks).
 
 Values are the server's, unchanged except for normalisation (statuses,
-timestamps in ISO 8601 UTC); JSON encoding escapes control characters, so
-the output is safe to print.
+timestamps in ISO 8601 UTC). Print them with :func:`to_json_text`: plain
+``json.dumps(..., ensure_ascii=False)`` escapes C0 controls but passes DEL,
+C1 controls (U+009B is CSI to many terminals) and bidi overrides through raw.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from suno_tui.relay.models import Clip, Task
 from suno_tui.relay.timestamps import to_iso
 
 NOT_FOUND = "NOT_FOUND"
+
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal may obey or
+# hide: DEL, C1, bidi and invisible format controls, line/paragraph
+# separators, tag characters, and lone surrogates (not even encodable).
+_INVISIBLE = re.compile(
+    "[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"
+    "\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # a UTF-16 surrogate pair, as JSON spells it
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def to_json_text(document: object, *, indent: int | None = None) -> str:
+    """``document`` as JSON (non-ASCII text kept readable) that is safe to print:
+    every character a terminal could obey is escaped; the JSON is unchanged."""
+    return _INVISIBLE.sub(_escape, json.dumps(document, ensure_ascii=False, indent=indent))
 
 
 def clip_to_json(clip: Clip) -> dict[str, Any]:
