@@ -139,13 +139,13 @@ class EventLog(ScrollView, can_focus=True):
         else:
             change = f"first seen: {change}"
         segments = [
-            Segment(" "),
+            Segment(" ", muted),
             Segment(f"{when:>11}", muted),
-            Segment(" "),
+            Segment(" ", muted),
             Segment(symbol, self._style(tone.value)),
-            Segment(" "),
+            Segment(" ", muted),
             Segment(short_id(event.task_id, 8).ljust(8), muted),
-            Segment(" "),
+            Segment(" ", muted),
         ]
         used = 1 + 11 + 1 + 1 + 1 + 8 + 1
         change_width = min(len(change) + 2, max(width - used, 0))

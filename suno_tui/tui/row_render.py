@@ -271,7 +271,7 @@ def render_row(
     symbol, tone = status_look(summary)
     tone_style = palette.tones[tone]
     muted = palette.muted
-    space = Segment(" ")
+    space = Segment(" ", muted)  # same style as its neighbours: merges into their runs
     segments: list[Segment] = [space, Segment(symbol, tone_style), space]
     if layout.status:
         label = clean_line(summary.status_label)
@@ -325,12 +325,15 @@ def header_row(layout: Layout, palette: Palette, sort_column: Column) -> list[Se
             text = text + "▼"
         shown = fit_right(text, width) if right else fit(text, width)
         style = palette.header_sorted if column is sort_column else palette.header
-        return [Segment(shown, style), Segment(" ")]
+        return [Segment(shown, style), Segment(" ", palette.header)]
 
     if sort_column is Column.STATUS and not layout.status:
         sort_column = Column.SYMBOL
     mark = "▼" if sort_column is Column.SYMBOL else " "
-    segments: list[Segment] = [Segment(" " + mark, palette.header_sorted), Segment(" ")]
+    segments: list[Segment] = [
+        Segment(" " + mark, palette.header_sorted),
+        Segment(" ", palette.header),
+    ]
     if layout.status:
         segments += cell(Column.STATUS, "STATUS", layout.status)
     segments += cell(Column.KIND, "KIND" if layout.kind_as_word else " ", layout.kind)

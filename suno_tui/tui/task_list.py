@@ -535,7 +535,8 @@ class TaskList(ScrollView, can_focus=True):
         strip = Strip(segments)
         if strip.cell_length != width:
             strip = strip.crop_extend(0, width, None)
-        return strip.apply_style(base)
+        # One segment per run of equal style: fewer escape codes per row on the wire.
+        return strip.apply_style(base).simplify()
 
     def on_resize(self, event: events.Resize) -> None:
         self._scroll_to_cursor()
