@@ -373,3 +373,23 @@ async def test_ctrl_p_opens_the_palette_and_ctrl_q_quits() -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_crashing_poller_is_reported_not_fatal() -> None:
+    from .conftest import FakePoller
+
+    class Boom(FakePoller):
+        async def run(self) -> None:
+            raise RuntimeError("kaboom [/x]")
+
+    app, _ = build_app(poller_factory=lambda on_update, on_status: Boom(on_update, on_status))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running
+        banner = str(app.query_one("#banner").render())
+        assert "Polling stopped after an internal error" in banner and "kaboom [/x]" in banner
+        assert "not polling" in app.query_one("#status").text  # type: ignore[attr-defined]
+        assert "kaboom" in app.crash_message
+        await pilot.press("r")  # explains instead of failing
+        assert app.is_running
