@@ -291,9 +291,13 @@ class TaskList(ScrollView, can_focus=True):
             return
         if reorder:
             self._rebuild(changed=set(changed))
-        else:
-            for task_id in changed:
-                self._refresh_task(task_id)
+            return
+        first, last = self._visible_span()
+        position = self._position
+        for task_id in changed:
+            index = position.get(task_id)
+            if index is not None and first <= index < last:
+                self._refresh_index(index)
 
     def discard(self, task_id: str) -> None:
         if self._rows.pop(task_id, None) is None:
@@ -424,11 +428,6 @@ class TaskList(ScrollView, can_focus=True):
         top = int(self.scroll_offset.y)
         if top <= index < top + self._rows_high():
             self.refresh(Region(x, index - top + 1, self.size.width - x, 1))
-
-    def _refresh_task(self, task_id: str) -> None:
-        index = self._position.get(task_id)
-        if index is not None:
-            self._refresh_index(index)
 
     def _move_cursor(self, index: int) -> None:
         if not self._order:
