@@ -31,6 +31,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_monitor_start": {1, 7},
     "bench_idle": {4},
     "bench_apply": {2},
+    "bench_poll_output": {5},
 }
 
 
