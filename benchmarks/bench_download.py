@@ -28,7 +28,9 @@ TARGET_RATIO = 0.8
 TARGET_MEMORY_GROWTH = 20 * 1024 * 1024
 
 # The child: one download with the real writer, timed around the transfer only
-# (like curl's time_total), and its own peak RSS reported by the parent.
+# (like curl's time_total). It reports its own peak RSS from VmHWM: the
+# rusage of a child counts the parent's memory at fork time (Linux keeps the
+# pre-exec high-water mark), which made every download look 255 MB big.
 _CHILD = """
 import asyncio, json, sys, time
 from pathlib import Path
@@ -41,7 +43,10 @@ async def main(url, target):
         start = time.perf_counter()
         written = await download(client, url, Path(target), "audio")
         elapsed = time.perf_counter() - start
-    print(json.dumps({"seconds": elapsed, "size": written.size, "sha256": written.sha256}))
+    hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+    peak = int(hwm.split()[1]) * 1024
+    print(json.dumps({"seconds": elapsed, "size": written.size, "sha256": written.sha256,
+                      "peak": peak}))
 
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
@@ -56,7 +61,7 @@ def _ours(url: str, target: Path) -> tuple[float, int, int]:
         stderr=subprocess.PIPE,
         text=True,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, _usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     assert proc.stdout is not None and proc.stderr is not None
     out, err = proc.stdout.read(), proc.stderr.read()
@@ -65,8 +70,7 @@ def _ours(url: str, target: Path) -> tuple[float, int, int]:
     if proc.returncode != 0:
         raise RuntimeError(f"download child failed: {err}")
     result: dict[str, Any] = json.loads(out)
-    peak = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    return float(result["seconds"]), int(result["size"]), peak
+    return float(result["seconds"]), int(result["size"]), int(result["peak"])
 
 
 def _curl(url: str, target: Path) -> tuple[float, int]:
