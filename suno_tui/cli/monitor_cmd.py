@@ -17,11 +17,14 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime
+    from typing import Any
 
     from suno_tui.config import Settings
+    from suno_tui.downloads import DownloadOptions
     from suno_tui.monitor.tracker import Tracker
-    from suno_tui.relay.client import RelayClient
     from suno_tui.tui.app import MonitorApp
+    from suno_tui.tui.clients import ClientPool
+    from suno_tui.tui.ports import DownloadSetup
 
 #: simulated seconds per real second in --demo: tasks visibly move
 DEMO_SPEED = 6.0
@@ -65,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     overrides = {"download_dir": args.download_dir, "poll_interval": args.interval}
     try:
         settings = settings_from_args(args, state=args.state, overrides=overrides)
-    except (ConfigError, ValueError) as error:
+        check_download_settings(settings)
+    except (ConfigError, ValueError, UsageError) as error:
         return fail(str(error), exit_codes.USAGE)
     return _run_monitor(settings, ids, args)
 
@@ -137,13 +141,13 @@ def _run_monitor(
     try:
         tracker = Tracker(store, clock=clock)
         try:
-            clients, polling_off = _clients(settings, tracker)
+            pool, polling_off = prepare_clients(settings, tracker)
         except ConfigError as error:
             return fail(str(error), exit_codes.USAGE)
-        app = _build_app(
+        app = build_app(
             settings,
             tracker,
-            clients,
+            pool,
             ids,
             clock=clock,
             poll_clock=poll_clock or clock,
@@ -163,34 +167,73 @@ def _run_monitor(
         store.close()
 
 
-def _clients(settings: Settings, tracker: Tracker) -> tuple[dict[str, RelayClient], str]:
-    """A client per profile with a token: the selected profile's, and any other
-    profile that watched tasks were added under. Also says why polling is off."""
+def prepare_clients(settings: Settings, tracker: Tracker) -> tuple[ClientPool, str]:
+    """A client per profile: the selected profile's, and every profile watched
+    tasks were added under (those without a token are shown, not polled).
+    Also says why polling is off. Raises ConfigError if the selected
+    profile's token command fails."""
     from suno_tui.config import ConfigError
-    from suno_tui.gateways import client_for
+    from suno_tui.tui.clients import ClientPool
 
     tracker.load()
-    clients: dict[str, RelayClient] = {}
-    if settings.resolve_token():
-        clients[settings.profile] = client_for(settings)
-    for name in sorted(tracker.profiles() - {settings.profile}):
-        gateway = settings.gateways.get(name)
-        if gateway is None:
-            continue
-        try:
-            if gateway.resolve_token():
-                clients[name] = client_for(settings, gateway)
-        except ConfigError:
-            continue  # that profile's tasks are shown but not polled
-    if settings.profile in clients:
-        return clients, ""
-    return clients, NOT_CONFIGURED_HINT.format(profile=settings.profile)
+    pool = ClientPool(settings)
+    pool.prepare([settings.profile])
+    problem = pool.problem(settings.profile)
+    if problem is not None and settings.token_command:
+        raise ConfigError(problem)
+    pool.prepare(sorted(tracker.profiles()))
+    if problem is None:
+        return pool, ""
+    return pool, NOT_CONFIGURED_HINT.format(profile=settings.profile)
 
 
-def _build_app(
+def check_download_settings(settings: Settings) -> None:
+    """Fail at start (UsageError) on download settings the manager would refuse."""
+    download_options(_NO_DOWNLOAD_OPTIONS, settings)
+
+
+def download_options(args: argparse.Namespace, settings: Settings) -> DownloadOptions:
+    from suno_tui.cli.download import download_options as from_settings
+
+    return from_settings(args, settings)
+
+
+# The settings alone decide, as if 'suno-tui download' had no options
+# (the monitor's --download-dir is in the settings already).
+_NO_DOWNLOAD_OPTIONS = argparse.Namespace(
+    assets=None, template=None, concurrency=None, download_dir=None, no_tags=False, artist=None
+)
+
+
+def download_setup(settings: Settings, tracker: Tracker, pool: ClientPool) -> DownloadSetup:
+    """How the monitor builds its download manager: options from the settings,
+    each task fetched from its own profile's gateway, records in the store."""
+    from suno_tui.downloads import DownloadManager
+    from suno_tui.downloads.records import store_callbacks
+    from suno_tui.relay.models import Task
+    from suno_tui.tui.ports import DownloadSetup, OnDownloadProgress, RecordDownload
+
+    options = download_options(_NO_DOWNLOAD_OPTIONS, settings)
+    _, lookup = store_callbacks(tracker.store)
+
+    async def fetch(task_id: str) -> Task:
+        summary = tracker.get(task_id)
+        profile = summary.profile if summary is not None else settings.profile
+        client = await pool.client(profile)
+        return await client.fetch_one(task_id)
+
+    def factory(on_progress: OnDownloadProgress, record: RecordDownload) -> DownloadManager:
+        return DownloadManager(fetch, options, on_progress=on_progress, record=record,
+                               lookup=lookup)  # fmt: skip
+
+    directory = options.directory.expanduser().resolve()
+    return DownloadSetup(factory=factory, directory=directory, assets=options.assets)
+
+
+def build_app(
     settings: Settings,
     tracker: Tracker,
-    clients: dict[str, RelayClient],
+    pool: ClientPool,
     ids: list[str],
     *,
     clock: Callable[[], datetime],
@@ -200,9 +243,15 @@ def _build_app(
     polling_off: str,
     bell: bool,
     min_interval: float,
+    app_class: type[MonitorApp] | None = None,
+    **options: Any,
 ) -> MonitorApp:
+    """The monitor app wired to the domain: poller, clients, downloads, hooks.
+
+    ``app_class`` and ``options`` (MonitorApp's keyword arguments) let tests
+    and the screenshot script run the same wiring.
+    """
     import random
-    from typing import Any
 
     from suno_tui.monitor.poller import Poller
     from suno_tui.monitor.progress import is_stuck, refresh_progress
@@ -210,6 +259,7 @@ def _build_app(
     from suno_tui.tui.bindings import keymap_from_settings
 
     keymap, unknown = keymap_from_settings(settings.keys)
+    clients = pool.ready()
 
     def make_poller(on_update: Any, on_status: Any) -> Poller:
         return Poller(
@@ -225,24 +275,25 @@ def _build_app(
             rng=random.Random(),  # noqa: S311 - backoff jitter, not cryptography
         )
 
-    async def close_clients() -> None:
-        for client in clients.values():
-            await client.aclose()
-
-    app = MonitorApp(
-        tracker,
-        poller_factory=make_poller if clients else None,
-        clock=clock,
-        initial_ids=ids,
-        profile=settings.profile,
-        gateway_label=label,
-        polling_off=polling_off,
-        bell=bell,
-        keymap=keymap,
-        stuck=is_stuck,
-        live_progress=refresh_progress,
-        on_exit=close_clients,
-    )
+    app_options: dict[str, Any] = {
+        "poller_factory": make_poller if clients else None,
+        "clock": clock,
+        "initial_ids": ids,
+        "profile": settings.profile,
+        "gateway_label": label,
+        "polling_off": polling_off,
+        "bell": bell,
+        "keymap": keymap,
+        "stuck": is_stuck,
+        "live_progress": refresh_progress,
+        "on_exit": pool.aclose,
+        "clients": pool,
+        "downloads": download_setup(settings, tracker, pool),
+        "on_finish": settings.on_finish,
+        "notify": settings.notify,
+    }
+    app_options.update(options)
+    app = (app_class or MonitorApp)(tracker, **app_options)
     app.unknown_keys = unknown
     return app
 

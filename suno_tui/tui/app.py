@@ -10,8 +10,10 @@ are repainted.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on
@@ -24,26 +26,48 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from suno_tui.downloads.events import DownloadProgress
 from suno_tui.monitor.model import DEFAULT_PROFILE, Progress, TaskSummary, Transition
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.announce import news, toasts
+from suno_tui.tui.announce import Toast, news, toasts
 from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope, bindings
 from suno_tui.tui.detail import DetailView
 from suno_tui.tui.detail_doc import CopyTarget, copy_targets
+from suno_tui.tui.download_board import DownloadBoard, file_label
+from suno_tui.tui.download_pane import DownloadPane
+from suno_tui.tui.downloads import (
+    Downloads,
+    TaskResult,
+    download_toast,
+    downloadable,
+    skip_label,
+    wants_download,
+)
 from suno_tui.tui.event_log import EventLog
 from suno_tui.tui.filter_input import FilterInput
-from suno_tui.tui.ports import PollerFactory, PollerLike, PollStatusLike, TrackerLike
+from suno_tui.tui.finish import FinishHook
+from suno_tui.tui.notify import TerminalNotifier
+from suno_tui.tui.ports import (
+    ClientsLike,
+    DownloadSetup,
+    PollerFactory,
+    PollerLike,
+    PollStatusLike,
+    TrackerLike,
+)
 from suno_tui.tui.screens.add_tasks import AddTasksScreen
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.screens.detail_screen import DetailScreen
 from suno_tui.tui.screens.help import HelpScreen
+from suno_tui.tui.screens.submit import Request, SubmitScreen, Submitted
 from suno_tui.tui.status_bar import (
     Counts,
     StatusBar,
     auth_banner,
     interval_text,
     polling_off_banner,
+    profiles_banner,
     status_content,
     top_bar_content,
 )
@@ -79,6 +103,14 @@ class PollStatusChanged(Message):
     """The poller's status changed (the latest is in the app)."""
 
 
+class DownloadsChanged(Message):
+    """Download progress events wait in the app's Downloads."""
+
+
+class QuitScreen(ConfirmScreen):
+    """The question asked before quitting while downloads run."""
+
+
 class MonitorApp(App[int]):
     """Watch Suno generation tasks on a gateway."""
 
@@ -108,6 +140,11 @@ class MonitorApp(App[int]):
         show_events: bool | None = None,
         cursor_blink: bool = True,
         on_exit: Callable[[], Awaitable[None]] | None = None,
+        clients: ClientsLike | None = None,
+        downloads: DownloadSetup | None = None,
+        on_finish: str | None = None,
+        notify: bool = False,
+        env: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         # Over SSH every frame costs: scroll jumps instead of gliding.
@@ -141,6 +178,14 @@ class MonitorApp(App[int]):
         self._banner = Content("")
         self._unfinished = 0
         self.rounds_applied = 0
+        self.clients = clients
+        #: profiles the poller has a client for (others are wired when first used)
+        self._wired: set[str] = set()
+        self.downloads = Downloads(downloads, self._record_download) if downloads else None
+        self._finish_hook = FinishHook(on_finish) if on_finish else None
+        self._notify_terminal = notify
+        self._env = dict(os.environ if env is None else env)
+        self.notifier = TerminalNotifier(self._write_to_terminal, self._env)
 
     # ---------------------------------------------------------------- layout
 
@@ -156,6 +201,9 @@ class MonitorApp(App[int]):
                 id="tasks",
             )
             yield DetailView(id="side")
+        board = self.downloads.board if self.downloads else DownloadBoard()
+        directory = self.downloads.directory if self.downloads else Path(".")
+        yield DownloadPane(board, directory, id="downloads")
         yield EventLog(tz=self.tz, max_events=self._events_limit, id="events")
         filter_input = FilterInput(placeholder="filter: id, title, tags or status", id="filter")
         filter_input.cursor_blink = self._cursor_blink
@@ -176,6 +224,10 @@ class MonitorApp(App[int]):
         return self.query_one("#events", EventLog)
 
     @property
+    def download_pane(self) -> DownloadPane:
+        return self.query_one("#downloads", DownloadPane)
+
+    @property
     def wide(self) -> bool:
         return self.has_class("-wide")
 
@@ -187,6 +239,10 @@ class MonitorApp(App[int]):
         task_list.set_rows(self.tracker.load())
         self.event_log.add(self.tracker.events(self._events_limit))
         task_list.focus()
+        if self.downloads is not None:
+            self.downloads.on_event = self._downloads_changed
+        if self.clients is not None:
+            self._wired = set(self.clients.ready())
         if self._initial_ids:
             self._add_ids(self._initial_ids, announce=False)
         self._recount()
@@ -203,6 +259,11 @@ class MonitorApp(App[int]):
         self._apply_size(event.size.width, event.size.height)
 
     def _apply_size(self, width: int, height: int, *, first: bool = False) -> None:
+        pane = self.download_pane
+        rows = max(2, min(10, (height - 8) // 3))
+        if rows != pane.max_rows:
+            pane.max_rows = rows
+            pane.refresh(layout=True)
         wide = width >= self._wide_at
         if wide != self.wide:
             self.set_class(wide, "-wide")
@@ -260,6 +321,7 @@ class MonitorApp(App[int]):
         worth_telling = news(finished, transitions)
         if worth_telling:
             self._announce(worth_telling)
+            self._run_hooks(worth_telling)
         self._update_status_bar()
 
     def on_poll_status_changed(self, message: PollStatusChanged) -> None:
@@ -335,14 +397,78 @@ class MonitorApp(App[int]):
             self._show_banner(auth_banner(status.auth_message), warning=False)
         elif self.poller is None and self._polling_off:
             self._show_banner(polling_off_banner(self._polling_off), warning=True)
+        elif problems := self._profile_problems():
+            self._show_banner(profiles_banner(problems), warning=True)
         else:
             self._hide_banner()
+
+    def profile_problem(self, profile: str) -> str | None:
+        """Why tasks of ``profile`` cannot be polled or downloaded (None: fine)."""
+        if self.clients is None:
+            return None
+        return self.clients.problem(profile)
+
+    def _profile_problems(self) -> dict[str, tuple[int, str]]:
+        """Unfinished tasks whose profile has no client: {profile: (count, why)}."""
+        if self.clients is None:
+            return {}
+        counts: dict[str, int] = {}
+        for summary in self.tracker.summaries().values():
+            if not summary.finished:
+                counts[summary.profile] = counts.get(summary.profile, 0) + 1
+        problems: dict[str, tuple[int, str]] = {}
+        for profile, count in counts.items():
+            why = self.clients.problem(profile)
+            if why:
+                problems[profile] = (count, why)
+        return problems
 
     def _announce(self, finished: Sequence[TaskSummary]) -> None:
         if self._bell:
             self.bell()
         for toast in toasts(finished):
-            self.notify(toast.message, title=toast.title, severity=toast.severity, markup=False)
+            self._toast(toast)
+            if self._notify_terminal:
+                self.notifier.send(f"suno-tui: {toast.title}", toast.message)
+
+    def _toast(self, toast: Toast, *, timeout: float | None = None) -> None:
+        self.notify(
+            toast.message, title=toast.title, severity=toast.severity, timeout=timeout, markup=False
+        )
+
+    def _write_to_terminal(self, text: str) -> None:
+        """Raw bytes for the terminal (a notification), through the app's driver."""
+        driver = self._driver
+        if driver is None:
+            return
+        try:
+            driver.write(text)
+        except Exception:  # a closed terminal must not end the monitor
+            return
+
+    # ------------------------------------------------------------------ hooks
+
+    def _run_hooks(self, finished: Sequence[TaskSummary]) -> None:
+        """The on_finish hook for each task that just finished (in workers)."""
+        if self._finish_hook is None:
+            return
+        for summary in finished:
+            self.run_worker(
+                self._hook(summary.task_id), group="hooks", exit_on_error=False, exclusive=False
+            )
+
+    async def _hook(self, task_id: str) -> None:
+        from suno_tui.relay.export import not_found_json, task_to_json
+
+        hook = self._finish_hook
+        if hook is None:
+            return
+        task = self.tracker.task(task_id)
+        document = task_to_json(task) if task is not None else not_found_json(task_id)
+        paths = self.downloads.paths_for(task_id) if self.downloads is not None else []
+        problem = await hook.run(document, paths)
+        if problem:
+            self.notify(problem, title="on_finish hook failed", severity="error", markup=False)
 
     def _tick(self) -> None:
         """The slow clock: repaint only rows whose relative times changed."""
@@ -367,13 +493,15 @@ class MonitorApp(App[int]):
         if task_id is None:
             view.show(None, None, None, (), self.clock(), self.tz)
             return
+        summary = self.tracker.get(task_id)
         view.show(
             task_id,
-            self.tracker.get(task_id),
+            summary,
             self.tracker.task(task_id),
             self.tracker.transitions(task_id),
             self.clock(),
             self.tz,
+            profile_note=(self.profile_problem(summary.profile) or "") if summary else "",
         )
 
     def _sync_side(self) -> None:
@@ -521,26 +649,47 @@ class MonitorApp(App[int]):
 
         self.push_screen(AddTasksScreen(cursor_blink=self._cursor_blink), added)
 
-    def _add_ids(self, ids: Iterable[str], *, announce: bool) -> None:
+    def _add_ids(
+        self, ids: Iterable[str], *, announce: bool, profile: str | None = None
+    ) -> list[TaskSummary]:
         ids = list(ids)
+        profile = profile or self.profile
         try:
-            added = self.tracker.add(ids, self.profile)
+            added = self.tracker.add(ids, profile)
         except ValueError as error:
             self.notify(clean_line(str(error)), title="Not added", severity="error", markup=False)
-            return
+            return []
         if added:
             self.task_list.upsert(added)
             self._recount()
             self.task_list.select(added[0].task_id)
-            if self.poller is not None:
+            if self.clients is not None and profile not in self._wired:
+                self.run_worker(self._wire(profile), group="wire", exit_on_error=False)
+            elif self.poller is not None:
                 self.poller.notify_added()
         self._update_status_bar()
+        self._update_banner()
         if announce:
             skipped = len(ids) - len(added)
             text = f"Watching {len(added)} new task{'s' if len(added) != 1 else ''}"
             if skipped:
                 text += f" ({skipped} already watched)"
             self.notify(text, timeout=3, markup=False)
+        return added
+
+    async def _wire(self, profile: str) -> None:
+        """Give the poller a client for a profile first used now (built in a thread)."""
+        assert self.clients is not None
+        try:
+            client = await self.clients.client(profile)
+        except Exception:  # the reason is kept by the pool: the banner shows it
+            self._update_banner()
+            return
+        self._wired.add(profile)
+        if self.poller is not None:
+            self.poller.set_client(profile, client)
+            self.poller.notify_added()
+        self._update_banner()
 
     def action_remove_task(self) -> None:
         task_id = self.current_task_id()
@@ -571,6 +720,170 @@ class MonitorApp(App[int]):
         self._sync_side()
         self._update_status_bar()
         self.notify(f"Stopped watching {clean_line(task_id)}", timeout=3, markup=False)
+
+    # -------------------------------------------------------------- downloads
+
+    def action_download(self) -> None:
+        """``d``: the selected task's finished clips."""
+        task_id = self.current_task_id()
+        if task_id is None:
+            self.notify("No task selected", severity="warning", markup=False)
+            return
+        downloads = self._downloads_or_say()
+        summary = self.tracker.get(task_id)
+        if downloads is None or summary is None:
+            return
+        name = self._task_name(task_id)
+        problem = downloadable(summary) or self.profile_problem(summary.profile)
+        if problem:
+            self.notify(f"{name}\n{problem}", title="Not downloaded", severity="warning",
+                        markup=False)  # fmt: skip
+            return
+        if not downloads.start([task_id]):
+            self.notify(f"{name}\nalready downloading", timeout=3, markup=False)
+            return
+        self._show_downloads()
+        note = "" if summary.finished else "\nnot finished: only its complete clips are saved"
+        self.notify(f"{name}{note}", title="Downloading", timeout=3, markup=False)
+
+    def action_download_all(self) -> None:
+        """``D``: every finished task with files not downloaded yet."""
+        downloads = self._downloads_or_say()
+        if downloads is None:
+            return
+        assets = downloads.setup.assets
+        wanted = [
+            summary.task_id
+            for summary in self.tracker.summaries().values()
+            if wants_download(summary, assets)
+            and summary.task_id not in downloads.complete
+            and not self.profile_problem(summary.profile)
+        ]
+        if not wanted:
+            self.notify("Nothing new to download: every finished task's files are on disk",
+                        timeout=4, markup=False)  # fmt: skip
+            return
+        started = downloads.start(wanted)
+        self._show_downloads()
+        count = len(started)
+        self.notify(
+            f"{count} task{'s' if count != 1 else ''} queued; files go to "
+            f"{clean_line(str(downloads.directory))}",
+            title="Downloading",
+            timeout=4,
+            markup=False,
+        )
+
+    def action_toggle_downloads(self) -> None:
+        """``w``: show and focus the downloads pane; again: hide it."""
+        pane = self.download_pane
+        if self.has_class("-show-downloads") and pane.has_focus:
+            self.remove_class("-show-downloads")
+            self.task_list.focus()
+            return
+        self._show_downloads()
+        pane.focus()
+
+    def _show_downloads(self) -> None:
+        if not self.has_class("-show-downloads"):
+            self.add_class("-show-downloads")
+            self.download_pane.refresh(layout=True)
+
+    def _downloads_or_say(self) -> Downloads | None:
+        if self.downloads is None:
+            self.notify("Downloads are not set up (no gateway configured)", severity="warning",
+                        markup=False)  # fmt: skip
+        return self.downloads
+
+    def _task_name(self, task_id: str) -> str:
+        summary = self.tracker.get(task_id)
+        title = clean_line(summary.title) if summary is not None else ""
+        return title or clean_line(task_id)
+
+    def _download_label(self, event: DownloadProgress) -> str:
+        if event.path is not None and self.downloads is not None:
+            return file_label(event.path, self.downloads.directory, event.path.name)
+        summary = self.tracker.get(event.task_id)
+        return skip_label(event, summary.title if summary is not None else "")
+
+    def _record_download(
+        self, task_id: str, clip_id: str, asset: str, path: Path, size: int, sha256: str
+    ) -> None:
+        """The manager saved a file: remember it, and show the new count in the list."""
+        summary = self.tracker.record_download(task_id, clip_id, asset, str(path), size, sha256)
+        if summary is not None and summary.task_id in self.task_list:
+            self.task_list.upsert([summary])
+            self._refresh_details({task_id})
+
+    def _downloads_changed(self) -> None:
+        self.post_message(DownloadsChanged())
+
+    def on_downloads_changed(self, message: DownloadsChanged) -> None:
+        if self.downloads is None:
+            return
+        results = self.downloads.drain(self._download_label)
+        self.download_pane.board_changed()
+        for result in results:
+            self._download_ended(result)
+
+    def _download_ended(self, result: TaskResult) -> None:
+        assert self.downloads is not None
+        toast = download_toast(result, self._task_name(result.task_id), self.downloads.directory)
+        self._toast(toast, timeout=8)
+
+    @on(DownloadPane.Copy)
+    def _pane_copy(self, event: DownloadPane.Copy) -> None:
+        self._copy(CopyTarget(event.label, event.value))
+
+    @on(DownloadPane.Cancel)
+    def _pane_cancel(self, event: DownloadPane.Cancel) -> None:
+        if self.downloads is not None:
+            self.downloads.cancel(event.task_id)
+            self.notify(f"Cancelling {self._task_name(event.task_id)}", timeout=3, markup=False)
+
+    @on(DownloadPane.Back)
+    def _pane_back(self, event: DownloadPane.Back) -> None:
+        self.task_list.focus()
+
+    # ---------------------------------------------------------------- submit
+
+    def action_submit_job(self) -> None:
+        """``n``: the form for a new music or lyrics job."""
+        clients = self.clients
+        if clients is None:
+            self.notify("Submitting needs a gateway: no token configured", severity="warning",
+                        markup=False)  # fmt: skip
+            return
+
+        def submitted(result: Submitted | None) -> None:
+            if result is None:
+                return
+            self._add_ids([result.task_id], announce=False, profile=result.profile)
+            self.notify(
+                f"{clean_line(result.task_id)}: watching it now",
+                title=f"Submitted a {result.kind} job",
+                timeout=5,
+                markup=False,
+            )
+
+        self.push_screen(
+            SubmitScreen(
+                self._send_job,
+                profiles=clients.profiles(),
+                profile=self.profile,
+                cursor_blink=self._cursor_blink,
+            ),
+            submitted,
+        )
+
+    async def _send_job(self, request: Request, profile: str) -> str:
+        from suno_tui.submit import LyricsRequest
+
+        assert self.clients is not None
+        client = await self.clients.client(profile)
+        if isinstance(request, LyricsRequest):
+            return str(await client.submit_lyrics(request.prompt))
+        return str(await client.submit_music(request.payload()))
 
     def _polling_is_off(self) -> None:
         self.notify(
@@ -613,12 +926,32 @@ class MonitorApp(App[int]):
     # --------------------------------------------------------------- quitting
 
     async def action_quit(self) -> None:
+        busy = self.downloads is not None and self.downloads.busy
+        if busy and not isinstance(self.screen, QuitScreen):
+            question = Content.assemble(
+                "Downloads are running. Quitting cancels them.\n\n",
+                ("Partial files (.part) are kept: d resumes them next time.", "$text-muted"),
+            )
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._quit_now()
+
+            self.push_screen(QuitScreen("Quit while downloading?", question), answered)
+            return
+        self._quit_now()
+
+    def _quit_now(self) -> None:
         if self.poller is not None:
             self.poller.stop()
+        if self.downloads is not None:
+            self.downloads.cancel()
         self.exit(0)
 
     async def on_unmount(self) -> None:
         if self.poller is not None:
             self.poller.stop()
+        if self.downloads is not None:
+            await self.downloads.aclose()
         if self._on_exit is not None:
             await self._on_exit()

@@ -21,6 +21,7 @@ class Scope(StrEnum):
     APP = "Everywhere"
     LIST = "Task list"
     DETAIL = "Task detail"
+    DOWNLOADS = "Downloads pane"
     DIALOG = "Dialogs"
 
 
@@ -62,6 +63,10 @@ COMMANDS: tuple[Command, ...] = (
         palette=False,
     ),
     Command("add", "a", "add_tasks", "Add", Scope.APP),
+    Command("submit", "n", "submit_job", "New", Scope.APP),
+    Command("download", "d", "download", "Download", Scope.APP),
+    Command("download-all", "D", "download_all", "Download all finished", Scope.APP, show=False),
+    Command("downloads", "w", "toggle_downloads", "Downloads pane", Scope.APP, show=False),
     Command("poll-now", "r", "poll_now", "Poll", Scope.APP),
     Command("pause", "p", "toggle_pause", "Pause", Scope.APP),
     Command(
@@ -89,7 +94,7 @@ COMMANDS: tuple[Command, ...] = (
     # the task list
     Command("open", "enter", "open", "Detail", Scope.LIST, key_display="⏎"),
     Command("filter", "slash", "filter", "Filter", Scope.LIST, key_display="/"),
-    Command("sort", "s", "cycle_sort", "Sort", Scope.LIST),
+    Command("sort", "s", "cycle_sort", "Sort", Scope.LIST, show=False),
     Command(
         "clear-filter",
         "escape",
@@ -138,10 +143,21 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "detail-bottom", "end,G", "scroll_end", "Bottom", Scope.DETAIL, show=False, palette=False
     ),
-    # dialogs (add ids, confirm, help, copy)
+    # the downloads pane
+    Command("dl-copy-folder", "y", "copy_folder", "Copy folder", Scope.DOWNLOADS),
+    Command("dl-copy-path", "Y", "copy_path", "Copy file path", Scope.DOWNLOADS),
+    Command("dl-cancel", "c", "cancel_task", "Cancel task", Scope.DOWNLOADS),
+    Command("dl-back", "escape", "back", "Back", Scope.DOWNLOADS, palette=False),
+    Command(
+        "dl-down", "down,j", "cursor(1)", "Next file", Scope.DOWNLOADS, show=False, palette=False
+    ),
+    Command(
+        "dl-up", "up,k", "cursor(-1)", "Previous file", Scope.DOWNLOADS, show=False, palette=False
+    ),
+    # dialogs (add ids, submit, confirm, help, copy)
     Command("dialog-cancel", "escape", "cancel", "Cancel / close", Scope.DIALOG, palette=False),
     Command("close-help", "question_mark,q", "cancel", "Close help", Scope.DIALOG, palette=False),
-    Command("dialog-submit", "ctrl+s", "submit", "Add the ids", Scope.DIALOG, palette=False),
+    Command("dialog-submit", "ctrl+s", "submit", "Add the ids / send", Scope.DIALOG, palette=False),
     Command("confirm-yes", "y", "confirm", "Yes", Scope.DIALOG, palette=False),
     Command("confirm-no", "n", "cancel", "No", Scope.DIALOG, palette=False),
 )

@@ -62,6 +62,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self._now = datetime.fromtimestamp(0).astimezone()
         self._tz: tzinfo | None = None
         self._width = 0
+        self._profile_note = ""
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content(""), id="detail-mode")
@@ -86,9 +87,15 @@ class DetailView(VerticalScroll, can_focus=True):
         transitions: Sequence[Transition],
         now: datetime,
         tz: tzinfo | None,
+        *,
+        profile_note: str = "",
     ) -> None:
-        """Show a task (None: nothing selected). Keeps the scroll position if same task."""
+        """Show a task (None: nothing selected). Keeps the scroll position if same task.
+
+        ``profile_note``: why the task's profile has no client (shown beside it).
+        """
         same = task_id == self.task_id
+        self._profile_note = profile_note
         self.task_id = task_id
         self._summary = summary
         self._snapshot = task
@@ -132,6 +139,7 @@ class DetailView(VerticalScroll, can_focus=True):
                 self._transitions,
                 self._now,
                 self._tz,
+                profile_note=self._profile_note,
                 # one cell spare: a scrollbar may appear once the text is in
                 width=max(self.scrollable_content_region.width - 1, 0),
             )

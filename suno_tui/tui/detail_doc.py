@@ -201,6 +201,8 @@ def build_document(
     now: datetime,
     tz: tzinfo | None,
     width: int = 0,
+    *,
+    profile_note: str = "",
 ) -> Content:
     """The whole detail view of one task, ready for a wrapping Static.
 
@@ -235,7 +237,15 @@ def build_document(
 
     parts.append(_field("task id", clean_line(task_id), width=width))
     if summary is not None:
-        parts.append(_field("profile", clean_line(summary.profile)))
+        profile: str | Content = clean_line(summary.profile)
+        if profile_note:
+            profile = Content.assemble(
+                (str(profile), ERROR), (f"  (not polled: {clean_line(profile_note)})", ERROR)
+            )
+        parts.append(_field("profile", profile, width=width))
+        if summary.downloaded:
+            count = summary.downloaded
+            parts.append(_field("downloaded", f"{count} file{'s' if count != 1 else ''}"))
         parts.append(_field("added", full_time(summary.added_at, tz)))
     if task is not None:
         parts.append(_field("submitted", _when(task.submitted_at, tz)))

@@ -9,9 +9,12 @@ and :class:`~suno_tui.monitor.poller.Poller` satisfy them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
+from suno_tui.downloads.events import DownloadProgress
 from suno_tui.monitor.model import TaskSummary, Transition
 from suno_tui.relay.models import Task
 
@@ -53,6 +56,15 @@ class TrackerLike(Protocol):
     def task(self, task_id: str) -> Task | None: ...
     def transitions(self, task_id: str) -> list[Transition]: ...
     def events(self, limit: int = ...) -> list[Transition]: ...
+    def record_download(
+        self,
+        task_id: str,
+        clip_id: str,
+        asset: str,
+        path: str,
+        size: int | None = ...,
+        sha256: str | None = ...,
+    ) -> TaskSummary | None: ...
 
 
 class PollerLike(Protocol):
@@ -63,6 +75,7 @@ class PollerLike(Protocol):
     def set_interval(self, seconds: float) -> None: ...
     def stop(self) -> None: ...
     def notify_added(self) -> None: ...
+    def set_client(self, profile: str, client: Any) -> None: ...
     @property
     def status(self) -> PollStatusLike: ...
 
@@ -71,3 +84,53 @@ OnUpdate = Callable[[Any, Any], None]
 OnStatus = Callable[[Any], None]
 #: builds the poller with the app's callbacks (the app owns its lifetime)
 PollerFactory = Callable[[OnUpdate, OnStatus], PollerLike]
+
+
+# -- downloads -------------------------------------------------------------------
+
+#: record(task_id, clip_id, asset, path, size, sha256): a file is on disk
+RecordDownload = Callable[[str, str, str, Path, int, str], None]
+OnDownloadProgress = Callable[[DownloadProgress], None]
+
+
+class DownloaderLike(Protocol):
+    """What the app needs of the domain's DownloadManager."""
+
+    def submit(self, task: str) -> bool: ...
+    def cancel(self, task_id: str | None = None) -> None: ...
+    @property
+    def busy(self) -> bool: ...
+    async def aclose(self) -> None: ...
+
+
+#: builds the manager with the app's progress and record callbacks
+DownloaderFactory = Callable[[OnDownloadProgress, RecordDownload], DownloaderLike]
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadSetup:
+    """Downloads as configured: how to build the manager, where files go, which assets."""
+
+    factory: DownloaderFactory
+    directory: Path
+    assets: tuple[str, ...]
+
+
+# -- gateways (profiles) ------------------------------------------------------------
+
+
+class SubmitClient(Protocol):
+    async def submit_music(self, payload: Mapping[str, Any]) -> str: ...
+    async def submit_lyrics(self, prompt: str) -> str: ...
+
+
+class ClientsLike(Protocol):
+    """A relay client per profile (``ClientPool``)."""
+
+    @property
+    def selected(self) -> str: ...
+    def profiles(self) -> list[str]: ...
+    def ready(self) -> Mapping[str, Any]: ...
+    def problem(self, profile: str) -> str | None: ...
+    async def client(self, profile: str) -> Any: ...
+    async def aclose(self) -> None: ...

@@ -58,6 +58,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("~", "estimate: the gateway reports only 0% or 100%"),
     ("!", "stuck: in this state far longer than usual"),
     ("16:42", "(state of a finished task) when it finished"),
+    ("↓", "files of the task are downloaded (d, D)"),
 )
 
 _KIND_WORD = {TaskKind.MUSIC: "music", TaskKind.LYRICS: "lyrics", TaskKind.UNKNOWN: "?"}
@@ -125,6 +126,7 @@ class Column(StrEnum):
     ID = "id"
     TITLE = "title"
     CLIPS = "clips"
+    DOWNLOADED = "downloaded"
     PROGRESS = "progress"
     STATE = "in state"
     AGE = "age"
@@ -140,6 +142,7 @@ class Layout:
     id: int
     title: int
     clips: int
+    downloaded: int  # the ↓ mark (1) or nothing (0)
     bar: int
     state: int
     age: int
@@ -153,12 +156,12 @@ _PCT = 4  # "~42%", " 100%" is cut to "100%"
 
 
 def _fixed_cells(
-    status: int, kind: int, ident: int, clips: int, bar: int, state: int, age: int
+    status: int, kind: int, ident: int, clips: int, bar: int, state: int, age: int, dl: int = 1
 ) -> int:
     """Cells used by everything but the title (its trailing space included)."""
     pct = _PCT if bar else 0
     cells = 3  # " ◑ "
-    cells += sum(w + 1 for w in (status, kind, ident, clips, bar, pct) if w)
+    cells += sum(w + 1 for w in (status, kind, ident, clips, dl, bar, pct) if w)
     cells += state + 1 + (age + 1 if age else 0)
     return cells + 1  # the title's own trailing space
 
@@ -176,13 +179,14 @@ def layout_for(width: int) -> Layout:
     ident = 13 if width >= 170 else 8
     bar = 24 if width >= 170 else 16 if width >= 110 else 10 if width >= 84 else 8
     clips = 5 if width >= 96 else 3
+    dl = 1
     state = 5
     age = 4
 
     def title_cells() -> int:
-        return width - _fixed_cells(status, kind, ident, clips, bar, state, age)
+        return width - _fixed_cells(status, kind, ident, clips, bar, state, age, dl)
 
-    for shrink in ("bar", "clips", "age", "no-bar"):
+    for shrink in ("bar", "clips", "age", "downloaded", "no-bar"):
         if title_cells() >= _MIN_TITLE:
             break
         if shrink == "bar":
@@ -191,15 +195,17 @@ def layout_for(width: int) -> Layout:
             clips = 0
         elif shrink == "age":
             age = 0
+        elif shrink == "downloaded":
+            dl = 0
         else:
             bar = 0
-    return Layout(width, status, kind, ident, max(title_cells(), 0), clips, bar, state, age)
+    return Layout(width, status, kind, ident, max(title_cells(), 0), clips, dl, bar, state, age)
 
 
 def progress_x(layout: Layout) -> int:
     """The first cell of the progress bar (where a re-estimate starts to differ)."""
     x = 3 + sum(w + 1 for w in (layout.status, layout.kind, layout.id, layout.title) if w)
-    return x + (layout.clips + 1 if layout.clips else 0)
+    return x + sum(w + 1 for w in (layout.clips, layout.downloaded) if w)
 
 
 def state_x(layout: Layout) -> int:
@@ -289,6 +295,11 @@ def render_row(
     if layout.clips:
         clips = f"{summary.clips_done}/{summary.clips_total}" if summary.clips_total else "-"
         segments += [Segment(fit_right(clips, layout.clips), muted), space]
+    if layout.downloaded:
+        if summary.downloaded:
+            segments += [Segment("↓", palette.tones[Tone.SUCCESS]), space]
+        else:
+            segments += [space, space]
 
     if layout.bar:
         progress = times.progress
@@ -341,6 +352,8 @@ def header_row(layout: Layout, palette: Palette, sort_column: Column) -> list[Se
     segments += cell(Column.TITLE, "TITLE", layout.title)
     if layout.clips:
         segments += cell(Column.CLIPS, "CLIPS" if layout.clips > 3 else "CL", layout.clips, True)
+    if layout.downloaded:
+        segments += cell(Column.DOWNLOADED, "↓", layout.downloaded)
     if layout.bar:
         segments += cell(Column.PROGRESS, "PROGRESS", layout.bar + 1 + _PCT)
     segments += cell(Column.STATE, "STATE", layout.state, True)

@@ -148,3 +148,17 @@ class StatusBar(Static):
             return
         self._content = content
         self.update(content)
+
+
+def profiles_banner(problems: dict[str, tuple[int, str]]) -> Content:
+    """Watched tasks that cannot be polled: their profile has no client."""
+    parts: list[str | tuple[str, str]] = []
+    for index, (profile, (count, why)) in enumerate(sorted(problems.items())):
+        if index:
+            parts.append("\n")
+        tasks = f"{count} task{'s' if count != 1 else ''}"
+        parts += [
+            (f"Not polled: {tasks} of profile {clean_line(profile)!r}. ", "bold"),
+            clean_line(why),
+        ]
+    return Content.assemble(*parts)

@@ -50,6 +50,12 @@ Screen {
 #side:focus-within {
     border-left: vkey $primary;
 }
+#downloads {
+    display: none;
+}
+.-show-downloads #downloads {
+    display: block;
+}
 #events {
     display: none;
     height: 8;

@@ -76,6 +76,9 @@ class FakePoller:
     def notify_added(self) -> None:
         self.calls.append("notify_added")
 
+    def set_client(self, profile: str, client: Any) -> None:
+        self.calls.append(f"set_client {profile}")
+
     @property
     def status(self) -> FakeStatus:
         return replace(self.state)

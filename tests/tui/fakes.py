@@ -26,6 +26,7 @@ class FakeTracker:
         self._tasks = dict(tasks or {})
         self._transitions = list(transitions)
         self.removed: list[str] = []
+        self.downloads: list[tuple[str, str, str, str]] = []
 
     def load(self) -> list[TaskSummary]:
         return list(self._summaries.values())
@@ -74,6 +75,22 @@ class FakeTracker:
 
     def events(self, limit: int = 500) -> list[Transition]:
         return self._transitions[-limit:]
+
+    def record_download(
+        self,
+        task_id: str,
+        clip_id: str,
+        asset: str,
+        path: str,
+        size: int | None = None,
+        sha256: str | None = None,
+    ) -> TaskSummary | None:
+        self.downloads.append((task_id, clip_id, asset, path))
+        old = self._summaries.get(task_id)
+        if old is None:
+            return None
+        count = sum(1 for d in self.downloads if d[0] == task_id)
+        return self.change(task_id, downloaded=count)
 
     # test helpers
     def put(self, summary: TaskSummary, task: Task | None = None) -> TaskSummary:

@@ -89,7 +89,7 @@ class HelpScreen(ModalScreen[None]):
                     yield Static(section_content(Scope.APP, keys_of), classes="help-section")
                     yield Static(legend_content(), classes="help-section")
                 with Vertical(id="help-right", classes="help-column"):
-                    for scope in (Scope.LIST, Scope.DETAIL, Scope.DIALOG):
+                    for scope in (Scope.LIST, Scope.DETAIL, Scope.DOWNLOADS, Scope.DIALOG):
                         yield Static(section_content(scope, keys_of), classes="help-section")
         self._keys_of = keys_of
 

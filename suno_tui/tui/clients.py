@@ -1,0 +1,115 @@
+"""One relay client per gateway profile, built when first needed.
+
+Each watched task remembers the profile (gateway) it belongs to, so one
+monitor can watch tasks of several gateways. The pool builds a
+:class:`~suno_tui.relay.client.RelayClient` per profile: at start for the
+selected profile and every profile in the watch list, later (in a worker
+thread: a ``token_command`` may take a while) for a profile first used by a
+submit or a download. A profile that cannot have a client (not in the
+configuration any more, no token, a failing token command) is remembered
+with a reason a user can act on; that reason never contains the token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Iterable
+
+from suno_tui.config import ConfigError, Gateway, Settings
+from suno_tui.gateways import client_for
+from suno_tui.relay.client import RelayClient
+from suno_tui.relay.errors import RelayError
+from suno_tui.safe_text import clean_line
+
+__all__ = ["ClientPool", "ProfileUnavailable"]
+
+BuildClient = Callable[[Settings, Gateway], RelayClient]
+
+
+class ProfileUnavailable(RelayError):
+    """No client for a task's profile; the message says why and how to fix it."""
+
+    kind = "config"
+
+
+def _build(settings: Settings, gateway: Gateway) -> RelayClient:
+    return client_for(settings, gateway)
+
+
+class ClientPool:
+    """Clients by profile name; ``aclose()`` closes every one."""
+
+    def __init__(self, settings: Settings, *, build: BuildClient = _build) -> None:
+        self._settings = settings
+        self._build_client = build
+        self._clients: dict[str, RelayClient] = {}
+        self._problems: dict[str, str] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @property
+    def selected(self) -> str:
+        """The profile new tasks go to (``--profile``)."""
+        return self._settings.profile
+
+    def profiles(self) -> list[str]:
+        """The configured profiles, the selected one first."""
+        others = sorted(name for name in self._settings.gateways if name != self.selected)
+        return [self.selected, *others]
+
+    def ready(self) -> dict[str, RelayClient]:
+        """The clients built so far (a copy)."""
+        return dict(self._clients)
+
+    def prepare(self, profiles: Iterable[str]) -> dict[str, RelayClient]:
+        """Build clients for ``profiles`` now (before the app runs); returns
+        those that could be built. The others have a :meth:`problem`."""
+        for profile in dict.fromkeys(profiles):
+            if profile not in self._clients and profile not in self._problems:
+                self._make(profile)
+        return self.ready()
+
+    def problem(self, profile: str) -> str | None:
+        """Why ``profile`` has no client (None: it has one, or was not tried yet)."""
+        if profile in self._clients:
+            return None
+        if profile not in self._settings.gateways:
+            return f"profile {profile!r} is not in the configuration any more"
+        return self._problems.get(profile)
+
+    async def client(self, profile: str) -> RelayClient:
+        """The client of ``profile``, built on first use; ProfileUnavailable if none."""
+        client = self._clients.get(profile)
+        if client is not None:
+            return client
+        lock = self._locks.setdefault(profile, asyncio.Lock())
+        async with lock:
+            if profile not in self._clients and profile not in self._problems:
+                await asyncio.to_thread(self._make, profile)
+        client = self._clients.get(profile)
+        if client is None:
+            raise ProfileUnavailable(self.problem(profile) or f"no client for {profile!r}")
+        return client
+
+    def _make(self, profile: str) -> None:
+        gateway = self._settings.gateways.get(profile)
+        if gateway is None:
+            self._problems[profile] = f"profile {profile!r} is not in the configuration any more"
+            return
+        try:
+            token = gateway.resolve_token()
+            if not token:
+                self._problems[profile] = (
+                    f"no token configured for profile {profile!r}: run "
+                    f"'suno-tui config set profiles.{profile}.token -'"
+                )
+                return
+            resolved = dataclasses.replace(gateway, token=token, token_command=None)
+            self._clients[profile] = self._build_client(self._settings, resolved)
+        except (ConfigError, ValueError) as error:
+            self._problems[profile] = clean_line(str(error))
+
+    async def aclose(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
