@@ -40,10 +40,12 @@ Send = Callable[[Request, str], Awaitable[str]]
 
 # The domain's messages name the CLI's options; the form names its fields.
 _FIELD_NAMES = (
-    ("--prompt/--lyrics", "Lyrics"),
-    ("--description", "Description"),
-    ("--instrumental", "Instrumental"),
-    ("--prompt", "Idea"),
+    ("lyrics (--prompt/--lyrics)", "lyrics"),
+    ("a --description", "a description"),
+    ("--instrumental", "instrumental"),
+    ("a --prompt", "an idea"),
+    ("--prompt/--lyrics", "lyrics"),
+    ("--description", "a description"),
 )
 
 UNKNOWN_OUTCOME = (
@@ -109,7 +111,8 @@ class SubmitScreen(ModalScreen[Submitted | None]):
         & .submit-row > RadioSet { width: 1fr; }
         & #submit-text { height: 6; width: 1fr; }
         & #submit-kind { layout: horizontal; }
-        & #submit-kind > RadioButton { margin-right: 2; }
+        & #submit-kind > RadioButton { width: auto; margin-right: 3; }
+        & #submit-text, & .submit-row > Input { background: $boost; }
         & #submit-check { height: auto; max-height: 6; color: $text-muted; }
         & #submit-check.-error { color: $text-error; }
         & #submit-check.-unknown { color: $text-warning; text-style: bold; }
