@@ -4,16 +4,28 @@ gateway (URL, token or token command, batch size, TLS options) into a
 
 from __future__ import annotations
 
+import ssl
+
 from suno_tui.config import ConfigError, Gateway, Settings
 from suno_tui.relay.client import RelayClient
 
 
-def tls_verify(settings: Settings) -> bool | str:
-    """httpx's ``verify``: off, a CA bundle path, or the system default."""
+def tls_verify(settings: Settings) -> bool | ssl.SSLContext:
+    """httpx's ``verify``: off, a context trusting the CA bundle, or the system default.
+
+    Raises ConfigError for a CA bundle that holds no certificate (httpx would
+    raise ssl.SSLError from deep inside; and it deprecates a path string).
+    """
     if not settings.verify_tls:
         return False
     if settings.ca_bundle is not None:
-        return str(settings.ca_bundle)
+        try:
+            return ssl.create_default_context(cafile=str(settings.ca_bundle))
+        except (ssl.SSLError, OSError) as error:
+            reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+            raise ConfigError(
+                f"ca_bundle {settings.ca_bundle}: cannot load certificates from it ({reason})"
+            ) from None
     return True
 
 

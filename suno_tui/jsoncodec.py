@@ -21,9 +21,14 @@ def dumps_compact(value: Any) -> str:
     """Compact JSON text, always encodable as UTF-8 (for SQLite).
 
     NaN and Infinity, which are not JSON (``json.loads`` accepts them from a
-    gateway all the same), become null.
+    gateway all the same), become null; so does a document nested too deeply
+    to encode from here.
     """
     try:
         return orjson.dumps(value).decode()
-    except TypeError:  # orjson.JSONEncodeError: e.g. a lone surrogate, a huge int
+    except TypeError:  # orjson.JSONEncodeError: e.g. a huge int, nesting past 255
+        pass
+    try:
         return json.dumps(value, separators=(",", ":"))
+    except RecursionError:  # nested as deep as json.loads allowed, encoded from deeper
+        return "null"  # read back as "nothing stored": the summary still shows

@@ -9,7 +9,6 @@ fails later with a confusing HTTP error.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
+from suno_tui.relay.export import to_json_text
 from suno_tui.relay.models import Clip, ClipStatus, Task, TaskStatus
 from suno_tui.safe_text import clean_line, clean_text
 
@@ -168,8 +168,9 @@ def _without_data(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 def _json_bytes(document: Mapping[str, Any]) -> bytes:
     # default=str: gateways only send JSON, but a raw mapping from a test or a
-    # future field type must not make the sidecar unwritable.
-    return (json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n").encode()
+    # future field type must not make the sidecar unwritable. to_json_text:
+    # someone will `cat` it; C1 controls and bidi overrides stay escaped.
+    return (to_json_text(document, indent=2, default=str) + "\n").encode()
 
 
 def _lyrics_bytes(text: str) -> bytes:

@@ -55,6 +55,8 @@ from suno_tui.relay.models import Clip, Task
 from suno_tui.safe_text import clean_line
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 __all__ = ["DownloadManager", "DownloadOptions", "FetchTask", "LookupCallback"]
@@ -76,7 +78,7 @@ class DownloadOptions:
     artist: str | None = None
     concurrency: int = 3
     timeout: float = 30.0
-    verify: bool | str = True
+    verify: bool | str | ssl.SSLContext = True
     #: a Task handed to submit() younger than this is not fetched again
     link_max_age: float = 60.0
     writer: WriterConfig = field(default_factory=WriterConfig)

@@ -51,6 +51,8 @@ FIELDS: tuple[str, ...] = (
 #: 255 (ext4, APFS, NTFS...) minus room for ".part.meta"
 MAX_NAME_BYTES = 240
 UNTITLED = "untitled"
+#: more of a title than a name can show, with room for what sanitising removes
+_MAX_TITLE_BYTES = 16 * MAX_NAME_BYTES
 
 _RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"}
@@ -188,12 +190,23 @@ def file_name(template: str, fields: NameFields, *, copy: int = 1) -> str:
     def build(values: NameFields, limit: int) -> str:
         return sanitize(render(template, values), values.ext, suffix=suffix, max_bytes=limit)
 
-    title = str(fields.values()["title"])
-    budget = len(title.encode("utf-8"))
-    # Shorten the title until the uncut name fits; then sanitize cannot cut elsewhere.
-    while budget > 0 and len(build(fields, 1 << 20).encode("utf-8")) > MAX_NAME_BYTES:
-        budget = max(0, budget - 4)
-        fields = replace(fields, title=_truncate(title, budget).rstrip() or "_")
+    def fits(values: NameFields) -> bool:
+        return len(build(values, 1 << 20).encode("utf-8")) <= MAX_NAME_BYTES
+
+    if fits(fields):
+        return build(fields, MAX_NAME_BYTES)
+    # Shorten the title until the uncut name fits; then sanitize cannot cut
+    # elsewhere. Every try sanitises the whole title, so cap it first and
+    # search (a hostile 30,000-character title took 15 s one step at a time).
+    title = _truncate(str(fields.values()["title"]), _MAX_TITLE_BYTES)
+    fitting, too_long = 0, len(title.encode("utf-8")) + 1
+    while too_long - fitting > 1:  # the longest cut whose name fits
+        budget = (fitting + too_long) // 2
+        if fits(replace(fields, title=_truncate(title, budget).rstrip() or "_")):
+            fitting = budget
+        else:
+            too_long = budget
+    fields = replace(fields, title=_truncate(title, fitting).rstrip() or "_")
     return build(fields, MAX_NAME_BYTES)
 
 

@@ -344,6 +344,9 @@ async def download(
             failure: DownloadError = TransferError(
                 f"connection failed: {error or type(error).__name__}"
             )
+            if _untrusted_certificate(error):  # will not fix itself in a few seconds
+                failure.retryable = False
+                raise failure from None
         except DownloadError as error:
             if not error.retryable:
                 raise
@@ -359,6 +362,20 @@ async def download(
     except asyncio.CancelledError:
         await asyncio.wait([commit])
         raise
+
+
+def _untrusted_certificate(error: BaseException) -> bool:
+    """Did TLS refuse the server's certificate (somewhere in the cause chain)?"""
+    import ssl
+
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 async def remote_size(http: httpx.Client, url: str) -> int | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from suno_tui.relay.models import Clip, Task
@@ -35,10 +36,16 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{code:04x}"
 
 
-def to_json_text(document: object, *, indent: int | None = None) -> str:
+def to_json_text(
+    document: object,
+    *,
+    indent: int | None = None,
+    default: Callable[[Any], Any] | None = None,
+) -> str:
     """``document`` as JSON (non-ASCII text kept readable) that is safe to print:
     every character a terminal could obey is escaped; the JSON is unchanged."""
-    return _INVISIBLE.sub(_escape, json.dumps(document, ensure_ascii=False, indent=indent))
+    text = json.dumps(document, ensure_ascii=False, indent=indent, default=default)
+    return _INVISIBLE.sub(_escape, text)
 
 
 def clip_to_json(clip: Clip) -> dict[str, Any]:

@@ -259,8 +259,8 @@ def mutate(
         current = parent[key]
         if kind == "delete":
             del parent[key]
-        elif kind == "replace":
-            parent[key] = value
+        elif kind == "replace":  # a copy: ops are shared between documents
+            parent[key] = copy.deepcopy(value)
         elif kind == "odd-number":
             parent[key] = ODD_NUMBERS[index % len(ODD_NUMBERS)]
         elif kind == "hostile-text":

@@ -131,3 +131,31 @@ def test_a_deeply_nested_snapshot_reads_back_from_a_deeper_stack(tmp_path: Path)
         # a front end asks from deep inside its own call stack: no crash
         assert _nest(60, lambda: tracker.task("abc")) is None
         assert tracker.get("abc") is not None and tracker.get("abc").status_label == "SUCCESS"
+
+
+def test_a_huge_title_is_named_in_a_few_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """file_name shortened a long title 4 bytes at a time, sanitising the whole
+    title at each step: a 30,000-character title took 15 s, a 1 MB one hours.
+    Now it caps the title and searches: a handful of steps whatever its size."""
+    from suno_tui.downloads import naming
+
+    calls = 0
+    real = naming.sanitize
+
+    def counting(*args: object, **kwargs: object) -> str:
+        nonlocal calls
+        calls += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(naming, "sanitize", counting)
+    for title in ("月" * 100_000, "a" * 1_000_000, "?" * 5000 + "Neon Rain"):
+        calls = 0
+        name = naming.file_name(
+            naming.DEFAULT_TEMPLATE, naming.NameFields(title=title, clip_id="abcdef0123", ext="mp3")
+        )
+        assert len(name.encode()) <= naming.MAX_NAME_BYTES
+        assert name.endswith(" [abcdef01].mp3")
+        assert calls <= 20, calls
+    # a long title is cut to fill the name, not shorter than it needs
+    name = naming.file_name("{title}.{ext}", naming.NameFields(title="a" * 1000, ext="mp3"))
+    assert len(name.encode()) == naming.MAX_NAME_BYTES
