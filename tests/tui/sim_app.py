@@ -98,8 +98,10 @@ async def small_simulator() -> Simulator:
 def open_app(
     settings: Settings,
     sim: Simulator,
-    ids: list[str] = (),
-    **options: Any,  # type: ignore[assignment]
+    ids: list[str] | None = None,
+    *,
+    app_class: type[SimApp] = SimApp,
+    **options: Any,
 ) -> tuple[SimApp, Store]:
     """The app over a fresh store (closed by the caller after the app exits)."""
     store = Store.open(settings.state_path)
@@ -119,7 +121,7 @@ def open_app(
         settings,
         tracker,
         pool,
-        list(ids),
+        list(ids or ()),
         clock=clock,
         poll_clock=clock,
         sleep=sim.clock.sleep,
@@ -127,7 +129,7 @@ def open_app(
         polling_off=polling_off,
         bell=False,
         min_interval=2.0,
-        app_class=SimApp,
+        app_class=app_class,
         **app_options,
     )
     assert isinstance(app, SimApp)

@@ -1,0 +1,215 @@
+"""When a task finishes: the on_finish hook (no shell, ever) and terminal
+notifications (OSC 9 / OSC 777, escaped, through tmux)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shlex
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suno_tui.monitor.model import Transition
+from suno_tui.relay.models import TaskStatus
+from suno_tui.simulator import Simulator
+from suno_tui.tui.notify import Flavour, osc_notification, tmux_wrap
+
+from .conftest import FakeUpdate, build_app
+from .factories import sample_summaries, with_status
+from .sim_app import WAIT, SimApp, next_round, open_app, settings_for, small_simulator
+
+FIRST = sample_summaries()[0].task_id
+HOSTILE = '"; touch PWNED; echo $(touch PWNED2) `touch PWNED3` \x07\x1b]52;c;QUJD\x07 [/x]'
+DELAYS = {"not_start": 5.0, "submitted": 5.0, "queued": 10.0, "in_progress": 100.0}
+
+#: the hook: saves its stdin (the task JSON) and environment next to itself
+HOOK_SCRIPT = """
+import json, os, sys
+out = sys.argv[1]
+task = json.load(sys.stdin)
+env = {k: v for k, v in os.environ.items() if k.startswith("SUNO_TUI_")}
+with open(out, "a", encoding="utf-8") as f:
+    f.write(json.dumps({"task": task, "env": env, "argv": sys.argv[1:]}) + "\\n")
+sys.exit(int(os.environ.get("HOOK_EXIT", "0")))
+"""
+
+
+class HookApp(SimApp):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hooks_done = 0
+        self.hook_ran = asyncio.Event()
+
+    async def _hook(self, task_id: str) -> None:
+        await super()._hook(task_id)
+        self.hooks_done += 1
+        self.hook_ran.set()
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[Simulator]:
+    simulator = await small_simulator()
+    try:
+        yield simulator
+    finally:
+        await simulator.stop()
+    assert not simulator.errors
+
+
+def hook_command(tmp_path: Path) -> tuple[str, Path]:
+    script = tmp_path / "hook.py"
+    script.write_text(HOOK_SCRIPT)
+    out = tmp_path / "hook-runs.jsonl"
+    return shlex.join([sys.executable, str(script), str(out)]), out
+
+
+async def test_the_hook_runs_once_per_finished_task_without_a_shell(
+    sim: Simulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    command, out = hook_command(tmp_path)
+    task = sim.add_task("success", title=HOSTILE, delays=DELAYS)
+    old = sim.add_task("success", title="Old News", elapsed=1000)  # first seen finished
+    settings = settings_for(sim, tmp_path, on_finish=command)
+    app, store = open_app(settings, sim, [task, old], app_class=HookApp)
+    assert isinstance(app, HookApp)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await next_round(app, pilot)
+        sim.clock.advance(500)
+        await next_round(app, pilot, "r")
+        await asyncio.wait_for(app.hook_ran.wait(), WAIT)
+        await pilot.pause()
+    runs = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(runs) == 1  # not for the task first seen already finished
+    [run] = runs
+    assert run["task"]["task_id"] == task and run["task"]["status"] == "SUCCESS"
+    assert run["task"]["clips"][0]["title"] == HOSTILE  # data on stdin, as it came
+    assert run["env"]["SUNO_TUI_TASK_ID"] == task
+    assert run["env"]["SUNO_TUI_STATUS"] == "SUCCESS"
+    assert "SUNO_TUI_TOKEN" not in run["env"]
+    assert run["argv"] == [str(out)]  # nothing from the title reached the command line
+    for name in ("PWNED", "PWNED2", "PWNED3"):
+        assert not (tmp_path / name).exists()
+    store.close()
+
+
+async def test_a_failing_hook_is_a_toast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOOK_EXIT", "3")  # the hook's environment is the monitor's
+    command, _ = hook_command(tmp_path)
+    app, tracker = build_app(with_poller=True, on_finish=command, env={})
+    ran = asyncio.Event()
+    original = app._hook
+
+    async def hook(task_id: str) -> None:
+        await original(task_id)
+        ran.set()
+
+    app._hook = hook  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        finish(app, tracker, TaskStatus.FAILURE)
+        await pilot.pause()
+        await asyncio.wait_for(ran.wait(), WAIT)
+        await pilot.pause()
+        failures = [n for n in app._notifications if n.title == "on_finish hook failed"]
+        assert failures and "exited with status 3" in failures[0].message
+        assert app.is_running
+
+
+async def test_the_hook_gets_the_download_paths(tmp_path: Path) -> None:
+    command, out = hook_command(tmp_path)
+    from suno_tui.tui.ports import DownloadSetup
+
+    setup = DownloadSetup(lambda on_progress, record: None, tmp_path, ("audio",))  # type: ignore[arg-type,return-value]
+    app, tracker = build_app(with_poller=True, on_finish=command, downloads=setup, env={})
+    assert app.downloads is not None
+    app.downloads._paths[FIRST] = [str(tmp_path / "a song.mp3"), str(tmp_path / "b.jpeg")]
+    ran = asyncio.Event()
+    original = app._hook
+
+    async def hook(task_id: str) -> None:
+        await original(task_id)
+        ran.set()
+
+    app._hook = hook  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        finish(app, tracker, TaskStatus.SUCCESS)
+        await pilot.pause()
+        await asyncio.wait_for(ran.wait(), WAIT)
+    [run] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert run["env"]["SUNO_TUI_DOWNLOADS"].split("\n") == [
+        str(tmp_path / "a song.mp3"),
+        str(tmp_path / "b.jpeg"),
+    ]
+
+
+def finish(app: Any, tracker: Any, status: TaskStatus, title: str | None = None) -> None:
+    """Play a poll round in which FIRST finished."""
+    poller = app.fake_pollers[0]
+    old = tracker.get(FIRST)
+    changes = {"title": title} if title is not None else {}
+    done = tracker.put(with_status(old, status, **changes))
+    moved = Transition(FIRST, "IN_PROGRESS", status.value, done.state_since, done.title)
+    poller.on_update(FakeUpdate([done], [moved], [done]), poller.status)
+
+
+class Capture:
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def __call__(self, data: str) -> None:
+        self.written.append(data)
+
+    def osc(self) -> list[str]:
+        return [w for w in self.written if w.startswith(("\x1b]9;", "\x1b]777;", "\x1bPtmux;"))]
+
+
+@pytest.mark.parametrize(
+    ("env", "start", "end"),
+    [
+        ({}, "\x1b]9;", "\x07"),
+        ({"TERM": "foot"}, "\x1b]777;notify;", "\x07"),
+        ({"TMUX": "/tmp/tmux-0/default,1,0"}, "\x1bPtmux;\x1b\x1b]9;", "\x07\x1b\\"),
+    ],
+    ids=["osc9", "osc777", "tmux"],
+)
+async def test_a_finished_task_notifies_the_terminal_escaped(
+    env: dict[str, str], start: str, end: str
+) -> None:
+    app, tracker = build_app(with_poller=True, notify=True, env=env)
+    async with app.run_test(size=(100, 30)) as pilot:
+        capture = Capture()
+        assert app._driver is not None
+        app._driver.write = capture  # type: ignore[method-assign]
+        finish(app, tracker, TaskStatus.SUCCESS, title=HOSTILE)
+        await pilot.pause()
+    [sequence] = capture.osc()
+    assert sequence.startswith(start) and sequence.endswith(end)
+    inner = sequence[len(start) : -len(end)]
+    # nothing in the title can end the sequence early or start another one
+    assert "\x07" not in inner and "\x9c" not in inner
+    assert "\x1b" not in inner.replace("\x1b\x1b", "")
+    assert "touch PWNED" in inner and "]52;" not in inner
+    assert "Succeeded" in inner
+
+
+async def test_no_notification_unless_asked() -> None:
+    app, tracker = build_app(with_poller=True, env={})
+    async with app.run_test(size=(100, 30)) as pilot:
+        capture = Capture()
+        assert app._driver is not None
+        app._driver.write = capture  # type: ignore[method-assign]
+        finish(app, tracker, TaskStatus.SUCCESS)
+        await pilot.pause()
+    assert capture.osc() == []
+
+
+def test_osc_sequences() -> None:
+    assert osc_notification("T", "body", Flavour.OSC9) == "\x1b]9;T: body\x07"
+    assert osc_notification("a;b", "c;d", Flavour.OSC777) == "\x1b]777;notify;a,b;c;d\x07"
+    assert osc_notification("x\x07\x1b]0;y", "z\x1b\\", Flavour.OSC9) == "\x1b]9;x: z\x07"
+    assert tmux_wrap("\x1b]9;hi\x07") == "\x1bPtmux;\x1b\x1b]9;hi\x07\x1b\\"
+    assert len(osc_notification("t", "b" * 1000, Flavour.OSC9)) < 300
