@@ -89,8 +89,8 @@ def settings_for(
     return Settings(**options)
 
 
-async def small_simulator() -> Simulator:
-    sim = Simulator(seed=0, clock=ManualClock(), asset_sizes=SMALL_ASSETS)
+async def small_simulator(seed: int = 0) -> Simulator:
+    sim = Simulator(seed=seed, clock=ManualClock(), asset_sizes=SMALL_ASSETS)
     await sim.start()
     return sim
 
