@@ -254,9 +254,11 @@ class MonitorApp(App[int]):
             self.run_worker(self.poller.run(), name="poller", group="poller", exit_on_error=False)
         self._update_status_bar()
         self.set_interval(self._tick_seconds, self._tick, name="tick")
+        self._place_toasts()
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
+        self._place_toasts()
 
     def _apply_size(self, width: int, height: int, *, first: bool = False) -> None:
         pane = self.download_pane
@@ -264,6 +266,7 @@ class MonitorApp(App[int]):
         if rows != pane.max_rows:
             pane.max_rows = rows
             pane.refresh(layout=True)
+            self._place_toasts()
         wide = width >= self._wide_at
         if wide != self.wide:
             self.set_class(wide, "-wide")
@@ -616,6 +619,7 @@ class MonitorApp(App[int]):
 
     def action_toggle_events(self) -> None:
         self.toggle_class("-show-events")
+        self._place_toasts()
 
     def action_copy_id(self) -> None:
         task_id = self.current_task_id()
@@ -779,6 +783,7 @@ class MonitorApp(App[int]):
         pane = self.download_pane
         if self.has_class("-show-downloads") and pane.has_focus:
             self.remove_class("-show-downloads")
+            self._place_toasts()
             self.task_list.focus()
             return
         self._show_downloads()
@@ -788,6 +793,18 @@ class MonitorApp(App[int]):
         if not self.has_class("-show-downloads"):
             self.add_class("-show-downloads")
             self.download_pane.refresh(layout=True)
+            self._place_toasts()
+
+    def _place_toasts(self) -> None:
+        """Toasts sit above whatever is under the list (panes, status bar, footer)."""
+        self.call_after_refresh(self._place_toasts_now)
+
+    def _place_toasts_now(self) -> None:
+        main = self.query_one("#main")
+        bottom = max(2, self.size.height - main.region.bottom)
+        for rack in self.screen_stack[0].query("#textual-toastrack"):
+            if rack.styles.margin.bottom != bottom:
+                rack.styles.margin = (0, 0, bottom, 0)
 
     def _downloads_or_say(self) -> Downloads | None:
         if self.downloads is None:
@@ -823,6 +840,7 @@ class MonitorApp(App[int]):
             return
         results = self.downloads.drain(self._download_label)
         self.download_pane.board_changed()
+        self._place_toasts()
         for result in results:
             self._download_ended(result)
 

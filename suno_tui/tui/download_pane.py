@@ -63,6 +63,19 @@ def fit_path(text: str, width: int) -> str:
     return "…" + tail
 
 
+def fit_name(text: str, width: int) -> str:
+    """A file name padded or cut to ``width`` cells, cut in the middle so the
+    end (``[clip-id].mp3``) stays: titles of one task's files are alike."""
+    if cell_len(text) <= width:
+        return fit(text, width)
+    tail_cells = min(18, width // 2)
+    tail = text
+    while tail and cell_len(tail) > tail_cells:
+        tail = tail[1:]
+    head = fit(text, width - cell_len(tail))  # ends in "…" (it was too long)
+    return fit(head + tail, width)
+
+
 class DownloadPane(Widget, can_focus=True):
     """Shows a :class:`DownloadBoard`; the app tells it when the board changed."""
 
@@ -297,7 +310,7 @@ class DownloadPane(Widget, can_focus=True):
                 Segment(fit(message, rest), message_style),
             ]
             return segments
-        segments += [Segment(fit(line.label, name_width), text_style), space]
+        segments += [Segment(fit_name(line.label, name_width), text_style), space]
         fraction = line.fraction
         if fraction is None:
             segments += [Segment("─" * _BAR, self._style("bar-empty")), space]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
+from suno_tui.downloads.assets import SkipKind
+from suno_tui.downloads.events import DownloadProgress, FileState
 from suno_tui.ids import validate_id
 from suno_tui.monitor.model import NEW, Progress, TaskSummary, Transition
 from suno_tui.relay.models import Task, TaskKind, TaskStatus
@@ -103,3 +107,124 @@ class FakeTracker:
         summary = replace(self._summaries[task_id], **changes)  # type: ignore[arg-type]
         self._summaries[task_id] = summary
         return summary
+
+
+class FakeClients:
+    """The app's ClientsLike, with no network: submits return made-up ids."""
+
+    def __init__(self, profiles: tuple[str, ...] = ("default",)) -> None:
+        self._profiles = list(profiles)
+        self.sent: list[tuple[str, object]] = []
+
+    @property
+    def selected(self) -> str:
+        return self._profiles[0]
+
+    def profiles(self) -> list[str]:
+        return list(self._profiles)
+
+    def ready(self) -> dict[str, object]:
+        return {name: self for name in self._profiles}
+
+    def problem(self, profile: str) -> str | None:
+        return None if profile in self._profiles else f"profile {profile!r} is not configured"
+
+    async def client(self, profile: str) -> FakeClients:
+        return self
+
+    async def submit_music(self, payload: Mapping[str, object]) -> str:
+        self.sent.append(("music", dict(payload)))
+        return f"task-new-{len(self.sent)}"
+
+    async def submit_lyrics(self, prompt: str) -> str:
+        self.sent.append(("lyrics", prompt))
+        return f"lyrics-new-{len(self.sent)}"
+
+    async def aclose(self) -> None:
+        return None
+
+
+class ScriptedDownloader:
+    """A download manager that reports ``script(task_id)`` at once on submit."""
+
+    def __init__(self, on_progress: Callable[[DownloadProgress], None], script: Script) -> None:
+        self._on_progress = on_progress
+        self._script = script
+        self.submitted: list[str] = []
+
+    def submit(self, task: str) -> bool:
+        self.submitted.append(task)
+        for event in self._script(task):
+            self._on_progress(event)
+        return True
+
+    def cancel(self, task_id: str | None = None) -> None:
+        return None
+
+    @property
+    def busy(self) -> bool:
+        return False
+
+    async def aclose(self) -> None:
+        return None
+
+
+Script = Callable[[str], list[DownloadProgress]]
+
+
+def progress_script(directory: Path) -> Script:
+    """A task's files in every state (sizes and speeds fixed)."""
+
+    def script(task_id: str) -> list[DownloadProgress]:
+        def event(
+            clip: str, asset: str, name: str | None, state: FileState, **kw: Any
+        ) -> DownloadProgress:
+            values: dict[str, Any] = {"received": 0, "total": None, "speed_bps": 0.0}
+            values.update(kw)
+            path = directory / name if name else None
+            return DownloadProgress(task_id, clip, asset, path, state=state, **values)
+
+        mp3 = "Midnight Rain over Neon Streets [clip-aaa].mp3"
+        return [
+            event("", "", None, FileState.QUEUED, message="waiting for a download slot"),
+            event(
+                "clip-aaaa-1111",
+                "image",
+                "Midnight Rain over Neon Streets [clip-aaa].jpeg",
+                FileState.DONE,
+                received=245_760,
+                total=245_760,
+            ),
+            event(
+                "clip-aaaa-1111",
+                "audio",
+                mp3,
+                FileState.RUNNING,
+                received=1_843_200,
+                total=3_001_000,
+                speed_bps=1_250_000.0,
+            ),
+            event(
+                "clip-aaaa-1111",
+                "lyrics",
+                "Midnight Rain over Neon Streets [clip-aaa].txt",
+                FileState.QUEUED,
+            ),
+            event(
+                "clip-bbbb-2222",
+                "clip",
+                None,
+                FileState.SKIPPED,
+                message="still streaming: the file is not final yet",
+                skip_kind=SkipKind.NOT_READY,
+            ),
+            event(
+                "clip-cccc-3333",
+                "video",
+                "Midnight Rain [clip-ccc].mp4",
+                FileState.FAILED,
+                message="the server refused the link (HTTP 403): it may have expired",
+            ),
+        ]
+
+    return script

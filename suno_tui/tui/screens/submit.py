@@ -113,6 +113,7 @@ class SubmitScreen(ModalScreen[Submitted | None]):
         & #submit-kind { layout: horizontal; }
         & #submit-kind > RadioButton { width: auto; margin-right: 3; }
         & #submit-text, & .submit-row > Input { background: $boost; }
+        & .submit-row > Input { padding: 0 1; }
         & #submit-check { height: auto; max-height: 6; color: $text-muted; }
         & #submit-check.-error { color: $text-error; }
         & #submit-check.-unknown { color: $text-warning; text-style: bold; }
