@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/screenshots.py [--out screenshots]
 
-Drives the real app (tracker, store, poller, client) against the simulator on
+Drives the real app as ``suno-tui`` wires it (tracker, store, poller, client
+pool, download manager) against the simulator on
 loopback, in-process. The simulator's ManualClock is the only clock and the
 seed is fixed, so the same code always draws the same pictures: tasks move
 only when this script advances the clock, and each advance past the poll
@@ -14,37 +15,47 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
+import shutil
 import sys
 import tempfile
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from suno_tui.monitor.poller import Poller
-from suno_tui.monitor.progress import is_stuck, refresh_progress
+from suno_tui.cli.monitor_cmd import build_app, prepare_clients
+from suno_tui.config import Settings
 from suno_tui.monitor.store import Store
 from suno_tui.monitor.tracker import Tracker
-from suno_tui.relay.client import RelayClient
 from suno_tui.simulator import ManualClock, Simulator, seed_demo
 from suno_tui.tui.app import MonitorApp, PollRound
+from suno_tui.tui.downloads import TaskResult
 
 ROUND_TIMEOUT = 30.0
 #: the simulator's URLs (shown in the detail view) hold its port: keep it fixed
 PORT = 47_613
+#: where the pictured downloads go (a fixed path: it is shown in the pane)
+DOWNLOADS = Path(tempfile.gettempdir()) / "suno-tui-screenshots" / "Music"
+#: small files: the downloads take a moment, not a minute
+ASSET_SIZES = {"mp3": 400_000, "jpeg": 30_000, "jpeg_large": 60_000, "mp4": 200_000}
 
 
 class ScreenshotApp(MonitorApp):
-    """The monitor, plus a way to wait for the next poll round."""
+    """The monitor, plus ways to wait for the next poll round and for downloads."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.round_seen = asyncio.Event()
+        self.downloads_ended = 0
+        self.download_seen = asyncio.Event()
 
     def on_poll_round(self, message: PollRound) -> None:
         super().on_poll_round(message)
         self.round_seen.set()
+
+    def _download_ended(self, result: TaskResult) -> None:
+        super()._download_ended(result)
+        self.downloads_ended += 1
+        self.download_seen.set()
 
 
 async def _round(app: ScreenshotApp, pilot: Any, *keys: str) -> None:
@@ -55,14 +66,26 @@ async def _round(app: ScreenshotApp, pilot: Any, *keys: str) -> None:
     await pilot.pause()
 
 
+async def _downloads(app: ScreenshotApp, pilot: Any, key: str) -> None:
+    """Press ``key`` (d or D) and wait until every queued task's run ended."""
+    before = app.downloads_ended
+    await pilot.press(key)
+    queued = sum(1 for line in app.download_pane.board.lines() if line.is_task_line)
+    while app.downloads_ended < before + queued:
+        app.download_seen.clear()
+        await asyncio.wait_for(app.download_seen.wait(), ROUND_TIMEOUT)
+    await pilot.pause()
+
+
 async def shoot(out: Path) -> list[Path]:
     clock = ManualClock()
-    sim = Simulator(seed=0, clock=clock)
+    sim = Simulator(seed=0, clock=clock, asset_sizes=ASSET_SIZES)
     ids = seed_demo(sim)
 
     def now() -> datetime:
         return datetime.fromtimestamp(clock.now(), UTC)
 
+    shutil.rmtree(DOWNLOADS.parent, ignore_errors=True)
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="suno-tui-shots-") as state_dir:
         try:
@@ -71,38 +94,37 @@ async def shoot(out: Path) -> list[Path]:
             print(f"port {PORT} is busy: URLs in the pictures will differ", file=sys.stderr)
             await sim.start()
         async with sim:
-            store = Store.open(Path(state_dir) / "state.sqlite3")
+            settings = Settings(
+                base_url=sim.base_url,
+                token=sim.token,
+                state_path=Path(state_dir) / "state.sqlite3",
+                download_dir=DOWNLOADS,
+                poll_interval=10.0,
+                bell=False,
+            )
+            store = Store.open(settings.state_path)
             tracker = Tracker(store, clock=now)
-            client = RelayClient(sim.base_url, sim.token, timeout=10.0, verify=False)
-
-            def make_poller(
-                on_update: Callable[..., None], on_status: Callable[..., None]
-            ) -> Poller:
-                return Poller(
-                    tracker,
-                    {"default": client},
-                    interval=10.0,
-                    min_interval=2.0,
-                    on_update=on_update,
-                    on_status=on_status,
-                    clock=now,
-                    sleep=clock.sleep,
-                    rng=random.Random(0),
-                )
-
-            app = ScreenshotApp(
+            pool, polling_off = prepare_clients(settings, tracker)
+            app = build_app(
+                settings,
                 tracker,
-                poller_factory=make_poller,
+                pool,
+                ids,
                 clock=now,
+                poll_clock=now,
+                sleep=clock.sleep,
+                label="api.example.com",
+                polling_off=polling_off,
+                bell=False,
+                min_interval=2.0,
+                app_class=ScreenshotApp,
                 tz=UTC,
-                initial_ids=ids,
-                gateway_label="api.example.com",
                 cursor_blink=False,
                 tick_seconds=3600.0,
                 show_events=False,
-                stuck=is_stuck,
-                live_progress=refresh_progress,
+                env={},
             )
+            assert isinstance(app, ScreenshotApp)
 
             def save(name: str) -> None:
                 svg = app.export_screenshot(title="suno-tui")
@@ -151,10 +173,36 @@ async def shoot(out: Path) -> list[Path]:
                     app.task_list.select(ids[0])
                     await pilot.pause()
                     save("wide-200x60")
+                    await pilot.press("e")
+
+                    # every finished task's files, then the pane (w) at 80x24
+                    await pilot.resize_terminal(80, 24)
+                    await _downloads(app, pilot, "D")
+                    app.task_list.select(ids[0])  # a task still being generated
+                    await _downloads(app, pilot, "d")
+                    app.clear_notifications()
+                    await pilot.press("w")
+                    await pilot.pause()
+                    save("downloads-80x24")
+                    await pilot.press("w")
+
+                    # n: the submit form
+                    await pilot.resize_terminal(120, 40)
+                    await pilot.press("n")
+                    form = app.screen
+                    form.query_one("#submit-text").text = (  # type: ignore[attr-defined]
+                        "[Verse]\nNeon rain on the window\n[Chorus]\nWe run all night"
+                    )
+                    form.query_one("#submit-title").value = "Midnight Rain"  # type: ignore[attr-defined]
+                    form.query_one("#submit-tags").value = "synthwave, dreamy"  # type: ignore[attr-defined]
+                    await pilot.pause()
+                    save("submit-form")
+                    await pilot.press("escape")
                     await pilot.press("q")
             finally:
-                await client.aclose()
+                await pool.aclose()
                 store.close()
+                shutil.rmtree(DOWNLOADS.parent, ignore_errors=True)
     return written
 
 

@@ -65,7 +65,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("add", "a", "add_tasks", "Add", Scope.APP),
     Command("submit", "n", "submit_job", "New", Scope.APP),
     Command("download", "d", "download", "Download", Scope.APP),
-    Command("download-all", "D", "download_all", "Download all finished", Scope.APP, show=False),
+    Command("download-all", "D", "download_all", "Download all new", Scope.APP, show=False),
     Command("downloads", "w", "toggle_downloads", "Downloads pane", Scope.APP, show=False),
     Command("poll-now", "r", "poll_now", "Poll", Scope.APP),
     Command("pause", "p", "toggle_pause", "Pause", Scope.APP),
