@@ -51,6 +51,8 @@ def headless(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
             seen["order"] = self.task_list.order
             seen["status"] = self.query_one("#status").text  # type: ignore[attr-defined]
             seen["banner"] = str(self.query_one("#banner").render())
+            seen["downloads"] = self.downloads
+            seen["clients"] = self.clients
             await pilot.press("q")
 
         return App.run(self, headless=True, size=(120, 40), auto_pilot=pilot)
@@ -138,3 +140,32 @@ def test_demo_watches_simulated_tasks_and_prints_its_temp_paths(
     sim_token = "sim-" + hashlib.sha256(b"suno-tui-simulator:0").hexdigest()[:32]
     assert sim_token not in headless["screen"]
     assert "demo: simulated gateway" in headless["screen"] or "demo" in headless["screen"]
+
+
+def test_download_dir_and_profiles_reach_the_monitor(
+    headless: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SUNO_TUI_TOKEN", TOKEN)
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[profiles.work]\nbase_url = "http://127.0.0.1:9"\ntoken = "sk-work-token-77"\n'
+    )
+    monkeypatch.setenv("SUNO_TUI_CONFIG", str(config))
+    code = main(
+        ["--state", str(tmp_path / "s.sqlite3"), "--download-dir", str(tmp_path / "dl"), "x-1"]
+    )
+    assert code == 0
+    downloads = headless["downloads"]
+    assert downloads is not None and downloads.directory == (tmp_path / "dl").resolve()
+    assert headless["clients"].profiles() == ["default", "work"]
+    assert "sk-work-token-77" not in headless["screen"] and TOKEN not in headless["screen"]
+
+
+def test_a_bad_name_template_is_refused_at_start(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('name_template = "{nonsense}"\n')
+    monkeypatch.setenv("SUNO_TUI_CONFIG", str(config))
+    code = main(["--state", str(tmp_path / "s.sqlite3")])
+    assert code == 2
