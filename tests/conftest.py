@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
-from suno_tui.simulator import ManualClock, Simulator
+from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
 
 
 @pytest.fixture
@@ -35,3 +36,20 @@ async def simulator_client(simulator: Simulator) -> AsyncIterator[httpx.AsyncCli
         verify=False,
     ) as client:
         yield client
+
+
+@pytest.fixture
+def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    """A simulator in its own thread (ManualClock), for commands run in-process
+    with ``suno_tui.cli.main``: the environment points them at it, with its
+    token, a state file and a config folder of the test's own."""
+    sim = Simulator(seed=3, clock=ManualClock())
+    with SimulatorThread(sim) as base_url:
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+        monkeypatch.setenv("SUNO_TUI_BASE_URL", base_url)
+        monkeypatch.setenv("SUNO_TUI_TOKEN", sim.token)
+        monkeypatch.setenv("SUNO_TUI_STATE", str(tmp_path / "state.db"))
+        monkeypatch.delenv("SUNO_TUI_PROFILE", raising=False)
+        monkeypatch.delenv("SUNO_TUI_CONFIG", raising=False)
+        yield sim
+    assert not sim.errors, f"simulator handler errors: {sim.errors!r}"

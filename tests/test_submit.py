@@ -4,28 +4,14 @@ a request whose answer is lost (never retried)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from suno_tui.cli import main
 from suno_tui.monitor.store import Store
-from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
+from suno_tui.simulator import Simulator
 from suno_tui.submit import LyricsRequest, MusicRequest, SubmitError
-
-
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
-    sim = Simulator(seed=5, clock=ManualClock())
-    with SimulatorThread(sim) as base_url:
-        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-        monkeypatch.setenv("SUNO_TUI_BASE_URL", base_url)
-        monkeypatch.setenv("SUNO_TUI_TOKEN", sim.token)
-        monkeypatch.setenv("SUNO_TUI_STATE", str(tmp_path / "state.db"))
-        monkeypatch.delenv("SUNO_TUI_PROFILE", raising=False)
-        monkeypatch.delenv("SUNO_TUI_CONFIG", raising=False)
-        yield sim
 
 
 def submit(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

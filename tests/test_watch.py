@@ -12,7 +12,6 @@ import asyncio
 import json
 import shlex
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ import pytest
 from suno_tui.cli import main
 from suno_tui.config import Settings
 from suno_tui.monitor.model import TaskSummary, Transition
-from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
+from suno_tui.simulator import ManualClock, Simulator
 from suno_tui.watch import WatchEnd, WatchOptions, run_watch
 
 
@@ -173,19 +172,6 @@ async def test_the_hook_runs_once_per_finished_task_without_a_shell(
 
 
 # -- the command line ---------------------------------------------------------------
-
-
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
-    sim = Simulator(seed=3, clock=ManualClock())
-    with SimulatorThread(sim) as base_url:
-        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-        monkeypatch.setenv("SUNO_TUI_BASE_URL", base_url)
-        monkeypatch.setenv("SUNO_TUI_TOKEN", sim.token)
-        monkeypatch.setenv("SUNO_TUI_STATE", str(tmp_path / "state.db"))
-        monkeypatch.delenv("SUNO_TUI_PROFILE", raising=False)
-        monkeypatch.delenv("SUNO_TUI_CONFIG", raising=False)
-        yield sim
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
