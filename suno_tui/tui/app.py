@@ -26,22 +26,18 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from suno_tui.downloads.events import DownloadProgress
 from suno_tui.monitor.model import DEFAULT_PROFILE, Progress, TaskSummary, Transition
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.announce import Toast, news, toasts
+from suno_tui.tui.app_downloads import DownloadsMixin
+from suno_tui.tui.app_jobs import JobsMixin
 from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope, bindings
 from suno_tui.tui.detail import DetailView
 from suno_tui.tui.detail_doc import CopyTarget, copy_targets
-from suno_tui.tui.download_board import DownloadBoard, file_label
+from suno_tui.tui.download_board import DownloadBoard
 from suno_tui.tui.download_pane import DownloadPane
 from suno_tui.tui.downloads import (
     Downloads,
-    TaskResult,
-    download_toast,
-    downloadable,
-    skip_label,
-    wants_download,
 )
 from suno_tui.tui.event_log import EventLog
 from suno_tui.tui.filter_input import FilterInput
@@ -60,7 +56,6 @@ from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.screens.detail_screen import DetailScreen
 from suno_tui.tui.screens.help import HelpScreen
-from suno_tui.tui.screens.submit import Request, SubmitScreen, Submitted
 from suno_tui.tui.status_bar import (
     Counts,
     StatusBar,
@@ -103,15 +98,11 @@ class PollStatusChanged(Message):
     """The poller's status changed (the latest is in the app)."""
 
 
-class DownloadsChanged(Message):
-    """Download progress events wait in the app's Downloads."""
-
-
 class QuitScreen(ConfirmScreen):
     """The question asked before quitting while downloads run."""
 
 
-class MonitorApp(App[int]):
+class MonitorApp(DownloadsMixin, JobsMixin, App[int]):
     """Watch Suno generation tasks on a gateway."""
 
     TITLE = "suno-tui"
@@ -222,10 +213,6 @@ class MonitorApp(App[int]):
     @property
     def event_log(self) -> EventLog:
         return self.query_one("#events", EventLog)
-
-    @property
-    def download_pane(self) -> DownloadPane:
-        return self.query_one("#downloads", DownloadPane)
 
     @property
     def wide(self) -> bool:
@@ -449,29 +436,16 @@ class MonitorApp(App[int]):
         except Exception:  # a closed terminal must not end the monitor
             return
 
-    # ------------------------------------------------------------------ hooks
+    def _place_toasts(self) -> None:
+        """Toasts sit above whatever is under the list (panes, status bar, footer)."""
+        self.call_after_refresh(self._place_toasts_now)
 
-    def _run_hooks(self, finished: Sequence[TaskSummary]) -> None:
-        """The on_finish hook for each task that just finished (in workers)."""
-        if self._finish_hook is None:
-            return
-        for summary in finished:
-            self.run_worker(
-                self._hook(summary.task_id), group="hooks", exit_on_error=False, exclusive=False
-            )
-
-    async def _hook(self, task_id: str) -> None:
-        from suno_tui.relay.export import not_found_json, task_to_json
-
-        hook = self._finish_hook
-        if hook is None:
-            return
-        task = self.tracker.task(task_id)
-        document = task_to_json(task) if task is not None else not_found_json(task_id)
-        paths = self.downloads.paths_for(task_id) if self.downloads is not None else []
-        problem = await hook.run(document, paths)
-        if problem:
-            self.notify(problem, title="on_finish hook failed", severity="error", markup=False)
+    def _place_toasts_now(self) -> None:
+        main = self.query_one("#main")
+        bottom = max(2, self.size.height - main.region.bottom)
+        for rack in self.screen_stack[0].query("#textual-toastrack"):
+            if rack.styles.margin.bottom != bottom:
+                rack.styles.margin = (0, 0, bottom, 0)
 
     def _tick(self) -> None:
         """The slow clock: repaint only rows whose relative times changed."""
@@ -724,184 +698,6 @@ class MonitorApp(App[int]):
         self._sync_side()
         self._update_status_bar()
         self.notify(f"Stopped watching {clean_line(task_id)}", timeout=3, markup=False)
-
-    # -------------------------------------------------------------- downloads
-
-    def action_download(self) -> None:
-        """``d``: the selected task's finished clips."""
-        task_id = self.current_task_id()
-        if task_id is None:
-            self.notify("No task selected", severity="warning", markup=False)
-            return
-        downloads = self._downloads_or_say()
-        summary = self.tracker.get(task_id)
-        if downloads is None or summary is None:
-            return
-        name = self._task_name(task_id)
-        problem = downloadable(summary) or self.profile_problem(summary.profile)
-        if problem:
-            self.notify(f"{name}\n{problem}", title="Not downloaded", severity="warning",
-                        markup=False)  # fmt: skip
-            return
-        if not downloads.start([task_id]):
-            self.notify(f"{name}\nalready downloading", timeout=3, markup=False)
-            return
-        self._show_downloads()
-        note = "" if summary.finished else "\nnot finished: only its complete clips are saved"
-        self.notify(f"{name}{note}", title="Downloading", timeout=3, markup=False)
-
-    def action_download_all(self) -> None:
-        """``D``: every finished task with files not downloaded yet."""
-        downloads = self._downloads_or_say()
-        if downloads is None:
-            return
-        assets = downloads.setup.assets
-        wanted = [
-            summary.task_id
-            for summary in self.tracker.summaries().values()
-            if wants_download(summary, assets)
-            and summary.task_id not in downloads.complete
-            and not self.profile_problem(summary.profile)
-        ]
-        if not wanted:
-            self.notify("Nothing new to download: every finished task's files are on disk",
-                        timeout=4, markup=False)  # fmt: skip
-            return
-        started = downloads.start(wanted)
-        self._show_downloads()
-        count = len(started)
-        self.notify(
-            f"{count} task{'s' if count != 1 else ''} queued; files go to "
-            f"{clean_line(str(downloads.directory))}",
-            title="Downloading",
-            timeout=4,
-            markup=False,
-        )
-
-    def action_toggle_downloads(self) -> None:
-        """``w``: show and focus the downloads pane; again: hide it."""
-        pane = self.download_pane
-        if self.has_class("-show-downloads") and pane.has_focus:
-            self.remove_class("-show-downloads")
-            self._place_toasts()
-            self.task_list.focus()
-            return
-        self._show_downloads()
-        pane.focus()
-
-    def _show_downloads(self) -> None:
-        if not self.has_class("-show-downloads"):
-            self.add_class("-show-downloads")
-            self.download_pane.refresh(layout=True)
-            self._place_toasts()
-
-    def _place_toasts(self) -> None:
-        """Toasts sit above whatever is under the list (panes, status bar, footer)."""
-        self.call_after_refresh(self._place_toasts_now)
-
-    def _place_toasts_now(self) -> None:
-        main = self.query_one("#main")
-        bottom = max(2, self.size.height - main.region.bottom)
-        for rack in self.screen_stack[0].query("#textual-toastrack"):
-            if rack.styles.margin.bottom != bottom:
-                rack.styles.margin = (0, 0, bottom, 0)
-
-    def _downloads_or_say(self) -> Downloads | None:
-        if self.downloads is None:
-            self.notify("Downloads are not set up (no gateway configured)", severity="warning",
-                        markup=False)  # fmt: skip
-        return self.downloads
-
-    def _task_name(self, task_id: str) -> str:
-        summary = self.tracker.get(task_id)
-        title = clean_line(summary.title) if summary is not None else ""
-        return title or clean_line(task_id)
-
-    def _download_label(self, event: DownloadProgress) -> str:
-        if event.path is not None and self.downloads is not None:
-            return file_label(event.path, self.downloads.directory, event.path.name)
-        summary = self.tracker.get(event.task_id)
-        return skip_label(event, summary.title if summary is not None else "")
-
-    def _record_download(
-        self, task_id: str, clip_id: str, asset: str, path: Path, size: int, sha256: str
-    ) -> None:
-        """The manager saved a file: remember it, and show the new count in the list."""
-        summary = self.tracker.record_download(task_id, clip_id, asset, str(path), size, sha256)
-        if summary is not None and summary.task_id in self.task_list:
-            self.task_list.upsert([summary])
-            self._refresh_details({task_id})
-
-    def _downloads_changed(self) -> None:
-        self.post_message(DownloadsChanged())
-
-    def on_downloads_changed(self, message: DownloadsChanged) -> None:
-        if self.downloads is None:
-            return
-        results = self.downloads.drain(self._download_label)
-        self.download_pane.board_changed()
-        self._place_toasts()
-        for result in results:
-            self._download_ended(result)
-
-    def _download_ended(self, result: TaskResult) -> None:
-        assert self.downloads is not None
-        toast = download_toast(result, self._task_name(result.task_id), self.downloads.directory)
-        self._toast(toast, timeout=8)
-
-    @on(DownloadPane.Copy)
-    def _pane_copy(self, event: DownloadPane.Copy) -> None:
-        self._copy(CopyTarget(event.label, event.value))
-
-    @on(DownloadPane.Cancel)
-    def _pane_cancel(self, event: DownloadPane.Cancel) -> None:
-        if self.downloads is not None:
-            self.downloads.cancel(event.task_id)
-            self.notify(f"Cancelling {self._task_name(event.task_id)}", timeout=3, markup=False)
-
-    @on(DownloadPane.Back)
-    def _pane_back(self, event: DownloadPane.Back) -> None:
-        self.task_list.focus()
-
-    # ---------------------------------------------------------------- submit
-
-    def action_submit_job(self) -> None:
-        """``n``: the form for a new music or lyrics job."""
-        clients = self.clients
-        if clients is None:
-            self.notify("Submitting needs a gateway: no token configured", severity="warning",
-                        markup=False)  # fmt: skip
-            return
-
-        def submitted(result: Submitted | None) -> None:
-            if result is None:
-                return
-            self._add_ids([result.task_id], announce=False, profile=result.profile)
-            self.notify(
-                f"{clean_line(result.task_id)}: watching it now",
-                title=f"Submitted a {result.kind} job",
-                timeout=5,
-                markup=False,
-            )
-
-        self.push_screen(
-            SubmitScreen(
-                self._send_job,
-                profiles=clients.profiles(),
-                profile=self.profile,
-                cursor_blink=self._cursor_blink,
-            ),
-            submitted,
-        )
-
-    async def _send_job(self, request: Request, profile: str) -> str:
-        from suno_tui.submit import LyricsRequest
-
-        assert self.clients is not None
-        client = await self.clients.client(profile)
-        if isinstance(request, LyricsRequest):
-            return str(await client.submit_lyrics(request.prompt))
-        return str(await client.submit_music(request.payload()))
 
     def _polling_is_off(self) -> None:
         self.notify(
