@@ -179,8 +179,8 @@ def prepare_clients(settings: Settings, tracker: Tracker) -> tuple[ClientPool, s
     pool = ClientPool(settings)
     pool.prepare([settings.profile])
     problem = pool.problem(settings.profile)
-    if problem is not None and settings.token_command:
-        raise ConfigError(problem)
+    if problem is not None and "token_command" in problem:
+        raise ConfigError(problem)  # a failing command is a config error, as elsewhere
     pool.prepare(sorted(tracker.profiles()))
     if problem is None:
         return pool, ""
