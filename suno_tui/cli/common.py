@@ -31,6 +31,7 @@ __all__ = [
     "connection_overrides",
     "fail",
     "redact",
+    "require_ids",
     "settings_from_args",
     "warn",
 ]
@@ -156,6 +157,14 @@ def collect_ids(args: argparse.Namespace, stdin: TextIO | None = None) -> list[s
         return [validate_id(task_id) for task_id in ids]
     except InvalidTaskId as exc:
         raise UsageError(str(exc)) from None
+
+
+def require_ids(args: argparse.Namespace, stdin: TextIO | None = None) -> list[str]:
+    """:func:`collect_ids`, refusing an empty result (for commands that need ids)."""
+    ids = collect_ids(args, stdin)
+    if not ids:
+        raise UsageError("no task ids given (as arguments or with --ids-file)")
+    return ids
 
 
 def _ids_file_lines(name: str, stdin: TextIO) -> list[str]:

@@ -76,13 +76,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from suno_tui.cli.common import UsageError, collect_ids, fail, settings_from_args
+    from suno_tui.cli.common import UsageError, fail, require_ids, settings_from_args
     from suno_tui.config import ConfigError
 
     try:
-        ids = collect_ids(args)
-        if not ids:
-            raise UsageError("no task ids given (as arguments or with --ids-file)")
+        ids = require_ids(args)
         settings = settings_from_args(args)
         options = download_options(args, settings)
         from suno_tui.gateways import client_for
