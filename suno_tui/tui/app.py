@@ -38,6 +38,7 @@ from suno_tui.tui.download_board import DownloadBoard
 from suno_tui.tui.download_pane import DownloadPane
 from suno_tui.tui.downloads import (
     Downloads,
+    TaskResult,
 )
 from suno_tui.tui.event_log import EventLog
 from suno_tui.tui.filter_input import FilterInput
@@ -173,6 +174,8 @@ class MonitorApp(DownloadsMixin, JobsMixin, App[int]):
         #: profiles the poller has a client for (others are wired when first used)
         self._wired: set[str] = set()
         self.downloads = Downloads(downloads, self._record_download) if downloads else None
+        self._bulk_pending: set[str] = set()
+        self._bulk_results: list[TaskResult] = []
         self._finish_hook = FinishHook(on_finish) if on_finish else None
         self._notify_terminal = notify
         self._env = dict(os.environ if env is None else env)

@@ -21,6 +21,7 @@ from suno_tui.tui.download_pane import DownloadPane
 from suno_tui.tui.downloads import (
     Downloads,
     TaskResult,
+    bulk_toast,
     download_toast,
     downloadable,
     skip_label,
@@ -42,6 +43,9 @@ class DownloadsMixin(App[int]):
 
     tracker: TrackerLike
     downloads: Downloads | None
+    #: tasks of a D run still downloading, and the results of those done
+    _bulk_pending: set[str]
+    _bulk_results: list[TaskResult]
 
     if TYPE_CHECKING:
 
@@ -99,6 +103,7 @@ class DownloadsMixin(App[int]):
                         timeout=4, markup=False)  # fmt: skip
             return
         started = downloads.start(wanted)
+        self._bulk_pending.update(started)
         self._show_downloads()
         count = len(started)
         self.notify(
@@ -166,6 +171,13 @@ class DownloadsMixin(App[int]):
 
     def _download_ended(self, result: TaskResult) -> None:
         assert self.downloads is not None
+        if result.task_id in self._bulk_pending:  # part of a D run: one toast at its end
+            self._bulk_pending.discard(result.task_id)
+            self._bulk_results.append(result)
+            if not self._bulk_pending:
+                results, self._bulk_results = self._bulk_results, []
+                self._toast(bulk_toast(results, self.downloads.directory), timeout=8)
+            return
         toast = download_toast(result, self._task_name(result.task_id), self.downloads.directory)
         self._toast(toast, timeout=8)
 

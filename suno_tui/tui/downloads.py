@@ -240,3 +240,19 @@ def download_toast(result: TaskResult, name: str, directory: Path) -> Toast:
     if result.skipped:
         text += f"\nSkipped: {_more(result.skipped)}"
     return Toast(text + "\nw, then y, copies the folder", title)
+
+
+def bulk_toast(results: Sequence[TaskResult], directory: Path) -> Toast:
+    """One toast for a whole ``D`` run: a toast per task would bury the screen."""
+    saved = sum(len(result.saved) for result in results)
+    present = sum(len(result.present) for result in results)
+    troubled = sum(1 for result in results if result.error or result.failed)
+    folder = clean_line(str(directory))
+    lines = [f"{saved} new file{'s' if saved != 1 else ''} in {folder}"]
+    if present:
+        lines.append(f"{present} already there")
+    if troubled:
+        lines.append(f"{troubled} task{'s' if troubled != 1 else ''} failed: w shows why")
+    count = len(results)
+    title = f"↓ {count} task{'s' if count != 1 else ''} done"
+    return Toast("\n".join(lines), title, "error" if troubled else "information")

@@ -131,6 +131,11 @@ async def test_D_downloads_every_finished_task_not_downloaded_yet(
         for task_id in (first, second):
             assert "↓" in row_text(app, task_id)
         assert "↓" not in row_text(app, failed)
+        # One toast for the whole run, not one per task
+        done_toasts = [n for n in app._notifications if "task" in n.title and "done" in n.title]
+        assert [n.title for n in done_toasts] == ["↓ 2 tasks done"]
+        assert "12 new files in" in done_toasts[0].message
+        assert not [n for n in app._notifications if n.title == "↓ Downloaded"]
         # nothing left to do
         await pilot.press("D")
         await pilot.pause()
