@@ -2,9 +2,11 @@
 tests/reliability/test_crash.py (5 kills in CI, 50 behind ``-m slow``) and
 benchmarks/bench_crash.py.
 
-A simulator runs in a SimulatorThread with a ScaledClock, so its tasks move
-through their stages while ``watch --json --interval 2`` (a real subprocess)
-polls them. The process is killed with SIGKILL at a seeded random moment:
+A simulator runs in a SimulatorThread with a ManualClock that this thread
+moves during each run, so its tasks move through their stages while ``watch
+--json --interval 2`` (a real subprocess) polls them, and some are always
+left unfinished until the end (no run ends by itself, however slow the
+machine). The process is killed with SIGKILL at a seeded random moment:
 either a random time after its start, or right after a random number of
 output lines (so that the kill lands while it is printing one poll's
 transitions or writing the next). After each kill:
@@ -38,9 +40,9 @@ from pathlib import Path
 from typing import Any
 
 from suno_tui.monitor.store import Store
-from suno_tui.simulator import ScaledClock, Simulator, SimulatorThread
+from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
 
-SPEED = 1000.0  # simulated seconds per wall second
+STEP = 100.0  # simulated seconds the clock moves per run
 SCENARIOS = ("success", "success", "failure", "partial", "lyrics")
 FINAL = {"success": "SUCCESS", "failure": "FAILURE", "partial": "FAILURE", "lyrics": "SUCCESS"}
 REPO = Path(__file__).resolve().parents[2]
@@ -49,6 +51,12 @@ REPO = Path(__file__).resolve().parents[2]
 @dataclass
 class CrashReport:
     kills: int = 0
+    #: kills that found the process still running (the others had ended on their own)
+    kills_landed: int = 0
+    #: tasks the gateway had not finished, summed over the kills that landed
+    unfinished_at_kills: int = 0
+    #: exit code and stderr of runs that ended before their kill
+    ended_early: list[str] = field(default_factory=list)
     kills_after_lines: int = 0
     kills_at_a_time: int = 0
     lines_checked: int = 0  # transition lines printed by killed processes, found in the store
@@ -108,22 +116,13 @@ def _env(tmp: Path, sim: Simulator, base_url: str) -> dict[str, str]:
     return env
 
 
-def _spawn(state: Path, ids: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-    argv = [
-        sys.executable,
-        "-m",
-        "suno_tui",
-        "watch",
-        "--json",
-        "--interval",
-        "2",
-        "--state",
-        str(state),
-        *ids,
-    ]
-    return subprocess.Popen(
-        argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=REPO
-    )
+def _spawn(
+    state: Path, ids: list[str], env: dict[str, str], stderr: Path
+) -> subprocess.Popen[bytes]:
+    argv = [sys.executable, "-m", "suno_tui", "watch", "--json", "--interval", "2"]
+    argv += ["--state", str(state), *ids]
+    with stderr.open("wb") as errors:
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=errors, env=env, cwd=REPO)
 
 
 def _check_after_kill(
@@ -185,46 +184,63 @@ def _check_end(state: Path, tasks: dict[str, str], sim: Simulator, report: Crash
 def run_crashes(kills: int, tmp: Path, *, seed: int = 0, tasks: int = 60) -> CrashReport:
     rng = random.Random(seed)
     report = CrashReport()
-    sim = Simulator(seed=seed, clock=ScaledClock(SPEED))
-    # Stage lengths of 0.2-1.2 wall seconds per stage: tasks keep moving across
-    # the kills (about 1.3 s apart on average) and all end soon after the last.
-    span = max(1.2, 0.05 * kills)
+    clock = ManualClock()
+    sim = Simulator(seed=seed, clock=clock)
+    # Time moves only when this thread says: STEP simulated seconds per run,
+    # half before it starts and half at a random moment while it polls. Tasks
+    # end at moments spread over the whole series, each through four stages,
+    # so every run has tasks that change and tasks left to follow.
+    span = STEP * kills
     scenario_of: dict[str, str] = {}
     for index in range(tasks):
         scenario = SCENARIOS[index % len(SCENARIOS)]
-        delays = {
-            stage: rng.uniform(0.2, span) * SPEED
-            for stage in ("not_start", "submitted", "queued", "in_progress")
-        }
+        cuts = sorted(rng.uniform(0, 1) for _ in range(3))
+        total = rng.uniform(STEP / 4, span - STEP / 4)
+        shares = [cuts[0], cuts[1] - cuts[0], cuts[2] - cuts[1], 1 - cuts[2]]
+        stages = ("not_start", "submitted", "queued", "in_progress")
+        delays = {stage: share * total for stage, share in zip(stages, shares, strict=True)}
         scenario_of[sim.add_task(scenario, delays=delays)] = scenario
     ids = list(scenario_of)
     state = tmp / "state.db"
     with SimulatorThread(sim) as base_url:
         env = _env(tmp, sim, base_url)
         for _ in range(kills):
-            proc = _spawn(state, ids, env)
+            clock.advance(STEP / 2)
+            later = threading.Timer(rng.uniform(0.0, 2.5), clock.advance, [STEP / 2])
+            proc = _spawn(state, ids, env, tmp / "stderr.txt")
+            later.start()
             reader = _Reader(proc)
             reader.start()
             try:
                 if rng.random() < 0.5:
                     report.kills_after_lines += 1
-                    reader.wait_for_lines(rng.randint(1, tasks), timeout=10.0)
+                    reader.wait_for_lines(rng.randint(1, tasks), timeout=5.0)
                 else:
                     report.kills_at_a_time += 1
                     with contextlib.suppress(subprocess.TimeoutExpired):
-                        proc.wait(rng.uniform(0.05, 2.5))  # a random moment, not an assertion
+                        proc.wait(rng.uniform(0.05, 3.0))  # a random moment, not an assertion
             finally:
+                if proc.poll() is None:
+                    report.kills_landed += 1
+                    unfinished = sum(1 for task_id in ids if not sim.status(task_id).terminal)
+                    report.unfinished_at_kills += unfinished
+                else:
+                    tail = (tmp / "stderr.txt").read_text(errors="replace")[-300:]
+                    report.ended_early.append(f"exit {proc.returncode}: {tail}")
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
+                later.cancel()
+                later.join()
                 reader.join()
             report.kills += 1
             printed = reader.complete_lines()
             if not printed:
                 report.kills_before_any_output += 1
             _check_after_kill(state, ids, printed, report)
+        clock.advance(span)  # every task ends
         # the last run, to the end
         deadline = time.monotonic() + 120
-        proc = _spawn(state, ids, env)
+        proc = _spawn(state, ids, env, tmp / "stderr.txt")
         reader = _Reader(proc)
         reader.start()
         try:

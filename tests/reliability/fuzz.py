@@ -308,7 +308,7 @@ def _rows_answer(
         if roll < 0.75:
             doc = S.SHAPES[rng.choice(sorted(S.SHAPES))]()
             doc["task_id"] = task_id
-            doc = S.mutate(doc, ops, protect=frozenset({("task_id",)}))
+            doc = S.mutate(doc, ops, protect=frozenset({("task_id",)}), fresh=True)
             rows.extend([doc] * (2 if roll > 0.6 else 1))  # duplicates are collapsed
             included.add(task_id)
     problems = 0

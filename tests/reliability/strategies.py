@@ -218,21 +218,29 @@ mutation_ops = st.lists(
 Path = tuple[str | int, ...]
 
 
-def node_paths(doc: Any) -> list[Path]:
-    """Paths to every node below the root, depth first."""
-    found: list[Path] = []
-    stack: list[tuple[Path, Any]] = [((), doc)]
-    while stack:
-        path, node = stack.pop()
-        items: list[tuple[str | int, Any]] = []
+def pick_path(doc: Any, index: int, protect: frozenset[Path] = frozenset()) -> Path | None:
+    """A node below the root chosen by ``index``: a walk from the root that
+    stops at each level with probability 2/5 (so top-level fields, which
+    matter most, are picked often, and deep ones still are). None if every
+    child of the root is protected."""
+    rng = random.Random(index)
+    path: Path = ()
+    node = doc
+    while True:
         if isinstance(node, dict):
-            items = list(node.items())
+            keys: list[str | int] = list(node)
         elif isinstance(node, list):
-            items = list(enumerate(node))
-        for key, child in items:
-            found.append((*path, key))
-            stack.append(((*path, key), child))
-    return found
+            keys = list(range(len(node)))
+        else:
+            keys = []
+        keys = [key for key in keys if (*path, key) not in protect]
+        if not keys:
+            return path or None
+        key = rng.choice(keys)
+        path = (*path, key)
+        node = node[key]
+        if rng.random() < 0.4:
+            return path
 
 
 def _parent(doc: Any, path: Path) -> Any:
@@ -243,18 +251,20 @@ def _parent(doc: Any, path: Path) -> Any:
 
 
 def mutate(
-    doc: dict[str, Any], ops: list[MutationOp], *, protect: frozenset[Path] = frozenset()
+    doc: dict[str, Any],
+    ops: list[MutationOp],
+    *,
+    protect: frozenset[Path] = frozenset(),
+    fresh: bool = False,
 ) -> dict[str, Any]:
-    """``doc`` (deep-copied) with ``ops`` applied; paths in ``protect`` (and
-    everything under them) are left alone."""
-    doc = copy.deepcopy(doc)
+    """``doc`` with ``ops`` applied (to a deep copy unless ``fresh``: the
+    caller's own new document); paths in ``protect`` are left alone."""
+    if not fresh:
+        doc = copy.deepcopy(doc)
     for index, kind, value in ops:
-        paths = [
-            p for p in node_paths(doc) if not any(p[: len(guard)] == guard for guard in protect)
-        ]
-        if not paths:
+        path = pick_path(doc, index, protect)
+        if path is None:
             break
-        path = paths[index % len(paths)]
         parent, key = _parent(doc, path), path[-1]
         current = parent[key]
         if kind == "delete":
@@ -276,7 +286,7 @@ def mutate(
 
 
 mutated_shapes = st.builds(
-    lambda name, ops: mutate(SHAPES[name](), ops),
+    lambda name, ops: mutate(SHAPES[name](), ops, fresh=True),
     st.sampled_from(sorted(SHAPES)),
     mutation_ops,
 )
@@ -520,7 +530,7 @@ def random_ops(rng: random.Random, most: int = 6) -> list[MutationOp]:
 
 
 def random_mutated_shape(rng: random.Random) -> dict[str, Any]:
-    return mutate(SHAPES[rng.choice(sorted(SHAPES))](), random_ops(rng))
+    return mutate(SHAPES[rng.choice(sorted(SHAPES))](), random_ops(rng), fresh=True)
 
 
 def random_envelope(rng: random.Random) -> dict[str, Any]:

@@ -28,7 +28,10 @@ def _check(report: object, kills: int) -> None:
     assert report.problems == []  # type: ignore[attr-defined]
     assert report.kills == kills  # type: ignore[attr-defined]
     assert report.final_exit == 1  # type: ignore[attr-defined]  # failures among the tasks
-    assert report.lines_checked > 0  # type: ignore[attr-defined]  # the kills landed mid-watch
+    assert report.lines_checked > 0  # type: ignore[attr-defined]
+    # the kills landed mid-watch, with tasks still moving
+    assert report.kills_landed == kills  # type: ignore[attr-defined]
+    assert report.unfinished_at_kills >= kills  # type: ignore[attr-defined]
 
 
 def test_watch_killed_5_times_loses_nothing(tmp_path: Path) -> None:

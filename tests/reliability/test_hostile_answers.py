@@ -9,7 +9,9 @@ can send that used to crash or mislead the client, the store or the outputs.
 - an error ``code`` of any length went into the message whole;
 - ``fetch_one`` returned whatever task the gateway sent, even another one;
 - a snapshot nested as deep as the client lets in could not be read back
-  from a deeper call stack (RecursionError out of ``Tracker.task``).
+  from a deeper call stack (RecursionError out of ``Tracker.task``), nor
+  stored once encoding moved onto the event loop (``jsoncodec``);
+- a long title took ``file_name`` seconds to minutes (quadratic shortening).
 """
 
 from __future__ import annotations
