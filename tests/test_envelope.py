@@ -431,3 +431,12 @@ def test_envelope_helpers_copy_their_data() -> None:
     wrapped["data"][0]["status"] = "FAILURE"
     assert tasks[0]["status"] == "SUCCESS"
     assert json.loads(shapes.dumps(wrapped))["data"][0]["status"] == "FAILURE"
+
+
+def test_escaped_emoji_pairs_are_kept_and_lone_halves_replaced() -> None:
+    from suno_tui.relay.envelope import decode_json
+
+    paired = decode_json(b'{"t": "\\ud83c\\udfb5 \\uD83C\\uDFB6"}', 200)
+    assert paired == {"t": "\U0001f3b5 \U0001f3b6"}
+    lone = decode_json(b'{"t": "a\\ud83c b\\udfb5 \\ud83c\\ud83c\\udfb5"}', 200)
+    assert lone == {"t": "a\ufffd b\ufffd \ufffd\U0001f3b5"}
