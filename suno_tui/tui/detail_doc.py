@@ -285,7 +285,10 @@ def raw_document(task: Task | None) -> Content:
     """Everything the gateway sent for the task, pretty-printed, as plain text."""
     if task is None:
         return Content("Nothing fetched from the gateway yet.")
-    text = json.dumps(_plain(task.raw), indent=2, ensure_ascii=False, default=str)
+    try:
+        text = json.dumps(_plain(task.raw), indent=2, ensure_ascii=False, default=str)
+    except RecursionError:  # a hostile gateway can nest deeper than Python recurses
+        return Content("The gateway's answer is nested too deeply to show.")
     # json.dumps escapes C0 controls but not DEL, C1, bidi or invisible format
     # characters: escape those too, so the raw view shows them instead of
     # obeying them (and stays valid JSON).

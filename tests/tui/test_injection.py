@@ -181,3 +181,14 @@ async def test_confirm_dialog_and_copy_picker_are_literal() -> None:
         for char in CONTROL:
             assert char not in app.clipboard
         assert app.is_running
+
+
+def test_raw_view_of_a_hostile_deeply_nested_answer_does_not_crash() -> None:
+    from suno_tui.relay.models import parse_task
+    from suno_tui.tui.detail_doc import raw_document
+
+    nested: object = "bottom"
+    for _ in range(5000):
+        nested = [nested]
+    task = parse_task({"task_id": "deep-1", "status": "SUCCESS", "extra": nested})
+    assert "nested too deeply" in raw_document(task).plain
