@@ -107,6 +107,7 @@ class _Watch:
         self.finishing: list[asyncio.Task[None]] = []
         self.reported: set[str] = set()
         self.download_failed = False
+        self.problems_seen = 0
 
     # -- poller callbacks -----------------------------------------------------
 
@@ -120,6 +121,9 @@ class _Watch:
         self.stop_if_done()
 
     def on_status(self, status: PollStatus) -> None:
+        if status.problems > self.problems_seen and status.last_problem:
+            self.problems_seen = status.problems
+            self.observer.problem(status.last_problem)
         if status.auth_failed:
             self.end(WatchEnd.AUTH_REFUSED, status.auth_message or "authentication refused")
             return

@@ -617,3 +617,26 @@ async def test_cancelling_run_mid_round_leaves_a_sane_status(store: Store) -> No
     with pytest.raises(asyncio.CancelledError):
         await running
     assert not poller.status.in_flight and poller.status.next_poll_at is None
+
+
+async def test_unusable_rows_are_counted_not_dropped_silently(store: Store) -> None:
+    time = AutoTime()
+    tracker = make_tracker(store, time)
+    tracker.add(["t1"])
+
+    class Odd:
+        batch_size = 50
+
+        async def fetch(self, ids: Iterable[str], *, raise_errors: bool = True) -> FetchResult:
+            return FetchResult(
+                requested=list(ids),
+                tasks={"t1": parse_task(shapes.streaming_task("t1"))},
+                problems=["row 1 of a batch ignored: task object without a task_id"],
+            )
+
+    recorder = Recorder()
+    poller = make_poller(tracker, {"default": Odd()}, time, recorder)
+    await poller.poll_once()
+    assert poller.status.problems == 1
+    assert poller.status.last_problem is not None
+    assert "without a task_id" in poller.status.last_problem

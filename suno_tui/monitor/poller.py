@@ -61,6 +61,10 @@ class PollStatus:
     consecutive_failures: int = 0
     #: nothing unfinished to poll (no HTTP requests are made)
     idle: bool = False
+    #: answer rows that could not be used (unreadable, or not asked for):
+    #: never dropped silently, so counted here with the latest one's reason
+    problems: int = 0
+    last_problem: str | None = None
     auth_failed_profiles: tuple[str, ...] = ()
 
 
@@ -232,6 +236,9 @@ class Poller:
             except StoreError as error:  # e.g. disk full: keep polling, say why
                 outcome.errors.append(_one_line(f"cannot save: {error}"))
             self._read_failures(profile, fetched, outcome)
+            for problem in fetched.problems:
+                self._status.problems += 1
+                self._status.last_problem = _one_line(f"{profile}: {problem}")
         self._finish_round(outcome)
         if self._on_update is not None:
             self._on_update(update, self.status)

@@ -86,6 +86,12 @@ def status_content(
     error = error_text(status.last_error)
     if error:
         parts += [SEP, (f"✗ {error}", "$text-error")]
+    ignored = getattr(status, "problems", 0)
+    if ignored:  # rows of answers that could not be used: say so, never drop them silently
+        parts += [
+            SEP,
+            (f"⚠ {ignored} odd row{'s' if ignored != 1 else ''} ignored", "$text-warning"),
+        ]
     return Content.assemble(*parts)
 
 
