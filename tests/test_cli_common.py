@@ -116,7 +116,12 @@ def test_connection_options_parse() -> None:
         "c.pem",
     )
     assert (args.profile, args.base_url, args.token) == ("work", "https://x.example", "t")
-    assert (args.batch_size, args.request_timeout, args.insecure, args.ca_bundle) == (7, 2.5, True, "c.pem")
+    assert (args.batch_size, args.request_timeout, args.insecure, args.ca_bundle) == (
+        7,
+        2.5,
+        True,
+        "c.pem",
+    )
 
 
 def test_token_help_warns_about_argv() -> None:
