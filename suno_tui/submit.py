@@ -29,8 +29,7 @@ class MusicRequest:
     def validate(self) -> None:
         if not (self.lyrics.strip() or self.description.strip() or self.instrumental):
             raise SubmitError(
-                "a music job needs lyrics (--prompt/--lyrics), a --description, "
-                "or --instrumental"
+                "a music job needs lyrics (--prompt/--lyrics), a --description, or --instrumental"
             )
         if self.lyrics.strip() and self.description.strip():
             raise SubmitError("give either lyrics (custom mode) or a description, not both")
