@@ -180,16 +180,21 @@ class DownloadManager:
             import httpx
 
             from suno_tui import __version__
+            from suno_tui.relay.client import SOCKS_HINT
 
             timeout = self.options.timeout
-            self._http = httpx.Client(
-                # No Authorization header: the gateway's token never goes to a CDN.
-                headers={"User-Agent": f"suno-tui/{__version__}"},
-                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-                follow_redirects=False,  # the writer follows them itself (bounded, http(s) only)
-                verify=self.options.verify,
-                limits=httpx.Limits(max_connections=self.options.concurrency * 2),
-            )
+            try:
+                self._http = httpx.Client(
+                    # No Authorization header: the gateway's token never goes to a CDN.
+                    headers={"User-Agent": f"suno-tui/{__version__}"},
+                    timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                    # the writer follows redirects itself (bounded, http(s) only)
+                    follow_redirects=False,
+                    verify=self.options.verify,
+                    limits=httpx.Limits(max_connections=self.options.concurrency * 2),
+                )
+            except ImportError:  # a SOCKS proxy in the environment, without socksio
+                raise DownloadError(SOCKS_HINT) from None
         return self._http
 
     # -- public API ------------------------------------------------------------------

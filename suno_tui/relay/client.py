@@ -83,6 +83,20 @@ def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(task_id.strip() for task_id in ids if task_id and task_id.strip()))
 
 
+SOCKS_HINT = (
+    "a SOCKS proxy is set in the environment (ALL_PROXY or HTTPS_PROXY) but SOCKS "
+    "support is not installed: pip install 'suno-tui[socks]'"
+)
+
+
+def _async_client(**options: Any) -> httpx.AsyncClient:
+    """httpx's client; a SOCKS proxy without its extra is a ValueError we can explain."""
+    try:
+        return httpx.AsyncClient(**options)
+    except ImportError:  # httpx reads proxies from the environment, socksio may be absent
+        raise ValueError(SOCKS_HINT) from None
+
+
 class RelayClient:
     """One gateway, one token. Use as ``async with RelayClient(...) as client``."""
 
@@ -119,7 +133,7 @@ class RelayClient:
         headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        self._http = httpx.AsyncClient(
+        self._http = _async_client(
             base_url=self.base_url,
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
