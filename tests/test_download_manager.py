@@ -502,3 +502,47 @@ async def test_submitting_twice_is_ignored_while_running(harness: Harness) -> No
         await manager.join()
         assert manager.submit(task_id)  # finished: may run again
         await manager.join()
+
+
+async def test_cancel_does_not_wait_for_a_server_that_never_answers(harness: Harness) -> None:
+    """A server that accepts the connection and sends nothing: cancelling must
+    not wait for the request timeout (quitting the monitor would freeze)."""
+    import time as wall
+
+    from suno_tui.relay.models import parse_task
+    from tests.fixtures import shapes
+
+    accepted = asyncio.Event()
+    held: list[asyncio.StreamWriter] = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+        accepted.set()
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    payload = shapes.success_task("silent-1")
+    for clip in payload["data"]:
+        clip["audio_url"] = f"http://127.0.0.1:{port}/{clip['id']}.mp3"
+    task = parse_task(payload)
+
+    async def must_not_fetch(task_id: str) -> Task:
+        raise AssertionError("the snapshot is fresh: no fetch expected")
+
+    manager = DownloadManager(
+        must_not_fetch, DownloadOptions(harness.directory, assets=("audio",), timeout=120)
+    )
+    manager.submit(task, fetched_at=wall.monotonic())
+    await asyncio.wait_for(accepted.wait(), 10)
+    await asyncio.sleep(0.2)  # the worker thread is now blocked waiting for headers
+    manager.cancel()
+    # A guard, not a measurement: without the fix this waits 120 s for the timeout.
+    outcomes = await asyncio.wait_for(manager.join(), 10)
+    await manager.aclose()
+    assert outcomes["silent-1"].error_kind == "cancelled" or all(
+        event.state is FileState.CANCELLED for event in outcomes["silent-1"].files
+    )
+    for silent_writer in held:
+        silent_writer.close()
+    server.close()
+    await server.wait_closed()

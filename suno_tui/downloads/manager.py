@@ -191,7 +191,13 @@ class DownloadManager:
                     # the writer follows redirects itself (bounded, http(s) only)
                     follow_redirects=False,
                     verify=self.options.verify,
-                    limits=httpx.Limits(max_connections=self.options.concurrency * 2),
+                    # A new connection per file: only then does the writer learn the
+                    # socket before the headers come, so a cancel (or quit) never waits
+                    # for a server that accepted the connection and stays silent.
+                    limits=httpx.Limits(
+                        max_connections=self.options.concurrency * 2,
+                        max_keepalive_connections=0,
+                    ),
                 )
             except ImportError:  # a SOCKS proxy in the environment, without socksio
                 raise DownloadError(SOCKS_HINT) from None

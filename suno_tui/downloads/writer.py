@@ -135,35 +135,45 @@ class _Stopped(Exception):
 
 
 class _Stopper:
-    """Lets the event loop stop a transfer blocked in a socket read."""
+    """Lets the event loop stop a transfer blocked in a socket read, including
+    the wait for the response's headers (the socket is known from the moment
+    it connects, through httpx's trace extension)."""
 
     def __init__(self) -> None:
         self.event = threading.Event()
         self._lock = threading.Lock()
-        self._response: httpx.Response | None = None
+        self._stream: Any = None  # httpcore's network stream of the transfer
 
     def watch(self, response: httpx.Response | None) -> None:
+        self._watch_stream(None if response is None else response.extensions.get("network_stream"))
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpx's trace hook: remember each new connection's stream."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self._watch_stream(info.get("return_value"))
+
+    def _watch_stream(self, stream: Any) -> None:
         with self._lock:
-            self._response = response
-        if response is not None and self.event.is_set():
-            self._shutdown(response)
+            self._stream = stream
+        if stream is not None and self.event.is_set():
+            self._shutdown(stream)
 
     def stop(self) -> None:
         self.event.set()
         with self._lock:
-            response = self._response
-        if response is not None:
-            self._shutdown(response)
+            stream = self._stream
+        if stream is not None:
+            self._shutdown(stream)
 
     def check(self) -> None:
         if self.event.is_set():
             raise _Stopped
 
     @staticmethod
-    def _shutdown(response: httpx.Response) -> None:
+    def _shutdown(stream: Any) -> None:
         # Closing a socket does not wake a thread blocked in recv(); shutdown does.
-        stream = response.extensions.get("network_stream")
-        sock = stream.get_extra_info("socket") if stream is not None else None
+        get_extra_info = getattr(stream, "get_extra_info", None)
+        sock = get_extra_info("socket") if get_extra_info is not None else None
         if isinstance(sock, socket.socket):
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
@@ -234,7 +244,9 @@ def _get(
         if target.scheme not in ("http", "https"):
             raise DownloadError(f"refusing to follow a link that is not http(s) ({target.scheme}:)")
         stopper.check()
-        request = http.build_request("GET", target, headers=headers)
+        request = http.build_request(
+            "GET", target, headers=headers, extensions={"trace": stopper.trace}
+        )
         response = http.send(request, stream=True, follow_redirects=False)
         location = response.headers.get("location")
         if response.is_redirect and location:
