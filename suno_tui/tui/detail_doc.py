@@ -9,8 +9,6 @@ theme and NO_COLOR.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -19,6 +17,7 @@ from typing import Any
 from textual.content import Content
 
 from suno_tui.monitor.model import TaskSummary, Transition
+from suno_tui.relay.export import to_json_text
 from suno_tui.relay.models import Clip, ClipStatus, Lyrics, Task
 from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tui.row_render import percent_text, status_look
@@ -46,7 +45,6 @@ _CLIP_SYMBOL = {
     ClipStatus.UNKNOWN: ("?", "unknown"),
 }
 _LABEL_WIDTH = 10
-_INVISIBLE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,13 +284,12 @@ def raw_document(task: Task | None) -> Content:
     if task is None:
         return Content("Nothing fetched from the gateway yet.")
     try:
-        text = json.dumps(_plain(task.raw), indent=2, ensure_ascii=False, default=str)
+        # to_json_text escapes what json.dumps leaves raw (DEL, C1, bidi,
+        # invisible format characters), so the raw view shows them instead of
+        # obeying them, and stays valid JSON.
+        text = to_json_text(_plain(task.raw), indent=2, default=str)
     except RecursionError:  # a hostile gateway can nest deeper than Python recurses
         return Content("The gateway's answer is nested too deeply to show.")
-    # json.dumps escapes C0 controls but not DEL, C1, bidi or invisible format
-    # characters: escape those too, so the raw view shows them instead of
-    # obeying them (and stays valid JSON).
-    text = _INVISIBLE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     return Content(clean_text(text, multiline=True))
 
 
