@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -9,6 +10,18 @@ import httpx
 import pytest
 
 from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
+
+
+@pytest.fixture
+def isolated_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read or write the real user's files or SUNO_TUI_* environment:
+    HOME and the XDG folders point into the test's own folder."""
+    for var in list(os.environ):
+        if var.startswith("SUNO_TUI_"):
+            monkeypatch.delenv(var)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
 
 
 @pytest.fixture
