@@ -22,6 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from suno_tui.relay.numbers import to_float
 from suno_tui.relay.timestamps import from_epoch, from_iso
 
 
@@ -89,20 +90,8 @@ def _text(value: object) -> str:
 
 def _number(value: object) -> float | None:
     """A positive duration-like number, from int, float or numeric string."""
-    if isinstance(value, bool):
-        return None
-    try:
-        if isinstance(value, int | float):
-            number = float(value)
-        elif isinstance(value, str):
-            number = float(value.strip())
-        else:
-            return None
-    except (ValueError, OverflowError):  # junk, or an int too large for a float
-        return None
-    if number != number or number <= 0 or number == float("inf"):
-        return None
-    return number
+    number = to_float(value)
+    return number if number is not None and number > 0 else None
 
 
 def _tags(value: object) -> tuple[str, ...]:
@@ -122,19 +111,9 @@ def _mapping(value: object) -> Mapping[str, Any]:
 
 
 def parse_progress(value: object) -> int | None:
-    """ "57%", "57", 57 or 0.57? -> 57. Out-of-range or junk -> None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        if isinstance(value, str):
-            number = float(value.strip().rstrip("%").strip())
-        elif isinstance(value, int | float):
-            number = float(value)
-        else:
-            return None
-    except (ValueError, OverflowError):  # junk, or an int too large for a float
-        return None
-    if number != number or not 0 <= number <= 100:
+    """Reported progress ("57%", "57" or 57) as 0..100; junk -> None."""
+    number = to_float(value.strip().rstrip("%") if isinstance(value, str) else value)
+    if number is None or not 0 <= number <= 100:
         return None
     return round(number)
 

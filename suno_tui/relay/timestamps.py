@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from suno_tui.relay.numbers import to_float
+
 # Above this a unix timestamp must be in milliseconds: 1e12 seconds is the
 # year 33658, while 1e12 milliseconds is September 2001.
 _MILLISECONDS_THRESHOLD = 1e12
@@ -17,18 +19,8 @@ def from_epoch(value: object) -> datetime | None:
 
     0, null, negative, non-numeric and absurd values mean "not known yet".
     """
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        if isinstance(value, str):
-            number = float(value.strip())
-        elif isinstance(value, int | float):
-            number = float(value)
-        else:
-            return None
-    except (ValueError, OverflowError):  # junk, or an int too large for a float
-        return None
-    if number != number:  # NaN
+    number = to_float(value)
+    if number is None:
         return None
     if number > _MILLISECONDS_THRESHOLD:
         number /= 1000.0
