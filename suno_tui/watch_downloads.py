@@ -3,8 +3,6 @@ download manager (fresh links, .part files, resume, tags, the state store)."""
 
 from __future__ import annotations
 
-import argparse
-
 from suno_tui.config import Settings
 from suno_tui.downloads import DownloadManager
 from suno_tui.downloads.events import FileState
@@ -20,23 +18,14 @@ class WatchDownloader:
     """A callable for ``run_watch(downloader=...)``; ``aclose()`` when done."""
 
     def __init__(self, settings: Settings, tracker: Tracker) -> None:
-        from suno_tui.cli.download import download_options
+        from suno_tui.cli.download import options_from_settings
 
         self._settings = settings
         self._tracker = tracker
         self._clients: dict[str, RelayClient] = {}
-        # The settings alone decide, as if 'suno-tui download' had no options.
-        defaults = argparse.Namespace(
-            assets=None,
-            template=None,
-            concurrency=None,
-            download_dir=None,
-            no_tags=False,
-            artist=None,
-        )
         record, lookup = store_callbacks(tracker.store)
         self._manager = DownloadManager(
-            self._fetch, download_options(defaults, settings), record=record, lookup=lookup
+            self._fetch, options_from_settings(settings), record=record, lookup=lookup
         )
 
     async def _fetch(self, task_id: str) -> Task:

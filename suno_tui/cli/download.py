@@ -100,33 +100,57 @@ def run(args: argparse.Namespace) -> int:
 
 def download_options(args: argparse.Namespace, settings: Settings) -> DownloadOptions:
     """The settings with this command's options on top; UsageError if invalid."""
+    return options_from_settings(
+        settings,
+        assets=args.assets,
+        template=args.template,
+        concurrency=args.concurrency,
+        download_dir=args.download_dir,
+        no_tags=args.no_tags,
+        artist=args.artist,
+    )
+
+
+def options_from_settings(
+    settings: Settings,
+    *,
+    assets: str | None = None,
+    template: str | None = None,
+    concurrency: int | None = None,
+    download_dir: str | None = None,
+    no_tags: bool = False,
+    artist: str | None = None,
+) -> DownloadOptions:
+    """Download options from the settings, with overrides given as the
+    command's flags would give them; UsageError if invalid. The monitor and
+    ``watch --download`` call it with the settings alone."""
     from pathlib import Path
 
     from suno_tui.cli.common import UsageError
     from suno_tui.downloads import DownloadOptions, TemplateError, check_assets, check_template
     from suno_tui.gateways import tls_verify
 
-    assets = settings.assets
-    if args.assets is not None:
+    chosen = settings.assets
+    if assets is not None:
         try:
-            assets = check_assets(args.assets.split(","))
+            chosen = check_assets(assets.split(","))
         except ValueError as error:
             raise UsageError(f"--assets: {error}") from None
-    template = args.template if args.template is not None else settings.name_template
+    template = template if template is not None else settings.name_template
     try:
         check_template(template)
     except TemplateError as error:
         raise UsageError(f"--template: {error}") from None
-    concurrency = args.concurrency or settings.download_concurrency
+    concurrency = concurrency or settings.download_concurrency
     if not 1 <= concurrency <= 16:
         raise UsageError("--concurrency must be between 1 and 16")
-    directory = Path(args.download_dir) if args.download_dir else settings.download_dir
+    directory = Path(download_dir) if download_dir else settings.download_dir
     return DownloadOptions(
         directory=directory.expanduser(),
-        assets=assets,
+        assets=chosen,
         template=template,
-        tag_mp3=settings.tag_mp3 and not args.no_tags,
-        artist=args.artist or settings.artist,
+        tag_mp3=settings.tag_mp3 and not no_tags,
+        artist=artist or settings.artist,
         concurrency=concurrency,
         timeout=settings.request_timeout,
         verify=tls_verify(settings),

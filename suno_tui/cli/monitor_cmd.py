@@ -189,20 +189,15 @@ def prepare_clients(settings: Settings, tracker: Tracker) -> tuple[ClientPool, s
 
 def check_download_settings(settings: Settings) -> None:
     """Fail at start (UsageError) on download settings the manager would refuse."""
-    download_options(_NO_DOWNLOAD_OPTIONS, settings)
+    download_options(settings)
 
 
-def download_options(args: argparse.Namespace, settings: Settings) -> DownloadOptions:
-    from suno_tui.cli.download import download_options as from_settings
+def download_options(settings: Settings) -> DownloadOptions:
+    """The monitor's download options: the settings alone decide (its
+    --download-dir is in the settings already)."""
+    from suno_tui.cli.download import options_from_settings
 
-    return from_settings(args, settings)
-
-
-# The settings alone decide, as if 'suno-tui download' had no options
-# (the monitor's --download-dir is in the settings already).
-_NO_DOWNLOAD_OPTIONS = argparse.Namespace(
-    assets=None, template=None, concurrency=None, download_dir=None, no_tags=False, artist=None
-)
+    return options_from_settings(settings)
 
 
 def download_setup(settings: Settings, tracker: Tracker, pool: ClientPool) -> DownloadSetup:
@@ -213,7 +208,7 @@ def download_setup(settings: Settings, tracker: Tracker, pool: ClientPool) -> Do
     from suno_tui.relay.models import Task
     from suno_tui.tui.ports import DownloadSetup, OnDownloadProgress, RecordDownload
 
-    options = download_options(_NO_DOWNLOAD_OPTIONS, settings)
+    options = download_options(settings)
     _, lookup = store_callbacks(tracker.store)
 
     async def fetch(task_id: str) -> Task:
