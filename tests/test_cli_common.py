@@ -19,7 +19,6 @@ from suno_tui.cli.common import (
     add_ids_options,
     collect_ids,
     fail,
-    redact,
     settings_from_args,
     warn,
 )
@@ -295,9 +294,3 @@ def test_fail_and_warn_strip_control_characters(
     warn(text)
     err = capsys.readouterr().err
     assert err == f"suno-tui: error: {expected}\nsuno-tui: warning: {expected}\n"
-
-
-def test_redact() -> None:
-    assert redact(f"Bearer {TOKEN} and {TOKEN}", [TOKEN]) == "Bearer *** and ***"
-    assert redact("abc abcdef", ["abc", "abcdef", None, ""]) == "*** ***"
-    assert redact("nothing", []) == "nothing"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from suno_tui.ids import InvalidTaskId, parse_ids, validate_id
@@ -30,7 +30,6 @@ __all__ = [
     "collect_ids",
     "connection_overrides",
     "fail",
-    "redact",
     "require_ids",
     "settings_from_args",
     "warn",
@@ -38,7 +37,6 @@ __all__ = [
 
 PROG = "suno-tui"
 STDIN_NAME = "-"
-REDACTED = "***"
 
 _CONFIG_HELP = (
     "configuration file (default: $SUNO_TUI_CONFIG, else the platform's config folder, "
@@ -52,14 +50,6 @@ class UsageError(Exception):
 
 
 # --- output -------------------------------------------------------------------
-
-
-def redact(text: str, secrets: Iterable[str | None]) -> str:
-    """Replace every occurrence of each non-empty secret with ``***``."""
-    # Longest first, so a secret that contains another is replaced whole.
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
 
 
 def fail(message: str, code: int, *, stream: TextIO | None = None) -> int:
