@@ -14,30 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from suno_tui.monitor.model import NEW, Progress, TaskSummary, Transition
+from suno_tui.monitor.model import Progress, TaskSummary, Transition
 from suno_tui.monitor.store import SCHEMA_VERSION, SUMMARY_FIELD_ORDER, Store, StoreError
+from suno_tui.monitor.tracker import new_summary
 from suno_tui.relay.models import TaskKind, TaskStatus
 
 T0 = datetime(2026, 1, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
 
 def placeholder(task_id: str, *, profile: str = "default", at: datetime = T0) -> TaskSummary:
-    return TaskSummary(
-        task_id=task_id,
-        profile=profile,
-        kind=TaskKind.UNKNOWN,
-        status=TaskStatus.UNKNOWN,
-        status_label=NEW,
-        title="",
-        tags="",
-        clips_done=0,
-        clips_total=0,
-        progress=Progress(0.0, estimated=True, stage="waiting"),
-        added_at=at,
-        submitted_at=None,
-        state_since=at,
-        finished=False,
-    )
+    return new_summary(task_id, profile, at)
 
 
 def running(summary: TaskSummary) -> TaskSummary:

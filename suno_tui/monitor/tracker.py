@@ -107,6 +107,26 @@ def _fail_reason(task: Task) -> str:
     return task.lyrics.error_message if task.lyrics is not None else ""
 
 
+def new_summary(task_id: str, profile: str, now: datetime) -> TaskSummary:
+    """The row of a task just added, before the gateway has said anything."""
+    return TaskSummary(
+        task_id=task_id,
+        profile=profile,
+        kind=TaskKind.UNKNOWN,
+        status=TaskStatus.UNKNOWN,
+        status_label=NEW,
+        title="",
+        tags="",
+        clips_done=0,
+        clips_total=0,
+        progress=_PLACEHOLDER_PROGRESS,
+        added_at=now,
+        submitted_at=None,
+        state_since=now,
+        finished=False,
+    )
+
+
 def summarize(
     task: Task,
     *,
@@ -337,25 +357,7 @@ class Tracker:
         if not wanted:
             return []
         now = self._clock()
-        placeholders = [
-            TaskSummary(
-                task_id=task_id,
-                profile=profile,
-                kind=TaskKind.UNKNOWN,
-                status=TaskStatus.UNKNOWN,
-                status_label=NEW,
-                title="",
-                tags="",
-                clips_done=0,
-                clips_total=0,
-                progress=_PLACEHOLDER_PROGRESS,
-                added_at=now,
-                submitted_at=None,
-                state_since=now,
-                finished=False,
-            )
-            for task_id in wanted
-        ]
+        placeholders = [new_summary(task_id, profile, now) for task_id in wanted]
         inserted = set(self.store.add_tasks(placeholders))
         added: list[TaskSummary] = []
         for summary in placeholders:

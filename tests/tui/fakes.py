@@ -10,8 +10,9 @@ from typing import Any
 from suno_tui.downloads.assets import SkipKind
 from suno_tui.downloads.events import DownloadProgress, FileState
 from suno_tui.ids import validate_id
-from suno_tui.monitor.model import NEW, Progress, TaskSummary, Transition
-from suno_tui.relay.models import Task, TaskKind, TaskStatus
+from suno_tui.monitor.model import TaskSummary, Transition
+from suno_tui.monitor.tracker import new_summary
+from suno_tui.relay.models import Task
 
 from .factories import NOW
 
@@ -41,22 +42,7 @@ class FakeTracker:
             validate_id(task_id)
             if task_id in self._summaries:
                 continue
-            summary = TaskSummary(
-                task_id=task_id,
-                profile=profile,
-                kind=TaskKind.UNKNOWN,
-                status=TaskStatus.UNKNOWN,
-                status_label=NEW,
-                title="",
-                tags="",
-                clips_done=0,
-                clips_total=0,
-                progress=Progress(0.0, True, "waiting"),
-                added_at=NOW,
-                submitted_at=None,
-                state_since=NOW,
-                finished=False,
-            )
+            summary = new_summary(task_id, profile, NOW)
             self._summaries[task_id] = summary
             added.append(summary)
         return added
