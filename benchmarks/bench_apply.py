@@ -22,11 +22,11 @@ from typing import Any
 
 from benchmarks.common import Row
 from benchmarks.stores import build_store
-from suno_tui.monitor.poller import PollStatus
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
+from suno_tui.tracking.poller import PollStatus
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.app import MonitorApp
 from tests.fixtures import shapes
 

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.common import Row
-from suno_tui.monitor.poller import Poller
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.relay.client import RelayClient
 from suno_tui.simulator import ManualClock, Simulator
+from suno_tui.tracking.poller import Poller
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker
 
 BATCH = 50
 

@@ -16,11 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from suno_tui.monitor.poller import PollStatus
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
+from suno_tui.tracking.poller import PollStatus
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.app import MonitorApp
 from tests.fixtures import shapes
 

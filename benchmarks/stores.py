@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker
 from tests.fixtures import shapes
 
 

@@ -24,11 +24,11 @@ from typing import Any
 
 from suno_tui.cli.monitor_cmd import build_app, prepare_clients
 from suno_tui.config import Settings
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.simulator import ManualClock, Simulator, seed_demo
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.app import MonitorApp, PollRound
-from suno_tui.tui.downloads import TaskResult
+from suno_tui.tui.download_jobs import TaskResult
 
 ROUND_TIMEOUT = 30.0
 #: the simulator's URLs (shown in the detail view) hold its port: keep it fixed

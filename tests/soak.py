@@ -22,11 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from suno_tui.monitor.poller import Poller, PollStatus
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker, Update
 from suno_tui.relay.client import RelayClient
 from suno_tui.simulator import Fault, ManualClock, Simulator
+from suno_tui.tracking.poller import Poller, PollStatus
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker, Update
 
 RANDOM_FAULTS = (
     Fault.RATE_LIMIT,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suno_tui.monitor.backoff import Backoff
+from suno_tui.tracking.backoff import Backoff
 
 
 def test_delays_stay_within_bounds_over_many_draws() -> None:

@@ -20,8 +20,8 @@ from mutagen.id3 import ID3
 from suno_tui.cli import main
 from suno_tui.cli.download import Reporter, fit
 from suno_tui.downloads import DownloadProgress, FileState, SkipKind
-from suno_tui.monitor.store import Store
 from suno_tui.simulator import Fault, ManualClock, Simulator, SimulatorThread
+from suno_tui.tracking.store import Store
 
 
 @pytest.fixture
@@ -379,7 +379,7 @@ def test_imports_stay_light() -> None:
         "early = [m for m in ('httpx', 'suno_tui.downloads', 'asyncio') if m in sys.modules]\n"
         "assert not early, early\n"
         "import suno_tui.downloads\n"
-        "heavy = [m for m in ('textual', 'httpx', 'mutagen', 'suno_tui.monitor.store')\n"
+        "heavy = [m for m in ('textual', 'httpx', 'mutagen', 'suno_tui.tracking.store')\n"
         "         if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )

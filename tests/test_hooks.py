@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from suno_tui.hooks import HookError, hook_argv, hook_environment, run_finish_hook
+from suno_tui.engine.hooks import HookError, hook_argv, hook_environment, run_finish_hook
 
 RECORDER = """
 import json, os, sys

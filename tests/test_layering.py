@@ -15,7 +15,7 @@ import suno_tui
 ROOT = Path(suno_tui.__file__).parent
 # Packages whose every module must stay headless; top-level modules too
 # (suno_tui.safe_text, suno_tui.ids, ...), but for __main__, which runs the CLI.
-HEADLESS_PACKAGES = ("relay", "monitor", "downloads", "config", "cli")
+HEADLESS_PACKAGES = ("relay", "tracking", "downloads", "config", "engine", "cli")
 
 _PROBE = """
 import importlib, json, sys
@@ -74,5 +74,5 @@ def test_the_probe_catches_a_module_that_loads_textual() -> None:
 
 def test_the_domain_the_relay_and_the_headless_commands_do_not_load_textual() -> None:
     modules = headless_modules()
-    assert {"suno_tui.relay.client", "suno_tui.monitor.poller", "suno_tui.cli"} <= set(modules)
+    assert {"suno_tui.relay.client", "suno_tui.tracking.poller", "suno_tui.cli"} <= set(modules)
     assert probe(modules) == {}

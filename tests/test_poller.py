@@ -19,14 +19,14 @@ import httpx
 import pytest
 import respx
 
-from suno_tui.monitor.backoff import Backoff
-from suno_tui.monitor.model import NOT_FOUND
-from suno_tui.monitor.poller import Poller, PollStatus
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker, Update
 from suno_tui.relay.client import BatchFailure, FetchResult, RelayClient, batches
 from suno_tui.relay.errors import AuthError, GatewayError, RateLimited, RelayError
 from suno_tui.relay.models import parse_task
+from suno_tui.tracking.backoff import Backoff
+from suno_tui.tracking.model import NOT_FOUND
+from suno_tui.tracking.poller import Poller, PollStatus
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker, Update
 from tests.fixtures import shapes
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

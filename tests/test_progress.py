@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suno_tui.monitor.model import Progress, TaskSummary
-from suno_tui.monitor.progress import (
+from suno_tui.relay.models import Task, TaskKind, TaskStatus, parse_task
+from suno_tui.tracking.model import Progress, TaskSummary
+from suno_tui.tracking.progress import (
     CEILING,
     FLOOR,
     estimate_progress,
@@ -17,8 +18,7 @@ from suno_tui.monitor.progress import (
     is_stuck,
     refresh_progress,
 )
-from suno_tui.monitor.tracker import summarize
-from suno_tui.relay.models import Task, TaskKind, TaskStatus, parse_task
+from suno_tui.tracking.tracker import summarize
 from tests.fixtures import shapes
 
 START = datetime.fromtimestamp(shapes.START_TIME, UTC)

@@ -30,9 +30,7 @@ class Socks5Proxy:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(
-            asyncio.start_server(self._client, "127.0.0.1", 0)
-        )
+        server = self._loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", 0))
         self.port = server.sockets[0].getsockname()[1]
         self._ready.set()
         self._loop.run_forever()
@@ -95,7 +93,7 @@ def test_a_socks_proxy_without_the_extra_is_a_clear_config_error(
     import httpx
 
     from suno_tui.config import ConfigError, Settings
-    from suno_tui.gateways import client_for
+    from suno_tui.engine.clients import client_for
 
     def no_socks(**options: object) -> None:
         raise ImportError("Using SOCKS proxy, but the 'socksio' package is not installed.")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from suno_tui.monitor.model import Progress, TaskSummary, Transition
-from suno_tui.monitor.store import SCHEMA_VERSION, SUMMARY_FIELD_ORDER, Store, StoreError
-from suno_tui.monitor.tracker import new_summary
 from suno_tui.relay.models import TaskKind, TaskStatus
+from suno_tui.tracking.model import Progress, TaskSummary, Transition
+from suno_tui.tracking.store import SCHEMA_VERSION, SUMMARY_FIELD_ORDER, Store, StoreError
+from suno_tui.tracking.tracker import new_summary
 
 T0 = datetime(2026, 1, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -214,7 +214,7 @@ import os, sys
 from datetime import UTC, datetime
 sys.path.insert(0, {str(Path(__file__).parent.parent)!r})
 from tests.test_store import placeholder, running
-from suno_tui.monitor.store import Store
+from suno_tui.tracking.store import Store
 store = Store.open({str(db_path)!r})
 store.add_tasks([placeholder("a")])
 store.save([(running(placeholder("a")), '{{"k": 1}}')])

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from suno_tui.cli import main
-from suno_tui.monitor.store import Store
+from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest, SubmitError
 from suno_tui.simulator import Simulator
-from suno_tui.submit import LyricsRequest, MusicRequest, SubmitError
+from suno_tui.tracking.store import Store
 
 
 def submit(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from suno_tui.monitor.model import NEW, NOT_FOUND, Transition
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker, Update, summarize
 from suno_tui.relay.client import BatchFailure, FetchResult
 from suno_tui.relay.errors import GatewayError
 from suno_tui.relay.models import TaskStatus, parse_task
+from suno_tui.tracking.model import NEW, NOT_FOUND, Transition
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker, Update, summarize
 from tests.fixtures import shapes
 
 START = datetime.fromtimestamp(shapes.START_TIME, UTC)

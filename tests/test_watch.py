@@ -20,9 +20,9 @@ import pytest
 
 from suno_tui.cli import main
 from suno_tui.config import Settings
-from suno_tui.monitor.model import TaskSummary, Transition
+from suno_tui.engine.watch import WatchEnd, WatchOptions, run_watch
 from suno_tui.simulator import ManualClock, Simulator
-from suno_tui.watch import WatchEnd, WatchOptions, run_watch
+from suno_tui.tracking.model import TaskSummary, Transition
 
 
 class Recorder:
@@ -102,7 +102,7 @@ async def test_a_failed_or_unknown_task_ends_as_some_failed(
 async def test_only_the_watched_ids_are_polled(simulator: Simulator, tmp_path: Path) -> None:
     settings = settings_for(simulator, tmp_path)
     others = [simulator.add_task("stuck") for _ in range(3)]
-    from suno_tui.watchlist import add_to_watchlist
+    from suno_tui.engine.watchlist import add_to_watchlist
 
     add_to_watchlist(settings, others)  # the monitor watches these; watch must not poll them
     mine = simulator.add_task("success", elapsed=10_000)
@@ -225,8 +225,8 @@ def test_cli_exit_4_when_unreachable(served: Simulator, capsys: pytest.CaptureFi
 async def test_download_fetches_each_finished_task_and_passes_paths_to_the_hook(
     simulator: Simulator, tmp_path: Path
 ) -> None:
-    from suno_tui.watch_downloads import WatchDownloader
-    from suno_tui.watchlist import open_tracker
+    from suno_tui.engine.watch_downloads import WatchDownloader
+    from suno_tui.engine.watchlist import open_tracker
 
     task = simulator.add_task("success", title="Glass River", asset_sizes={"mp3": 200_000})
     log = tmp_path / "hook.log"

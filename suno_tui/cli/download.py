@@ -30,8 +30,8 @@ if TYPE_CHECKING:
         RecordCallback,
         TaskOutcome,
     )
-    from suno_tui.monitor.store import Store
     from suno_tui.relay.client import RelayClient
+    from suno_tui.tracking.store import Store
 
 _NETWORK_KINDS = frozenset({"network", "timeout", "gateway", "malformed", "http"})
 # Live lines are redrawn at most this often: over SSH every byte is paid.
@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         ids = require_ids(args)
         settings = settings_from_args(args)
         options = download_options(args, settings)
-        from suno_tui.gateways import client_for
+        from suno_tui.engine.clients import client_for
 
         client = client_for(settings)
     except (UsageError, ConfigError) as error:
@@ -128,7 +128,7 @@ def options_from_settings(
 
     from suno_tui.cli.common import UsageError
     from suno_tui.downloads import DownloadOptions, TemplateError, check_assets, check_template
-    from suno_tui.gateways import tls_verify
+    from suno_tui.engine.clients import tls_verify
 
     chosen = settings.assets
     if assets is not None:
@@ -199,7 +199,7 @@ def _store_callbacks(
     """Record downloads in the state store, if it can be opened (else a warning)."""
     from suno_tui.cli.common import warn
     from suno_tui.downloads.records import store_callbacks
-    from suno_tui.monitor.store import Store, StoreError
+    from suno_tui.tracking.store import Store, StoreError
 
     try:
         store = Store.open(settings.state_path)

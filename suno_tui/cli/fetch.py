@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         ids = require_ids(args)
         settings = settings_from_args(args)
-        from suno_tui.gateways import client_for
+        from suno_tui.engine.clients import client_for
 
         client = client_for(settings)
     except (UsageError, ConfigError) as error:

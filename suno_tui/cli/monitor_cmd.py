@@ -21,9 +21,9 @@ if TYPE_CHECKING:
 
     from suno_tui.config import Settings
     from suno_tui.downloads import DownloadOptions
-    from suno_tui.monitor.tracker import Tracker
+    from suno_tui.engine.clients import ClientPool
+    from suno_tui.tracking.tracker import Tracker
     from suno_tui.tui.app import MonitorApp
-    from suno_tui.tui.clients import ClientPool
     from suno_tui.tui.ports import DownloadSetup
 
 #: simulated seconds per real second in --demo: tasks visibly move
@@ -131,8 +131,8 @@ def _run_monitor(
 
     from suno_tui.cli.common import fail, warn
     from suno_tui.config import ConfigError
-    from suno_tui.monitor.store import Store, StoreError
-    from suno_tui.monitor.tracker import Tracker
+    from suno_tui.tracking.store import Store, StoreError
+    from suno_tui.tracking.tracker import Tracker
 
     try:
         store = Store.open(settings.state_path)
@@ -173,7 +173,7 @@ def prepare_clients(settings: Settings, tracker: Tracker) -> tuple[ClientPool, s
     Also says why polling is off. Raises ConfigError if the selected
     profile's token command fails."""
     from suno_tui.config import ConfigError
-    from suno_tui.tui.clients import ClientPool
+    from suno_tui.engine.clients import ClientPool
 
     tracker.load()
     pool = ClientPool(settings)
@@ -248,8 +248,8 @@ def build_app(
     """
     import random
 
-    from suno_tui.monitor.poller import Poller
-    from suno_tui.monitor.progress import is_stuck, refresh_progress
+    from suno_tui.tracking.poller import Poller
+    from suno_tui.tracking.progress import is_stuck, refresh_progress
     from suno_tui.tui.app import MonitorApp
     from suno_tui.tui.bindings import keymap_from_settings
 

@@ -16,7 +16,7 @@ from suno_tui.cli.watch import add_watch_options
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from suno_tui.relay.client import RelayClient
-    from suno_tui.submit import LyricsRequest, MusicRequest
+    from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _request(args: argparse.Namespace) -> MusicRequest | LyricsRequest:
     import sys
 
-    from suno_tui.submit import LyricsRequest, MusicRequest, SubmitError
+    from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest, SubmitError
 
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     if args.lyrics_only:
@@ -104,12 +104,12 @@ def run(args: argparse.Namespace) -> int:
 
     from suno_tui.cli.common import fail, settings_from_args
     from suno_tui.config import ConfigError
-    from suno_tui.submit import SubmitError
+    from suno_tui.relay.submit_requests import SubmitError
 
     try:
         request = _request(args)
         settings = settings_from_args(args, state=args.state)
-        from suno_tui.gateways import client_for
+        from suno_tui.engine.clients import client_for
 
         client = client_for(settings)
     except (SubmitError, ConfigError) as error:
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
     code, task_id = asyncio.run(_submit(client, request))
     if task_id is None:
         return code
-    from suno_tui.watchlist import WatchListError, add_to_watchlist
+    from suno_tui.engine.watchlist import WatchListError, add_to_watchlist
 
     try:
         add_to_watchlist(settings, [task_id])
@@ -138,7 +138,7 @@ async def _submit(
     from suno_tui.cli.common import fail
     from suno_tui.cli.relay_errors import describe, exit_code_for
     from suno_tui.relay.errors import OutcomeUnknown, RelayError
-    from suno_tui.submit import LyricsRequest
+    from suno_tui.relay.submit_requests import LyricsRequest
 
     async with client:
         try:
@@ -154,8 +154,8 @@ async def _submit(
 
 
 def _print_submitted(task_id: str, request: MusicRequest | LyricsRequest, *, as_json: bool) -> None:
+    from suno_tui.relay.submit_requests import LyricsRequest
     from suno_tui.safe_text import clean_line
-    from suno_tui.submit import LyricsRequest
 
     kind = "lyrics" if isinstance(request, LyricsRequest) else "music"
     if as_json:

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
     from suno_tui.config import Settings
-    from suno_tui.monitor.model import TaskSummary, Transition
-    from suno_tui.monitor.tracker import Tracker
-    from suno_tui.watch import Downloader, WatchEnd
+    from suno_tui.engine.watch import Downloader, WatchEnd
+    from suno_tui.tracking.model import TaskSummary, Transition
+    from suno_tui.tracking.tracker import Tracker
 
 
 def add_watch_options(parser: argparse.ArgumentParser) -> None:
@@ -155,8 +155,8 @@ def watch_ids(settings: Settings, ids: list[str], args: argparse.Namespace) -> i
 
     from suno_tui.cli.common import fail, warn
     from suno_tui.config import ConfigError
-    from suno_tui.watch import WatchOptions, run_watch
-    from suno_tui.watchlist import WatchListError, open_tracker
+    from suno_tui.engine.watch import WatchOptions, run_watch
+    from suno_tui.engine.watchlist import WatchListError, open_tracker
 
     options = WatchOptions(
         interval=args.interval if args.interval is not None else settings.poll_interval,
@@ -184,7 +184,7 @@ def watch_ids(settings: Settings, ids: list[str], args: argparse.Namespace) -> i
 
 
 def _exit_codes() -> dict[WatchEnd, int]:
-    from suno_tui.watch import WatchEnd
+    from suno_tui.engine.watch import WatchEnd
 
     return {
         WatchEnd.ALL_SUCCEEDED: exit_codes.OK,
@@ -198,6 +198,6 @@ def _exit_codes() -> dict[WatchEnd, int]:
 def _downloader(settings: Settings, tracker: Tracker) -> Downloader:
     """Download each finished task with the download manager, fetching fresh
     links from the gateway of the task's own profile."""
-    from suno_tui.watch_downloads import WatchDownloader
+    from suno_tui.engine.watch_downloads import WatchDownloader
 
     return WatchDownloader(settings, tracker)

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from suno_tui.monitor.model import TaskSummary, Transition
 from suno_tui.relay.models import TaskStatus
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.model import TaskSummary, Transition
 
 #: toasts name at most this many finished tasks one by one, then summarise
 MAX_TOASTS_PER_ROUND = 3

@@ -26,8 +26,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from suno_tui.monitor.model import DEFAULT_PROFILE, Progress, TaskSummary, Transition
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.model import DEFAULT_PROFILE, Progress, TaskSummary, Transition
 from suno_tui.tui.announce import Toast, news, toasts
 from suno_tui.tui.app_downloads import DownloadsMixin
 from suno_tui.tui.app_jobs import JobsMixin
@@ -35,11 +35,11 @@ from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope, bindings
 from suno_tui.tui.detail import DetailView
 from suno_tui.tui.detail_doc import CopyTarget, copy_targets
 from suno_tui.tui.download_board import DownloadBoard
-from suno_tui.tui.download_pane import DownloadPane
-from suno_tui.tui.downloads import (
+from suno_tui.tui.download_jobs import (
     Downloads,
     TaskResult,
 )
+from suno_tui.tui.download_pane import DownloadPane
 from suno_tui.tui.event_log import EventLog
 from suno_tui.tui.filter_input import FilterInput
 from suno_tui.tui.finish import FinishHook

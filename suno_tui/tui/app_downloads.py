@@ -17,8 +17,7 @@ from suno_tui.downloads.events import DownloadProgress
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.detail_doc import CopyTarget
 from suno_tui.tui.download_board import file_label
-from suno_tui.tui.download_pane import DownloadPane
-from suno_tui.tui.downloads import (
+from suno_tui.tui.download_jobs import (
     Downloads,
     TaskResult,
     bulk_toast,
@@ -27,6 +26,7 @@ from suno_tui.tui.downloads import (
     skip_label,
     wants_download,
 )
+from suno_tui.tui.download_pane import DownloadPane
 from suno_tui.tui.ports import TrackerLike
 
 if TYPE_CHECKING:

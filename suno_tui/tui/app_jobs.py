@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from suno_tui.monitor.model import TaskSummary
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.downloads import Downloads
+from suno_tui.tracking.model import TaskSummary
+from suno_tui.tui.download_jobs import Downloads
 from suno_tui.tui.finish import FinishHook
 from suno_tui.tui.ports import ClientsLike, TrackerLike
-from suno_tui.tui.screens.submit import Request, SubmitScreen, Submitted
+from suno_tui.tui.screens.submit_form import Request, SubmitScreen, Submitted
 
 
 class JobsMixin(App[int]):
@@ -88,7 +88,7 @@ class JobsMixin(App[int]):
         )
 
     async def _send_job(self, request: Request, profile: str) -> str:
-        from suno_tui.submit import LyricsRequest
+        from suno_tui.relay.submit_requests import LyricsRequest
 
         assert self.clients is not None
         client = await self.clients.client(profile)

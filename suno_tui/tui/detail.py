@@ -17,8 +17,8 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Static
 
-from suno_tui.monitor.model import TaskSummary, Transition
 from suno_tui.relay.models import Task
+from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.bindings import Scope, bindings
 from suno_tui.tui.detail_doc import CopyTarget, build_document, copy_targets, raw_document
 

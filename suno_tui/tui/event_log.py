@@ -17,9 +17,9 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from suno_tui.monitor.model import NEW, NOT_FOUND, Transition
 from suno_tui.relay.models import TaskStatus
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.model import NEW, NOT_FOUND, Transition
 from suno_tui.tui.row_render import Tone, fit, short_id
 from suno_tui.tui.timefmt import clock_time
 

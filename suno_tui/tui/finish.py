@@ -2,7 +2,7 @@
 a few at once at most, each failure turned into one line for a toast.
 
 The command comes from the user's config and is run without a shell (see
-:mod:`suno_tui.hooks`); the task goes to it as JSON on standard input.
+:mod:`suno_tui.engine.hooks`); the task goes to it as JSON on standard input.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from suno_tui.hooks import HookError, run_finish_hook
+from suno_tui.engine.hooks import HookError, run_finish_hook
 from suno_tui.safe_text import clean_line
 
 #: hooks running at the same time (a burst of finished tasks queues behind them)

@@ -2,8 +2,8 @@
 
 The app is written against these protocols, not the concrete classes, so the
 snapshot tests can drive it with a fixed tracker and no poller, and the
-domain layer stays free to grow. The real :class:`~suno_tui.monitor.tracker.Tracker`
-and :class:`~suno_tui.monitor.poller.Poller` satisfy them.
+domain layer stays free to grow. The real :class:`~suno_tui.tracking.tracker.Tracker`
+and :class:`~suno_tui.tracking.poller.Poller` satisfy them.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from suno_tui.downloads.events import DownloadProgress
-from suno_tui.monitor.model import TaskSummary, Transition
 from suno_tui.relay.models import Task
+from suno_tui.tracking.model import TaskSummary, Transition
 
 
 class UpdateLike(Protocol):

@@ -16,9 +16,9 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 
-from suno_tui.monitor.model import NEW, NOT_FOUND, Progress, TaskSummary
 from suno_tui.relay.models import TaskKind, TaskStatus
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.model import NEW, NOT_FOUND, Progress, TaskSummary
 from suno_tui.tui.timefmt import short_clock, short_duration
 
 

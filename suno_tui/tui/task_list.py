@@ -26,9 +26,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from suno_tui.monitor.model import NOT_FOUND, Progress, TaskSummary
 from suno_tui.relay.models import TaskStatus
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.model import NOT_FOUND, Progress, TaskSummary
 from suno_tui.tui.bindings import Scope, bindings
 from suno_tui.tui.row_render import (
     Column,

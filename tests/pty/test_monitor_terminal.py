@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.pty_harness import PtyProcess, visible_text
-from suno_tui.monitor.store import Store
 from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
+from suno_tui.tracking.store import Store
 
 OSC52 = "\x1b]52;c;UFdORUQ=\x07"
 TITLE_CHANGE = "\x1b]0;PWNED-TITLE\x07"

@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from suno_tui.monitor.store import Store
 from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
+from suno_tui.tracking.store import Store
 
 STEP = 100.0  # simulated seconds the clock moves per run
 SCENARIOS = ("success", "success", "failure", "partial", "lyrics")

@@ -53,12 +53,12 @@ from suno_tui.downloads.naming import (
     inside,
     numbered,
 )
-from suno_tui.monitor.tracker import summarize
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.envelope import decode_json, error_for_status, parse_retry_after, unwrap
 from suno_tui.relay.errors import MalformedResponse, RateLimited, RelayError
 from suno_tui.relay.export import task_to_json, to_json_text
 from suno_tui.relay.models import ModelError, Task, parse_task
+from suno_tui.tracking.tracker import summarize
 from tests.reliability import strategies as S
 
 #: examples executed per property, by name (the long run reports these)

@@ -15,10 +15,10 @@ import random
 import sys
 from datetime import UTC, datetime
 
-from suno_tui.monitor.store import Store, StoreError
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
+from suno_tui.tracking.store import Store, StoreError
+from suno_tui.tracking.tracker import Tracker
 from tests.fixtures import shapes
 
 SHARED = [f"shared-{n}" for n in range(10)]

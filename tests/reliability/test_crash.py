@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from suno_tui.monitor.store import Store
+from suno_tui.tracking.store import Store
 from tests.reliability.crash import run_crashes
 
 

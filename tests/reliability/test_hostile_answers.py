@@ -24,14 +24,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.relay.client import FetchResult, RelayClient
 from suno_tui.relay.envelope import decode_json, error_for_status, unwrap
 from suno_tui.relay.errors import GatewayError, MalformedResponse
 from suno_tui.relay.export import to_json_text
 from suno_tui.relay.models import parse_task
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker
 from tests.fixtures import shapes
 
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from suno_tui.monitor.model import TaskSummary, Transition
 from suno_tui.relay.models import Task
+from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.app import MonitorApp
 
 from .factories import NOW, music_task, sample_summaries, sample_transitions

@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from suno_tui.monitor.model import Progress, TaskSummary, Transition
 from suno_tui.relay.models import TaskKind, TaskStatus, parse_task
+from suno_tui.tracking.model import Progress, TaskSummary, Transition
 
 #: the frozen "now" of every deterministic test
 NOW = datetime(2025, 6, 15, 12, 0, 0, tzinfo=UTC)

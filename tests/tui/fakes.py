@@ -10,9 +10,9 @@ from typing import Any
 from suno_tui.downloads.assets import SkipKind
 from suno_tui.downloads.events import DownloadProgress, FileState
 from suno_tui.ids import validate_id
-from suno_tui.monitor.model import TaskSummary, Transition
-from suno_tui.monitor.tracker import new_summary
 from suno_tui.relay.models import Task
+from suno_tui.tracking.model import TaskSummary, Transition
+from suno_tui.tracking.tracker import new_summary
 
 from .factories import NOW
 

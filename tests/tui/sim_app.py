@@ -16,11 +16,11 @@ from typing import Any
 
 from suno_tui.cli.monitor_cmd import build_app, prepare_clients
 from suno_tui.config import Gateway, Settings
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.simulator import ManualClock, Simulator
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.app import MonitorApp, PollRound
-from suno_tui.tui.downloads import TaskResult
+from suno_tui.tui.download_jobs import TaskResult
 
 WAIT = 30.0  # a safety net for a hung test, not a timing assertion
 #: small files: a download takes milliseconds on loopback

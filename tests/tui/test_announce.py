@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from suno_tui.monitor.model import Transition
 from suno_tui.relay.models import TaskStatus
+from suno_tui.tracking.model import Transition
 from suno_tui.tui.announce import MAX_TOASTS_PER_ROUND, news, toasts
 
 from .factories import NOW, summary

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual import events
 
-from suno_tui.monitor.model import NEW, Transition
 from suno_tui.relay.models import TaskStatus
+from suno_tui.tracking.model import NEW, Transition
 from suno_tui.tui.bindings import COMMANDS, Scope
 from suno_tui.tui.detail import DetailView
 from suno_tui.tui.screens.add_tasks import AddTasksScreen

@@ -11,11 +11,11 @@ import pytest
 
 from suno_tui.config import Gateway, Settings
 from suno_tui.downloads.events import DownloadProgress, FileState
+from suno_tui.engine.clients import ClientPool, ProfileUnavailable
 from suno_tui.relay.models import TaskKind, TaskStatus
-from suno_tui.tui.clients import ClientPool, ProfileUnavailable
 from suno_tui.tui.download_board import DownloadBoard, human_size
+from suno_tui.tui.download_jobs import TaskResult, download_toast, downloadable, wants_download
 from suno_tui.tui.download_pane import fit_name, fit_path
-from suno_tui.tui.downloads import TaskResult, download_toast, downloadable, wants_download
 
 from .factories import summary, with_status
 

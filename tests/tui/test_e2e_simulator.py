@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from suno_tui.monitor.poller import Poller
-from suno_tui.monitor.progress import is_stuck, refresh_progress
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Fault, ManualClock, Simulator
+from suno_tui.tracking.poller import Poller
+from suno_tui.tracking.progress import is_stuck, refresh_progress
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.app import MonitorApp, PollRound
 
 ROUND_TIMEOUT = 20.0  # a safety net for a hung test, not a timing assertion

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from suno_tui.monitor.model import Transition
 from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Simulator
+from suno_tui.tracking.model import Transition
 from suno_tui.tui.notify import Flavour, osc_notification, tmux_wrap
 
 from .conftest import FakeUpdate, build_app

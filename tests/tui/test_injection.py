@@ -14,8 +14,8 @@ from typing import Any
 from textual.content import Content
 from textual.widgets import Static
 
-from suno_tui.monitor.model import Transition
 from suno_tui.relay.models import TaskStatus, parse_task
+from suno_tui.tracking.model import Transition
 from suno_tui.tui.detail import DetailView
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen

@@ -13,7 +13,7 @@ import pytest
 from textual.app import App
 
 from suno_tui.cli import main
-from suno_tui.monitor.store import Store
+from suno_tui.tracking.store import Store
 from suno_tui.tui.app import MonitorApp
 
 TOKEN = "sk-SECRET-monitor-4242"

@@ -11,12 +11,12 @@ import pytest
 from textual.widgets import Select, TextArea
 
 from suno_tui.config import Settings
-from suno_tui.monitor.store import Store
-from suno_tui.monitor.tracker import Tracker
 from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Simulator
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.screens.detail_screen import DetailScreen
-from suno_tui.tui.screens.submit import SubmitScreen
+from suno_tui.tui.screens.submit_form import SubmitScreen
 
 from .sim_app import (
     WAIT,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from suno_tui.monitor.poller import PollStatus
+from suno_tui.tracking.poller import PollStatus
 from suno_tui.tui.status_bar import Counts, status_content
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)

@@ -15,7 +15,7 @@ from textual.worker import WorkerFailed
 
 from suno_tui.relay.models import TaskKind
 from suno_tui.simulator import Fault, Simulator
-from suno_tui.tui.screens.submit import SubmitScreen
+from suno_tui.tui.screens.submit_form import SubmitScreen
 
 from .conftest import build_app
 from .sim_app import WAIT, SimApp, next_round, open_app, settings_for, small_simulator

@@ -29,8 +29,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from suno_tui.monitor.model import Progress, TaskSummary, Transition
 from suno_tui.relay.models import TaskKind, TaskStatus
+from suno_tui.tracking.model import Progress, TaskSummary, Transition
 
 __all__ = ["SCHEMA_VERSION", "DownloadRecord", "Store", "StoreError"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from suno_tui.monitor.model import Progress, TaskSummary
 from suno_tui.relay.models import ClipStatus, Task, TaskKind, TaskStatus
+from suno_tui.tracking.model import Progress, TaskSummary
 
 # Fixed points of the stages before anything is generated.
 WAITING = 0.02  # NOT_START, or a status we cannot read

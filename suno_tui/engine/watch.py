@@ -1,7 +1,7 @@
 """Watch a set of tasks until each is finished: the engine of ``suno-tui
 watch`` and ``submit --watch``, with no terminal and no Textual.
 
-It drives the monitor's :class:`~suno_tui.monitor.poller.Poller` (batches,
+It drives the monitor's :class:`~suno_tui.tracking.poller.Poller` (batches,
 backoff, Retry-After) over the shared state file, reports transitions and
 finished tasks to an observer, runs the ``on_finish`` hook, and decides the
 exit code. Time and waiting are injectable, so tests run it against the
@@ -18,14 +18,14 @@ from enum import Enum
 from typing import Any, Protocol
 
 from suno_tui.config import ConfigError, Settings
-from suno_tui.gateways import client_for
-from suno_tui.hooks import HookError, run_finish_hook
-from suno_tui.monitor.model import NOT_FOUND, TaskSummary, Transition
-from suno_tui.monitor.poller import FetchClient, Poller, PollStatus
-from suno_tui.monitor.tracker import Tracker, Update
+from suno_tui.engine.clients import client_for
+from suno_tui.engine.hooks import HookError, run_finish_hook
+from suno_tui.engine.watchlist import open_tracker
 from suno_tui.relay.export import not_found_json, task_to_json
 from suno_tui.relay.models import TaskStatus
-from suno_tui.watchlist import open_tracker
+from suno_tui.tracking.model import NOT_FOUND, TaskSummary, Transition
+from suno_tui.tracking.poller import FetchClient, Poller, PollStatus
+from suno_tui.tracking.tracker import Tracker, Update
 
 #: downloads a finished task's assets; returns (paths written, problems)
 Downloader = Callable[[TaskSummary], Awaitable[tuple[list[str], list[str]]]]

@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from suno_tui.monitor.backoff import Backoff
-from suno_tui.monitor.store import StoreError
-from suno_tui.monitor.tracker import Tracker, Update
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.errors import AuthError, RateLimited
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.backoff import Backoff
+from suno_tui.tracking.store import StoreError
+from suno_tui.tracking.tracker import Tracker, Update
 
 __all__ = ["MAX_INTERVAL", "FetchClient", "PollStatus", "Poller"]
 

@@ -1,4 +1,10 @@
-"""One relay client per gateway profile, built when first needed.
+"""Relay clients for the configured gateways: the one place that builds them.
+
+:func:`client_for` turns a configured gateway (URL, token or token command,
+batch size, TLS options) into a :class:`~suno_tui.relay.client.RelayClient`;
+:class:`ClientPool` keeps one per profile.
+
+The pool builds clients when first needed.
 
 Each watched task remembers the profile (gateway) it belongs to, so one
 monitor can watch tasks of several gateways. The pool builds a
@@ -14,15 +20,53 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import ssl
 from collections.abc import Callable, Iterable
 
 from suno_tui.config import ConfigError, Gateway, Settings
-from suno_tui.gateways import client_for
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.errors import RelayError
 from suno_tui.safe_text import clean_line
 
-__all__ = ["ClientPool", "ProfileUnavailable"]
+
+def tls_verify(settings: Settings) -> bool | ssl.SSLContext:
+    """httpx's ``verify``: off, a context trusting the CA bundle, or the system default.
+
+    Raises ConfigError for a CA bundle that holds no certificate (httpx would
+    raise ssl.SSLError from deep inside; and it deprecates a path string).
+    """
+    if not settings.verify_tls:
+        return False
+    if settings.ca_bundle is not None:
+        try:
+            return ssl.create_default_context(cafile=str(settings.ca_bundle))
+        except (ssl.SSLError, OSError) as error:
+            reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
+            raise ConfigError(
+                f"ca_bundle {settings.ca_bundle}: cannot load certificates from it ({reason})"
+            ) from None
+    return True
+
+
+def client_for(settings: Settings, gateway: Gateway | None = None) -> RelayClient:
+    """A client for ``gateway`` (the selected one by default).
+
+    May run the gateway's token_command; raises ConfigError if that fails.
+    """
+    gateway = gateway or settings.gateway
+    try:
+        return RelayClient(
+            gateway.base_url,
+            gateway.resolve_token(),
+            batch_size=gateway.batch_size,
+            timeout=settings.request_timeout,
+            verify=tls_verify(settings),
+        )
+    except ValueError as error:  # e.g. a token that cannot go in a header
+        raise ConfigError(f"profile '{gateway.name}': {error}") from None
+
+
+__all__ = ["ClientPool", "ProfileUnavailable", "client_for", "tls_verify"]
 
 BuildClient = Callable[[Settings, Gateway], RelayClient]
 

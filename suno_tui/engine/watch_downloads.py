@@ -7,11 +7,11 @@ from suno_tui.config import Settings
 from suno_tui.downloads import DownloadManager
 from suno_tui.downloads.events import FileState
 from suno_tui.downloads.records import store_callbacks
-from suno_tui.gateways import client_for
-from suno_tui.monitor.model import TaskSummary
-from suno_tui.monitor.tracker import Tracker
+from suno_tui.engine.clients import client_for
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.models import Task
+from suno_tui.tracking.model import TaskSummary
+from suno_tui.tracking.tracker import Tracker
 
 
 class WatchDownloader:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from suno_tui.downloads.assets import SkipKind
 from suno_tui.downloads.events import DownloadProgress, FileState
-from suno_tui.monitor.model import NOT_FOUND, TaskSummary
 from suno_tui.relay.models import TaskKind, TaskStatus
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.model import NOT_FOUND, TaskSummary
 from suno_tui.tui.announce import Toast
 from suno_tui.tui.download_board import DownloadBoard
 from suno_tui.tui.ports import DownloaderLike, DownloadSetup, RecordDownload

@@ -25,16 +25,6 @@ from types import MappingProxyType
 from typing import Any
 
 from suno_tui import jsoncodec
-from suno_tui.monitor.model import (
-    DEFAULT_PROFILE,
-    NEW,
-    NOT_FOUND,
-    Progress,
-    TaskSummary,
-    Transition,
-)
-from suno_tui.monitor.progress import estimate_progress, refresh_progress
-from suno_tui.monitor.store import Store
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import (
     Clip,
@@ -46,6 +36,16 @@ from suno_tui.relay.models import (
     parse_task,
 )
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.model import (
+    DEFAULT_PROFILE,
+    NEW,
+    NOT_FOUND,
+    Progress,
+    TaskSummary,
+    Transition,
+)
+from suno_tui.tracking.progress import estimate_progress, refresh_progress
+from suno_tui.tracking.store import Store
 
 __all__ = ["Tracker", "Update", "summarize"]
 

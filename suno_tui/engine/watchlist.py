@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from suno_tui.config import Settings
-from suno_tui.monitor.store import Store, StoreError
-from suno_tui.monitor.tracker import Tracker
+from suno_tui.tracking.store import Store, StoreError
+from suno_tui.tracking.tracker import Tracker
 
 
 class WatchListError(Exception):

@@ -30,8 +30,8 @@ from suno_tui.relay.errors import (
     RateLimited,
     RelayError,
 )
+from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest, SubmitError
 from suno_tui.safe_text import clean_line
-from suno_tui.submit import LyricsRequest, MusicRequest, SubmitError
 from suno_tui.tui.bindings import bindings_by_id
 
 Request = MusicRequest | LyricsRequest
