@@ -228,7 +228,13 @@ def _warnings(settings: Settings, permissions: str | None) -> list[str]:
 def _token_in_clear(settings: Settings) -> bool:
     from urllib.parse import urlsplit
 
-    if settings.token is None and settings.token_command is None:
+    credentials = (
+        settings.token,
+        settings.token_command,
+        settings.access_token,
+        settings.access_token_command,
+    )
+    if all(value is None for value in credentials):
         return False
     parts = urlsplit(settings.base_url)
     return parts.scheme == "http" and (parts.hostname or "") not in _LOOPBACK_HOSTS

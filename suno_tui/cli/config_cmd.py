@@ -26,11 +26,11 @@ _MASK = '"***"'
 _SET_HELP = """\
 Set KEY to VALUE in the configuration file, checking the value first.
 KEY is a top-level key (batch_size, poll_interval, assets, ...), profiles.NAME.KEY
-(base_url, token, token_command, batch_size) or keys.BINDING. Lists are
-comma-separated (assets audio,image). An empty VALUE removes an optional key.
-VALUE '-' for a token reads it from standard input, so that it stays out of
-the process list. The file is rewritten with mode 0600; comments in it are
-not kept."""
+(base_url, token, token_command, batch_size, access_token, user_id, ...) or
+keys.BINDING. Lists are comma-separated (assets audio,image). An empty VALUE
+removes an optional key. VALUE '-' for a token or an access token reads it
+from standard input, so that it stays out of the process list. The file is
+rewritten with mode 0600; comments in it are not kept."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -156,8 +156,15 @@ def _line(name: str, value: object, sources: Mapping[str, str]) -> str:
     source = _source_note(sources.get(name, "default"))
     if value is None:
         return f"# {name} is not set  {source}"
-    shown = _MASK if name == "token" else _toml_value(value)
+    shown = _MASK if _is_secret(name) else _toml_value(value)
     return f"{name} = {shown}  {source}"
+
+
+def _is_secret(name: str) -> bool:
+    from suno_tui.config.schema import KEYS
+
+    key = KEYS.get(name)
+    return key is not None and key.secret
 
 
 def _source_note(source: str) -> str:
@@ -180,6 +187,16 @@ def _gateway_lines(gateway: Gateway, *, selected: bool) -> list[str]:
     if gateway.token_command is not None:
         lines.append(f"token_command = {_toml_string(gateway.token_command)}")
     lines.append(f"batch_size = {gateway.batch_size}")
+    if gateway.access_token is not None:
+        lines.append(f"access_token = {_MASK}")
+    if gateway.access_token_command is not None:
+        lines.append(f"access_token_command = {_toml_string(gateway.access_token_command)}")
+    if gateway.user_id is not None:
+        lines.append(f"user_id = {gateway.user_id}")
+    lines.append(f"user_header = {_toml_string(gateway.user_header)}")
+    lines.append(f"account_api = {_toml_string(gateway.account_api)}")
+    lines.append(f"follow_account = {_toml_value(gateway.follow_account)}")
+    lines.append(f"account_interval = {gateway.account_interval!r}")
     return lines
 
 
@@ -255,7 +272,7 @@ def _run_set(args: argparse.Namespace) -> int:
 
     path = _config_path(args)
     value = args.value
-    if value == "-" and args.key.rsplit(".", 1)[-1] == "token":
+    if value == "-" and args.key.rsplit(".", 1)[-1] in ("token", "access_token"):
         value = _read_token(sys.stdin)
     was_exposed = _warn_permissions(path)
     try:

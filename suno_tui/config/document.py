@@ -22,7 +22,7 @@ from suno_tui.config.schema import (
 )
 from suno_tui.safe_text import clean_line
 
-__all__ = ["FileConfig", "check_document", "read_document"]
+__all__ = ["FileConfig", "check_document", "profile_key_hint", "read_document"]
 
 _TABLES = ("profiles",)
 _KNOWN_TOP = (*KEYS, *_TABLES)
@@ -130,9 +130,15 @@ def _check_profile(name: str, table: object, where: str, base_dir: Path) -> dict
     for key_name, value in table.items():
         dotted = f"profiles.{name}.{key_name}"
         if key_name not in GATEWAY_KEYS:
-            hint = suggestion(key_name, GATEWAY_KEYS) or (
-                " (a profile may set " + ", ".join(GATEWAY_KEYS) + ")"
-            )
+            hint = profile_key_hint(key_name)
             raise ConfigError(f"{where}: unknown key {describe_value(dotted)}{hint}")
         checked[key_name] = check_value(KEYS[key_name], value, f"{where}: key '{dotted}'", base_dir)
     return checked
+
+
+def profile_key_hint(name: str) -> str:
+    """What to say about ``name`` that is not a key a profile may set."""
+    allowed = " (a profile may set " + ", ".join(GATEWAY_KEYS)
+    if name in KEYS:  # a real key, but one for all profiles: no "did you mean"
+        return f"{allowed}; {name} is set at the top level, for all profiles)"
+    return suggestion(name, GATEWAY_KEYS) or allowed + ")"

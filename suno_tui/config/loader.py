@@ -11,10 +11,12 @@ from suno_tui.config.errors import ConfigError, describe_value
 from suno_tui.config.model import Gateway, Settings
 from suno_tui.config.paths import default_download_dir, default_state_path, resolve_config_path
 from suno_tui.config.schema import (
+    CREDENTIAL_PAIRS,
     DEFAULT_PROFILE,
     ENV_VARS,
     GATEWAY_KEYS,
     KEYS,
+    SERVER_BOUND_KEYS,
     anchor_path,
     suggestion,
 )
@@ -68,27 +70,27 @@ def _defaults() -> Layered:
 
 
 def _gateways(top: Layered, file_config: FileConfig) -> dict[str, Layered]:
-    """Each gateway's four keys with their sources; profiles inherit from the top level."""
+    """Each gateway's keys with their sources; profiles inherit from the top level."""
     default = {name: top[name] for name in GATEWAY_KEYS}
     gateways = {DEFAULT_PROFILE: default}
     for name, table in file_config.profiles.items():
         gateway = dict(default)
-        if _drops_credentials(table, default):
-            note = f"profile {name}, not inherited"
-            gateway["token"] = (None, note)
-            gateway["token_command"] = (None, note)
+        note = f"profile {name}, not inherited"
+        for key in _not_inherited(table, default):
+            gateway[key] = (None, note)
         gateway.update({key: (value, f"profile {name}") for key, value in table.items()})
         gateways[name] = gateway
     return gateways
 
 
-def _drops_credentials(table: Mapping[str, object], default: Layered) -> bool:
-    # A profile that names its own credentials gets only those (a token must
-    # not shadow its token_command). One that points at another gateway gets
-    # none: the default token must not be sent to a different server.
-    if "token" in table or "token_command" in table:
-        return True
-    return "base_url" in table and table["base_url"] != default["base_url"][0]
+def _not_inherited(table: Mapping[str, object], default: Layered) -> list[str]:
+    # A profile that points at another gateway gets no credentials: the
+    # default ones must not be sent to a different server. One that names a
+    # secret or its command gets only what it names (a token must not shadow
+    # its token_command).
+    if "base_url" in table and table["base_url"] != default["base_url"][0]:
+        return list(SERVER_BOUND_KEYS)
+    return [key for pair in CREDENTIAL_PAIRS if any(k in table for k in pair) for key in pair]
 
 
 def _env_layer(environ: Mapping[str, str]) -> Layered:

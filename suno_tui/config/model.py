@@ -9,11 +9,13 @@ from types import MappingProxyType
 
 from suno_tui.config.paths import default_config_path, default_download_dir, default_state_path
 from suno_tui.config.schema import (
+    DEFAULT_ACCOUNT_INTERVAL,
     DEFAULT_ASSETS,
     DEFAULT_BASE_URL,
     DEFAULT_BATCH_SIZE,
     DEFAULT_NAME_TEMPLATE,
     DEFAULT_PROFILE,
+    DEFAULT_USER_HEADER,
 )
 from suno_tui.config.tokens import TOKEN_COMMAND_TIMEOUT, run_token_command
 
@@ -28,7 +30,10 @@ def _empty_mapping() -> Mapping[str, str]:
 class Gateway:
     """One API gateway: where to send requests and how to authenticate.
 
-    The token is left out of ``repr()`` and ``str()``.
+    The token and the access token are left out of ``repr()`` and ``str()``.
+    The ``access_*``, ``user_*`` and ``account_*`` keys are for account mode
+    (``/api/task/self``, docs/account-api.md); the API key (``token``) stays
+    the only credential for fetches and submits.
     """
 
     name: str = DEFAULT_PROFILE
@@ -36,6 +41,13 @@ class Gateway:
     token: str | None = field(default=None, repr=False)
     token_command: str | None = None
     batch_size: int = DEFAULT_BATCH_SIZE
+    access_token: str | None = field(default=None, repr=False)
+    access_token_command: str | None = None
+    user_id: int | None = None
+    user_header: str = DEFAULT_USER_HEADER
+    account_api: str = "auto"
+    follow_account: bool = False
+    account_interval: float = DEFAULT_ACCOUNT_INTERVAL
 
     def resolve_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:
         """The token: ``token`` if set, else the output of ``token_command``, else None.
@@ -49,13 +61,26 @@ class Gateway:
         label = f"profile '{self.name}': token_command"
         return run_token_command(self.token_command, label=label, timeout=timeout)
 
+    def resolve_access_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:
+        """The access token: ``access_token``, else ``access_token_command``'s output, else None.
+
+        Raises ConfigError (without the access token in it) if the command fails.
+        """
+        if self.access_token is not None:
+            return self.access_token
+        if self.access_token_command is None:
+            return None
+        label = f"profile '{self.name}': access_token_command"
+        return run_token_command(self.access_token_command, label=label, timeout=timeout)
+
 
 @dataclass(frozen=True)
 class Settings:
     """The effective configuration: defaults < file < environment < command line.
 
-    ``base_url``, ``token``, ``token_command`` and ``batch_size`` are those of
-    the selected gateway (``profile``); ``gateway`` bundles them. ``gateways``
+    The gateway keys (``base_url``, ``token``, ``token_command``,
+    ``batch_size`` and the account-mode keys, see Gateway) are those of the
+    selected gateway (``profile``); ``gateway`` bundles them. ``gateways``
     holds every configured gateway, "default" always among them. ``sources``
     says where each value came from ("default", "file", "profile NAME",
     "env VAR", "command line"). The token is left out of ``repr()``/``str()``.
@@ -65,6 +90,13 @@ class Settings:
     token: str | None = field(default=None, repr=False)
     token_command: str | None = None
     batch_size: int = DEFAULT_BATCH_SIZE
+    access_token: str | None = field(default=None, repr=False)
+    access_token_command: str | None = None
+    user_id: int | None = None
+    user_header: str = DEFAULT_USER_HEADER
+    account_api: str = "auto"
+    follow_account: bool = False
+    account_interval: float = DEFAULT_ACCOUNT_INTERVAL
     request_timeout: float = 30.0
     poll_interval: float = 10.0
     max_backoff: float = 300.0
@@ -105,8 +137,19 @@ class Settings:
             token=self.token,
             token_command=self.token_command,
             batch_size=self.batch_size,
+            access_token=self.access_token,
+            access_token_command=self.access_token_command,
+            user_id=self.user_id,
+            user_header=self.user_header,
+            account_api=self.account_api,
+            follow_account=self.follow_account,
+            account_interval=self.account_interval,
         )
 
     def resolve_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:
         """The selected gateway's token (may run ``token_command``); see Gateway."""
         return self.gateway.resolve_token(timeout=timeout)
+
+    def resolve_access_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:
+        """The selected gateway's access token (may run its command); see Gateway."""
+        return self.gateway.resolve_access_token(timeout=timeout)

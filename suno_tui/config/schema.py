@@ -19,16 +19,22 @@ from urllib.parse import urlsplit
 from suno_tui.config.errors import ConfigError, describe_value
 
 __all__ = [
+    "ACCOUNT_APIS",
     "ASSET_KINDS",
+    "CREDENTIAL_PAIRS",
+    "DEFAULT_ACCOUNT_INTERVAL",
     "DEFAULT_ASSETS",
     "DEFAULT_BASE_URL",
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_NAME_TEMPLATE",
     "DEFAULT_PROFILE",
+    "DEFAULT_USER_HEADER",
     "ENV_VARS",
     "GATEWAY_KEYS",
     "KEYS",
+    "MIN_ACCOUNT_INTERVAL",
     "PROFILE_NAME_RE",
+    "SERVER_BOUND_KEYS",
     "TOKEN_RE",
     "Key",
     "anchor_path",
@@ -43,15 +49,48 @@ DEFAULT_PROFILE = "default"
 ASSET_KINDS = ("audio", "image", "video", "lyrics", "json")
 DEFAULT_ASSETS = ("audio", "image", "lyrics", "json")
 DEFAULT_NAME_TEMPLATE = "{title} [{clip_id:.8}].{ext}"
+# Account mode (docs/account-api.md): which task-list API the gateway speaks.
+ACCOUNT_APIS = ("auto", "new-api", "one-hub", "off")
+DEFAULT_USER_HEADER = "New-Api-User"
+DEFAULT_ACCOUNT_INTERVAL = 300.0
+# One discovery is one request to /api/task/self when nothing is new (a page
+# of 100 is read until a known task shows up). new-api allows 360 requests per
+# 180 s per IP on /api/*, shared with the web console and anything else
+# behind the same address; at one discovery a minute the monitor spends at
+# most 3 of them per 180 s (under 1 %), which leaves room for the one burst a
+# first discovery of a busy account costs (up to 100 pages). Polling faster
+# would not show tasks sooner in practice: the gateway itself refreshes a
+# task's row only every ~15 s.
+MIN_ACCOUNT_INTERVAL = 60.0
 
 # Keys that make up a gateway: the top level holds the "default" one and each
 # [profiles.NAME] table may set them again.
-GATEWAY_KEYS = ("base_url", "token", "token_command", "batch_size")
+GATEWAY_KEYS = (
+    "base_url",
+    "token",
+    "token_command",
+    "batch_size",
+    "access_token",
+    "access_token_command",
+    "user_id",
+    "user_header",
+    "account_api",
+    "follow_account",
+    "account_interval",
+)
+# A secret and the command that prints it: a profile that names either gets
+# neither inherited value (an inherited token must not shadow its command).
+CREDENTIAL_PAIRS = (("token", "token_command"), ("access_token", "access_token_command"))
+# What a profile with another base_url does not inherit: another server's
+# credentials must not be sent to it, and a user id names a user of one server.
+SERVER_BOUND_KEYS = ("token", "token_command", "access_token", "access_token_command", "user_id")
 
 # Environment variable -> key. They apply to the selected gateway.
 ENV_VARS = {
     "SUNO_TUI_BASE_URL": "base_url",
     "SUNO_TUI_TOKEN": "token",
+    "SUNO_TUI_ACCESS_TOKEN": "access_token",
+    "SUNO_TUI_USER_ID": "user_id",
     "SUNO_TUI_PROFILE": "profile",
     "SUNO_TUI_DOWNLOAD_DIR": "download_dir",
     "SUNO_TUI_STATE": "state_path",
@@ -63,6 +102,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Tokens go into an HTTP header: visible ASCII only, no spaces.
 TOKEN_RE = re.compile(r"[\x21-\x7e]+")
 _BINDING_RE = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
+# An HTTP header name (RFC 9110 token characters).
+_HEADER_NAME_RE = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")
+_MAX_USER_ID = 2**63 - 1
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
 
@@ -146,6 +188,30 @@ def _token(value: object) -> str:
     if not isinstance(value, str) or TOKEN_RE.fullmatch(value) is None:
         raise Invalid
     return value
+
+
+def _user_id(value: object) -> int:
+    # new-api user ids are integers; a TOML string of digits is accepted too.
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MAX_USER_ID:
+        raise Invalid
+    return value
+
+
+def _header_name(value: object) -> str:
+    if not isinstance(value, str) or _HEADER_NAME_RE.fullmatch(value.strip()) is None:
+        raise Invalid
+    return value.strip()
+
+
+def _choice(choices: tuple[str, ...]) -> Converter:
+    def convert(value: object) -> str:
+        if not isinstance(value, str) or value.strip().lower() not in choices:
+            raise Invalid
+        return value.strip().lower()
+
+    return convert
 
 
 def _command(value: object) -> str:
@@ -305,6 +371,7 @@ def _keys() -> Iterable[Key]:
         example='"pass show suno/token"',
         summary="prints the token; its first line is used; no shell",
     )
+    yield from _account_keys()
     yield Key(
         "batch_size",
         "an integer from 1 to 100",
@@ -399,6 +466,67 @@ def _keys() -> Iterable[Key]:
         _profile_name,
         DEFAULT_PROFILE,
         summary="which [profiles.NAME] gateway to use",
+    )
+
+
+def _account_keys() -> Iterable[Key]:
+    yield Key(
+        "access_token",
+        "a string of visible ASCII characters without spaces",
+        _token,
+        secret=True,
+        optional=True,
+        parse_text=str.strip,
+        example='"..."',
+        summary="account mode: the access token from the gateway's web console "
+        "(not the sk- key); prefer access_token_command or $SUNO_TUI_ACCESS_TOKEN",
+    )
+    yield Key(
+        "access_token_command",
+        _COMMAND,
+        _command,
+        optional=True,
+        example='"pass show suno/access-token"',
+        summary="prints the access token; its first line is used; no shell",
+    )
+    yield Key(
+        "user_id",
+        "a positive integer (your user id on the gateway)",
+        _user_id,
+        optional=True,
+        parse_text=_parse_int,
+        example="1234",
+        summary="account mode on new-api: the numeric id of the access token's owner",
+    )
+    yield Key(
+        "user_header",
+        "an HTTP header name",
+        _header_name,
+        DEFAULT_USER_HEADER,
+        summary="the header that carries user_id (some new-api forks rename it)",
+    )
+    yield Key(
+        "account_api",
+        "one of " + ", ".join(ACCOUNT_APIS),
+        _choice(ACCOUNT_APIS),
+        "auto",
+        summary="the gateway's task-list API: auto, new-api, one-hub, or off",
+    )
+    yield Key(
+        "follow_account",
+        _BOOL,
+        _boolean,
+        False,
+        _parse_bool,
+        summary="the monitor adds every task of the account and looks for new ones",
+    )
+    yield Key(
+        "account_interval",
+        f"a number of seconds from {MIN_ACCOUNT_INTERVAL:g} to 86400",
+        _number_range(MIN_ACCOUNT_INTERVAL, 86400),
+        DEFAULT_ACCOUNT_INTERVAL,
+        _parse_number,
+        summary="seconds between two looks for new tasks of the account",
     )
 
 

@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from suno_tui.config.document import check_document, read_document
+from suno_tui.config.document import check_document, profile_key_hint, read_document
 from suno_tui.config.errors import ConfigError, describe_value
 from suno_tui.config.schema import GATEWAY_KEYS, KEYS, Key, check_profile_name, suggestion
 
@@ -31,7 +31,8 @@ _FILE_MODE = 0o600
 _DIR_MODE = 0o700
 # Keys set through their own tables, not as plain values.
 _TABLE_KEYS = frozenset({"keys"})
-_TOKEN_LINE_RE = re.compile(r"^\s*[\"']?token[\"']?\s*=", re.MULTILINE)
+_TOKEN_LINE_RE = re.compile(r"^\s*[\"']?(?:access_)?token[\"']?\s*=", re.MULTILINE)
+_SECRET_KEYS = tuple(name for name, key in KEYS.items() if key.secret)
 
 
 def write_private_file(path: Path, text: str) -> None:
@@ -95,7 +96,7 @@ def _starter_text(values: dict[str, object]) -> str:
         "",
         '# Other gateways: pick one with --profile NAME, $SUNO_TUI_PROFILE or profile = "NAME".',
         "# A profile inherits the keys above, except that a profile with its own",
-        "# base_url gets no token unless it sets token or token_command itself.",
+        "# base_url gets no token, access token or user id unless it sets them itself.",
         "# [profiles.work]",
         '# base_url = "https://gateway.example"',
         '# token_command = "pass show work/suno"',
@@ -152,9 +153,7 @@ def _table_for(doc: dict[str, Any], parts: list[str], where: str) -> tuple[dict[
         return doc, parts[0]
     if len(parts) == 3 and parts[0] == "profiles":
         if parts[2] not in GATEWAY_KEYS:
-            hint = suggestion(parts[2], GATEWAY_KEYS) or (
-                " (a profile may set " + ", ".join(GATEWAY_KEYS) + ")"
-            )
+            hint = profile_key_hint(parts[2])
             raise ConfigError(f"unknown key {describe_value(dotted)}{hint}")
         check_profile_name(parts[1], f"profile name in {dotted!r}")
         profiles = _subtable(doc, "profiles", where)
@@ -237,9 +236,12 @@ def _holds_token(path: Path) -> bool:
         except OSError:
             return False
         return _TOKEN_LINE_RE.search(text) is not None
-    if "token" in doc:
+    if any(name in doc for name in _SECRET_KEYS):
         return True
     profiles = doc.get("profiles")
     if isinstance(profiles, dict):
-        return any(isinstance(t, dict) and "token" in t for t in profiles.values())
+        return any(
+            isinstance(t, dict) and any(name in t for name in _SECRET_KEYS)
+            for t in profiles.values()
+        )
     return False
