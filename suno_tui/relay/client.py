@@ -33,6 +33,7 @@ from suno_tui.relay.errors import (
     TaskNotFound,
 )
 from suno_tui.relay.models import ModelError, Task, parse_task
+from suno_tui.relay.redaction import redact, redact_error
 
 USER_AGENT = f"suno-tui/{__version__} python-httpx/{httpx.__version__}"
 DEFAULT_BATCH_SIZE = 50
@@ -222,6 +223,29 @@ class RelayClient:
     async def submit_lyrics(self, prompt: str) -> str:
         return await self._submit("/suno/submit/lyrics", {"prompt": prompt})
 
+    async def get_raw(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        """One GET with this client's transport, timeouts and size cap: (status,
+        lower-case headers, body). ``headers`` replace the client's own (an
+        ``Authorization`` given here is sent instead of the API key). Transport
+        failures raise the typed errors, with the API key redacted; the answer
+        is the caller's to read (relay.account and relay.balance use it).
+        """
+        try:
+            return await self._send("GET", path, None, True, params=params, headers=headers)
+        except RelayError as error:
+            raise self._redacted(error) from None
+
+    @property
+    def api_key(self) -> str:
+        """The API key as sent (for redaction by callers that build their own errors)."""
+        return self._token
+
     # -- internals ----------------------------------------------------------
 
     async def _submit(self, path: str, payload: Mapping[str, Any]) -> str:
@@ -271,30 +295,11 @@ class RelayClient:
         return failures[0].error
 
     def _redact(self, text: str) -> str:
-        if not self._token:
-            return text
-        text = text.replace(self._token, "***")
-        if "…" not in text:
-            return text
-        # A gateway text cut short (envelope._short) may end in the first part
-        # of the token just before the ellipsis; keep at most 3 characters.
-        parts = text.split("…")
-        for index, part in enumerate(parts[:-1]):
-            for size in range(min(len(self._token) - 1, len(part)), 3, -1):
-                if part.endswith(self._token[:size]):
-                    parts[index] = part[:-size] + "***"
-                    break
-        return "…".join(parts)
+        return redact(text, (self._token,))
 
     def _redacted(self, error: RelayError) -> RelayError:
         """The same error with the token scrubbed from its message."""
-        if self._token and self._redact(str(error)) != str(error):
-            error.args = (self._redact(str(error)),)
-            for name in ("message", "detail"):
-                value = getattr(error, name, None)
-                if isinstance(value, str):
-                    setattr(error, name, self._redact(value))
-        return error
+        return redact_error(error, (self._token,))
 
     async def _call(
         self, method: str, path: str, *, json: object = None, idempotent: bool = True
@@ -313,12 +318,21 @@ class RelayClient:
             raise self._redacted(error) from None
 
     async def _send(
-        self, method: str, path: str, payload: object, idempotent: bool
+        self,
+        method: str,
+        path: str,
+        payload: object,
+        idempotent: bool,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         self.requests_sent += 1
         sent = False
         try:
-            request = self._http.build_request(method, path, json=payload)
+            request = self._http.build_request(
+                method, path, json=payload, params=params, headers=headers
+            )
             response = await self._http.send(request, stream=True)
             sent = True
             try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -152,6 +153,13 @@ def _describe_non_json(body: bytes, error: json.JSONDecodeError) -> str:
     ):
         return f"truncated JSON ({len(body)} bytes, ends mid-document)"
     return f"not JSON ({error.msg}, at character {error.pos})"
+
+
+def is_web_page(body: bytes, headers: Mapping[str, str]) -> bool:
+    """An HTML page where JSON was expected (a web UI's catch-all route, a CDN)."""
+    if "text/html" in headers.get("content-type", "").lower():
+        return True
+    return body.lstrip()[:1] == b"<"
 
 
 def _envelope_message(payload: object) -> tuple[str, str, bool]:

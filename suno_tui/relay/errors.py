@@ -88,3 +88,23 @@ class OutcomeUnknown(NetworkError):
     accepted, so it must not be retried blindly (a retry can charge twice)."""
 
     kind = "outcome-unknown"
+
+
+class NotSupported(RelayError):
+    """The gateway has no such endpoint (404, or a web page where JSON was
+    expected): a feature it does not offer, to be said once, not retried."""
+
+    kind = "not-supported"
+
+
+class AccountAuthError(AuthError):
+    """The gateway refused the account credentials (the access token, or the
+    user id that goes with it) on an account endpoint. The message says which
+    to fix: the API key is not involved."""
+
+    def __init__(self, message: str, *, status: int | None = None, hint: str = "") -> None:
+        super().__init__(message, status=status)
+        where = f"HTTP {status}" if status else "gateway"
+        text = f"access token refused ({where}): {message or 'no message'}"
+        self.hint = hint
+        self.args = (f"{text}; {hint}" if hint else text,)

@@ -1,0 +1,163 @@
+"""What the API key has left, from the gateway's billing endpoints.
+
+Two sources (docs/account-api.md), both with the API key (``sk-...``):
+
+- ``GET /dashboard/billing/subscription`` + ``GET /dashboard/billing/usage``,
+  the OpenAI-compatible pair that new-api and one-hub both answer, in the
+  site's display unit (USD by default). An unlimited key shows 100,000,000.
+- ``GET /api/usage/token/`` (new-api only; the trailing slash matters), in
+  raw quota units (500,000 per USD), with an explicit unlimited flag. It
+  shares a 20-requests-per-20-minutes limit with logins, so it is only asked
+  when the billing pair is missing (:func:`fetch_balance`).
+
+A gateway without them (404, or a web page) raises NotSupported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from suno_tui.relay.client import RelayClient
+from suno_tui.relay.envelope import decode_json, error_for_status, is_web_page
+from suno_tui.relay.errors import GatewayError, MalformedResponse, NotSupported, RelayError
+from suno_tui.relay.numbers import to_float
+from suno_tui.relay.redaction import redact_error
+from suno_tui.relay.timestamps import from_epoch
+
+__all__ = [
+    "QUOTA_PER_USD",
+    "SUBSCRIPTION_PATH",
+    "TOKEN_USAGE_PATH",
+    "UNLIMITED_AMOUNT",
+    "USAGE_PATH",
+    "Balance",
+    "billing_balance",
+    "fetch_balance",
+    "token_usage_balance",
+]
+
+SUBSCRIPTION_PATH = "/dashboard/billing/subscription"
+USAGE_PATH = "/dashboard/billing/usage"
+TOKEN_USAGE_PATH = "/api/usage/token/"  # noqa: S105 - a path, not a password
+UNLIMITED_AMOUNT = 100_000_000.0  # what new-api's billing shows for an unlimited key
+QUOTA_PER_USD = 500_000.0  # new-api's and one-hub's default quota per display unit
+UNIT = "USD"
+
+
+@dataclass(frozen=True, slots=True)
+class Balance:
+    """The key's credit. Amounts are in ``unit``; None where the gateway did not say."""
+
+    granted: float | None
+    used: float | None
+    remaining: float | None
+    unit: str = UNIT
+    unlimited: bool = False
+    expires_at: datetime | None = None
+    #: "billing" or "usage-token"
+    source: str = "billing"
+    notes: tuple[str, ...] = field(default=())
+
+
+async def fetch_balance(relay: RelayClient, *, api: str = "auto") -> Balance:
+    """The billing pair; on a gateway without it, new-api's ``/api/usage/token/``
+    (unless ``api`` says one-hub, which has no such endpoint)."""
+    try:
+        return await billing_balance(relay)
+    except NotSupported:
+        if api == "one-hub":
+            raise
+    try:
+        return await token_usage_balance(relay)
+    except NotSupported:
+        raise NotSupported(
+            "the gateway has no balance endpoints (/dashboard/billing/subscription, "
+            "/api/usage/token/)"
+        ) from None
+
+
+async def billing_balance(relay: RelayClient) -> Balance:
+    """The OpenAI-compatible subscription + usage pair (two requests)."""
+    subscription = await _get_object(relay, SUBSCRIPTION_PATH)
+    usage = await _get_object(relay, USAGE_PATH)
+    limit = to_float(subscription.get("hard_limit_usd"))
+    if limit is None:
+        limit = to_float(subscription.get("soft_limit_usd"))
+    total_usage = to_float(usage.get("total_usage"))
+    used = None if total_usage is None else total_usage / 100.0
+    unlimited = limit is not None and limit >= UNLIMITED_AMOUNT
+    remaining = None
+    if limit is not None and used is not None and not unlimited:
+        remaining = max(limit - used, 0.0)
+    return Balance(
+        granted=None if unlimited else limit,
+        used=used,
+        remaining=remaining,
+        unlimited=unlimited,
+        expires_at=_expiry(subscription.get("access_until")),
+        source="billing",
+    )
+
+
+async def token_usage_balance(relay: RelayClient) -> Balance:
+    """new-api's ``/api/usage/token/`` (one request; rate-limited to 20 per 20 min)."""
+    document = await _get_object(relay, TOKEN_USAGE_PATH, exact_bearer=True)
+    if document.get("code") is not True and document.get("success") is not True:
+        said = document.get("message")
+        raise GatewayError(" ".join(str(said or "no message").split())[:300], status=200)
+    data = document.get("data")
+    if not isinstance(data, dict):
+        raise MalformedResponse("the token usage answer has no 'data' object", status=200)
+    unlimited = data.get("unlimited_quota") is True
+    granted = _units(data.get("total_granted"))
+    used = _units(data.get("total_used"))
+    available = _units(data.get("total_available"))
+    return Balance(
+        granted=None if unlimited else granted,
+        used=used,
+        remaining=None if unlimited else available,
+        unlimited=unlimited,
+        expires_at=_expiry(data.get("expires_at")),
+        source="usage-token",
+    )
+
+
+def _units(value: object) -> float | None:
+    number = to_float(value)
+    return None if number is None else number / QUOTA_PER_USD
+
+
+def _expiry(value: object) -> datetime | None:
+    # 0 or -1: never expires
+    number = to_float(value)
+    if number is None or number <= 0:
+        return None
+    return from_epoch(number)
+
+
+async def _get_object(
+    relay: RelayClient, path: str, *, exact_bearer: bool = False
+) -> Mapping[str, Any]:
+    headers = {"Authorization": f"Bearer {relay.api_key}"} if exact_bearer else None
+    try:
+        status, answer_headers, body = await relay.get_raw(path, headers=headers)
+        if status in (404, 405) or is_web_page(body, answer_headers):
+            raise NotSupported(f"the gateway has no {path} endpoint (HTTP {status})")
+        if not 200 <= status < 300:
+            raise error_for_status(status, body, answer_headers)
+        payload = decode_json(body, status)
+        if not isinstance(payload, dict):
+            raise MalformedResponse(
+                f"expected a JSON object from {path}, got {type(payload).__name__}",
+                status=status,
+            )
+        error = payload.get("error")
+        if isinstance(error, dict | str):  # an OpenAI-style error with a 200
+            said = error.get("message") if isinstance(error, dict) else error
+            raise GatewayError(" ".join(str(said or "no message").split())[:300], status=status)
+        return payload
+    except RelayError as error:
+        raise redact_error(error, (relay.api_key,)) from None
