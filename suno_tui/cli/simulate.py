@@ -52,6 +52,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--token", metavar="TOKEN", help="token the simulator accepts (default: made from the seed)"
     )
+    parser.add_argument(
+        "--account-flavour",
+        choices=("new-api", "new-api-legacy", "one-hub"),
+        default="new-api",
+        help="which gateway's task list (/api/task/self) to imitate (default new-api)",
+    )
+    parser.add_argument(
+        "--no-account-endpoints",
+        action="store_true",
+        help="answer 404 on the task list and balance endpoints, as a gateway without them",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -91,6 +102,8 @@ async def _serve(args: argparse.Namespace, host: str) -> int:
         clock=ScaledClock(args.speed),
         progress_mode="percent" if args.percent_progress else "binary",
         ms_timestamps=args.ms_timestamps,
+        account_flavour=args.account_flavour,
+        account_endpoints=not args.no_account_endpoints,
     )
     ids = seed_demo(sim)
     try:
@@ -117,6 +130,10 @@ def _announce(sim: Simulator, ids: list[str]) -> None:
     print(f"simulated gateway listening on {sim.base_url}", file=err)
     print(f"base URL: {sim.base_url}", file=err)
     print(f"token:    {sim.token}", file=err)
+    if sim.account_endpoints:
+        print(f"access token: {sim.access_token}  ({sim.account_flavour})", file=err)
+        if sim.account_flavour != "one-hub":
+            print(f"user id:      {sim.user_id}", file=err)
     print(f"{len(ids)} tasks (ids on standard output):", file=err, flush=True)
     for task_id in ids:
         print(task_id)
@@ -126,4 +143,11 @@ def _announce(sim: Simulator, ids: list[str]) -> None:
         print(f"another user's task (the gateway omits it): {foreign[0]}", file=err)
     print("try:", file=err)
     print(f"  suno-tui fetch --base-url {sim.base_url} --token {sim.token} {ids[0]}", file=err)
+    if sim.account_endpoints:
+        user = "" if sim.account_flavour == "one-hub" else f"SUNO_TUI_USER_ID={sim.user_id} "
+        print(
+            f"  SUNO_TUI_ACCESS_TOKEN={sim.access_token} {user}"
+            f"suno-tui tasks --base-url {sim.base_url}",
+            file=err,
+        )
     print("Ctrl-C stops the simulator.", file=err, flush=True)

@@ -43,7 +43,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from suno_tui.relay.client import RelayClient
-from suno_tui.relay.envelope import decode_json, error_for_status, is_web_page
+from suno_tui.relay.envelope import decode_json, error_for_status, is_web_page, short_text
 from suno_tui.relay.errors import (
     AccountAuthError,
     AuthError,
@@ -388,7 +388,7 @@ class AccountClient:
         success = payload.get("success")
         if success is False:
             said = payload.get("message")
-            text = " ".join(str(said).split())[:300] if said is not None else ""
+            text = short_text(said) if said is not None else ""
             raise AccountAuthError(text, status=status, hint=self._refusal_hint(status))
         if "data" not in payload:
             raise MalformedResponse("no 'data' in the answer", status=status)

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from suno_tui.relay.client import RelayClient
-from suno_tui.relay.envelope import decode_json, error_for_status, is_web_page
+from suno_tui.relay.envelope import decode_json, error_for_status, is_web_page, short_text
 from suno_tui.relay.errors import GatewayError, MalformedResponse, NotSupported, RelayError
 from suno_tui.relay.numbers import to_float
 from suno_tui.relay.redaction import redact_error
@@ -106,8 +106,9 @@ async def token_usage_balance(relay: RelayClient) -> Balance:
     """new-api's ``/api/usage/token/`` (one request; rate-limited to 20 per 20 min)."""
     document = await _get_object(relay, TOKEN_USAGE_PATH, exact_bearer=True)
     if document.get("code") is not True and document.get("success") is not True:
-        said = document.get("message")
-        raise GatewayError(" ".join(str(said or "no message").split())[:300], status=200)
+        # e.g. a key with a "-suffix": HTTP 200, success false
+        said = short_text(document.get("message") or "no message")
+        raise redact_error(GatewayError(said, status=200), (relay.api_key,))
     data = document.get("data")
     if not isinstance(data, dict):
         raise MalformedResponse("the token usage answer has no 'data' object", status=200)
@@ -157,7 +158,7 @@ async def _get_object(
         error = payload.get("error")
         if isinstance(error, dict | str):  # an OpenAI-style error with a 200
             said = error.get("message") if isinstance(error, dict) else error
-            raise GatewayError(" ".join(str(said or "no message").split())[:300], status=status)
+            raise GatewayError(short_text(said or "no message"), status=status)
         return payload
     except RelayError as error:
         raise redact_error(error, (relay.api_key,)) from None

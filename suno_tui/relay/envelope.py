@@ -39,6 +39,12 @@ def _short(text: str) -> str:
     return text if len(text) <= _MAX_MESSAGE else text[: _MAX_MESSAGE - 1] + "…"
 
 
+def short_text(value: object) -> str:
+    """A gateway's message for an error: one line, cut with an ellipsis (which
+    the redaction looks for) at the usual length."""
+    return _short(str(value))
+
+
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """Retry-After in seconds (delta-seconds or an HTTP date), capped at 1 h."""
     if not value:

@@ -16,6 +16,13 @@ from typing import Any, Literal
 from urllib.parse import unquote
 
 from suno_tui.simulator import responses as r
+from suno_tui.simulator.account import (
+    ACCOUNT_FLAVOURS,
+    AccountEndpoints,
+    AccountFlavour,
+    Ledger,
+    moved_permanently,
+)
 from suno_tui.simulator.assets import (
     AssetBody,
     AssetKind,
@@ -87,7 +94,10 @@ class Simulator:
 
     Everything a test may want to switch is a plain attribute: ``faults``,
     ``progress_mode``, ``ms_timestamps``, ``quota_exhausted``,
-    ``submit_scenario``, ``result_order``, ``max_rows``.
+    ``submit_scenario``, ``result_order``, ``max_rows``; for account mode
+    (simulator/account.py) ``account_flavour``, ``account_endpoints`` (False:
+    404 as on a gateway without them), ``ledger`` (the key's quota) and
+    ``account.api_limit`` / ``account.usage_token_limit``.
     """
 
     def __init__(
@@ -105,6 +115,9 @@ class Simulator:
         max_rows: int | None = None,
         url_ttl: float = 3600.0,
         poll_interval: float = 0.0,
+        account_flavour: AccountFlavour = "new-api",
+        access_token: str | None = None,
+        account_endpoints: bool = True,
     ) -> None:
         self.seed = seed
         secret = hashlib.sha256(f"suno-tui-simulator:{seed}".encode()).hexdigest()
@@ -128,6 +141,25 @@ class Simulator:
         #: exceptions raised inside request handlers (a test fixture asserts none)
         self.errors: list[BaseException] = []
         self._tokens = {self.token: MAIN_USER, self.foreign_token: FOREIGN_USER}
+        if account_flavour not in ACCOUNT_FLAVOURS:
+            raise ValueError(f"account flavour must be one of {', '.join(ACCOUNT_FLAVOURS)}")
+        #: which gateway's /api/task/self to imitate
+        self.account_flavour: AccountFlavour = account_flavour
+        #: False: the account endpoints answer 404, as on a gateway without them
+        self.account_endpoints = account_endpoints
+        access = hashlib.sha256(f"suno-tui-simulator-access:{seed}".encode()).hexdigest()
+        one_hub = account_flavour == "one-hub"
+        #: the access token of the main user (one-hub's are UUIDs)
+        self.access_token = access_token or (_uuid_text(access) if one_hub else access[:32])
+        self.foreign_access_token = _uuid_text(access[32:]) if one_hub else access[32:64]
+        self.access_tokens = {self.access_token: MAIN_USER, self.foreign_access_token: FOREIGN_USER}
+        self.user_ids = {MAIN_USER: 1, FOREIGN_USER: 2}
+        #: the main user's id (new-api's New-Api-User header)
+        self.user_id = self.user_ids[MAIN_USER]
+        self.user_header = "New-Api-User"
+        #: the API key's quota: goes down with each submit
+        self.ledger = Ledger()
+        self.account = AccountEndpoints(self)
         self._links = SignedLinks(secret.encode(), self.clock, url_ttl)
         self._asset_versions: dict[tuple[str, AssetKind], int] = {}
         self._asset_cache: OrderedDict[tuple[str, AssetKind, int], AssetBody] = OrderedDict()
@@ -201,6 +233,17 @@ class Simulator:
     def add_token(self, token: str, user: str = MAIN_USER) -> None:
         """Accept another token for ``user`` (tasks belong to users, not tokens)."""
         self._tokens[token] = user
+
+    @property
+    def api_tokens(self) -> dict[str, str]:
+        """API key -> user."""
+        return dict(self._tokens)
+
+    @property
+    def key_exhausted(self) -> bool:
+        """The API key has no quota left (or ``quota_exhausted`` says so)."""
+        remaining = self.ledger.remaining
+        return self.quota_exhausted or (remaining is not None and remaining <= 0)
 
     # -- tasks -----------------------------------------------------------------------
 
@@ -286,6 +329,10 @@ class Simulator:
         polls = (now - task.created) // self.poll_interval
         return task.created + polls * self.poll_interval
 
+    def observed_status(self, task: SimTask, now: float | None = None) -> str:
+        """The status the gateway reports for ``task`` (lags with ``poll_interval``)."""
+        return task.phase_at(self._observed(task)).status.value
+
     def _options(self) -> RenderOptions:
         return RenderOptions(self.progress_mode, self.ms_timestamps)
 
@@ -349,6 +396,8 @@ class Simulator:
             return r.json_response(403, {"detail": "Forbidden"})
         if route == "unknown":
             return r.not_found_text()
+        if route.startswith("account_"):
+            return self._account_route(route, request)
         user = self._authenticate(request)
         if isinstance(user, Response):
             return user
@@ -359,6 +408,27 @@ class Simulator:
         if route == "submit_music":
             return self._submit_music(request, user)
         return self._submit_lyrics(request, user)
+
+    def _account_route(self, route: str, request: Request) -> Response:
+        usage_token = route in ("account_usage_token", "account_usage_token_redirect")
+        if not self.account_endpoints or (usage_token and self.account_flavour == "one-hub"):
+            return r.not_found_text()
+        if route == "account_task_self":
+            return self.account.task_self(request)
+        if route == "account_usage_token_redirect":
+            return moved_permanently("/api/usage/token/")
+        if route == "account_usage_token":
+            return self.account.usage_token(request)
+        user = self._authenticate(request)
+        if isinstance(user, Response):
+            return user
+        if self.key_exhausted:
+            return r.gateway_error(
+                401, f"该令牌额度已用尽 token quota is exhausted (request id: {self._request_id()})"
+            )
+        if route == "account_billing_subscription":
+            return self.account.subscription()
+        return self.account.usage()
 
     def _request_id(self) -> str:
         self._request_counter += 1
@@ -432,7 +502,7 @@ class Simulator:
         continue_clip_id = body.get("continue_clip_id") or None
         if continue_clip_id and continue_at is None:
             return _invalid("continue_at is required with continue_clip_id")
-        if self.quota_exhausted:
+        if self.quota_exhausted or not self.ledger.can_pay("music"):
             return r.task_error(403, "quota_not_enough", "用户额度不足")
         custom = bool(prompt)
         task_request = TaskRequest(
@@ -448,7 +518,9 @@ class Simulator:
             continue_clip_id=continue_clip_id,
             continue_at=None if continue_at is None else float(continue_at),
         )
-        return r.success(self._create(task_request, self.clock.now()))
+        task_id = self._create(task_request, self.clock.now())
+        self.ledger.charge("music")
+        return r.success(task_id)
 
     def _submit_lyrics(self, request: Request, user: str) -> Response:
         body = _json_object(request.body)
@@ -457,10 +529,12 @@ class Simulator:
         prompt = body.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
             return _invalid("prompt is required")
-        if self.quota_exhausted:
+        if self.quota_exhausted or not self.ledger.can_pay("lyrics"):
             return r.task_error(403, "quota_not_enough", "用户额度不足")
         task_request = TaskRequest(scenario=Scenario.LYRICS, user=user, prompt=prompt)
-        return r.success(self._create(task_request, self.clock.now()))
+        task_id = self._create(task_request, self.clock.now())
+        self.ledger.charge("lyrics")
+        return r.success(task_id)
 
     # -- assets ----------------------------------------------------------------------
 
@@ -583,6 +657,12 @@ def _classify(request: Request) -> tuple[str, Scope]:
         if path == "/suno/submit/lyrics" and method == "POST":
             return "submit_lyrics", "api"
         return "unknown", "api"
+    if method == "GET":
+        account = _ACCOUNT_ROUTES.get(
+            path.removeprefix("/v1") if path.startswith("/v1/d") else path
+        )
+        if account is not None:
+            return account, "other"
     if method in ("GET", "HEAD"):
         if path.startswith("/assets/"):
             return "asset", "asset"
@@ -591,6 +671,20 @@ def _classify(request: Request) -> tuple[str, Scope]:
         if path == "/api/forbidden":
             return "forbidden", "other"
     return "unknown", "other"
+
+
+_ACCOUNT_ROUTES = {
+    "/api/task/self": "account_task_self",
+    "/dashboard/billing/subscription": "account_billing_subscription",
+    "/dashboard/billing/usage": "account_billing_usage",
+    "/api/usage/token/": "account_usage_token",
+    "/api/usage/token": "account_usage_token_redirect",
+}
+
+
+def _uuid_text(hex_digits: str) -> str:
+    h = hex_digits[:32]
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
 
 
 def _asset_path_name(path: str) -> str:
