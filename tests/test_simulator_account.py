@@ -13,8 +13,6 @@ import pytest
 
 from suno_tui.simulator import MAIN_USER, ManualClock, Scenario, Simulator, seed_demo
 
-pytestmark = pytest.mark.asyncio
-
 
 @pytest.fixture
 async def hub() -> AsyncIterator[Simulator]:
