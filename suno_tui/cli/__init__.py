@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "config": ("config_cmd", "show or edit the configuration file"),
     "simulate": ("simulate", "run the gateway simulator on loopback"),
     "download": ("download", "download the assets of finished tasks"),
+    "tasks": ("tasks", "list the account's tasks (needs the access token)"),
+    "balance": ("balance", "show what the API key has left"),
 }
 MONITOR_MODULE = "monitor_cmd"
 PROG = "suno-tui"
