@@ -113,6 +113,13 @@ async def test_exactly_full_pages_take_one_request_each(sim: Simulator) -> None:
         listing = await account_for(sim, relay).list_tasks(TaskQuery())
         assert relay.requests_sent == 3  # the totals say when to stop
     assert len(listing.tasks) == 300 and listing.stop == "total"
+    async with relay_for(sim) as relay:
+        exact = await account_for(sim, relay).list_tasks(TaskQuery(), limit=300)
+        assert relay.requests_sent == 3
+    assert exact.complete  # the limit met the end: nothing was left out
+    async with relay_for(sim) as relay:
+        short = await account_for(sim, relay).list_tasks(TaskQuery(), limit=299)
+    assert not short.complete and short.stop == "limit"
 
 
 async def test_refused_access_token_names_the_credential(sim: Simulator) -> None:

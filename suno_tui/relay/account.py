@@ -137,6 +137,8 @@ class WalkResult:
     pages: int = 0
     stop: StopReason = "end"
     problems: list[str] = field(default_factory=list)
+    #: the page the walk ended on was the list's last
+    last_page: bool = False
 
 
 @dataclass(slots=True)
@@ -239,21 +241,25 @@ class AccountClient:
         tasks: list[Task] = []
         seen: set[str] = set()
         total: int | None = None
+        left_on_page = False
 
         def visit(page: TaskPage) -> bool:
-            nonlocal total
+            nonlocal total, left_on_page
             total = page.total if page.total is not None else total
-            for task in page.tasks:
+            for index, task in enumerate(page.tasks):
                 if task.task_id in seen:  # a task pushed down by a newer one
                     continue
                 seen.add(task.task_id)
                 tasks.append(task)
                 if len(tasks) >= limit:
+                    left_on_page = index < len(page.tasks) - 1
                     return False
             return True
 
         walk = await self.walk(query, visit, limit=limit)
-        stop: StopReason = "limit" if walk.stop == "visitor" else walk.stop
+        stop = walk.stop
+        if stop == "visitor":  # the limit: was anything left?
+            stop = "limit" if left_on_page or not walk.last_page else "end"
         return TaskListing(
             tasks=tasks,
             flavour=self._flavour or "new-api",
@@ -303,17 +309,19 @@ class AccountClient:
             seen_pages.add(page.ids)
             if self._flavour == "new-api-legacy":
                 max_pages = math.ceil(limit / page.page_size) + _EXTRA_PAGES
+            read = (number - first_number + 1) * page.page_size
+            short = page.count == 0 or page.count < page.page_size
+            result.last_page = short or (page.total is not None and read >= page.total)
             keep_going = visit(page)
             if not isinstance(keep_going, bool):
                 keep_going = await keep_going
             if not keep_going:
                 result.stop = "visitor"
                 return result
-            read = (number - first_number + 1) * page.page_size
-            if page.count == 0 or page.count < page.page_size:
+            if short:
                 result.stop = "end"
                 return result
-            if page.total is not None and read >= page.total:
+            if result.last_page:
                 result.stop = "total"
                 return result
             if page.all_older:
