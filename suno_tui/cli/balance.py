@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         settings = settings_from_args(args)
-        from suno_tui.gateways import client_for
+        from suno_tui.engine.clients import client_for
 
         relay = client_for(settings)
     except ConfigError as error:

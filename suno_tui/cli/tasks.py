@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             args, overrides={"account_api": args.account_api, "user_id": args.user_id}
         )
         from suno_tui.account.clients import account_client_for
-        from suno_tui.gateways import client_for
+        from suno_tui.engine.clients import client_for
 
         relay = client_for(settings)
         account = account_client_for(settings, relay)
