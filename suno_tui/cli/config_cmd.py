@@ -29,8 +29,9 @@ KEY is a top-level key (batch_size, poll_interval, assets, ...), profiles.NAME.K
 (base_url, token, token_command, batch_size, access_token, user_id, ...) or
 keys.BINDING. Lists are comma-separated (assets audio,image). An empty VALUE
 removes an optional key. VALUE '-' for a token or an access token reads it
-from standard input, so that it stays out of the process list. The file is
-rewritten with mode 0600; comments in it are not kept."""
+from standard input, so that it stays out of the process list.
+The file is rewritten with mode 0600; comments in it are
+not kept."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
