@@ -22,6 +22,7 @@ from typing import Any
 
 from benchmarks.common import Row
 from benchmarks.stores import build_store
+from suno_tui.engine.engine import Engine
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
 from suno_tui.tracking.poller import PollStatus
@@ -81,7 +82,8 @@ async def _measure(total: int, changing: int) -> tuple[float, float, int]:
             holder["poller"] = _HandPoller(on_update, on_status)
             return holder["poller"]
 
-        app = MonitorApp(tracker, poller_factory=factory, clock=lambda: datetime.now(UTC))
+        engine = Engine(tracker, poller_factory=factory)
+        app = MonitorApp(engine, clock=lambda: datetime.now(UTC))
         frames: list[float] = []
         display = app._display
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from suno_tui.engine.engine import Engine
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
 from suno_tui.tracking.poller import PollStatus
@@ -78,7 +79,8 @@ def main() -> None:
     def poller(on_update: Any, _status: Any) -> ScriptedPoller:
         return ScriptedPoller(app, tracker, on_update, int(changing), float(period), Path(marks))
 
-    app = MonitorApp(tracker, poller_factory=poller, clock=lambda: datetime.now(UTC), bell=False)
+    engine = Engine(tracker, poller_factory=poller)
+    app = MonitorApp(engine, clock=lambda: datetime.now(UTC), bell=False)
     app.run()
 
 

@@ -22,13 +22,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from suno_tui.cli.monitor_cmd import build_app, prepare_clients
+from suno_tui.cli.monitor_cmd import build_app
 from suno_tui.config import Settings
+from suno_tui.engine.compose import Wiring, open_engine
+from suno_tui.engine.events import DownloadEnded, EngineEvent
 from suno_tui.simulator import ManualClock, Simulator, seed_demo
-from suno_tui.tracking.store import Store
-from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.app import MonitorApp, PollRound
-from suno_tui.tui.download_jobs import TaskResult
 
 ROUND_TIMEOUT = 30.0
 #: the simulator's URLs (shown in the detail view) hold its port: keep it fixed
@@ -47,15 +46,16 @@ class ScreenshotApp(MonitorApp):
         self.round_seen = asyncio.Event()
         self.downloads_ended = 0
         self.download_seen = asyncio.Event()
+        self.engine.subscribe(self._engine_event)
 
     def on_poll_round(self, message: PollRound) -> None:
         super().on_poll_round(message)
         self.round_seen.set()
 
-    def _download_ended(self, result: TaskResult) -> None:
-        super()._download_ended(result)
-        self.downloads_ended += 1
-        self.download_seen.set()
+    def _engine_event(self, event: EngineEvent) -> None:
+        if isinstance(event, DownloadEnded):
+            self.downloads_ended += 1
+            self.download_seen.set()
 
 
 async def _round(app: ScreenshotApp, pilot: Any, *keys: str) -> None:
@@ -102,21 +102,14 @@ async def shoot(out: Path) -> list[Path]:
                 poll_interval=10.0,
                 bell=False,
             )
-            store = Store.open(settings.state_path)
-            tracker = Tracker(store, clock=now)
-            pool, polling_off = prepare_clients(settings, tracker)
+            engine = open_engine(settings, Wiring(clock=now, sleep=clock.sleep))
             app = build_app(
                 settings,
-                tracker,
-                pool,
+                engine,
                 ids,
                 clock=now,
-                poll_clock=now,
-                sleep=clock.sleep,
                 label="api.example.com",
-                polling_off=polling_off,
                 bell=False,
-                min_interval=2.0,
                 app_class=ScreenshotApp,
                 tz=UTC,
                 cursor_blink=False,
@@ -200,8 +193,7 @@ async def shoot(out: Path) -> list[Path]:
                     await pilot.press("escape")
                     await pilot.press("q")
             finally:
-                await pool.aclose()
-                store.close()
+                await engine.aclose()
                 shutil.rmtree(DOWNLOADS.parent, ignore_errors=True)
     return written
 

@@ -131,6 +131,7 @@ class Recorder:
 
     def on_update(self, update: Update, status: PollStatus) -> None:
         self.updates.append(update)
+        self.on_status(status)  # a round's status comes with the round, once
         if self.stop_after is not None and len(self.updates) >= self.stop_after:
             assert self.poller is not None
             self.poller.stop()

@@ -225,9 +225,6 @@ def test_cli_exit_4_when_unreachable(served: Simulator, capsys: pytest.CaptureFi
 async def test_download_fetches_each_finished_task_and_passes_paths_to_the_hook(
     simulator: Simulator, tmp_path: Path
 ) -> None:
-    from suno_tui.engine.watch_downloads import WatchDownloader
-    from suno_tui.engine.watchlist import open_tracker
-
     task = simulator.add_task("success", title="Glass River", asset_sizes={"mp3": 200_000})
     log = tmp_path / "hook.log"
     script = tmp_path / "hook.py"
@@ -237,8 +234,6 @@ async def test_download_fetches_each_finished_task_and_passes_paths_to_the_hook(
     settings = settings_for(
         simulator, tmp_path, on_finish=shlex.join([sys.executable, str(script)])
     )
-    tracker = open_tracker(settings)
-    downloader = WatchDownloader(settings, tracker)
     clock = manual(simulator)
 
     async def sleep(seconds: float) -> None:
@@ -252,8 +247,6 @@ async def test_download_fetches_each_finished_task_and_passes_paths_to_the_hook(
             [task],
             WatchOptions(download=True),
             seen,
-            downloader=downloader,
-            tracker=tracker,
             sleep=sleep,
             clock=lambda: datetime.fromtimestamp(clock.now(), UTC),
         ),

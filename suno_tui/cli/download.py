@@ -23,15 +23,7 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from suno_tui.config import Settings
-    from suno_tui.downloads import (
-        DownloadOptions,
-        DownloadProgress,
-        LookupCallback,
-        RecordCallback,
-        TaskOutcome,
-    )
-    from suno_tui.relay.client import RelayClient
-    from suno_tui.tracking.store import Store
+    from suno_tui.downloads import DownloadOptions, DownloadProgress, TaskOutcome
 
 _NETWORK_KINDS = frozenset({"network", "timeout", "gateway", "malformed", "http"})
 # Live lines are redrawn at most this often: over SSH every byte is paid.
@@ -83,13 +75,12 @@ def run(args: argparse.Namespace) -> int:
         ids = require_ids(args)
         settings = settings_from_args(args)
         options = download_options(args, settings)
-        from suno_tui.engine.clients import client_for
-
-        client = client_for(settings)
     except (UsageError, ConfigError) as error:
         return fail(str(error), exit_codes.USAGE)
     try:
-        return asyncio.run(_download(client, ids, options, settings))
+        return asyncio.run(_download(settings, ids, options))
+    except ConfigError as error:
+        return fail(str(error), exit_codes.USAGE)
     except KeyboardInterrupt:
         print(
             "interrupted: partial downloads are kept as .part files and resume on the next run",
@@ -99,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def download_options(args: argparse.Namespace, settings: Settings) -> DownloadOptions:
-    """The settings with this command's options on top; UsageError if invalid."""
+    """The settings with this command's options on top; ConfigError if invalid."""
+    from suno_tui.engine.downloads import options_from_settings
+
     return options_from_settings(
         settings,
         assets=args.assets,
@@ -111,103 +104,30 @@ def download_options(args: argparse.Namespace, settings: Settings) -> DownloadOp
     )
 
 
-def options_from_settings(
-    settings: Settings,
-    *,
-    assets: str | None = None,
-    template: str | None = None,
-    concurrency: int | None = None,
-    download_dir: str | None = None,
-    no_tags: bool = False,
-    artist: str | None = None,
-) -> DownloadOptions:
-    """Download options from the settings, with overrides given as the
-    command's flags would give them; UsageError if invalid. The monitor and
-    ``watch --download`` call it with the settings alone."""
-    from pathlib import Path
-
-    from suno_tui.cli.common import UsageError
-    from suno_tui.downloads import DownloadOptions, TemplateError, check_assets, check_template
-    from suno_tui.engine.clients import tls_verify
-
-    chosen = settings.assets
-    if assets is not None:
-        try:
-            chosen = check_assets(assets.split(","))
-        except ValueError as error:
-            raise UsageError(f"--assets: {error}") from None
-    template = template if template is not None else settings.name_template
-    try:
-        check_template(template)
-    except TemplateError as error:
-        raise UsageError(f"--template: {error}") from None
-    concurrency = concurrency or settings.download_concurrency
-    if not 1 <= concurrency <= 16:
-        raise UsageError("--concurrency must be between 1 and 16")
-    directory = Path(download_dir) if download_dir else settings.download_dir
-    return DownloadOptions(
-        directory=directory.expanduser(),
-        assets=chosen,
-        template=template,
-        tag_mp3=settings.tag_mp3 and not no_tags,
-        artist=artist or settings.artist,
-        concurrency=concurrency,
-        timeout=settings.request_timeout,
-        verify=tls_verify(settings),
-    )
-
-
-async def _download(
-    client: RelayClient, ids: list[str], options: DownloadOptions, settings: Settings
-) -> int:
-    import time
-
+async def _download(settings: Settings, ids: list[str], options: DownloadOptions) -> int:
     from suno_tui.cli.common import fail, warn
     from suno_tui.cli.relay_errors import describe, exit_code_for
-    from suno_tui.downloads import DownloadManager
+    from suno_tui.engine.download_run import download_ids
     from suno_tui.relay.errors import RelayError
 
-    async with client:
-        try:
-            result = await client.fetch(ids)
-        except RelayError as error:
-            return fail(describe(error), exit_code_for(error))
-        fetched_at = time.monotonic()
-        for problem in result.problems:
-            warn(problem)
-        reporter = Reporter(sys.stdout)
-        for task_id in result.missing:
-            reporter.line("failed", f"task {task_id}", "task not found on the gateway")
-        record, lookup, store = _store_callbacks(settings)
-        try:
-            async with DownloadManager(
-                client.fetch_one, options, on_progress=reporter.event, record=record, lookup=lookup
-            ) as manager:
-                tasks = [result.tasks[task_id] for task_id in ids if task_id in result.tasks]
-                outcomes = await manager.run(tasks, fetched_at=fetched_at)
-        finally:
-            reporter.close()
-            if store is not None:
-                store.close()
-    print(_summary(outcomes, options, len(result.missing)), file=sys.stderr)
-    return exit_code(outcomes, missing=len(result.missing))
-
-
-def _store_callbacks(
-    settings: Settings,
-) -> tuple[RecordCallback | None, LookupCallback | None, Store | None]:
-    """Record downloads in the state store, if it can be opened (else a warning)."""
-    from suno_tui.cli.common import warn
-    from suno_tui.downloads.records import store_callbacks
-    from suno_tui.tracking.store import Store, StoreError
-
+    reporter = Reporter(sys.stdout)
     try:
-        store = Store.open(settings.state_path)
-    except (StoreError, OSError) as error:
-        warn(f"downloads will not be recorded in the state file: {error}")
-        return None, None, None
-    record, lookup = store_callbacks(store)
-    return record, lookup, store
+        run = await download_ids(
+            settings,
+            ids,
+            options,
+            on_progress=reporter.event,
+            warn=warn,
+            on_missing=lambda task_id: reporter.line(
+                "failed", f"task {task_id}", "task not found on the gateway"
+            ),
+        )
+    except RelayError as error:
+        return fail(describe(error), exit_code_for(error))
+    finally:
+        reporter.close()
+    print(_summary(run.outcomes, options, len(run.missing)), file=sys.stderr)
+    return exit_code(run.outcomes, missing=len(run.missing))
 
 
 def exit_code(outcomes: dict[str, TaskOutcome], *, missing: int = 0) -> int:

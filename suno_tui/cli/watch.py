@@ -20,9 +20,8 @@ if TYPE_CHECKING:
     from typing import Any, TextIO
 
     from suno_tui.config import Settings
-    from suno_tui.engine.watch import Downloader, WatchEnd
+    from suno_tui.engine.watch import WatchEnd
     from suno_tui.tracking.model import TaskSummary, Transition
-    from suno_tui.tracking.tracker import Tracker
 
 
 def add_watch_options(parser: argparse.ArgumentParser) -> None:
@@ -156,7 +155,7 @@ def watch_ids(settings: Settings, ids: list[str], args: argparse.Namespace) -> i
     from suno_tui.cli.common import fail, warn
     from suno_tui.config import ConfigError
     from suno_tui.engine.watch import WatchOptions, run_watch
-    from suno_tui.engine.watchlist import WatchListError, open_tracker
+    from suno_tui.engine.watchlist import WatchListError
 
     options = WatchOptions(
         interval=args.interval if args.interval is not None else settings.poll_interval,
@@ -166,11 +165,7 @@ def watch_ids(settings: Settings, ids: list[str], args: argparse.Namespace) -> i
     )
     printer = WatchPrinter(sys.stdout, as_json=getattr(args, "json", False))
     try:
-        tracker = open_tracker(settings)
-        downloader = _downloader(settings, tracker) if args.download else None
-        outcome = asyncio.run(
-            run_watch(settings, ids, options, printer, downloader=downloader, tracker=tracker)
-        )
+        outcome = asyncio.run(run_watch(settings, ids, options, printer))
     except (ConfigError, WatchListError) as error:
         return fail(str(error), exit_codes.USAGE)
     except KeyboardInterrupt:
@@ -193,11 +188,3 @@ def _exit_codes() -> dict[WatchEnd, int]:
         WatchEnd.TIMED_OUT: exit_codes.UNREACHABLE,
         WatchEnd.UNREACHABLE: exit_codes.UNREACHABLE,
     }
-
-
-def _downloader(settings: Settings, tracker: Tracker) -> Downloader:
-    """Download each finished task with the download manager, fetching fresh
-    links from the gateway of the task's own profile."""
-    from suno_tui.engine.watch_downloads import WatchDownloader
-
-    return WatchDownloader(settings, tracker)

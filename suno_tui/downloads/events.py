@@ -1,4 +1,6 @@
-"""Progress events the download manager emits, and the per-task outcome."""
+"""Progress events the download manager emits, and the per-task outcome (the
+one "how did this task's download end" type: the headless ``download``
+command, ``watch --download`` and the monitor's toasts all read it)."""
 
 from __future__ import annotations
 
@@ -95,3 +97,55 @@ class TaskOutcome:
         ):
             return False
         return any(e.state is FileState.DONE for e in self.files)
+
+    # -- what a person is told (the monitor's toasts, the hook's paths) --------
+
+    @property
+    def saved(self) -> list[Path]:
+        """Files written by this run."""
+        return [
+            e.path for e in self.files if e.state is FileState.DONE and not e.present and e.path
+        ]
+
+    @property
+    def present(self) -> list[Path]:
+        """Files that were complete on disk already."""
+        return [e.path for e in self.files if e.state is FileState.DONE and e.present and e.path]
+
+    @property
+    def paths(self) -> list[Path]:
+        return [*self.saved, *self.present]
+
+    @property
+    def skipped(self) -> list[DownloadProgress]:
+        """Skipped files worth a word (not the assets a clip simply lacks)."""
+        return [
+            e
+            for e in self.files
+            if e.state is FileState.SKIPPED and e.skip_kind is not SkipKind.UNAVAILABLE
+        ]
+
+    @property
+    def unavailable(self) -> int:
+        """Assets the clips simply do not have (no video...)."""
+        return sum(
+            1
+            for e in self.files
+            if e.state is FileState.SKIPPED and e.skip_kind is SkipKind.UNAVAILABLE
+        )
+
+    @property
+    def failed(self) -> list[DownloadProgress]:
+        return [e for e in self.files if e.state is FileState.FAILED]
+
+    @property
+    def cancelled(self) -> bool:
+        return self.error_kind == "cancelled" or any(
+            e.state is FileState.CANCELLED for e in self.files
+        )
+
+    @property
+    def complete(self) -> bool:
+        """Everything the task offers is on disk."""
+        troubled = self.error or self.failed or self.skipped or self.cancelled
+        return not troubled and bool(self.paths)

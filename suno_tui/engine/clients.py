@@ -84,8 +84,11 @@ def _build(settings: Settings, gateway: Gateway) -> RelayClient:
 class ClientPool:
     """Clients by profile name; ``aclose()`` closes every one."""
 
-    def __init__(self, settings: Settings, *, build: BuildClient = _build) -> None:
+    def __init__(
+        self, settings: Settings, *, build: BuildClient = _build, require_token: bool = True
+    ) -> None:
         self._settings = settings
+        self._require_token = require_token
         self._build_client = build
         self._clients: dict[str, RelayClient] = {}
         self._problems: dict[str, str] = {}
@@ -142,7 +145,7 @@ class ClientPool:
             return
         try:
             token = gateway.resolve_token()
-            if not token:
+            if not token and self._require_token:
                 self._problems[profile] = (
                     f"no token configured for profile {profile!r}: run "
                     f"'suno-tui config set profiles.{profile}.token -'"

@@ -14,8 +14,9 @@ import json
 import os
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from suno_tui.safe_text import clean_line
 
 HOOK_TIMEOUT = 60.0
 # The hook needs none of these; keep secrets out of programs that did not ask.
@@ -24,12 +25,6 @@ _SECRET_ENV = ("SUNO_TUI_TOKEN",)
 
 class HookError(Exception):
     """The hook could not be started, timed out, or exited non-zero."""
-
-
-@dataclass(frozen=True)
-class HookOutcome:
-    returncode: int
-    stderr: str
 
 
 def hook_argv(command: str) -> list[str]:
@@ -60,7 +55,7 @@ async def run_finish_hook(
     download_paths: Sequence[str] = (),
     *,
     timeout: float = HOOK_TIMEOUT,
-) -> HookOutcome:
+) -> None:
     """Run the hook for one finished task; raises HookError on any failure."""
     argv = hook_argv(command)
     try:
@@ -75,12 +70,36 @@ async def run_finish_hook(
         raise HookError(f"on_finish: cannot run {argv[0]!r}: {error.strerror or error}") from None
     payload = json.dumps(task, ensure_ascii=False).encode()
     try:
-        _, stderr = await asyncio.wait_for(process.communicate(payload), timeout)
+        await asyncio.wait_for(process.communicate(payload), timeout)
     except TimeoutError:
         process.kill()
         await process.wait()
         raise HookError(f"on_finish: {argv[0]!r} did not finish in {timeout:g} s") from None
-    outcome = HookOutcome(process.returncode or 0, stderr.decode("utf-8", "replace")[-500:])
-    if outcome.returncode != 0:
-        raise HookError(f"on_finish: {argv[0]!r} exited with status {outcome.returncode}")
-    return outcome
+    if process.returncode:
+        raise HookError(f"on_finish: {argv[0]!r} exited with status {process.returncode}")
+
+
+#: hooks running at the same time (a burst of finished tasks queues behind them)
+CONCURRENT_HOOKS = 2
+
+
+class FinishHook:
+    """The hook as the engine runs it: a few at once at most, each failure
+    turned into one clean line (never an exception)."""
+
+    def __init__(self, command: str, *, concurrency: int = CONCURRENT_HOOKS) -> None:
+        self.command = command
+        self._slots = asyncio.Semaphore(max(1, concurrency))
+        self.runs = 0
+
+    async def run(self, task: Mapping[str, Any], download_paths: Sequence[str]) -> str | None:
+        """Run the hook for one finished task; None, or why it failed (one clean line)."""
+        async with self._slots:
+            self.runs += 1
+            try:
+                await run_finish_hook(self.command, task, download_paths)
+            except HookError as error:
+                return clean_line(str(error)) or "the hook failed"
+            except Exception as error:  # never let a hook take the caller down
+                return clean_line(f"on_finish: {type(error).__name__}: {error}")
+        return None

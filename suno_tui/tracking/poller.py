@@ -78,7 +78,7 @@ def _one_line(text: str) -> str:
 
 
 @dataclass
-class _Outcome:
+class _RoundErrors:
     """What went wrong in one round (successful batches are already applied)."""
 
     errors: list[str] = dataclasses.field(default_factory=list)
@@ -221,27 +221,29 @@ class Poller:
             return Update()
         self._rerun = False
         self._update_status(in_flight=True, idle=False)
-        outcomes = await asyncio.gather(
+        answers = await asyncio.gather(
             *(self._fetch(profile, ids) for profile, ids in groups.items())
         )
         update = Update()
-        outcome = _Outcome()
-        for (profile, ids), fetched in zip(groups.items(), outcomes, strict=True):
+        errors = _RoundErrors()
+        for (profile, ids), fetched in zip(groups.items(), answers, strict=True):
             self._status.requests += self._requests_for(profile, len(ids))
             if isinstance(fetched, str):
-                outcome.errors.append(fetched)
+                errors.errors.append(fetched)
                 continue
             try:
                 update.extend(await self._tracker.apply_async(fetched, profile=profile))
             except StoreError as error:  # e.g. disk full: keep polling, say why
-                outcome.errors.append(_one_line(f"cannot save: {error}"))
-            self._read_failures(profile, fetched, outcome)
+                errors.errors.append(_one_line(f"cannot save: {error}"))
+            self._read_failures(profile, fetched, errors)
             for problem in fetched.problems:
                 self._status.problems += 1
                 self._status.last_problem = _one_line(f"{profile}: {problem}")
-        self._finish_round(outcome)
+        self._finish_round(errors)
         if self._on_update is not None:
-            self._on_update(update, self.status)
+            # The round carries its status: on_status is not told it again.
+            self._emitted = self.status
+            self._on_update(update, self._emitted)
         self._emit()
         return update
 
@@ -311,7 +313,7 @@ class Poller:
         size = getattr(self._clients.get(profile), "batch_size", 50)
         return math.ceil(count / size) if isinstance(size, int) and size > 0 else 1
 
-    def _read_failures(self, profile: str, result: FetchResult, outcome: _Outcome) -> None:
+    def _read_failures(self, profile: str, result: FetchResult, outcome: _RoundErrors) -> None:
         refused = False
         for failure in result.failures:
             error = failure.error
@@ -330,7 +332,7 @@ class Poller:
         else:
             outcome.fetched = True
 
-    def _finish_round(self, outcome: _Outcome) -> None:
+    def _finish_round(self, outcome: _RoundErrors) -> None:
         end = self._clock()
         status = self._status
         status.rounds += 1

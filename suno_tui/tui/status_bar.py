@@ -15,8 +15,8 @@ from datetime import datetime, tzinfo
 from textual.content import Content
 from textual.widgets import Static
 
+from suno_tui.engine.ports import PollStatusLike
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.ports import PollStatusLike
 from suno_tui.tui.timefmt import clock_time
 
 MUTED = "$text-muted"

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from suno_tui.engine.engine import Engine
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.app import MonitorApp
@@ -91,6 +92,10 @@ class FakeUpdate:
     finished: list[TaskSummary] = field(default_factory=list)
 
 
+#: Engine keyword arguments build_app takes (the rest go to MonitorApp)
+ENGINE_OPTIONS = ("clients", "downloads", "on_finish", "polling_off", "poller_factory", "profile")
+
+
 def build_app(
     summaries: Iterable[TaskSummary] | None = None,
     *,
@@ -100,6 +105,7 @@ def build_app(
     clock: FrozenClock | None = None,
     **kwargs: Any,
 ) -> tuple[MonitorApp, FakeTracker]:
+    """The app over an engine built from a fake tracker (and a fake poller)."""
     summaries = list(sample_summaries() if summaries is None else summaries)
     if tasks is None and summaries:
         tasks = {summaries[0].task_id: music_task(summaries[0].task_id)}
@@ -115,6 +121,12 @@ def build_app(
         pollers.append(poller)
         return poller
 
+    engine_options: dict[str, Any] = {}
+    if with_poller:
+        engine_options["poller_factory"] = factory
+    else:
+        engine_options["polling_off"] = "no token configured (test)"
+    engine_options.update({k: kwargs.pop(k) for k in ENGINE_OPTIONS if k in kwargs})
     options: dict[str, Any] = {
         "clock": clock or FrozenClock(),
         "tz": UTC,
@@ -123,12 +135,8 @@ def build_app(
         "tick_seconds": 3600.0,
         "show_events": False,
     }
-    if with_poller:
-        options["poller_factory"] = factory
-    else:
-        options.setdefault("polling_off", "no token configured (test)")
     options.update(kwargs)
-    app = MonitorApp(tracker, **options)
+    app = MonitorApp(Engine(tracker, **engine_options), **options)
     app.fake_pollers = pollers  # type: ignore[attr-defined]
     return app, tracker
 

@@ -1,5 +1,6 @@
-"""The monitor as ``suno-tui`` wires it (monitor_cmd.build_app: client pool,
-poller, download manager, hooks), against simulators on loopback.
+"""The monitor as ``suno-tui`` wires it (the engine from ``open_engine``: client
+pool, poller, download service, hooks; the app from monitor_cmd.build_app),
+against simulators on loopback.
 
 The simulators' ManualClock is the only clock of the poller; the interval is
 an hour, so rounds start when a test asks (``r``, or adding tasks). Waits are
@@ -14,13 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from suno_tui.cli.monitor_cmd import build_app, prepare_clients
+from suno_tui.cli.monitor_cmd import build_app
 from suno_tui.config import Gateway, Settings
+from suno_tui.downloads import TaskOutcome
+from suno_tui.engine.compose import Wiring, open_engine
+from suno_tui.engine.events import DownloadEnded, EngineEvent
 from suno_tui.simulator import ManualClock, Simulator
-from suno_tui.tracking.store import Store
-from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.app import MonitorApp, PollRound
-from suno_tui.tui.download_jobs import TaskResult
 
 WAIT = 30.0  # a safety net for a hung test, not a timing assertion
 #: small files: a download takes milliseconds on loopback
@@ -33,17 +34,18 @@ class SimApp(MonitorApp):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.round_seen = asyncio.Event()
-        self.download_results: list[TaskResult] = []
+        self.download_results: list[TaskOutcome] = []
         self.download_ended = asyncio.Event()
+        self.engine.subscribe(self._engine_event)
 
     def on_poll_round(self, message: PollRound) -> None:
         super().on_poll_round(message)
         self.round_seen.set()
 
-    def _download_ended(self, result: TaskResult) -> None:
-        super()._download_ended(result)
-        self.download_results.append(result)
-        self.download_ended.set()
+    def _engine_event(self, event: EngineEvent) -> None:
+        if isinstance(event, DownloadEnded):
+            self.download_results.append(event.outcome)
+            self.download_ended.set()
 
 
 async def next_round(app: SimApp, pilot: Any, *keys: str) -> None:
@@ -54,7 +56,7 @@ async def next_round(app: SimApp, pilot: Any, *keys: str) -> None:
     await pilot.pause()
 
 
-async def downloads_done(app: SimApp, pilot: Any, *keys: str, count: int = 1) -> list[TaskResult]:
+async def downloads_done(app: SimApp, pilot: Any, *keys: str, count: int = 1) -> list[TaskOutcome]:
     """Press ``keys``, then wait until ``count`` more task runs ended; returns them."""
     start = len(app.download_results)
     if keys:
@@ -102,13 +104,11 @@ def open_app(
     *,
     app_class: type[SimApp] = SimApp,
     **options: Any,
-) -> tuple[SimApp, Store]:
-    """The app over a fresh store (closed by the caller after the app exits)."""
-    store = Store.open(settings.state_path)
+) -> SimApp:
+    """The app over an engine on a fresh store (the engine closes it when the app exits)."""
     clock = clock_of(sim)
-    tracker = Tracker(store, clock=clock)
-    pool, polling_off = prepare_clients(settings, tracker)
     assert isinstance(sim.clock, ManualClock)
+    engine = open_engine(settings, Wiring(clock=clock, sleep=sim.clock.sleep, min_interval=2.0))
     app_options: dict[str, Any] = {
         "tz": UTC,
         "cursor_blink": False,
@@ -119,21 +119,16 @@ def open_app(
     app_options.update(options)
     app = build_app(
         settings,
-        tracker,
-        pool,
+        engine,
         list(ids or ()),
         clock=clock,
-        poll_clock=clock,
-        sleep=sim.clock.sleep,
         label="test gateway",
-        polling_off=polling_off,
         bell=False,
-        min_interval=2.0,
         app_class=app_class,
         **app_options,
     )
     assert isinstance(app, SimApp)
-    return app, store
+    return app
 
 
 def row_text(app: MonitorApp, task_id: str) -> str:

@@ -327,7 +327,7 @@ async def test_an_empty_list_says_how_to_add_tasks() -> None:
     async with app.run_test(size=(100, 20)) as pilot:
         await pilot.pause()
         assert "Press a to add task ids" in app.task_list.render_line(2).text
-        app._add_ids(["new-1"], announce=False)
+        app.tasks.add(["new-1"], announce=False)
         await pilot.pause()
         assert "new-1" in app.task_list.render_line(1).text
         assert "Press a" not in app.task_list.render_line(2).text

@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 
 from suno_tui.config import Gateway, Settings
-from suno_tui.downloads.events import DownloadProgress, FileState
+from suno_tui.downloads.assets import SkipKind
+from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.clients import ClientPool, ProfileUnavailable
+from suno_tui.engine.downloads import downloadable, wants_download
 from suno_tui.relay.models import TaskKind, TaskStatus
 from suno_tui.tui.download_board import DownloadBoard, human_size
-from suno_tui.tui.download_jobs import TaskResult, download_toast, downloadable, wants_download
 from suno_tui.tui.download_pane import fit_name, fit_path
+from suno_tui.tui.download_toasts import download_toast
 
 from .factories import summary, with_status
 
@@ -100,19 +102,25 @@ def test_lyrics_tasks_and_not_found_tasks() -> None:
     assert "moderation" in (downloadable(failed) or "")
 
 
+def done(path: Path, *, present: bool = False) -> DownloadProgress:
+    values: dict[str, Any] = {"received": 1, "total": 1, "speed_bps": 0.0, "present": present}
+    return DownloadProgress("t1", "clip-1", "audio", path, state=FileState.DONE, **values)
+
+
 def test_download_toasts_say_where_and_why() -> None:
     where = Path("/home/me/Music")
-    saved = TaskResult("t1", saved=[where / "a.mp3", where / "a.jpeg"])
-    toast = download_toast(saved, "Song", where)
+    saved = TaskOutcome("t1", files=[done(where / "a.mp3"), done(where / "a.jpeg")])
+    toast = download_toast(saved, "Song", where, label)
     assert toast.title == "↓ Downloaded" and "2 files in /home/me/Music" in toast.message
-    skipped = TaskResult("t1", skipped=["clip 1: still streaming"])
-    toast = download_toast(skipped, HOSTILE, where)
+    streaming = event(FileState.SKIPPED, "clip", None, message="still streaming",
+                      skip_kind=SkipKind.NOT_READY)  # fmt: skip
+    toast = download_toast(TaskOutcome("t1", files=[streaming]), HOSTILE, where, label)
     assert toast.title == "Nothing downloaded" and "still streaming" in toast.message
     assert "\x1b" not in toast.message and "\x07" not in toast.message
-    failed = TaskResult("t1", error="task not found on the gateway")
-    assert download_toast(failed, "Song", where).severity == "error"
-    present = TaskResult("t1", present=[where / "a.mp3"])
-    assert download_toast(present, "Song", where).title == "Already downloaded"
+    failed = TaskOutcome("t1", error="task not found on the gateway")
+    assert download_toast(failed, "Song", where, label).severity == "error"
+    present = TaskOutcome("t1", files=[done(where / "a.mp3", present=True)])
+    assert download_toast(present, "Song", where, label).title == "Already downloaded"
 
 
 def test_sizes_and_names() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from suno_tui.downloads.events import FileState
+from suno_tui.engine.downloads import DownloadService as DownloadSetup
 from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Simulator
 from suno_tui.tui.app import QuitScreen
-from suno_tui.tui.ports import DownloadSetup
 
 from .conftest import build_app
 from .factories import sample_summaries
@@ -45,7 +45,7 @@ def files_in(folder: Path) -> list[str]:
 async def test_d_downloads_the_selected_finished_task(sim: Simulator, tmp_path: Path) -> None:
     done = sim.add_task("success", title="Glass River", elapsed=1000)
     settings = settings_for(sim, tmp_path)
-    app, store = open_app(settings, sim, [done])
+    app = open_app(settings, sim, [done])
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await next_round(app, pilot)
         assert app.task_list.summary(done).status is TaskStatus.SUCCESS  # type: ignore[union-attr]
@@ -86,13 +86,12 @@ async def test_d_downloads_the_selected_finished_task(sim: Simulator, tmp_path: 
         [again] = await downloads_done(app, pilot, "d")
         assert not again.saved and len(again.present) == 8
         assert any(n.title == "Already downloaded" for n in app._notifications)
-    store.close()
 
 
 async def test_d_on_a_streaming_task_explains_the_skip(sim: Simulator, tmp_path: Path) -> None:
     running = sim.add_task("success", title="Still Going", delays=DELAYS)
     settings = settings_for(sim, tmp_path)
-    app, store = open_app(settings, sim, [running])
+    app = open_app(settings, sim, [running])
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await next_round(app, pilot)
         sim.clock.advance(40)  # streaming
@@ -101,12 +100,11 @@ async def test_d_on_a_streaming_task_explains_the_skip(sim: Simulator, tmp_path:
         app.task_list.select(running)
         [result] = await downloads_done(app, pilot, "d")
         assert not result.paths and result.skipped
-        assert all("still streaming" in reason for reason in result.skipped)
+        assert all("still streaming" in event.message for event in result.skipped)
         toast = [n for n in app._notifications if n.title == "Nothing downloaded"]
         assert toast and "still streaming" in toast[0].message
         assert "still streaming" in app.download_pane.text()
         assert files_in(tmp_path / "downloads") == []
-    store.close()
 
 
 async def test_D_downloads_every_finished_task_not_downloaded_yet(
@@ -117,7 +115,7 @@ async def test_D_downloads_every_finished_task_not_downloaded_yet(
     failed = sim.add_task("failure", title="Three", elapsed=1000)
     running = sim.add_task("success", title="Four", delays=DELAYS)
     settings = settings_for(sim, tmp_path)
-    app, store = open_app(settings, sim, [first, second, failed, running])
+    app = open_app(settings, sim, [first, second, failed, running])
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await next_round(app, pilot)
         results = await downloads_done(
@@ -127,7 +125,7 @@ async def test_D_downloads_every_finished_task_not_downloaded_yet(
         by_id = {r.task_id: r for r in results}
         assert len(by_id[first].saved) == 8
         assert len(by_id[second].saved) == 4  # the complete clip of a partly failed task
-        assert any("generation failed" in reason for reason in by_id[second].skipped)
+        assert any("generation failed" in event.message for event in by_id[second].skipped)
         for task_id in (first, second):
             assert "↓" in row_text(app, task_id)
         assert "↓" not in row_text(app, failed)
@@ -140,7 +138,6 @@ async def test_D_downloads_every_finished_task_not_downloaded_yet(
         await pilot.press("D")
         await pilot.pause()
         assert any("Nothing new to download" in n.message for n in app._notifications)
-    store.close()
 
 
 class StuckDownloader:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from suno_tui.engine.engine import Engine
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Fault, ManualClock, Simulator
@@ -82,9 +83,14 @@ class Harness:
         async def close() -> None:
             store.close()
 
-        return E2EApp(
+        engine = Engine(
             tracker,
             poller_factory=factory if poll else None,
+            polling_off="" if poll else "restarted without polling (test)",
+            on_close=close,
+        )
+        return E2EApp(
+            engine,
             clock=self.clock,
             tz=UTC,
             initial_ids=list(ids),
@@ -93,8 +99,6 @@ class Harness:
             show_events=True,
             stuck=is_stuck,
             live_progress=refresh_progress,
-            polling_off="" if poll else "restarted without polling (test)",
-            on_exit=close,
         )
 
     async def aclose(self) -> None:

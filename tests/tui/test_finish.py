@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 
+from suno_tui.engine.downloads import DownloadService
+from suno_tui.engine.engine import Engine
+from suno_tui.engine.events import EngineEvent, TaskFinished
 from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Simulator
 from suno_tui.tracking.model import Transition
@@ -38,16 +41,22 @@ sys.exit(int(os.environ.get("HOOK_EXIT", "0")))
 """
 
 
+def hook_ran(engine: Engine) -> asyncio.Event:
+    """Set when the engine has run the hook for a finished task."""
+    ran = asyncio.Event()
+
+    def seen(event: EngineEvent) -> None:
+        if isinstance(event, TaskFinished):
+            ran.set()
+
+    engine.subscribe(seen)
+    return ran
+
+
 class HookApp(SimApp):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.hooks_done = 0
-        self.hook_ran = asyncio.Event()
-
-    async def _hook(self, task_id: str) -> None:
-        await super()._hook(task_id)
-        self.hooks_done += 1
-        self.hook_ran.set()
+        self.hook_ran = hook_ran(self.engine)
 
 
 @pytest.fixture
@@ -75,7 +84,7 @@ async def test_the_hook_runs_once_per_finished_task_without_a_shell(
     task = sim.add_task("success", title=HOSTILE, delays=DELAYS)
     old = sim.add_task("success", title="Old News", elapsed=1000)  # first seen finished
     settings = settings_for(sim, tmp_path, on_finish=command)
-    app, store = open_app(settings, sim, [task, old], app_class=HookApp)
+    app = open_app(settings, sim, [task, old], app_class=HookApp)
     assert isinstance(app, HookApp)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await next_round(app, pilot)
@@ -94,21 +103,13 @@ async def test_the_hook_runs_once_per_finished_task_without_a_shell(
     assert run["argv"] == [str(out)]  # nothing from the title reached the command line
     for name in ("PWNED", "PWNED2", "PWNED3"):
         assert not (tmp_path / name).exists()
-    store.close()
 
 
 async def test_a_failing_hook_is_a_toast(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOOK_EXIT", "3")  # the hook's environment is the monitor's
     command, _ = hook_command(tmp_path)
     app, tracker = build_app(with_poller=True, on_finish=command, env={})
-    ran = asyncio.Event()
-    original = app._hook
-
-    async def hook(task_id: str) -> None:
-        await original(task_id)
-        ran.set()
-
-    app._hook = hook  # type: ignore[method-assign]
+    ran = hook_ran(app.engine)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         finish(app, tracker, TaskStatus.FAILURE)
         await pilot.pause()
@@ -121,20 +122,10 @@ async def test_a_failing_hook_is_a_toast(tmp_path: Path, monkeypatch: pytest.Mon
 
 async def test_the_hook_gets_the_download_paths(tmp_path: Path) -> None:
     command, out = hook_command(tmp_path)
-    from suno_tui.tui.ports import DownloadSetup
-
-    setup = DownloadSetup(lambda on_progress, record: None, tmp_path, ("audio",))  # type: ignore[arg-type,return-value]
-    app, tracker = build_app(with_poller=True, on_finish=command, downloads=setup, env={})
-    assert app.downloads is not None
-    app.downloads._paths[FIRST] = [str(tmp_path / "a song.mp3"), str(tmp_path / "b.jpeg")]
-    ran = asyncio.Event()
-    original = app._hook
-
-    async def hook(task_id: str) -> None:
-        await original(task_id)
-        ran.set()
-
-    app._hook = hook  # type: ignore[method-assign]
+    service = DownloadService(lambda on_progress, record: None, tmp_path, ("audio",))  # type: ignore[arg-type,return-value]
+    app, tracker = build_app(with_poller=True, on_finish=command, downloads=service, env={})
+    service.remember_paths(FIRST, [str(tmp_path / "a song.mp3"), str(tmp_path / "b.jpeg")])
+    ran = hook_ran(app.engine)
     async with app.run_test(size=(100, 30)) as pilot:
         finish(app, tracker, TaskStatus.SUCCESS)
         await pilot.pause()

@@ -51,8 +51,8 @@ def headless(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
             seen["order"] = self.task_list.order
             seen["status"] = self.query_one("#status").text  # type: ignore[attr-defined]
             seen["banner"] = str(self.query_one("#banner").render())
-            seen["downloads"] = self.downloads
-            seen["clients"] = self.clients
+            seen["downloads"] = self.engine.downloads
+            seen["clients"] = self.engine.clients
             await pilot.press("q")
 
         return App.run(self, headless=True, size=(120, 40), auto_pilot=pilot)

@@ -54,7 +54,7 @@ async def test_tasks_of_two_gateways_in_one_monitor(
     there = other.add_task("success", title="From Other", elapsed=1000)
     settings = settings_for(main, tmp_path, others={"other": other})
     watch_before(settings, main, [there], "other")
-    app, store = open_app(settings, main, [here])
+    app = open_app(settings, main, [here])
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await next_round(app, pilot)
         for task_id, title, profile in (
@@ -77,7 +77,6 @@ async def test_tasks_of_two_gateways_in_one_monitor(
         [result] = await downloads_done(app, pilot, "d")
         assert result.complete and other.stats.requests["fetch_one"] == before + 1
         assert main.stats.requests["fetch_one"] == 0
-    store.close()
 
 
 async def test_ids_go_to_the_selected_profile(
@@ -88,14 +87,13 @@ async def test_ids_go_to_the_selected_profile(
     settings = settings_for(main, tmp_path, others={"other": other}, profile="other")
     # --profile other: base URL and token are the other gateway's
     settings = Settings(**{**settings.__dict__, "base_url": other.base_url, "token": other.token})
-    app, store = open_app(settings, main, [there])
+    app = open_app(settings, main, [there])
     async with app.run_test(size=(100, 30)) as pilot:
         await next_round(app, pilot)
         summary = app.task_list.summary(there)
         assert summary is not None and summary.profile == "other"
         assert summary.title == "Chosen"
         assert main.stats.requests["fetch"] == 0
-    store.close()
 
 
 async def test_a_profile_gone_from_the_config_is_explained(
@@ -104,7 +102,7 @@ async def test_a_profile_gone_from_the_config_is_explained(
     main, _ = sims
     settings = settings_for(main, tmp_path)
     watch_before(settings, main, ["task-from-elsewhere"], "gone")
-    app, store = open_app(settings, main)
+    app = open_app(settings, main)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.pause()
         banner = app.query_one("#banner")
@@ -119,7 +117,6 @@ async def test_a_profile_gone_from_the_config_is_explained(
         document = app.screen.detail.document.plain  # type: ignore[attr-defined]
         assert "gone  (not polled: profile 'gone' is not in the configuration" in document
         assert app.is_running
-    store.close()
 
 
 async def test_the_form_submits_to_another_profile_which_is_then_polled(
@@ -127,7 +124,7 @@ async def test_the_form_submits_to_another_profile_which_is_then_polled(
 ) -> None:
     main, other = sims
     settings = settings_for(main, tmp_path, others={"other": other})
-    app, store = open_app(settings, main)
+    app = open_app(settings, main)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.press("n")
         screen = app.screen
@@ -147,4 +144,3 @@ async def test_the_form_submits_to_another_profile_which_is_then_polled(
         # its client was built on first use and handed to the poller
         await asyncio.wait_for(app.round_seen.wait(), WAIT)
         assert other.stats.requests["fetch"] >= 1
-    store.close()

@@ -48,7 +48,7 @@ def test_wide_detail_beside_the_list(snap_compare: Any) -> None:
 
 
 def _downloading_app(directory: Path) -> Any:
-    from suno_tui.tui.ports import DownloadSetup
+    from suno_tui.engine.downloads import DownloadService as DownloadSetup
 
     from .fakes import ScriptedDownloader, progress_script
 

@@ -49,7 +49,7 @@ async def send(app: SimApp, pilot: Any) -> None:
 
 
 async def test_a_music_job_is_sent_and_watched_at_once(sim: Simulator, tmp_path: Path) -> None:
-    app, store = open_app(settings_for(sim, tmp_path), sim)
+    app = open_app(settings_for(sim, tmp_path), sim)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.press("n")
         screen = app.screen
@@ -72,11 +72,10 @@ async def test_a_music_job_is_sent_and_watched_at_once(sim: Simulator, tmp_path:
         summary = app.task_list.summary(task_id)
         assert summary is not None and summary.kind is TaskKind.MUSIC
         assert summary.title == "Form Song [/x]" and summary.profile == "default"
-    store.close()
 
 
 async def test_a_lyrics_job(sim: Simulator, tmp_path: Path) -> None:
-    app, store = open_app(settings_for(sim, tmp_path), sim)
+    app = open_app(settings_for(sim, tmp_path), sim)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("n")
         screen = app.screen
@@ -94,11 +93,10 @@ async def test_a_lyrics_job(sim: Simulator, tmp_path: Path) -> None:
         await next_round(app, pilot, "r")
         summary = app.task_list.summary(task_id)
         assert summary is not None and summary.kind is TaskKind.LYRICS
-    store.close()
 
 
 async def test_an_invalid_form_is_not_sent(sim: Simulator, tmp_path: Path) -> None:
-    app, store = open_app(settings_for(sim, tmp_path), sim)
+    app = open_app(settings_for(sim, tmp_path), sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n", "ctrl+s")
         screen = app.screen
@@ -112,12 +110,11 @@ async def test_an_invalid_form_is_not_sent(sim: Simulator, tmp_path: Path) -> No
         await pilot.press("escape")
         assert not isinstance(app.screen, SubmitScreen)
         assert app.task_list.total == 0
-    store.close()
 
 
 async def test_a_quota_refusal_shows_the_code_and_message(sim: Simulator, tmp_path: Path) -> None:
     sim.quota_exhausted = True
-    app, store = open_app(settings_for(sim, tmp_path), sim)
+    app = open_app(settings_for(sim, tmp_path), sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         app.screen.query_one("#submit-text", TextArea).text = "lyrics"
@@ -128,12 +125,11 @@ async def test_a_quota_refusal_shows_the_code_and_message(sim: Simulator, tmp_pa
         assert "quota_not_enough" in text and "403" in text and "用户额度不足" in text
         assert "Nothing was submitted" in text
         assert app.task_list.total == 0
-    store.close()
 
 
 async def test_an_unknown_outcome_is_not_retried(sim: Simulator, tmp_path: Path) -> None:
     sim.faults.add(Fault.RESET, times=None, path="/suno/submit")
-    app, store = open_app(settings_for(sim, tmp_path), sim)
+    app = open_app(settings_for(sim, tmp_path), sim)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         app.screen.query_one("#submit-text", TextArea).text = "lyrics"
@@ -146,7 +142,6 @@ async def test_an_unknown_outcome_is_not_retried(sim: Simulator, tmp_path: Path)
         assert sim.stats.requests["submit_music"] == 1  # sent once, never again
         assert screen.query_one("#submit-check").has_class("-unknown")
         assert app.task_list.total == 0
-    store.close()
 
 
 async def test_n_without_a_gateway_explains() -> None:

@@ -1,25 +1,25 @@
-"""What the app needs from the domain layer, as structural types.
+"""What the engine needs of its parts, as structural types.
 
-The app is written against these protocols, not the concrete classes, so the
-snapshot tests can drive it with a fixed tracker and no poller, and the
-domain layer stays free to grow. The real :class:`~suno_tui.tracking.tracker.Tracker`
-and :class:`~suno_tui.tracking.poller.Poller` satisfy them.
+The engine is written against these protocols, not the concrete classes, so
+tests (and the snapshot tests) can build it over a fixed tracker, a scripted
+poller and fake clients. The real :class:`~suno_tui.tracking.tracker.Tracker`,
+:class:`~suno_tui.tracking.poller.Poller` and
+:class:`~suno_tui.engine.clients.ClientPool` satisfy them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Protocol
 
-from suno_tui.downloads.events import DownloadProgress
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 
 
 class UpdateLike(Protocol):
+    """What one poll round changed (the tracker's ``Update``)."""
+
     @property
     def changed(self) -> Sequence[TaskSummary]: ...
     @property
@@ -29,6 +29,8 @@ class UpdateLike(Protocol):
 
 
 class PollStatusLike(Protocol):
+    """The poller's state as the front ends show it (``PollStatus``)."""
+
     @property
     def paused(self) -> bool: ...
     @property
@@ -82,46 +84,8 @@ class PollerLike(Protocol):
 
 OnUpdate = Callable[[Any, Any], None]
 OnStatus = Callable[[Any], None]
-#: builds the poller with the app's callbacks (the app owns its lifetime)
+#: builds the poller with the engine's callbacks and the clients ready now
 PollerFactory = Callable[[OnUpdate, OnStatus], PollerLike]
-
-
-# -- downloads -------------------------------------------------------------------
-
-#: record(task_id, clip_id, asset, path, size, sha256): a file is on disk
-RecordDownload = Callable[[str, str, str, Path, int, str], None]
-OnDownloadProgress = Callable[[DownloadProgress], None]
-
-
-class DownloaderLike(Protocol):
-    """What the app needs of the domain's DownloadManager."""
-
-    def submit(self, task: str) -> bool: ...
-    def cancel(self, task_id: str | None = None) -> None: ...
-    @property
-    def busy(self) -> bool: ...
-    async def aclose(self) -> None: ...
-
-
-#: builds the manager with the app's progress and record callbacks
-DownloaderFactory = Callable[[OnDownloadProgress, RecordDownload], DownloaderLike]
-
-
-@dataclass(frozen=True, slots=True)
-class DownloadSetup:
-    """Downloads as configured: how to build the manager, where files go, which assets."""
-
-    factory: DownloaderFactory
-    directory: Path
-    assets: tuple[str, ...]
-
-
-# -- gateways (profiles) ------------------------------------------------------------
-
-
-class SubmitClient(Protocol):
-    async def submit_music(self, payload: Mapping[str, Any]) -> str: ...
-    async def submit_lyrics(self, prompt: str) -> str: ...
 
 
 class ClientsLike(Protocol):

@@ -1,0 +1,179 @@
+"""Building the engine from the settings: the one place the domain is wired.
+
+:func:`open_engine` opens the state file, builds a client per profile (the
+selected one, and every profile the watch list uses), the poller over them
+and the download service (each task fetched from its own profile's gateway,
+files recorded in the store), and the completion hook. Time, waiting, jitter
+and the client builder are injectable: tests and ``--demo`` run it on a
+simulator's clock.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from suno_tui.config import ConfigError, Settings
+from suno_tui.downloads.records import store_callbacks
+from suno_tui.engine.clients import BuildClient, ClientPool, client_for
+from suno_tui.engine.downloads import DownloadService, options_from_settings
+from suno_tui.engine.engine import Engine
+from suno_tui.engine.watchlist import WatchListError
+from suno_tui.relay.models import Task
+from suno_tui.tracking.poller import Poller, PollStatus
+from suno_tui.tracking.store import Store, StoreError
+from suno_tui.tracking.tracker import Tracker, Update
+
+NOT_CONFIGURED_HINT = (
+    "no token configured for profile {profile!r}: set SUNO_TUI_TOKEN, or run "
+    "'suno-tui config set token YOUR_TOKEN', then restart (or try 'suno-tui --demo')"
+)
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """How an engine is wired beyond the settings (tests, ``--demo``, ``watch``)."""
+
+    clock: Clock = _utc_now
+    sleep: Sleep | None = None
+    rng: random.Random | None = None
+    min_interval: float = 2.0
+    #: the poll interval (the settings' by default)
+    interval: float | None = None
+    #: poll only these ids (``watch``); None: the whole watch list
+    scope: Collection[str] | None = None
+    #: handle every finished task, downloading it first (``watch``)
+    finish_every: bool = False
+    auto_download: bool = False
+    build_client: BuildClient = client_for
+
+
+def open_store(settings: Settings) -> Store:
+    try:
+        return Store.open(settings.state_path)
+    except StoreError as error:
+        raise WatchListError(str(error)) from None
+
+
+def prepare_pool(
+    settings: Settings, tracker: Tracker, build: BuildClient = client_for
+) -> tuple[ClientPool, str]:
+    """A client per profile: the selected profile's, and every profile watched
+    tasks were added under (those without a token are shown, not polled).
+    Also says why polling is off. Raises ConfigError if the selected
+    profile's token command fails."""
+    pool = ClientPool(settings, build=build)
+    pool.prepare([settings.profile])
+    problem = pool.problem(settings.profile)
+    if problem is not None and "token_command" in problem:
+        raise ConfigError(problem)  # a failing command is a config error, as elsewhere
+    pool.prepare(sorted(tracker.profiles()))
+    if problem is None:
+        return pool, ""
+    return pool, NOT_CONFIGURED_HINT.format(profile=settings.profile)
+
+
+def scoped_pool(settings: Settings, tracker: Tracker, wiring: Wiring) -> ClientPool:
+    """Clients for the profiles of the scope's tasks only (``watch`` follows a
+    few tasks of a state file that may hold many); ConfigError if one cannot
+    be built. A profile without a token still gets a client: the gateway's
+    refusal is what the user sees (exit 3)."""
+    scope = wiring.scope or ()
+    profiles = sorted({summary.profile for task_id in scope if (summary := tracker.get(task_id))})
+    pool = ClientPool(settings, build=wiring.build_client, require_token=False)
+    for profile in profiles:
+        if profile not in settings.gateways:
+            raise ConfigError(
+                f"a watched task belongs to profile {profile!r}, which is not "
+                "in the configuration any more"
+            )
+        pool.prepare([profile])
+        problem = pool.problem(profile)
+        if problem is not None:
+            raise ConfigError(problem)
+    return pool
+
+
+def open_engine(
+    settings: Settings, wiring: Wiring = Wiring(), *, tracker: Tracker | None = None
+) -> Engine:
+    """The engine over the state file of ``settings`` (or ``tracker``, loaded
+    already); it closes the store when it is closed, or when this fails.
+
+    ConfigError for a problem in the settings (download options, a failing
+    token command); WatchListError if the state file cannot be opened.
+    """
+    try:
+        options = options_from_settings(settings)
+    except ConfigError:
+        if tracker is not None:
+            tracker.store.close()
+        raise
+    if tracker is None:
+        tracker = Tracker(open_store(settings), clock=wiring.clock)
+        loaded = False
+    else:
+        loaded = True  # the caller's, loaded
+    store = tracker.store
+    try:
+        if not loaded:
+            tracker.load()
+        if wiring.scope is None:
+            pool, polling_off = prepare_pool(settings, tracker, wiring.build_client)
+        else:
+            pool, polling_off = scoped_pool(settings, tracker, wiring), ""
+    except (ConfigError, StoreError):
+        store.close()
+        raise
+    clients = pool.ready()
+    interval = wiring.interval if wiring.interval is not None else settings.poll_interval
+
+    def make_poller(
+        on_update: Callable[[Update, PollStatus], None], on_status: Callable[[PollStatus], None]
+    ) -> Poller:
+        return Poller(
+            tracker,
+            clients,
+            interval=interval,
+            min_interval=wiring.min_interval,
+            max_backoff=settings.max_backoff,
+            on_update=on_update,
+            on_status=on_status,
+            clock=wiring.clock,
+            sleep=wiring.sleep,
+            rng=wiring.rng or random.Random(),  # noqa: S311 - backoff jitter, not cryptography
+            scope=wiring.scope,
+        )
+
+    async def fetch(task_id: str) -> Task:
+        summary = tracker.get(task_id)
+        profile = summary.profile if summary is not None else settings.profile
+        client = await pool.client(profile)
+        return await client.fetch_one(task_id)
+
+    _, lookup = store_callbacks(store)
+
+    async def close() -> None:
+        store.close()
+
+    return Engine(
+        tracker,
+        profile=settings.profile,
+        clients=pool,
+        poller_factory=make_poller if clients else None,
+        downloads=DownloadService.from_options(options, fetch, lookup),
+        on_finish=settings.on_finish,
+        polling_off=polling_off,
+        finish_every=wiring.finish_every,
+        auto_download=wiring.auto_download,
+        on_close=close,
+    )

@@ -1,0 +1,281 @@
+"""The download service: the download manager with its options, as every
+front end uses it.
+
+:func:`options_from_settings` turns the settings (and a command's overrides)
+into :class:`~suno_tui.downloads.DownloadOptions`; a bad value is a
+:class:`~suno_tui.config.ConfigError`. :class:`DownloadService` builds the
+manager on the first download, sends each task's progress to a listener,
+tallies every run into a :class:`~suno_tui.downloads.TaskOutcome`, and
+remembers what is on disk (the completion hook gets the paths; ``D`` skips
+tasks already complete).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from suno_tui.config import ConfigError, Settings
+from suno_tui.downloads import (
+    DownloadManager,
+    DownloadOptions,
+    DownloadProgress,
+    FetchTask,
+    FileState,
+    LookupCallback,
+    ProgressCallback,
+    RecordCallback,
+    TaskOutcome,
+    TemplateError,
+    check_assets,
+    check_template,
+)
+from suno_tui.engine.clients import tls_verify
+from suno_tui.relay.models import TaskKind, TaskStatus
+from suno_tui.safe_text import clean_line
+from suno_tui.tracking.model import NOT_FOUND, TaskSummary
+
+__all__ = [
+    "DownloadService",
+    "Downloader",
+    "DownloaderFactory",
+    "downloadable",
+    "options_from_settings",
+    "wants_download",
+]
+
+#: asset kinds that many clips simply do not have (not counted as missing)
+_OPTIONAL = frozenset({"video"})
+_LYRICS_TASK_KINDS = frozenset({"lyrics", "json"})
+
+
+def options_from_settings(
+    settings: Settings,
+    *,
+    assets: str | None = None,
+    template: str | None = None,
+    concurrency: int | None = None,
+    download_dir: str | None = None,
+    no_tags: bool = False,
+    artist: str | None = None,
+) -> DownloadOptions:
+    """Download options from the settings, with overrides given as the
+    ``download`` command's flags give them; ConfigError if a value is invalid.
+    The monitor and ``watch --download`` call it with the settings alone."""
+    chosen = settings.assets
+    if assets is not None:
+        try:
+            chosen = check_assets(assets.split(","))
+        except ValueError as error:
+            raise ConfigError(f"--assets: {error}") from None
+    template = template if template is not None else settings.name_template
+    try:
+        check_template(template)
+    except TemplateError as error:
+        raise ConfigError(f"--template: {error}") from None
+    concurrency = concurrency or settings.download_concurrency
+    if not 1 <= concurrency <= 16:
+        raise ConfigError("--concurrency must be between 1 and 16")
+    directory = Path(download_dir) if download_dir else settings.download_dir
+    return DownloadOptions(
+        directory=directory.expanduser(),
+        assets=chosen,
+        template=template,
+        tag_mp3=settings.tag_mp3 and not no_tags,
+        artist=artist or settings.artist,
+        concurrency=concurrency,
+        timeout=settings.request_timeout,
+        verify=tls_verify(settings),
+    )
+
+
+# -- which tasks are worth downloading ---------------------------------------------
+
+
+def downloadable(summary: TaskSummary) -> str | None:
+    """Why ``summary`` has nothing to download yet (None: worth asking the manager).
+
+    Unfinished tasks are worth it: a complete clip of a running task is saved,
+    and the others are skipped with their reason.
+    """
+    if summary.status_label == NOT_FOUND:
+        return "the gateway does not know this task: nothing to download"
+    failed = summary.status is TaskStatus.FAILURE and summary.kind is not TaskKind.LYRICS
+    if failed and summary.clips_done == 0:
+        reason = clean_line(summary.fail_reason)
+        return "the task failed with no finished clip" + (f" ({reason})" if reason else "")
+    return None
+
+
+def wants_download(summary: TaskSummary, assets: Sequence[str]) -> bool:
+    """For ``D``: a finished task with files, and fewer of them on disk than it offers."""
+    if not summary.finished or downloadable(summary) is not None:
+        return False
+    if summary.kind is TaskKind.LYRICS:
+        expected = sum(1 for kind in assets if kind in _LYRICS_TASK_KINDS)
+    else:
+        if summary.clips_done == 0:
+            return False
+        expected = summary.clips_done * sum(1 for kind in assets if kind not in _OPTIONAL)
+    return summary.downloaded == 0 or summary.downloaded < expected
+
+
+# -- the service -------------------------------------------------------------------
+
+
+class Downloader(Protocol):
+    """What the service needs of the domain's DownloadManager (tests fake it)."""
+
+    def submit(self, task: str) -> bool: ...
+    async def download(self, task: str) -> TaskOutcome: ...
+    def cancel(self, task_id: str | None = None) -> None: ...
+    @property
+    def busy(self) -> bool: ...
+    async def aclose(self) -> None: ...
+
+
+#: builds the manager with the service's progress and record callbacks
+DownloaderFactory = Callable[[ProgressCallback, RecordCallback], Downloader]
+
+
+def manager_factory(
+    options: DownloadOptions, fetch: FetchTask, lookup: LookupCallback | None
+) -> DownloaderFactory:
+    """The real manager: each task fetched afresh with ``fetch``."""
+
+    def build(on_progress: ProgressCallback, record: RecordCallback) -> DownloadManager:
+        return DownloadManager(fetch, options, on_progress=on_progress, record=record,
+                               lookup=lookup)  # fmt: skip
+
+    return build
+
+
+@dataclass
+class _Listeners:
+    progress: ProgressCallback
+    ended: Callable[[TaskOutcome], None]
+    record: RecordCallback
+
+
+def _ignore(*_: object) -> None:
+    return None
+
+
+class DownloadService:
+    """The download manager (built on first use), its progress, and each run's outcome."""
+
+    def __init__(self, factory: DownloaderFactory, directory: Path, assets: Sequence[str]) -> None:
+        self._factory = factory
+        self.directory = directory
+        self.assets = tuple(assets)
+        self._manager: Downloader | None = None
+        self._listeners = _Listeners(_ignore, _ignore, _ignore)
+        self._runs: dict[str, TaskOutcome] = {}
+        #: done paths per task, across runs (for the completion hook)
+        self._paths: dict[str, list[str]] = {}
+        #: tasks whose last run left everything on disk
+        self.complete: set[str] = set()
+
+    @classmethod
+    def from_options(
+        cls, options: DownloadOptions, fetch: FetchTask, lookup: LookupCallback | None = None
+    ) -> DownloadService:
+        directory = options.directory.expanduser().resolve()
+        return cls(manager_factory(options, fetch, lookup), directory, options.assets)
+
+    def listen(
+        self,
+        *,
+        progress: ProgressCallback,
+        ended: Callable[[TaskOutcome], None],
+        record: RecordCallback,
+    ) -> None:
+        """Where progress, each run's end and each saved file go (the engine)."""
+        self._listeners = _Listeners(progress, ended, record)
+
+    @property
+    def busy(self) -> bool:
+        return self._manager is not None and self._manager.busy
+
+    def _ensure_manager(self) -> Downloader:
+        if self._manager is None:
+            self._manager = self._factory(self._take, self._record)
+        return self._manager
+
+    def start(self, task_ids: Iterable[str]) -> list[str]:
+        """Queue tasks (those already queued are left as they are); returns the new ones."""
+        manager = self._ensure_manager()
+        started: list[str] = []
+        for task_id in task_ids:
+            self._runs[task_id] = TaskOutcome(task_id)
+            if manager.submit(task_id):
+                started.append(task_id)
+            else:
+                self._runs.pop(task_id, None)
+        return started
+
+    async def download(self, task_id: str) -> TaskOutcome:
+        """Download one task now and wait for it (``watch --download``)."""
+        manager = self._ensure_manager()
+        self._runs.setdefault(task_id, TaskOutcome(task_id))
+        return await manager.download(task_id)
+
+    def cancel(self, task_id: str | None = None) -> None:
+        if self._manager is not None:
+            self._manager.cancel(task_id)
+
+    async def aclose(self) -> None:
+        """Cancel what runs (.part files stay for resume) and close the connections."""
+        if self._manager is not None:
+            await self._manager.aclose()
+
+    def paths_for(self, task_id: str) -> list[str]:
+        return list(self._paths.get(task_id, ()))
+
+    def remember_paths(self, task_id: str, paths: Iterable[str]) -> None:
+        known = self._paths.setdefault(task_id, [])
+        known.extend(path for path in paths if path not in known)
+
+    def _record(
+        self, task_id: str, clip_id: str, asset: str, path: Path, size: int, sha256: str
+    ) -> None:
+        self._listeners.record(task_id, clip_id, asset, path, size, sha256)
+
+    def _take(self, event: DownloadProgress) -> None:
+        """One progress event: tally it into its run, then pass it on."""
+        outcome = self._runs.get(event.task_id)
+        ended = False
+        if outcome is not None and event.state.final:
+            if event.is_task_event:
+                _end(outcome, event)
+                ended = True
+            else:
+                outcome.files.append(event)
+                if event.state is FileState.DONE and event.path is not None:
+                    self.remember_paths(event.task_id, [str(event.path)])
+        self._listeners.progress(event)
+        if ended and outcome is not None:
+            del self._runs[event.task_id]
+            if outcome.complete:
+                self.complete.add(outcome.task_id)
+            else:
+                self.complete.discard(outcome.task_id)
+            self._listeners.ended(outcome)
+
+
+def _end(outcome: TaskOutcome, event: DownloadProgress) -> None:
+    if event.state is FileState.CANCELLED:
+        outcome.error_kind = "cancelled"
+    elif event.state is FileState.FAILED and not (outcome.failed or outcome.paths):
+        outcome.error = clean_line(event.message) or "failed"
+        outcome.error_kind = event.error_kind
+
+
+def outcome_problems(outcome: TaskOutcome) -> tuple[list[str], list[str]]:
+    """(paths on disk, problems) of one task's run, as ``watch`` prints them."""
+    problems = [outcome.error] if outcome.error else []
+    problems += [f"{event.path or event.asset}: {event.message}" for event in outcome.failed]
+    paths = [str(e.path) for e in outcome.files if e.state is FileState.DONE and e.path]
+    return paths, problems
