@@ -9,7 +9,8 @@ from suno_tui.cli.common import add_connection_options, add_ids_options
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from suno_tui.relay.client import FetchResult, RelayClient
+    from suno_tui.config import Settings
+    from suno_tui.relay.client import FetchResult
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,24 +37,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         ids = require_ids(args)
         settings = settings_from_args(args)
-        from suno_tui.engine.clients import client_for
-
-        client = client_for(settings)
+        return asyncio.run(_fetch_and_print(settings, ids, as_json=args.json))
     except (UsageError, ConfigError) as error:
         return fail(str(error), exit_codes.USAGE)
-    return asyncio.run(_fetch_and_print(client, ids, as_json=args.json))
 
 
-async def _fetch_and_print(client: RelayClient, ids: list[str], *, as_json: bool) -> int:
+async def _fetch_and_print(settings: Settings, ids: list[str], *, as_json: bool) -> int:
     from suno_tui.cli.common import fail, warn
     from suno_tui.cli.relay_errors import describe, exit_code_for
+    from suno_tui.engine.oneshot import fetch_tasks
     from suno_tui.relay.errors import RelayError
 
-    async with client:
-        try:
-            result = await client.fetch(ids)
-        except RelayError as error:
-            return fail(describe(error), exit_code_for(error))
+    try:
+        result = await fetch_tasks(settings, ids)
+    except RelayError as error:
+        return fail(describe(error), exit_code_for(error))
     for problem in result.problems:
         warn(problem)
     print(_as_json(result) if as_json else _as_table(result))

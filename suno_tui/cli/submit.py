@@ -15,7 +15,7 @@ from suno_tui.cli.watch import add_watch_options
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from suno_tui.relay.client import RelayClient
+    from suno_tui.config import Settings
     from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 
 
@@ -109,12 +109,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         request = _request(args)
         settings = settings_from_args(args, state=args.state)
-        from suno_tui.engine.clients import client_for
-
-        client = client_for(settings)
+        code, task_id = asyncio.run(_submit(settings, request))
     except (SubmitError, ConfigError) as error:
         return fail(str(error), exit_codes.USAGE)
-    code, task_id = asyncio.run(_submit(client, request))
     if task_id is None:
         return code
     from suno_tui.engine.watchlist import WatchListError, add_to_watchlist
@@ -133,23 +130,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _submit(
-    client: RelayClient, request: MusicRequest | LyricsRequest
+    settings: Settings, request: MusicRequest | LyricsRequest
 ) -> tuple[int, str | None]:
     from suno_tui.cli.common import fail
     from suno_tui.cli.relay_errors import describe, exit_code_for
+    from suno_tui.engine.oneshot import submit_job
     from suno_tui.relay.errors import OutcomeUnknown, RelayError
-    from suno_tui.relay.submit_requests import LyricsRequest
 
-    async with client:
-        try:
-            if isinstance(request, LyricsRequest):
-                task_id = await client.submit_lyrics(request.prompt)
-            else:
-                task_id = await client.submit_music(request.payload())
-        except OutcomeUnknown as error:
-            return fail(f"outcome unknown, not retried: {error}", exit_codes.UNREACHABLE), None
-        except RelayError as error:
-            return fail(f"submit refused: {describe(error)}", exit_code_for(error)), None
+    try:
+        task_id = await submit_job(settings, request)
+    except OutcomeUnknown as error:
+        return fail(f"outcome unknown, not retried: {error}", exit_codes.UNREACHABLE), None
+    except RelayError as error:
+        return fail(f"submit refused: {describe(error)}", exit_code_for(error)), None
     return exit_codes.OK, task_id
 
 

@@ -1,4 +1,5 @@
-"""What to say when tasks finish: toasts built from a poll's ``finished`` list.
+"""What to say when tasks finish: toasts built from the engine's ``news``
+(the finished tasks worth telling).
 
 Pure functions (the app only shows what they return). Every text is cleaned
 and meant for ``notify(..., markup=False)``.
@@ -12,7 +13,7 @@ from typing import Literal
 
 from suno_tui.relay.models import TaskStatus
 from suno_tui.safe_text import clean_line
-from suno_tui.tracking.model import TaskSummary, Transition
+from suno_tui.tracking.model import TaskSummary
 
 #: toasts name at most this many finished tasks one by one, then summarise
 MAX_TOASTS_PER_ROUND = 3
@@ -25,12 +26,6 @@ class Toast:
     message: str
     title: str
     severity: Severity = "information"
-
-
-def news(finished: Sequence[TaskSummary], transitions: Sequence[Transition]) -> list[TaskSummary]:
-    """The finished tasks worth a toast: not those first seen already finished."""
-    first_seen = {t.task_id for t in transitions if t.from_label is None}
-    return [summary for summary in finished if summary.task_id not in first_seen]
 
 
 def toasts(finished: Sequence[TaskSummary]) -> list[Toast]:

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from suno_tui.relay.models import TaskStatus
-from suno_tui.tracking.model import Transition
-from suno_tui.tui.announce import MAX_TOASTS_PER_ROUND, news, toasts
+from suno_tui.tui.announce import MAX_TOASTS_PER_ROUND, toasts
 
-from .factories import NOW, summary
-
-
-def test_first_sightings_are_not_news() -> None:
-    done = summary("a", status=TaskStatus.SUCCESS, title="A")
-    old = summary("b", status=TaskStatus.SUCCESS, title="B")
-    moved = [Transition("a", "IN_PROGRESS", "SUCCESS", NOW), Transition("b", None, "SUCCESS", NOW)]
-    assert news([done, old], moved) == [done]
+from .factories import summary
 
 
 def test_one_toast_per_task_with_the_failure_reason() -> None:

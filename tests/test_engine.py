@@ -1,0 +1,178 @@
+"""The engine on its own (no Textual): what a poll round becomes, which
+finished tasks are news, commands when polling is off, removed tasks that
+stay removed, the download service's tally, and the one builder of
+download options (a config problem is a ConfigError)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suno_tui.config import ConfigError, Settings
+from suno_tui.downloads.assets import SkipKind
+from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
+from suno_tui.engine.downloads import DownloadService, options_from_settings
+from suno_tui.engine.engine import Engine, news, next_interval
+from suno_tui.engine.events import (
+    DownloadEnded,
+    DownloadProgressed,
+    EngineEvent,
+    RoundEnded,
+    StatusChanged,
+)
+from suno_tui.relay.models import TaskStatus
+from suno_tui.tracking.model import Transition
+from tests.tui.conftest import FakePoller, FakeStatus, FakeUpdate
+from tests.tui.factories import NOW, sample_summaries, summary, with_status
+from tests.tui.fakes import FakeTracker
+
+
+def engine_with_poller(**options: Any) -> tuple[Engine, FakeTracker, list[EngineEvent]]:
+    tracker = FakeTracker(sample_summaries())
+    engine = Engine(tracker, poller_factory=FakePoller, **options)
+    seen: list[EngineEvent] = []
+    engine.subscribe(seen.append)
+    return engine, tracker, seen
+
+
+def test_first_sightings_are_not_news() -> None:
+    done = summary("a", status=TaskStatus.SUCCESS, title="A")
+    old = summary("b", status=TaskStatus.SUCCESS, title="B")
+    moved = [Transition("a", "IN_PROGRESS", "SUCCESS", NOW), Transition("b", None, "SUCCESS", NOW)]
+    assert news([done, old], moved) == [done]
+
+
+async def test_a_round_is_one_event_with_its_changes_and_its_status() -> None:
+    engine, tracker, seen = engine_with_poller()
+    engine.start()
+    first = sample_summaries()[0]
+    done = tracker.put(with_status(first, TaskStatus.SUCCESS))
+    moved = Transition(first.task_id, "IN_PROGRESS", "SUCCESS", NOW)
+    status = FakeStatus(interval=30.0)
+    poller = engine._poller
+    assert isinstance(poller, FakePoller)
+    poller.on_update(FakeUpdate([done], [moved], [done]), status)
+    [event] = seen
+    assert isinstance(event, RoundEnded)
+    assert event.changed == (done,) and event.news == (done,) and event.status is status
+    assert engine.status is status
+    poller.on_status(FakeStatus(paused=True))
+    assert isinstance(seen[-1], StatusChanged) and seen[-1].status.paused
+    await engine.aclose()
+
+
+async def test_a_task_removed_during_a_round_does_not_come_back() -> None:
+    engine, tracker, seen = engine_with_poller()
+    engine.start()
+    first = sample_summaries()[0]
+    engine.remove(first.task_id)
+    poller = engine._poller
+    assert isinstance(poller, FakePoller)
+    poller.on_update(FakeUpdate([first], [], []), FakeStatus())
+    event = seen[-1]
+    assert isinstance(event, RoundEnded) and event.changed == ()
+    await engine.aclose()
+
+
+async def test_commands_say_when_polling_is_off() -> None:
+    engine = Engine(FakeTracker(sample_summaries()), polling_off="no token (test)")
+    engine.start()
+    assert not engine.polling
+    assert engine.poll_now() is False
+    assert engine.toggle_pause() is None and engine.step_interval(1) is None
+    assert engine.polling_off == "no token (test)"
+    assert engine.download(["x"]) == []
+    await engine.aclose()
+
+
+async def test_commands_reach_the_poller() -> None:
+    engine, _, _ = engine_with_poller()
+    engine.start()
+    poller = engine._poller
+    assert isinstance(poller, FakePoller)
+    assert engine.toggle_pause() is True and engine.toggle_pause() is False
+    assert engine.step_interval(1) == 15.0
+    assert engine.poll_now()
+    engine.add(["new-task-1"])
+    assert poller.calls == ["pause", "resume", "interval 15", "poll_now", "notify_added"]
+    with pytest.raises(ValueError):
+        engine.add(["bad id with spaces"])
+    engine.stop()
+    assert poller.stopped
+    await engine.aclose()
+
+
+def test_interval_steps() -> None:
+    assert next_interval(10.0, 1) == 15.0 and next_interval(10.0, -1) == 5.0
+    assert next_interval(3600.0, 1) == 3600.0 and next_interval(2.0, -1) == 2.0
+
+
+class ScriptedManager:
+    """Reports a script of progress events at once on submit."""
+
+    def __init__(self, on_progress: Any, events: list[DownloadProgress]) -> None:
+        self.on_progress, self.events = on_progress, events
+
+    def submit(self, task: str) -> bool:
+        for event in self.events:
+            self.on_progress(event)
+        return True
+
+    async def download(self, task: str) -> TaskOutcome:
+        raise NotImplementedError
+
+    def cancel(self, task_id: str | None = None) -> None:
+        return None
+
+    @property
+    def busy(self) -> bool:
+        return False
+
+    async def aclose(self) -> None:
+        return None
+
+
+def progress(asset: str, state: FileState, path: str | None = None, **kw: Any) -> DownloadProgress:
+    values: dict[str, Any] = {"received": 0, "total": None, "speed_bps": 0.0}
+    values.update(kw)
+    clip = "clip-1" if asset else ""
+    return DownloadProgress("t1", clip, asset, Path(path) if path else None, state=state, **values)
+
+
+async def test_the_service_tallies_a_run_into_its_outcome(tmp_path: Path) -> None:
+    script = [
+        progress("", FileState.QUEUED),
+        progress("audio", FileState.DONE, str(tmp_path / "a.mp3"), received=5, total=5),
+        progress("image", FileState.DONE, str(tmp_path / "a.jpeg"), present=True),
+        progress("video", FileState.SKIPPED, skip_kind=SkipKind.UNAVAILABLE),
+        progress("", FileState.DONE, message="2 done"),
+    ]
+    service = DownloadService(
+        lambda on_progress, record: ScriptedManager(on_progress, script), tmp_path, ("audio",)
+    )
+    engine = Engine(FakeTracker(), downloads=service)
+    seen: list[EngineEvent] = []
+    engine.subscribe(seen.append)
+    assert engine.download(["t1"]) == ["t1"]
+    assert sum(isinstance(event, DownloadProgressed) for event in seen) == len(script)
+    ended = seen[-1]
+    assert isinstance(ended, DownloadEnded)
+    outcome = ended.outcome
+    assert outcome.saved == [tmp_path / "a.mp3"] and outcome.present == [tmp_path / "a.jpeg"]
+    assert outcome.unavailable == 1 and not outcome.skipped and outcome.complete
+    assert service.complete == {"t1"}
+    assert service.paths_for("t1") == [str(tmp_path / "a.mp3"), str(tmp_path / "a.jpeg")]
+    await engine.aclose()
+
+
+def test_download_options_refuse_bad_values_as_config_errors(tmp_path: Path) -> None:
+    settings = Settings(base_url="http://127.0.0.1:9", download_dir=tmp_path)
+    assert options_from_settings(settings).directory == tmp_path
+    with pytest.raises(ConfigError, match="--assets"):
+        options_from_settings(settings, assets="audio,nonsense")
+    with pytest.raises(ConfigError, match="--template"):
+        options_from_settings(settings, template="{nonsense}")
+    with pytest.raises(ConfigError, match="--concurrency"):
+        options_from_settings(settings, concurrency=99)
