@@ -28,27 +28,25 @@ from textual.widgets import Footer, Input, Static
 
 from suno_tui.engine.engine import Engine
 from suno_tui.engine.events import PollingStopped, RowsChanged, TaskFinished
-from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import Progress, TaskSummary
-from suno_tui.tui.announce import Toast, toasts
-from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope, bindings
+from suno_tui.tui.bindings import Scope, bindings
 from suno_tui.tui.chrome import Chrome
 from suno_tui.tui.detail import DetailView
-from suno_tui.tui.detail_doc import CopyTarget, copy_targets
+from suno_tui.tui.detail_doc import CopyTarget
 from suno_tui.tui.details import Details
 from suno_tui.tui.download_pane import DownloadPane
 from suno_tui.tui.downloads_ui import DownloadsUI
 from suno_tui.tui.event_log import EventLog
 from suno_tui.tui.feed import DownloadsChanged, EngineFeed, EngineNews, PollRound, PollStatusChanged
 from suno_tui.tui.filter_input import FilterInput
-from suno_tui.tui.notify import TerminalNotifier
+from suno_tui.tui.palette import system_commands
 from suno_tui.tui.screens.confirm import ConfirmScreen
-from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.screens.help import HelpScreen
-from suno_tui.tui.status_bar import StatusBar, interval_text
+from suno_tui.tui.status_bar import StatusBar
 from suno_tui.tui.styles import APP_CSS
 from suno_tui.tui.task_list import TaskList
 from suno_tui.tui.tasks_ui import TasksUI
+from suno_tui.tui.toasts import Announcer
 
 __all__ = ["MonitorApp", "PollRound", "QuitScreen"]
 
@@ -102,7 +100,6 @@ class MonitorApp(App[int]):
         self.clock = clock
         self.tz = tz
         self._initial_ids = list(initial_ids)
-        self._bell = bell
         self.user_keymap: dict[str, str] = dict(keymap or {})
         self._stuck, self._live_progress = stuck, live_progress
         self._tick_seconds = tick_seconds
@@ -115,17 +112,15 @@ class MonitorApp(App[int]):
         #: why polling died, for the CLI to print after the screen is gone
         self.crash_message = ""
         self.rounds_applied = 0
-        self._notify_terminal = notify
-        self.notifier = TerminalNotifier(
-            self._write_to_terminal, dict(os.environ if env is None else env)
-        )
+        environment = os.environ if env is None else env
+        self.announcer = Announcer(self, bell=bell, notify=notify, env=environment)
         self.feed = EngineFeed(self)
         engine.subscribe(self.feed.take)
         rows = lambda: self.task_list  # noqa: E731 - the list exists once composed
         self.chrome = Chrome(self, engine, rows, clock=clock, tz=tz, gateway_label=gateway_label)
         self.details = Details(self, engine, rows, clock=clock, tz=tz)
-        self.downloads = DownloadsUI(self, engine, rows, toast=self._toast,
-                                     place_toasts=self._place_toasts)  # fmt: skip
+        self.downloads = DownloadsUI(self, engine, rows, toast=self.announcer.toast,
+                                     place_toasts=self.announcer.place)  # fmt: skip
         self.tasks = TasksUI(self, engine, rows, rows_changed=self._rows_changed,
                              removed=self._removed, cursor_blink=cursor_blink)  # fmt: skip
 
@@ -180,11 +175,11 @@ class MonitorApp(App[int]):
         self.engine.start()
         self.chrome.status()
         self.set_interval(self._tick_seconds, self._tick, name="tick")
-        self._place_toasts()
+        self.announcer.place()
 
     def on_resize(self, event: Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
-        self._place_toasts()
+        self.announcer.place()
 
     def _apply_size(self, width: int, height: int, *, first: bool = False) -> None:
         pane = self.download_pane
@@ -192,7 +187,7 @@ class MonitorApp(App[int]):
         if rows != pane.max_rows:
             pane.max_rows = rows
             pane.refresh(layout=True)
-            self._place_toasts()
+            self.announcer.place()
         wide = width >= self._wide_at
         if wide != self.wide:
             self.set_class(wide, "-wide")
@@ -215,7 +210,7 @@ class MonitorApp(App[int]):
         if rounds.transitions:
             self.event_log.add(rounds.transitions)
         if rounds.news:
-            self._announce(rounds.news)
+            self.announcer.finished(rounds.news)
         self.chrome.status()
 
     def on_poll_status_changed(self, message: PollStatusChanged) -> None:
@@ -256,39 +251,6 @@ class MonitorApp(App[int]):
         self.chrome.recount()
         self.details.closed(task_id)
         self.chrome.status()
-
-    def _announce(self, finished: list[TaskSummary]) -> None:
-        if self._bell:
-            self.bell()
-        for toast in toasts(finished):
-            self._toast(toast)
-            if self._notify_terminal:
-                self.notifier.send(f"suno-tui: {toast.title}", toast.message)
-
-    def _toast(self, toast: Toast, timeout: float | None = None) -> None:
-        self.notify(toast.message, title=toast.title, severity=toast.severity, timeout=timeout,
-                    markup=False)  # fmt: skip
-
-    def _write_to_terminal(self, text: str) -> None:
-        """Raw bytes for the terminal (a notification), through the app's driver."""
-        driver = self._driver
-        if driver is None:
-            return
-        try:
-            driver.write(text)
-        except Exception:  # a closed terminal must not end the monitor
-            return
-
-    def _place_toasts(self) -> None:
-        """Toasts sit above whatever is under the list (panes, status bar, footer)."""
-        self.call_after_refresh(self._place_toasts_now)
-
-    def _place_toasts_now(self) -> None:
-        main = self.query_one("#main")
-        bottom = max(2, self.size.height - main.region.bottom)
-        for rack in self.screen_stack[0].query("#textual-toastrack"):
-            if rack.styles.margin.bottom != bottom:
-                rack.styles.margin = (0, 0, bottom, 0)
 
     def _tick(self) -> None:
         """The slow clock: repaint only rows whose relative times changed."""
@@ -343,7 +305,7 @@ class MonitorApp(App[int]):
         self.task_list.focus()
 
     def on_download_pane_copy(self, event: DownloadPane.Copy) -> None:
-        self._copy(CopyTarget(event.label, event.value))
+        self.details.copy(CopyTarget(event.label, event.value))
 
     def on_download_pane_cancel(self, event: DownloadPane.Cancel) -> None:
         self.downloads.cancel(event.task_id)
@@ -358,62 +320,23 @@ class MonitorApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_poll_now(self) -> None:
-        if self.engine.poll_now():
-            self.notify("Polling now", timeout=2, markup=False)
-        else:
-            self._polling_is_off()
+        self.chrome.poll_now()
 
     def action_toggle_pause(self) -> None:
-        paused = self.engine.toggle_pause()
-        if paused is None:
-            self._polling_is_off()
-            return
-        if paused:
-            self.notify("Polling paused: p resumes", timeout=3, markup=False)
-        else:
-            self.notify("Polling resumed", timeout=2, markup=False)
-        self.chrome.status()
-        self.chrome.banner()
+        self.chrome.toggle_pause()
 
     def action_interval(self, direction: int) -> None:
-        interval = self.engine.step_interval(direction)
-        if interval is None:
-            self._polling_is_off()
-            return
-        self.chrome.status()
-        self.notify(f"Polling every {interval_text(interval)}", timeout=2, markup=False)
-
-    def _polling_is_off(self) -> None:
-        self.notify(self.engine.polling_off or "Polling is off", severity="warning", timeout=4,
-                    markup=False)  # fmt: skip
+        self.chrome.step_interval(direction)
 
     def action_toggle_events(self) -> None:
         self.toggle_class("-show-events")
-        self._place_toasts()
+        self.announcer.place()
 
     def action_copy_id(self) -> None:
-        task_id = self.details.current_task_id()
-        if task_id is None:
-            self.notify("No task selected", severity="warning", markup=False)
-            return
-        self._copy(CopyTarget("task id", clean_line(task_id)))
+        self.details.copy_id()
 
     def action_copy_field(self) -> None:
-        task_id = self.details.current_task_id()
-        if task_id is None:
-            self.notify("No task selected", severity="warning", markup=False)
-            return
-
-        def copy(target: CopyTarget | None) -> None:
-            if target is not None:
-                self._copy(target)
-
-        self.push_screen(CopyPickerScreen(copy_targets(task_id, self.engine.task(task_id))), copy)
-
-    def _copy(self, target: CopyTarget) -> None:
-        self.copy_to_clipboard(target.value)
-        shown = target.value if len(target.value) <= 60 else target.value[:59] + "…"
-        self.notify(f"Copied {target.label}: {shown}", timeout=3, markup=False)
+        self.details.copy_field()
 
     def action_add_tasks(self) -> None:
         self.tasks.ask_to_add()
@@ -437,29 +360,7 @@ class MonitorApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers the same commands as the keys (from the registry)."""
-        for command in COMMANDS:
-            if not command.palette or command.scope not in (Scope.APP, Scope.LIST, Scope.DETAIL):
-                continue
-            if command.scope is Scope.DETAIL and not self.details.views():
-                continue
-            keys = self.user_keymap.get(command.id, command.key_display or command.key)
-            yield SystemCommand(
-                command.description, f"{keys}  ·  {command.id}", self._palette_runner(command.id)
-            )
-        yield SystemCommand("Theme", "Change the colour theme", self.action_change_theme)
-
-    def _palette_runner(self, command_id: str) -> Callable[[], Any]:
-        command = BY_ID[command_id]
-
-        async def run() -> None:
-            if command.scope is Scope.APP:
-                await self.run_action(command.action)
-            elif command.scope is Scope.LIST:
-                await self.run_action(command.action, self.task_list)
-            elif views := self.details.views():
-                await self.run_action(command.action, views[-1])
-
-        return run
+        return system_commands(self, self.user_keymap, self.task_list, self.details.views)
 
     # --------------------------------------------------------------- quitting
 

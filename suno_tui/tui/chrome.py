@@ -1,6 +1,7 @@
 """The lines around the list: the top bar (sort, filter, gateway), the
 banner (auth refused, polling off, profiles without a client) and every
-status bar (counts, last poll, next poll)."""
+status bar (counts, last poll, next poll); and the polling controls whose
+effect they show (poll now, pause, interval)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from suno_tui.tui.status_bar import (
     Counts,
     StatusBar,
     auth_banner,
+    interval_text,
     polling_off_banner,
     profiles_banner,
     status_content,
@@ -108,3 +110,35 @@ class Chrome:
             ),
             warning=False,
         )
+
+    # -- polling controls ---------------------------------------------------------
+
+    def poll_now(self) -> None:
+        if self._engine.poll_now():
+            self._app.notify("Polling now", timeout=2, markup=False)
+        else:
+            self._polling_is_off()
+
+    def toggle_pause(self) -> None:
+        paused = self._engine.toggle_pause()
+        if paused is None:
+            self._polling_is_off()
+            return
+        if paused:
+            self._app.notify("Polling paused: p resumes", timeout=3, markup=False)
+        else:
+            self._app.notify("Polling resumed", timeout=2, markup=False)
+        self.status()
+        self.banner()
+
+    def step_interval(self, direction: int) -> None:
+        interval = self._engine.step_interval(direction)
+        if interval is None:
+            self._polling_is_off()
+            return
+        self.status()
+        self._app.notify(f"Polling every {interval_text(interval)}", timeout=2, markup=False)
+
+    def _polling_is_off(self) -> None:
+        why = self._engine.polling_off or "Polling is off"
+        self._app.notify(why, severity="warning", timeout=4, markup=False)

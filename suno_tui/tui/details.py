@@ -1,6 +1,7 @@
 """The detail of a task, wherever it shows: beside the list on a wide
 terminal, on a screen of its own on a narrow one. Keeps every open view
-current and answers "which task is the user looking at"."""
+current, answers "which task is the user looking at", and copies its id
+or one of its URLs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from datetime import datetime, tzinfo
 from textual.app import App
 
 from suno_tui.engine.engine import Engine
+from suno_tui.safe_text import clean_line
 from suno_tui.tui.detail import DetailView
+from suno_tui.tui.detail_doc import CopyTarget, copy_targets
+from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.screens.detail_screen import DetailScreen
 from suno_tui.tui.task_list import TaskList
 
@@ -99,3 +103,31 @@ class Details:
         if isinstance(screen, DetailScreen) and screen.detail.task_id == task_id:
             self._app.pop_screen()
         self.sync_side()
+
+    # -- copying what the user looks at ------------------------------------------
+
+    def copy_id(self) -> None:
+        task_id = self.current_task_id()
+        if task_id is None:
+            self._app.notify("No task selected", severity="warning", markup=False)
+            return
+        self.copy(CopyTarget("task id", clean_line(task_id)))
+
+    def copy_field(self) -> None:
+        """A picker of the task's URLs and ids; the chosen one is copied."""
+        task_id = self.current_task_id()
+        if task_id is None:
+            self._app.notify("No task selected", severity="warning", markup=False)
+            return
+
+        def copy(target: CopyTarget | None) -> None:
+            if target is not None:
+                self.copy(target)
+
+        targets = copy_targets(task_id, self._engine.task(task_id))
+        self._app.push_screen(CopyPickerScreen(targets), copy)
+
+    def copy(self, target: CopyTarget) -> None:
+        self._app.copy_to_clipboard(target.value)
+        shown = target.value if len(target.value) <= 60 else target.value[:59] + "…"
+        self._app.notify(f"Copied {target.label}: {shown}", timeout=3, markup=False)
