@@ -64,7 +64,7 @@ async def test_a_round_is_one_event_with_its_changes_and_its_status() -> None:
 
 
 async def test_a_task_removed_during_a_round_does_not_come_back() -> None:
-    engine, tracker, seen = engine_with_poller()
+    engine, _, seen = engine_with_poller()
     engine.start()
     first = sample_summaries()[0]
     engine.remove(first.task_id)

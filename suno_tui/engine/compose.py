@@ -21,7 +21,6 @@ from suno_tui.engine.clients import BuildClient, ClientPool, client_for
 from suno_tui.engine.downloads import DownloadService, options_from_settings
 from suno_tui.engine.engine import Engine
 from suno_tui.engine.watchlist import WatchListError
-from suno_tui.relay.models import Task
 from suno_tui.tracking.poller import Poller, PollStatus
 from suno_tui.tracking.store import Store, StoreError
 from suno_tui.tracking.tracker import Tracker, Update
@@ -154,13 +153,10 @@ def open_engine(
             scope=wiring.scope,
         )
 
-    async def fetch(task_id: str) -> Task:
-        summary = tracker.get(task_id)
-        profile = summary.profile if summary is not None else settings.profile
-        client = await pool.client(profile)
-        return await client.fetch_one(task_id)
-
     _, lookup = store_callbacks(store)
+    downloads = DownloadService.for_profiles(
+        options, pool, tracker, default_profile=settings.profile, lookup=lookup
+    )
 
     async def close() -> None:
         store.close()
@@ -170,7 +166,7 @@ def open_engine(
         profile=settings.profile,
         clients=pool,
         poller_factory=make_poller if clients else None,
-        downloads=DownloadService.from_options(options, fetch, lookup),
+        downloads=downloads,
         on_finish=settings.on_finish,
         polling_off=polling_off,
         finish_every=wiring.finish_every,

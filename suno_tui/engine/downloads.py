@@ -33,7 +33,8 @@ from suno_tui.downloads import (
     check_template,
 )
 from suno_tui.engine.clients import tls_verify
-from suno_tui.relay.models import TaskKind, TaskStatus
+from suno_tui.engine.ports import ClientsLike, TrackerLike
+from suno_tui.relay.models import Task, TaskKind, TaskStatus
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import NOT_FOUND, TaskSummary
 
@@ -184,6 +185,27 @@ class DownloadService:
     ) -> DownloadService:
         directory = options.directory.expanduser().resolve()
         return cls(manager_factory(options, fetch, lookup), directory, options.assets)
+
+    @classmethod
+    def for_profiles(
+        cls,
+        options: DownloadOptions,
+        pool: ClientsLike,
+        tracker: TrackerLike,
+        *,
+        default_profile: str,
+        lookup: LookupCallback | None = None,
+    ) -> DownloadService:
+        """Each task's fresh links fetched from its own profile's gateway."""
+
+        async def fetch(task_id: str) -> Task:
+            summary = tracker.get(task_id)
+            profile = summary.profile if summary is not None else default_profile
+            client = await pool.client(profile)
+            task: Task = await client.fetch_one(task_id)
+            return task
+
+        return cls.from_options(options, fetch, lookup)
 
     def listen(
         self,
