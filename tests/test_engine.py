@@ -5,6 +5,7 @@ download options (a config problem is a ConfigError)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,14 @@ def test_download_options_refuse_bad_values_as_config_errors(tmp_path: Path) -> 
         options_from_settings(settings, template="{nonsense}")
     with pytest.raises(ConfigError, match="--concurrency"):
         options_from_settings(settings, concurrency=99)
+
+
+async def test_closing_does_not_wait_for_a_round_in_flight() -> None:
+    class Hung(FakePoller):
+        async def run(self) -> None:
+            await asyncio.Event().wait()  # a gateway that never answers
+
+    engine = Engine(FakeTracker(sample_summaries()), poller_factory=Hung)
+    engine.start()
+    await asyncio.sleep(0)
+    await asyncio.wait_for(engine.aclose(), 5)  # a guard against a hang, not a measurement

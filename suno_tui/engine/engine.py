@@ -222,10 +222,14 @@ class Engine:
             await asyncio.gather(*list(self._background), return_exceptions=True)
 
     async def aclose(self) -> None:
-        """Stop everything and close what the engine opened."""
+        """Stop everything (a round or a hook in flight is cancelled, not
+        awaited: quitting never waits for a slow gateway) and close what the
+        engine opened."""
         self.stop_polling()
-        if self._polling is not None:
-            await asyncio.gather(self._polling, return_exceptions=True)
+        pending = [task for task in (self._polling, *self._background) if task is not None]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         if self.downloads is not None:
             await self.downloads.aclose()
         if self.clients is not None:
