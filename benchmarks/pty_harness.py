@@ -84,15 +84,26 @@ class PtyProcess:
         with self._lock:
             return sum(len(data) for at, data in self._chunks if start <= at < end)
 
-    def wait_for(self, text: str, timeout: float = 30.0) -> float:
-        """Seconds from start until ``text`` was on screen (in the visible text)."""
+    def mark(self) -> int:
+        """A position in the output stream: what was written so far.
+
+        Pass it to ``wait_for(..., after=mark)`` to wait for text the program
+        writes from now on; text already on screen before the mark (an earlier
+        frame that happens to contain the same words) does not count.
+        """
+        with self._lock:
+            return len(self._chunks)
+
+    def wait_for(self, text: str, timeout: float = 30.0, *, after: int = 0) -> float:
+        """Seconds from start until ``text`` was on screen (in the visible text),
+        counting only output written after the mark ``after``."""
         deadline = time.perf_counter() + timeout
         seen = b""
-        index = 0
+        index = after
         while time.perf_counter() < deadline:
             with self._lock:
                 chunks = self._chunks[index:]
-                index = len(self._chunks)
+                index += len(chunks)
             for at, data in chunks:
                 seen += data
                 if text in visible_text(seen[-200_000:]):
@@ -100,8 +111,13 @@ class PtyProcess:
             if self.process.poll() is not None and not chunks:
                 break
             time.sleep(0.005)
-        tail = visible_text(self.output())[-500:]
+        tail = visible_text(self.output_after(after))[-500:]
         raise TimeoutError(f"{text!r} not seen in {timeout} s; screen tail: {tail!r}")
+
+    def output_after(self, mark: int) -> bytes:
+        """Everything written after the mark ``mark``."""
+        with self._lock:
+            return b"".join(data for _, data in self._chunks[mark:])
 
     def write(self, data: bytes) -> None:
         os.write(self._master, data)

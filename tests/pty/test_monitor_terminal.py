@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +46,21 @@ FORBIDDEN = {
     "8-bit CSI (raw byte)": b"\x9b3",
     "bidi override": BIDI.encode(),
 }
+
+# The keys a user presses around the hostile tasks, each with text that only the
+# screen it leads to shows (the cursor starts on the first task added, the
+# finished one; the failed one sorts above it).
+KEY_TOUR = (
+    (b"\r", "task id"),  # the finished task's detail
+    (b"J", "raw JSON as the gateway sent it"),
+    (b"J", "task id"),  # back to the detail
+    (b"\x1b", "STATUS"),  # the list (its header)
+    (b"k", "FAILURE"),  # the failed task's row, repainted with the cursor
+    (b"\r", "reason [@click=app.quit]q[/]"),  # its detail: the reason, literally
+    (b"\x1b", "STATUS"),
+    (b"e", "STATUS"),  # the event log hidden: the list grows
+    (b"e", "first seen: FAILURE"),  # and shown again
+)
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc, Linux ptys")
 
@@ -94,11 +108,19 @@ def test_no_sequence_from_the_data_reaches_the_terminal(gateway: Simulator, tmp_
     with PtyProcess(command, columns=120, rows=40, env=monitor_env(gateway, tmp_path)) as app:
         app.wait_for("2 watched", timeout=60)
         app.wait_for("gnp.exe", timeout=30)  # the hostile title, polled and shown
-        for keys in (b"\r", b"J", b"J", b"\x1b", b"j", b"\r", b"\x1b", b"e"):
+        # Each key, then the screen it leads to (only output written after the
+        # key counts): no sleep decides whether the app had time to react.
+        for keys, screen_shows in KEY_TOUR:
+            mark = app.mark()
             app.write(keys)
-            time.sleep(0.4)
-        app.write(b"\x1b[1;1H")  # a stray mouse-less click position: harmless
-        time.sleep(0.5)
+            app.wait_for(screen_shows, timeout=30, after=mark)
+        mark = app.mark()
+        app.write(b"\x1b[1;1H")  # a stray cursor-position sequence: harmless
+        app.write(b"?")  # then a key, so the sequence is known to have been read
+        app.wait_for("Esc closes", timeout=30, after=mark)  # the help screen
+        mark = app.mark()
+        app.write(b"\x1b")
+        app.wait_for("STATUS", timeout=30, after=mark)
         still_running = app.process.poll() is None
         output = app.output()
         app.write(b"q")
@@ -113,22 +135,31 @@ def test_no_sequence_from_the_data_reaches_the_terminal(gateway: Simulator, tmp_
     assert "gnp.exe" in screen and "Evil" in screen
 
 
+# Each run of the monitor moves the tasks on by ``advance`` simulated seconds and
+# is killed the moment the screen shows ``label`` (the stages below: 0-5 s
+# NOT_START, 5-10 SUBMITTED, 10-20 QUEUED, 20-80 IN_PROGRESS, then SUCCESS).
+KILL_DELAYS = {"not_start": 5.0, "submitted": 5.0, "queued": 10.0, "in_progress": 60.0}
+KILL_ROUNDS = ((15.0, "QUEUED"), (20.0, "IN_PROGRESS"), (60.0, "SUCCESS"))
+
+
 def test_kill_9_while_polling_loses_nothing_that_was_shown(
     gateway: Simulator, tmp_path: Path
 ) -> None:
-    ids = [gateway.add_task("success", title=f"Song {n}") for n in range(6)]
+    ids = [gateway.add_task("success", title=f"Song {n}", delays=KILL_DELAYS) for n in range(6)]
     state = tmp_path / "state.db"
     assert isinstance(gateway.clock, ManualClock)
-    for round_number in range(3):
+    for advance, label in KILL_ROUNDS:
         command = monitor_command(gateway, state, *ids)
         with PtyProcess(command, columns=120, rows=40, env=monitor_env(gateway, tmp_path)) as app:
             app.wait_for("6 watched", timeout=60)
-            gateway.clock.advance(40)  # tasks move on; the next poll sees it
-            app.wait_for("polled", timeout=30)
-            time.sleep(0.3 + 0.4 * round_number)
+            mark = app.mark()
+            gateway.clock.advance(advance)  # tasks move on; the next poll sees it
+            # Killed the moment a row shows the new state: it must be stored by then.
+            app.wait_for(label, timeout=30, after=mark)
             os.kill(app.process.pid, signal.SIGKILL)
             app.process.wait(10)
             screen = visible_text(app.output())
+        assert label in screen
         with Store.open(state) as store:
             summaries = {s.task_id: s for s in store.load_summaries()}
             assert set(summaries) == set(ids)  # the watch list is complete
