@@ -137,7 +137,10 @@ async def test_tasks_move_through_their_lifecycle_on_screen(harness: Harness) ->
         # added on start, polled at once (notify_added)
         await next_round(app, pilot)
         assert status_of(app, good) is TaskStatus.NOT_START
-        assert "polled" in app.query_one("#status").text  # type: ignore[attr-defined]
+        status = app.query_one("#status").text  # type: ignore[attr-defined]
+        # "polled" alone would match the first screen's "not polled yet"
+        assert "not polled yet" not in status
+        assert "polled 00:00:00" in status  # the simulator's clock starts at midnight UTC
 
         sim.clock.advance(25)  # submitted -> queued
         await next_round(app, pilot, "r")
