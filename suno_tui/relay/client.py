@@ -376,9 +376,9 @@ class RelayClient:
                     f"the request was sent but failed ({type(error).__name__}): it may have "
                     "been accepted; check the gateway before submitting again"
                 ) from None
-            raise NetworkError(
-                f"cannot reach {self.base_url}: {error or type(error).__name__}"
-            ) from None
+            # httpx's ReadError and friends often carry no message at all.
+            why = str(error).strip() or f"the connection failed ({type(error).__name__})"
+            raise NetworkError(f"cannot reach {self.base_url}: {why}") from None
         except httpx.InvalidURL as error:
             raise NetworkError(f"invalid gateway URL {self.base_url!r}: {error}") from None
         return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body

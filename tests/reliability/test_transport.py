@@ -9,11 +9,15 @@ certificate (made with the openssl command) must be refused by default.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import shutil
+import socket
 import ssl
+import struct
 import subprocess
-import sys
+import threading
 import tracemalloc
 import warnings
 from collections.abc import AsyncIterator, Iterator
@@ -27,7 +31,7 @@ from suno_tui.cli import main
 from suno_tui.downloads.errors import DownloadError
 from suno_tui.downloads.writer import MAX_REDIRECTS, download
 from suno_tui.relay.client import DEFAULT_MAX_RESPONSE_BYTES, RelayClient
-from suno_tui.relay.errors import GatewayError, MalformedResponse, NetworkError
+from suno_tui.relay.errors import GatewayError, MalformedResponse
 from tests.fixtures import shapes
 from tests.reliability.cli import clean_env
 from tests.reliability.gateway import Answer, ScriptedGateway, Seen
@@ -465,12 +469,55 @@ async def test_an_endless_file_is_streamed_to_disk_not_memory(tmp_path: Path) ->
     assert peak < 16 << 20  # a few chunks, not the 64 MiB file
 
 
-def test_no_network_error_is_a_crash(env: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    """An https URL on a plain-http port: a clear error, not a traceback."""
-    with ScriptedGateway(Api()) as base_url:
-        code, output = _main(
-            capfd, "fetch", "--base-url", base_url.replace("http:", "https:"), TASK
-        )
-    assert code == 4
-    assert "cannot reach" in output
-    assert isinstance(NetworkError("x"), Exception) and sys.version_info >= (3, 11)
+@contextlib.contextmanager
+def _unreachable(how: str) -> Iterator[str]:
+    """A gateway URL that fails at the network level in the way ``how`` says."""
+    if how == "https to a plain-http port":
+        with ScriptedGateway(Api()) as base_url:
+            yield base_url.replace("http:", "https:")
+    elif how == "nothing listening":
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        yield f"http://127.0.0.1:{port}"  # the port was free a moment ago: refused
+    else:  # accepts, reads the request, then hangs up (FIN) or resets (RST)
+        server = socket.create_server(("127.0.0.1", 0))
+        stop = threading.Event()
+
+        def serve() -> None:
+            while not stop.is_set():
+                with contextlib.suppress(OSError):
+                    connection, _ = server.accept()
+                    with connection:
+                        connection.recv(65536)
+                        if how == "reset":  # linger 0: close sends RST
+                            linger = struct.pack("ii", 1, 0)
+                            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+
+        worker = threading.Thread(target=serve, daemon=True)
+        worker.start()
+        try:
+            yield f"http://127.0.0.1:{server.getsockname()[1]}"
+        finally:
+            stop.set()
+            server.close()
+            worker.join(5)
+
+
+@pytest.mark.parametrize(
+    "how", ["https to a plain-http port", "nothing listening", "closed without an answer", "reset"]
+)
+def test_no_network_error_is_a_crash(
+    how: str, env: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A gateway that cannot be reached: exit 4 and one clear line, not a traceback."""
+    with _unreachable(how) as base_url:
+        code, output = _main(capfd, "fetch", "--base-url", base_url, TASK)
+    assert code == 4, output
+    assert "Traceback" not in output
+    lines = output.strip().splitlines()
+    assert len(lines) == 1, output
+    prefix = re.escape("suno-tui: error: ") + r"(cannot reach|connection closed by) "
+    said = re.match(prefix + re.escape(base_url) + r":\s*(.*)$", lines[0])
+    assert said is not None, output
+    assert said.group(2).strip(), f"the line names the gateway but not what went wrong: {output!r}"
