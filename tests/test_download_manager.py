@@ -512,12 +512,13 @@ async def test_cancel_does_not_wait_for_a_server_that_never_answers(harness: Har
     from suno_tui.relay.models import parse_task
     from tests.fixtures import shapes
 
-    accepted = asyncio.Event()
+    requested = asyncio.Event()
     held: list[asyncio.StreamWriter] = []
 
     async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         held.append(writer)
-        accepted.set()
+        await reader.readuntil(b"\r\n\r\n")  # the whole request: the client now waits
+        requested.set()
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -530,18 +531,22 @@ async def test_cancel_does_not_wait_for_a_server_that_never_answers(harness: Har
         raise AssertionError("the snapshot is fresh: no fetch expected")
 
     manager = DownloadManager(
-        must_not_fetch, DownloadOptions(harness.directory, assets=("audio",), timeout=120)
+        must_not_fetch,
+        DownloadOptions(harness.directory, assets=("audio",), timeout=120, concurrency=1),
     )
     manager.submit(task, fetched_at=wall.monotonic())
-    await asyncio.wait_for(accepted.wait(), 10)
-    await asyncio.sleep(0.2)  # the worker thread is now blocked waiting for headers
+    # The request has been sent in full: the worker thread is past every check
+    # of the cancel flag and can only be waiting for the answer's headers.
+    await asyncio.wait_for(requested.wait(), 10)
     manager.cancel()
     # A guard, not a measurement: without the fix this waits 120 s for the timeout.
     outcomes = await asyncio.wait_for(manager.join(), 10)
     await manager.aclose()
-    assert outcomes["silent-1"].error_kind == "cancelled" or all(
-        event.state is FileState.CANCELLED for event in outcomes["silent-1"].files
-    )
+    outcome = outcomes["silent-1"]
+    assert outcome.error_kind == "cancelled"
+    states = [event.state for event in outcome.files]
+    assert FileState.CANCELLED in states, states  # the file that was waiting
+    assert FileState.FAILED not in states and FileState.DONE not in states, states
     for silent_writer in held:
         silent_writer.close()
     server.close()
