@@ -15,6 +15,7 @@ def check(report: SoakReport, rounds: int, tasks: int) -> None:
     assert report.wrong_final == []  # every task ends in its true final state
     assert sum(report.faults.values()) > 0 and report.failed_rounds > 0
     assert len(report.recoveries) > 0
+    assert report.timed_out_rounds > 0  # batches that never got an answer were survived
     assert report.longest_wait <= MAX_BACKOFF  # backoff never above its maximum
     assert report.events_kept <= 1000  # the event log stays bounded
 
