@@ -149,17 +149,39 @@ def sample_summaries() -> list[TaskSummary]:
     ]
 
 
+def stuck_summaries() -> list[TaskSummary]:
+    """The sample list plus a task queued for 38 minutes: stuck (over 15)."""
+    return [
+        *sample_summaries(),
+        summary(
+            "57a11ed0-aaaa-4bbb-8ccc-ddddeeeeffff",
+            status=TaskStatus.QUEUED,
+            title="Waiting Room Blues",
+            tags="blues",
+            minutes_ago=40,
+            state_minutes=38,
+            clips=(0, 2),
+        ),
+    ]
+
+
 def sample_transitions() -> list[Transition]:
-    first = sample_summaries()
+    """The timelines of the first four sample tasks, consistent with their
+    summaries: submitted when added, in the current state since ``state_since``
+    (a finished task went IN_PROGRESS 20 s after it was submitted)."""
     out: list[Transition] = []
-    for index, item in enumerate(first[:4]):
-        base = NOW - timedelta(minutes=60 - index * 10)
-        out.append(Transition(item.task_id, None, "SUBMITTED", base, item.title))
-        out.append(
-            Transition(
-                item.task_id, "SUBMITTED", "IN_PROGRESS", base + timedelta(seconds=20), item.title
+    for item in sample_summaries()[:4]:
+        submitted = item.submitted_at
+        assert submitted is not None
+        out.append(Transition(item.task_id, None, "SUBMITTED", submitted, item.title))
+        started = item.state_since if not item.finished else submitted + timedelta(seconds=20)
+        out.append(Transition(item.task_id, "SUBMITTED", "IN_PROGRESS", started, item.title))
+        if item.finished:
+            out.append(
+                Transition(
+                    item.task_id, "IN_PROGRESS", item.status_label, item.state_since, item.title
+                )
             )
-        )
     out.sort(key=lambda t: t.at)
     return out
 
@@ -174,7 +196,7 @@ def raw_music_task(
         "status": status,
         "fail_reason": "",
         "submit_time": submit,
-        "start_time": submit + 5,
+        "start_time": submit + 90,  # IN_PROGRESS since 11:58:30, as its summary says
         "finish_time": 0,
         "progress": "0%",
         "data": [

@@ -16,7 +16,7 @@ from suno_tui.tui.screens.detail_screen import DetailScreen
 from suno_tui.tui.screens.help import HelpScreen
 
 from .conftest import FakeUpdate, build_app
-from .factories import sample_summaries, with_status
+from .factories import sample_summaries, sample_transitions, with_status
 
 FIRST = sample_summaries()[0].task_id  # has a full task with clips
 SECOND = sample_summaries()[1].task_id
@@ -237,7 +237,7 @@ async def test_e_toggles_the_event_log() -> None:
         assert not app.event_log.display
         await pilot.press("e")
         assert app.event_log.display
-        assert len(app.event_log.events) == 8
+        assert len(app.event_log.events) == len(sample_transitions())
         await pilot.press("e")
         assert not app.event_log.display
 
