@@ -15,7 +15,16 @@ import suno_tui
 ROOT = Path(suno_tui.__file__).parent
 # Packages whose every module must stay headless; top-level modules too
 # (suno_tui.safe_text, suno_tui.ids, ...), but for __main__, which runs the CLI.
-HEADLESS_PACKAGES = ("relay", "tracking", "downloads", "config", "engine", "cli", "account")
+HEADLESS_PACKAGES = (
+    "relay",
+    "tracking",
+    "downloads",
+    "config",
+    "engine",
+    "cli",
+    "account",
+    "simulator",
+)
 
 _PROBE = """
 import importlib, json, sys
