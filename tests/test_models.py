@@ -1,4 +1,4 @@
-"""The tolerant task, clip and lyrics models against the shapes of relay-api.md."""
+"""The tolerant task, clip and lyrics models against the shapes of docs/gateway.md."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ FINISHED = SUBMITTED + timedelta(seconds=95)
 CLIP_CREATED = datetime(2026, 1, 1, 0, 0, 7, 250_000, tzinfo=UTC)
 
 
-# -- the payload shapes of relay-api.md -------------------------------------
+# -- the payload shapes of docs/gateway.md -------------------------------------
 
 
 class TestStreamingTask:

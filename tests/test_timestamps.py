@@ -38,7 +38,7 @@ class TestFromEpoch:
         assert from_epoch(10**12 + 1) == datetime(2001, 9, 9, 1, 46, 40, 1000, tzinfo=UTC)
 
     def test_the_threshold_itself_is_seconds_and_absurd(self) -> None:
-        # relay-api.md: "treat > 1e12 as ms"; 1e12 s is the year 33658
+        # docs/gateway.md: above 10^12 is milliseconds; 1e12 s is the year 33658
         assert from_epoch(10**12) is None
         assert from_epoch(1e12) is None
 

@@ -1,6 +1,6 @@
 """Turn one HTTP answer of the gateway into data or a typed error.
 
-Two error envelopes exist (relay-api.md): the task layer's
+Two error envelopes exist (docs/gateway.md): the task layer's
 ``{"code": ..., "message": ..., "data": null}`` and the gateway layer's
 OpenAI-style ``{"error": {"message": ..., "type": ...}}``. Success is ``code``
 in ("success", 0, 1, 200) with a ``data`` key, or a bare task list.

@@ -1,7 +1,7 @@
 """Tolerant models of the gateway's task, clip and lyrics objects.
 
 Gateways pass Suno's payloads through verbatim and add or omit fields freely
-(see docs/relay-api.md), so every field here is optional, unknown fields are
+(see docs/gateway.md), so every field here is optional, unknown fields are
 ignored but kept in ``raw`` for the detail view, and odd types fall back to
 "not known" instead of raising. The only thing a task cannot lack is its id.
 

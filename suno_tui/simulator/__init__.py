@@ -1,7 +1,7 @@
 """An embedded Suno task gateway for demos and end-to-end tests.
 
 A real HTTP server on loopback that behaves like a new-api style gateway,
-warts included (see docs/relay-api.md), with task lifecycles driven by a
+warts included (see docs/gateway.md), with task lifecycles driven by a
 clock the caller controls, fault injection, and media assets of any size::
 
     sim = Simulator(seed=0, clock=ManualClock())

@@ -85,7 +85,7 @@ def _is_safe_json_text(text: str) -> bool:
 
 
 def usable_id(value: object) -> str | None:
-    """The task id relay-api.md says a task object carries, or None."""
+    """The task id docs/gateway.md says a task object carries, or None."""
     if not isinstance(value, dict):
         return None
     task_id = value.get("task_id")

@@ -1,5 +1,5 @@
 """Hypothesis strategies for the fuzzing of issue #8: arbitrary JSON, hostile
-strings, the real payload shapes of relay-api.md and mutations of them,
+strings, the real payload shapes of docs/gateway.md and mutations of them,
 answer bodies, and titles and name templates.
 
 Mutations are drawn as plain data (``MutationOp`` tuples) and applied by
@@ -177,7 +177,7 @@ task_like = st.fixed_dictionaries(
 
 # -- the real shapes and mutations of them -------------------------------------------------
 
-#: every task builder of tests/fixtures/shapes.py (relay-api.md's shapes 1-7 and more)
+#: every task builder of tests/fixtures/shapes.py (docs/gateway.md's shapes 1-7 and more)
 SHAPES: dict[str, Callable[[], dict[str, Any]]] = {
     "streaming": shapes.streaming_task,
     "streaming-duration-0": lambda: shapes.streaming_task(duration=0),
