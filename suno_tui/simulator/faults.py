@@ -34,6 +34,9 @@ class Fault(StrEnum):
     RESET = "reset"  # close the connection (RST) without answering
     # asset faults (scope: /assets/)
     ASSET_DROP = "asset_drop"  # connection drops after after_bytes of body
+    # after after_bytes of body the answer stops, the connection open, for delay
+    # seconds of clock time (under a ManualClock: until the test advances it)
+    ASSET_STALL = "asset_stall"
     ASSET_STALE_403 = "asset_stale_403"  # 403 for a URL not from the latest fetch, or expired
     ASSET_NO_RANGE = "asset_no_range"  # ignore Range: always 200 with the whole file
     ASSET_WRONG_CONTENT = "asset_wrong_content"  # 200 text/html instead of the media
@@ -56,6 +59,7 @@ _MODIFIERS = frozenset(
         Fault.TRUNCATED_JSON,
         Fault.SLOW,
         Fault.ASSET_DROP,
+        Fault.ASSET_STALL,
         Fault.ASSET_NO_RANGE,
         Fault.ASSET_ETAG_CHANGED,
     }
@@ -72,6 +76,7 @@ DEFAULT_PARAMS: dict[Fault, dict[str, Any]] = {
     Fault.SLOW: {"delay": 5.0, "real_delay": None},
     Fault.RESET: {},
     Fault.ASSET_DROP: {"after_bytes": 64 * 1024},
+    Fault.ASSET_STALL: {"after_bytes": 64 * 1024, "delay": 3600.0},
     Fault.ASSET_STALE_403: {},
     Fault.ASSET_NO_RANGE: {},
     Fault.ASSET_WRONG_CONTENT: {},
@@ -80,10 +85,11 @@ DEFAULT_PARAMS: dict[Fault, dict[str, Any]] = {
     Fault.ASSET_ETAG_CHANGED: {},
 }
 
-# Kinds ``set_rate`` draws from by default. SLOW would hang under a ManualClock and
-# ETAG_CHANGED alters files for good, so they are drawn only when asked for.
+# Kinds ``set_rate`` draws from by default. SLOW and ASSET_STALL would hang under a
+# ManualClock and ETAG_CHANGED alters files for good, so they are drawn only when
+# asked for.
 DEFAULT_RANDOM_KINDS: tuple[Fault, ...] = tuple(
-    k for k in Fault if k not in (Fault.SLOW, Fault.ASSET_ETAG_CHANGED)
+    k for k in Fault if k not in (Fault.SLOW, Fault.ASSET_STALL, Fault.ASSET_ETAG_CHANGED)
 )
 
 

@@ -54,6 +54,9 @@ class Response:
     length: int | None = None
     #: abort the connection after this many body bytes (a proxy dying mid-answer)
     drop_after: int | None = None
+    #: after this many body bytes, await ``stall`` before sending the rest
+    stall_after: int | None = None
+    stall: Callable[[], Awaitable[None]] | None = None
     #: close the connection after this answer
     close: bool = False
     #: drop the connection with a TCP RST instead of answering
@@ -201,6 +204,14 @@ class HttpServer:
         sent = 0
         writer.write(head)
         for chunk in body:
+            if response.stall is not None and response.stall_after is not None:
+                split = response.stall_after - sent
+                if 0 <= split < len(chunk):
+                    head_part, chunk = chunk[:split], chunk[split:]
+                    writer.write(head_part)
+                    sent += len(head_part)
+                    await writer.drain()
+                    await response.stall()  # the connection stays open and silent
             if limit is not None and sent + len(chunk) >= limit:
                 chunk = chunk[: limit - sent]
                 writer.write(chunk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import ipaddress
 import json
@@ -615,12 +616,17 @@ class Simulator:
             status_code = 206
             headers["Content-Range"] = f"bytes {start}-{stop - 1}/{body.size}"
         drop = applied.get(Fault.ASSET_DROP)
+        stall = applied.get(Fault.ASSET_STALL)
         return Response(
             status_code,
             headers,
             stream=body.chunks(start, stop),
             length=stop - start,
             drop_after=None if drop is None else int(drop["after_bytes"]),
+            stall_after=None if stall is None else int(stall["after_bytes"]),
+            stall=None
+            if stall is None
+            else functools.partial(self.clock.sleep, float(stall["delay"])),
             on_sent=self.stats.sent_asset_bytes,
         )
 
