@@ -24,7 +24,7 @@ from suno_tui.tracking.poller import Poller
 from suno_tui.tracking.progress import is_stuck, refresh_progress
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker
-from suno_tui.tui.app import MonitorApp, PollRound
+from suno_tui.tui.app import MonitorApp, PollRound, PollStatusChanged
 
 ROUND_TIMEOUT = 20.0  # a safety net for a hung test, not a timing assertion
 
@@ -35,10 +35,16 @@ class E2EApp(MonitorApp):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.round_seen = asyncio.Event()
+        self.bar_changed = asyncio.Event()
 
     def on_poll_round(self, message: PollRound) -> None:
         super().on_poll_round(message)
         self.round_seen.set()
+        self.bar_changed.set()
+
+    def on_poll_status_changed(self, message: PollStatusChanged) -> None:
+        super().on_poll_status_changed(message)
+        self.bar_changed.set()
 
 
 async def next_round(app: E2EApp, pilot: Any, *keys: str) -> None:
@@ -47,6 +53,20 @@ async def next_round(app: E2EApp, pilot: Any, *keys: str) -> None:
         await pilot.press(*keys)
     await asyncio.wait_for(app.round_seen.wait(), ROUND_TIMEOUT)
     await pilot.pause()
+
+
+async def bar_shows(app: E2EApp, text: str) -> str:
+    """Wait until the status bar shows ``text`` (each poll status change is a
+    chance; the guard fails the test if it never comes)."""
+    while True:
+        app.bar_changed.clear()
+        bar: str = app.query_one("#status").text  # type: ignore[attr-defined]
+        if text in bar:
+            return bar
+        try:
+            await asyncio.wait_for(app.bar_changed.wait(), ROUND_TIMEOUT)
+        except TimeoutError:
+            raise AssertionError(f"the status bar never showed {text!r}: {bar!r}") from None
 
 
 def sim_now(sim: Simulator) -> Callable[[], datetime]:
@@ -236,3 +256,26 @@ async def test_restart_on_the_same_store_shows_the_list_before_any_poll(
         assert all(status_of(again, task_id) is TaskStatus.SUCCESS for task_id in ids)
         assert any("Song 1" in row_text(again, task_id) for task_id in ids)
         assert len(again.event_log.events) >= 3  # the event log is restored too
+
+
+async def test_the_status_bar_says_polling_during_a_round_and_idle_at_the_end(
+    harness: Harness,
+) -> None:
+    sim = harness.sim
+    task = sim.add_task("success", title="Epsilon", delays=DELAYS)
+    app = harness.app([task])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await next_round(app, pilot)
+        # The next answer is held by the simulator until its clock moves on:
+        # the round stays in flight for as long as the test wants.
+        sim.faults.add(Fault.SLOW, times=1, delay=30)
+        sim.clock.advance(5)  # past min_interval, which "r" does not skip
+        app.round_seen.clear()
+        await pilot.press("r")
+        bar = await bar_shows(app, "↻ polling")
+        assert "next" not in bar
+        sim.clock.advance(400)  # the answer comes, and the task is finished by then
+        await asyncio.wait_for(app.round_seen.wait(), ROUND_TIMEOUT)
+        bar = await bar_shows(app, "idle: every task has finished")
+        assert "↻ polling" not in bar and "0 active" in bar
+        assert status_of(app, task) is TaskStatus.SUCCESS
