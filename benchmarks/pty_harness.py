@@ -27,6 +27,13 @@ def visible_text(data: bytes) -> str:
     return _ESCAPES.sub(b"", data).decode("utf-8", "replace")
 
 
+def _take_the_terminal() -> None:
+    """In the child, before exec: a new session whose controlling terminal is
+    the pty on standard output (what a shell gives a pipeline's last command)."""
+    os.setsid()
+    fcntl.ioctl(1, termios.TIOCSCTTY, 0)
+
+
 class PtyProcess:
     """``command`` on the slave side of a new pty of ``columns`` x ``rows``."""
 
@@ -37,21 +44,39 @@ class PtyProcess:
         columns: int = 120,
         rows: int = 40,
         env: dict[str, str] | None = None,
+        stdin: bytes | None = None,
     ) -> None:
+        """With ``stdin``, standard input is a pipe that carries those bytes and
+        then ends (``cat ids | command``), and the pty is the child's controlling
+        terminal, so it can open ``/dev/tty`` for the keyboard as in a shell."""
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         child_env = {**os.environ, "TERM": "xterm-256color", **(env or {})}
         child_env.pop("NO_COLOR", None)
         self.started = time.perf_counter()
-        self.process = subprocess.Popen(
-            list(command),
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=child_env,
-            start_new_session=True,
-            close_fds=True,
-        )
+        if stdin is None:
+            self.process = subprocess.Popen(
+                list(command),
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=child_env,
+                start_new_session=True,
+                close_fds=True,
+            )
+        else:
+            self.process = subprocess.Popen(
+                list(command),
+                stdin=subprocess.PIPE,
+                stdout=slave,
+                stderr=slave,
+                env=child_env,
+                preexec_fn=_take_the_terminal,
+                close_fds=True,
+            )
+            assert self.process.stdin is not None
+            self.process.stdin.write(stdin)
+            self.process.stdin.close()
         os.close(slave)
         self._master = master
         self._chunks: list[tuple[float, bytes]] = []

@@ -174,3 +174,22 @@ def test_kill_9_while_polling_loses_nothing_that_was_shown(
             }
             stored = {t.to_label for i in ids for t in store.load_transitions(i)}
             assert labels_on_screen <= stored | {"NEW"}
+
+
+def test_the_keyboard_comes_from_the_terminal_after_ids_on_standard_input(
+    gateway: Simulator, tmp_path: Path
+) -> None:
+    """``cat ids | suno-tui --ids-file -``: the ids come from the pipe, which
+    then ends; the keys must come from /dev/tty, or the monitor is deaf."""
+    ids = [gateway.add_task("success", title=f"Piped {n}", elapsed=9_000) for n in range(2)]
+    command = [*monitor_command(gateway, tmp_path / "state.db"), "--ids-file", "-"]
+    piped = "\n".join(ids).encode() + b"\n"
+    env = monitor_env(gateway, tmp_path)
+    with PtyProcess(command, columns=120, rows=40, env=env, stdin=piped) as app:
+        app.wait_for("2 watched", timeout=60)
+        for keys, screen_shows in ((b"?", "Esc closes"), (b"\x1b", "STATUS")):
+            mark = app.mark()
+            app.write(keys)
+            app.wait_for(screen_shows, timeout=30, after=mark)
+        app.write(b"q")
+        assert app.process.wait(30) == 0
