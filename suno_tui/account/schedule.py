@@ -1,6 +1,6 @@
 """When to ask the gateway's account endpoints, within their limits.
 
-Two paces (docs/account-api.md):
+Two paces (docs/gateway.md):
 
 - discovery on ``/api/task/self``: every ``account_interval`` seconds (at
   least MIN_ACCOUNT_INTERVAL, see config/schema.py), sooner on demand (the

@@ -32,7 +32,7 @@ class Gateway:
 
     The token and the access token are left out of ``repr()`` and ``str()``.
     The ``access_*``, ``user_*`` and ``account_*`` keys are for account mode
-    (``/api/task/self``, docs/account-api.md); the API key (``token``) stays
+    (``/api/task/self``, docs/gateway.md); the API key (``token``) stays
     the only credential for fetches and submits.
     """
 

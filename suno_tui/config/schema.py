@@ -49,7 +49,7 @@ DEFAULT_PROFILE = "default"
 ASSET_KINDS = ("audio", "image", "video", "lyrics", "json")
 DEFAULT_ASSETS = ("audio", "image", "lyrics", "json")
 DEFAULT_NAME_TEMPLATE = "{title} [{clip_id:.8}].{ext}"
-# Account mode (docs/account-api.md): which task-list API the gateway speaks.
+# Account mode (docs/gateway.md): which task-list API the gateway speaks.
 ACCOUNT_APIS = ("auto", "new-api", "one-hub", "off")
 DEFAULT_USER_HEADER = "New-Api-User"
 DEFAULT_ACCOUNT_INTERVAL = 300.0

@@ -2,7 +2,7 @@
 
 Listing needs the user's *access token* (from the gateway's web console),
 not the API key; new-api also wants the numeric user id in a header
-(docs/account-api.md). The two gateways differ:
+(docs/gateway.md). The two gateways differ:
 
 =============  ===============================  =================================
                new-api                          one-hub

@@ -1,6 +1,6 @@
 """What the API key has left, from the gateway's billing endpoints.
 
-Two sources (docs/account-api.md), both with the API key (``sk-...``):
+Two sources (docs/gateway.md), both with the API key (``sk-...``):
 
 - ``GET /dashboard/billing/subscription`` + ``GET /dashboard/billing/usage``,
   the OpenAI-compatible pair that new-api and one-hub both answer, in the

@@ -1,4 +1,4 @@
-"""The simulated gateway's account endpoints (docs/account-api.md).
+"""The simulated gateway's account endpoints (docs/gateway.md).
 
 - ``GET /api/task/self``: the account's task log, as new-api (``p`` from 1,
   ``page_size`` cut to 100, ``New-Api-User`` header), an old new-api build
