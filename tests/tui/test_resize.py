@@ -39,7 +39,7 @@ async def test_narrow_detail_screen_survives_going_wide_and_back() -> None:
             assert FIRST.title in detail.document.plain
 
         await pilot.press("escape")  # the keyboard still reaches the app
-        assert app.current_task_id() == FIRST.task_id
+        assert app.details.current_task_id() == FIRST.task_id
         assert app.is_running
 
 
