@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from suno_tui.config.errors import ConfigError, describe_value
+from suno_tui.redaction import without_userinfo
 
 __all__ = [
     "ACCOUNT_APIS",
@@ -112,10 +113,14 @@ _FALSE = frozenset({"false", "no", "off", "0"})
 class Invalid(Exception):
     """Raised by a converter. A message replaces the key's usual expectation."""
 
-    def __init__(self, expected: str = "", *, hide_value: bool = False) -> None:
+    def __init__(
+        self, expected: str = "", *, hide_value: bool = False, shown: str | None = None
+    ) -> None:
         super().__init__(expected)
         self.expected = expected
         self.hide_value = hide_value
+        #: what to show instead of the value (a URL without its password)
+        self.shown = shown
 
 
 Converter = Callable[[object], object]
@@ -148,7 +153,8 @@ class Key:
             return self.convert(value)
         except Invalid as exc:
             expected = exc.expected or self.expected
-            got = describe_value(value, secret=self.secret or exc.hide_value)
+            shown = value if exc.shown is None else exc.shown
+            got = describe_value(shown, secret=self.secret or exc.hide_value)
             raise ConfigError(f"{subject} must be {expected}, got {got}") from None
 
     def from_text(self, text: str, subject: str) -> object:
@@ -167,6 +173,11 @@ def _string(value: object) -> str:
 
 def _url(value: object) -> str:
     text = _string(value).strip()
+    masked = without_userinfo(text)
+    if masked != text:
+        # A password in the URL would be sent everywhere and echoed here:
+        # refuse it first, whatever else is wrong, and never show it.
+        raise Invalid("an http(s) URL without a user name or password", shown=masked)
     if " " in text:
         raise Invalid
     try:
@@ -177,7 +188,6 @@ def _url(value: object) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Invalid
     if parts.username is not None or parts.password is not None:
-        # A password in the URL would be sent everywhere and echoed here: refuse, quietly.
         raise Invalid("an http(s) URL without a user name or password", hide_value=True)
     if parts.query or parts.fragment:
         raise Invalid("an http(s) URL without a query or fragment")
