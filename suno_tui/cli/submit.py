@@ -16,6 +16,7 @@ from suno_tui.cli.watch import add_watch_options
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from suno_tui.config import Settings
+    from suno_tui.engine.oneshot import SubmitAttempt
     from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 
 
@@ -104,14 +105,25 @@ def run(args: argparse.Namespace) -> int:
 
     from suno_tui.cli.common import fail, settings_from_args
     from suno_tui.config import ConfigError
+    from suno_tui.engine.oneshot import SubmitAttempt
     from suno_tui.relay.submit_requests import SubmitError
 
+    attempt = SubmitAttempt()
     try:
         request = _request(args)
         settings = settings_from_args(args, state=args.state)
-        code, task_id = asyncio.run(_submit(settings, request))
+        code, task_id = asyncio.run(_submit(settings, request, attempt))
     except (SubmitError, ConfigError) as error:
         return fail(str(error), exit_codes.USAGE)
+    except KeyboardInterrupt:
+        if not attempt.sent:
+            return fail("interrupted before the request was sent", exit_codes.INTERRUPTED)
+        # The gateway may have the job: the same words as for a lost answer.
+        return fail(
+            "interrupted: outcome unknown, not retried: the request was sent and may have "
+            "been accepted; check the gateway before submitting again",
+            exit_codes.INTERRUPTED,
+        )
     if task_id is None:
         return code
     from suno_tui.engine.watchlist import WatchListError, add_to_watchlist
@@ -130,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _submit(
-    settings: Settings, request: MusicRequest | LyricsRequest
+    settings: Settings, request: MusicRequest | LyricsRequest, attempt: SubmitAttempt
 ) -> tuple[int, str | None]:
     from suno_tui.cli.common import fail
     from suno_tui.cli.relay_errors import describe, exit_code_for
@@ -138,7 +150,7 @@ async def _submit(
     from suno_tui.relay.errors import OutcomeUnknown, RelayError
 
     try:
-        task_id = await submit_job(settings, request)
+        task_id = await submit_job(settings, request, attempt)
     except OutcomeUnknown as error:
         return fail(f"outcome unknown, not retried: {error}", exit_codes.UNREACHABLE), None
     except RelayError as error:

@@ -20,6 +20,8 @@ from urllib.parse import quote
 import httpx
 
 from suno_tui import __version__
+from suno_tui.redaction import mask_userinfo
+from suno_tui.relay.decoding import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, TooLarge
 from suno_tui.relay.envelope import decode_json, error_for_status, unwrap
 from suno_tui.relay.errors import (
     AuthError,
@@ -31,6 +33,7 @@ from suno_tui.relay.errors import (
     RelayError,
     RelayTimeout,
     TaskNotFound,
+    transport_reason,
 )
 from suno_tui.relay.models import ModelError, Task, parse_task
 from suno_tui.relay.redaction import redact, redact_error
@@ -96,6 +99,8 @@ def _async_client(**options: Any) -> httpx.AsyncClient:
         return httpx.AsyncClient(**options)
     except ImportError:  # httpx reads proxies from the environment, socksio may be absent
         raise ValueError(SOCKS_HINT) from None
+    except ValueError as error:  # a bad proxy URL, quoted with its user name
+        raise ValueError(mask_userinfo(str(error))) from None
 
 
 class RelayClient:
@@ -131,7 +136,15 @@ class RelayClient:
         self._token = token
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
         self._max_response_bytes = max_response_bytes
-        headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        # The whole exchange, not only each read: a server dripping one byte a
+        # second would otherwise hold a request open for ever.
+        self._total_timeout = timeout
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+            # only what BoundedDecoder can undo within the size limit
+            "Accept-Encoding": ACCEPT_ENCODING,
+        }
         if token:
             headers["Authorization"] = f"Bearer {token}"
         self._http = _async_client(
@@ -145,6 +158,8 @@ class RelayClient:
         )
         #: HTTP requests sent, for the benchmarks and the status bar
         self.requests_sent = 0
+        #: a submit went out (or may have): after an interruption, its outcome is unknown
+        self.submit_sent = False
 
     async def __aenter__(self) -> RelayClient:
         return self
@@ -190,6 +205,8 @@ class RelayClient:
                 result.tasks[task_id] = found[task_id]
             elif task_id not in failed:
                 result.missing.append(task_id)
+        # Problems quote the gateway (a task id it made up may hold anything).
+        result.problems = [self._redact(problem) for problem in result.problems]
         if raise_errors and result.failures:
             raise self._most_severe(result.failures)
         return result
@@ -205,10 +222,13 @@ class RelayClient:
         try:
             task = parse_task(data)
         except ModelError as error:
-            raise MalformedResponse(str(error)) from None
+            raise self._redacted(MalformedResponse(str(error))) from None
         if task.task_id != task_id:  # matched by id, never taken on trust
-            raise MalformedResponse(
-                f"asked for task {task_id!r}, the gateway answered with {task.task_id[:80]!r}"
+            other = task.task_id if len(task.task_id) <= 80 else task.task_id[:79] + "…"
+            raise self._redacted(
+                MalformedResponse(
+                    f"asked for task {task_id!r}, the gateway answered with {other!r}"
+                )
             )
         return task
 
@@ -256,7 +276,7 @@ class RelayClient:
             task_id = data.get("task_id") or data.get("id")
             if isinstance(task_id, str) and task_id.strip():
                 return task_id.strip()
-        raise MalformedResponse("submit answer carries no task id")
+        raise self._redacted(_garbled_submit("it carries no task id"))
 
     async def _fetch_batch_guarded(self, ids: list[str]) -> list[object] | RelayError:
         async with self._semaphore:
@@ -314,6 +334,11 @@ class RelayClient:
             if not 200 <= status < 300:
                 raise error_for_status(status, body, headers)
             return unwrap(decode_json(body, status), status)
+        except MalformedResponse as error:
+            if not idempotent and (error.status is None or 200 <= error.status < 300):
+                # A success whose body we cannot read: the job may well exist.
+                raise self._redacted(_garbled_submit(error)) from None
+            raise self._redacted(error) from None
         except RelayError as error:
             raise self._redacted(error) from None
 
@@ -328,17 +353,24 @@ class RelayClient:
         headers: Mapping[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         self.requests_sent += 1
-        sent = False
+        progress = _Progress()
+        deadline = asyncio.timeout(self._total_timeout)
         try:
-            request = self._http.build_request(
-                method, path, json=payload, params=params, headers=headers
-            )
-            response = await self._http.send(request, stream=True)
-            sent = True
-            try:
-                body = await self._read_capped(response)
-            finally:
-                await response.aclose()
+            async with deadline:
+                return await self._exchange(method, path, payload, progress, params, headers)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            # Bytes kept coming, each within the read timeout, but too slowly.
+            if not idempotent and progress.may_have_sent:
+                raise OutcomeUnknown(
+                    f"no complete answer within {self._total_timeout:g} s after the request "
+                    "was sent: it may have been accepted; check the gateway before "
+                    "submitting again"
+                ) from None
+            raise RelayTimeout(
+                f"no complete answer within {self._total_timeout:g} s from {self.base_url}"
+            ) from None
         except httpx.TimeoutException as error:
             # No connection (ConnectTimeout) or none free (PoolTimeout): not sent.
             if not idempotent and not isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
@@ -352,21 +384,19 @@ class RelayClient:
         except httpx.RemoteProtocolError as error:
             if not idempotent:
                 # Even with the status line read, the task id may be lost.
-                what = "the answer was cut off" if sent else "the connection closed early"
+                what = (
+                    "the answer was cut off" if progress.answered else "the connection closed early"
+                )
                 raise OutcomeUnknown(
                     f"{what} ({error}): the request may have "
                     "been accepted; check the gateway before submitting again"
                 ) from None
-            if sent:
+            if progress.answered:
                 raise MalformedResponse(f"truncated answer: {error}") from None
             raise NetworkError(f"connection closed by {self.base_url}: {error}") from None
-        except httpx.DecodingError as error:
-            # A Content-Encoding (gzip, br...) the body does not match.
+        except httpx.DecodingError as error:  # from a transport that decodes itself
             if not idempotent:
-                raise OutcomeUnknown(
-                    f"the answer could not be decoded ({error}): the request may have "
-                    "been accepted; check the gateway before submitting again"
-                ) from None
+                raise _garbled_submit(f"it could not be decoded: {error}") from None
             raise MalformedResponse(f"the answer could not be decoded: {error}") from None
         except (httpx.TransportError, OSError) as error:
             if not idempotent and not isinstance(
@@ -376,28 +406,95 @@ class RelayClient:
                     f"the request was sent but failed ({type(error).__name__}): it may have "
                     "been accepted; check the gateway before submitting again"
                 ) from None
-            # httpx's ReadError and friends often carry no message at all.
-            why = str(error).strip() or f"the connection failed ({type(error).__name__})"
-            raise NetworkError(f"cannot reach {self.base_url}: {why}") from None
+            raise NetworkError(f"cannot reach {self.base_url}: {transport_reason(error)}") from None
         except httpx.InvalidURL as error:
             raise NetworkError(f"invalid gateway URL {self.base_url!r}: {error}") from None
+        finally:  # also on cancellation (Ctrl-C): the caller must know
+            if not idempotent and progress.may_have_sent:
+                self.submit_sent = True
+
+    async def _exchange(
+        self,
+        method: str,
+        path: str,
+        payload: object,
+        progress: _Progress,
+        params: Mapping[str, str | int] | None,
+        headers: Mapping[str, str] | None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        request = self._http.build_request(
+            method,
+            path,
+            json=payload,
+            params=params,
+            headers=headers,
+            extensions={"trace": progress.trace},
+        )
+        response = await self._http.send(request, stream=True)
+        progress.answered = True
+        try:
+            body = await self._read_capped(response)
+        finally:
+            await response.aclose()
         return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
+        """The decoded body; at most the limit, counted as it is decoded."""
+        limit = self._max_response_bytes
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self._max_response_bytes:
+        if declared.isdigit() and int(declared) > limit:
             raise MalformedResponse(
-                f"answer of {declared} bytes exceeds the {self._max_response_bytes}-byte limit",
+                f"answer of {declared} bytes exceeds the {limit}-byte limit",
                 status=response.status_code,
             )
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self._max_response_bytes:
+        if response.is_stream_consumed:  # built in memory (a mock transport): decoded
+            if len(response.content) > limit:
                 raise MalformedResponse(
-                    f"answer exceeds the {self._max_response_bytes}-byte limit",
-                    status=response.status_code,
+                    f"answer exceeds the {limit}-byte limit", status=response.status_code
                 )
-            chunks.append(chunk)
+            return response.content
+        chunks: list[bytes] = []
+        try:
+            decoder = BoundedDecoder(response.headers.get("content-encoding", ""), limit)
+            async for raw in response.aiter_raw():
+                chunks.extend(decoder.feed(raw))
+            decoder.close()
+        except TooLarge:
+            raise MalformedResponse(
+                f"answer exceeds the {limit}-byte limit", status=response.status_code
+            ) from None
+        except DecodeFailed as error:
+            raise MalformedResponse(
+                f"the answer could not be decoded: {error}", status=response.status_code
+            ) from None
         return b"".join(chunks)
+
+
+def _garbled_submit(detail: str | MalformedResponse) -> OutcomeUnknown:
+    if isinstance(detail, MalformedResponse):
+        detail = detail.detail
+    return OutcomeUnknown(
+        f"the gateway's answer could not be read ({detail}): the request may have been "
+        "accepted; check the gateway before submitting again"
+    )
+
+
+class _Progress:
+    """How far one exchange got, from httpx's trace events."""
+
+    def __init__(self) -> None:
+        #: httpx reported anything (a mock transport reports nothing)
+        self.traced = False
+        #: the request started to go out: a submit may have reached the gateway
+        self.sending = False
+        #: the status line and headers of the answer arrived
+        self.answered = False
+
+    @property
+    def may_have_sent(self) -> bool:
+        return self.sending or self.answered or not self.traced
+
+    async def trace(self, event: str, info: dict[str, Any]) -> None:
+        self.traced = True
+        if event.endswith("send_request_headers.started"):
+            self.sending = True

@@ -108,3 +108,21 @@ class AccountAuthError(AuthError):
         text = f"access token refused ({where}): {message or 'no message'}"
         self.hint = hint
         self.args = (f"{text}; {hint}" if hint else text,)
+
+
+def transport_reason(error: BaseException) -> str:
+    """Why a connection failed, in words, even when httpx's message is empty."""
+    import ssl  # here: the start-up of commands that never connect stays short
+
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            break
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return str(error) or str(seen) or "the server's TLS certificate is not trusted"
+        if isinstance(seen, ssl.SSLError):
+            detail = getattr(seen, "reason", None) or str(seen)
+            return f"TLS handshake failed ({detail}): the server may not speak HTTPS"
+        seen = seen.__cause__ or seen.__context__
+    # httpx's ReadError and friends often carry no message at all.
+    return str(error).strip() or f"the connection failed ({type(error).__name__})"
