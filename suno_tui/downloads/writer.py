@@ -58,6 +58,7 @@ from suno_tui.downloads.files import (
     write_atomic,
 )
 from suno_tui.downloads.magic import HEAD_BYTES, media_problem
+from suno_tui.relay.errors import transport_reason
 
 if TYPE_CHECKING:
     import httpx
@@ -353,9 +354,7 @@ async def download(
         except httpx.InvalidURL as error:
             raise DownloadError(f"invalid URL: {error}") from None
         except httpx.TransportError as error:
-            failure: DownloadError = TransferError(
-                f"connection failed: {error or type(error).__name__}"
-            )
+            failure: DownloadError = TransferError(f"connection failed: {transport_reason(error)}")
             if _untrusted_certificate(error):  # will not fix itself in a few seconds
                 failure.retryable = False
                 raise failure from None
@@ -436,6 +435,7 @@ def _attempt(job: _Job) -> tuple[int, str]:
         if status not in (200, 206):
             retry_after = _retry_after(response.headers.get("retry-after"))
             raise _status_error(status, _url_hint(job.url), retry_after)
+        _check_identity(response.headers.get("content-encoding", ""))
         fresh = Meta(
             etag=response.headers.get("etag", ""),
             last_modified=response.headers.get("last-modified", ""),
@@ -455,6 +455,21 @@ def _attempt(job: _Job) -> tuple[int, str]:
         except OSError as error:
             raise storage_error(error, job.meta) from None
         return _receive(job, response, offset, total, response.headers.get("content-type", ""))
+
+
+def _check_identity(content_encoding: str) -> None:
+    """Files are asked for as they are (``Accept-Encoding: identity``) and written
+    raw: an encoded body would be stored encoded, and decoding it has no bound."""
+    names = [name.strip().lower() for name in content_encoding.split(",")]
+    encoded = [name for name in names if name and name != "identity"]
+    if encoded:
+        shown = ", ".join(
+            name if name.isascii() and name.replace("-", "").isalnum() else "?" for name in encoded
+        )
+        raise ContentError(
+            f"the server sent the file compressed (Content-Encoding: {shown[:40]}) "
+            "although it was asked for it as it is"
+        )
 
 
 class _Hasher:
