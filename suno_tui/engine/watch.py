@@ -200,9 +200,18 @@ async def run_watch(
             summary = engine.get(task_id)
             if summary is not None and summary.finished:
                 engine.finish(summary)
-        if not watch.all_finished():
-            await engine.run_polling()
-        await engine.finishing()
+        # The poller checks the deadline between rounds; this one also ends a
+        # round (or a download, or a hook) that a server drags out past it.
+        hard_deadline = asyncio.timeout(options.timeout or None)
+        try:
+            async with hard_deadline:
+                if not watch.all_finished():
+                    await engine.run_polling()
+                await engine.finishing()
+        except TimeoutError:
+            if not hard_deadline.expired():
+                raise
+            watch.end(WatchEnd.TIMED_OUT, f"timed out after {options.timeout:g} s")
         watch.result.summaries = [s for task_id in ids if (s := engine.get(task_id))]
         if watch.result.end is None:
             watch.result.end = final_end(watch.result.summaries)
