@@ -37,6 +37,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_idle": {4},
     "bench_apply": {2},
     "bench_poll_output": {5},
+    "bench_hostile": {"bomb", "drip"},
 }
 
 
