@@ -20,7 +20,6 @@ from urllib.parse import quote
 import httpx
 
 from suno_tui import __version__
-from suno_tui.redaction import mask_userinfo
 from suno_tui.relay.decoding import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, TooLarge
 from suno_tui.relay.envelope import decode_json, error_for_status, unwrap
 from suno_tui.relay.errors import (
@@ -37,6 +36,7 @@ from suno_tui.relay.errors import (
 )
 from suno_tui.relay.models import ModelError, Task, parse_task
 from suno_tui.relay.redaction import redact, redact_error
+from suno_tui.userinfo import mask_userinfo
 
 USER_AGENT = f"suno-tui/{__version__} python-httpx/{httpx.__version__}"
 DEFAULT_BATCH_SIZE = 50
