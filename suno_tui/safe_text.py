@@ -5,6 +5,9 @@ characters, DEL, and Unicode bidi/format controls that could reorder or hide
 what is displayed. Newlines and tabs survive only where the caller allows them
 (multi-line lyrics do, one-line cells do not). The result is plain text: the
 caller must still render it as text, never as markup.
+
+Also keeps credentials written into URLs (``user:password@``, a proxy's or a
+base URL pasted with one) out of messages that quote the URL back.
 """
 
 from __future__ import annotations
@@ -58,3 +61,20 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
 def clean_line(value: object) -> str:
     """One-line display-safe text (for table cells, status lines, errors)."""
     return clean_text(value, multiline=False)
+
+
+# --- credentials in URLs
+# The user-info part of one URL (scheme and slashes optional, as typos go).
+_LEADING_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/*)?[^/?#\s]*@")
+# The user-info part of any URL inside a longer text.
+_USERINFO_IN_TEXT = re.compile(r"(?<=//)[^/?#\s'\"<>()]*@")
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` with its ``user:password@`` (if any) replaced by ``***@``."""
+    return _LEADING_USERINFO.sub(lambda match: (match.group(1) or "") + "***@", url)
+
+
+def mask_userinfo(text: str) -> str:
+    """``text`` with the user info of every ``scheme://user:pass@host`` in it masked."""
+    return _USERINFO_IN_TEXT.sub("***@", text)

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from suno_tui.config.errors import ConfigError, describe_value
-from suno_tui.userinfo import without_userinfo
+from suno_tui.safe_text import without_userinfo
 
 __all__ = [
     "ACCOUNT_APIS",

@@ -202,7 +202,7 @@ class DownloadManager:
             except ImportError:  # a SOCKS proxy in the environment, without socksio
                 raise DownloadError(SOCKS_HINT) from None
             except ValueError as error:  # a bad proxy URL, quoted with its user name
-                from suno_tui.userinfo import mask_userinfo
+                from suno_tui.safe_text import mask_userinfo
 
                 raise DownloadError(mask_userinfo(str(error))) from None
         return self._http

@@ -36,7 +36,7 @@ from suno_tui.relay.errors import (
 )
 from suno_tui.relay.models import ModelError, Task, parse_task
 from suno_tui.relay.redaction import redact, redact_error
-from suno_tui.userinfo import mask_userinfo
+from suno_tui.safe_text import mask_userinfo
 
 USER_AGENT = f"suno-tui/{__version__} python-httpx/{httpx.__version__}"
 DEFAULT_BATCH_SIZE = 50
