@@ -369,7 +369,8 @@ class RelayClient:
                     "submitting again"
                 ) from None
             raise RelayTimeout(
-                f"no complete answer within {self._total_timeout:g} s from {self.base_url}"
+                f"timed out: no complete answer within {self._total_timeout:g} s "
+                f"from {self.base_url}"
             ) from None
         except httpx.TimeoutException as error:
             # No connection (ConnectTimeout) or none free (PoolTimeout): not sent.
