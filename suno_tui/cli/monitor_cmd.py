@@ -16,7 +16,7 @@ from suno_tui.cli.common import add_connection_options, add_ids_options
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
-    from datetime import datetime
+    from datetime import datetime, timedelta
     from typing import Any
 
     from suno_tui.config import Settings
@@ -40,6 +40,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-mouse", action="store_true", help="ignore the mouse (keyboard only)")
     group.add_argument("--no-bell", action="store_true", help="no terminal bell on finish")
     group.add_argument(
+        "--account",
+        action="store_true",
+        help="follow the account: watch every task of the window (--since) and look for "
+        "new ones every account_interval (needs the access token; see 'suno-tui tasks')",
+    )
+    group.add_argument(
+        "--since",
+        default="24h",
+        metavar="WHEN",
+        help="with --account (or follow_account) and A: how far back the first look at "
+        "the account goes, a span (2h, 7d) or a date; default 24h",
+    )
+    group.add_argument(
         "--demo",
         action="store_true",
         help="watch simulated tasks (a built-in gateway; temporary state, nothing sent out)",
@@ -49,12 +62,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from suno_tui.cli.common import UsageError, collect_ids, fail, settings_from_args
+    from suno_tui.cli.since import SinceError
     from suno_tui.config import ConfigError
 
     try:
         ids = collect_ids(args)
+        args.account_window = account_window(args.since)
         _keyboard_from_terminal()
-    except UsageError as error:
+    except (UsageError, SinceError) as error:
         return fail(str(error), exit_codes.USAGE)
     if args.demo:
         return _run_demo(args, ids)
@@ -65,6 +80,16 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError) as error:
         return fail(str(error), exit_codes.USAGE)
     return _run_monitor(settings, ids, args)
+
+
+def account_window(since: str) -> timedelta:
+    """``--since`` as a span back from now (SinceError if it is not one)."""
+    from datetime import UTC, datetime
+
+    from suno_tui.cli.since import parse_since
+
+    now = datetime.now(UTC)
+    return now - parse_since(since, now)
 
 
 def _keyboard_from_terminal() -> None:
@@ -127,7 +152,14 @@ def _run_monitor(
     from suno_tui.engine.watchlist import WatchListError
 
     try:
-        engine = open_engine(settings, Wiring(clock=clock, sleep=sleep, min_interval=min_interval))
+        wiring = Wiring(
+            clock=clock,
+            sleep=sleep,
+            min_interval=min_interval,
+            follow_account=True if getattr(args, "account", False) else None,
+            account_window=getattr(args, "account_window", None) or account_window("24h"),
+        )
+        engine = open_engine(settings, wiring)
     except WatchListError as error:
         return fail(f"cannot open the state file: {error}", exit_codes.USAGE)
     except ConfigError as error:
@@ -207,7 +239,7 @@ def _run_demo(args: argparse.Namespace, ids: list[str]) -> int:
     download_dir = Path(tempfile.mkdtemp(prefix="suno-tui-demo-downloads-"))
     sim_clock = ScaledClock(DEMO_SPEED)
     sim = Simulator(seed=0, clock=sim_clock)
-    demo_ids = seed_demo(sim)
+    seed_demo(sim)  # found by account discovery, as a real account's tasks would be
 
     def clock() -> datetime:
         return datetime.fromtimestamp(sim_clock.now(), UTC)
@@ -220,6 +252,11 @@ def _run_demo(args: argparse.Namespace, ids: list[str]) -> int:
                 "download_dir": download_dir,
                 "poll_interval": args.interval if args.interval is not None else DEMO_INTERVAL,
                 "profile": None,
+                # account mode: the demo's tasks come from the account's task list
+                "access_token": sim.access_token,
+                "user_id": sim.user_id,
+                "account_api": "auto",
+                "follow_account": True,
             }
             try:
                 settings = settings_from_args(
@@ -229,7 +266,7 @@ def _run_demo(args: argparse.Namespace, ids: list[str]) -> int:
                 return fail(str(error), exit_codes.USAGE)
             return _run_monitor(
                 settings,
-                demo_ids + ids,
+                ids,
                 args,
                 clock=clock,
                 sleep=sim_clock.sleep,

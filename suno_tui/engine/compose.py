@@ -13,10 +13,12 @@ from __future__ import annotations
 import random
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from suno_tui.account.clients import account_client_for, account_mode_on
 from suno_tui.config import ConfigError, Settings
 from suno_tui.downloads.records import store_callbacks
+from suno_tui.engine.account_feed import DEFAULT_WINDOW, AccountFeed, AccountOptions
 from suno_tui.engine.clients import BuildClient, ClientPool, client_for
 from suno_tui.engine.downloads import DownloadService, options_from_settings
 from suno_tui.engine.engine import Engine
@@ -54,6 +56,13 @@ class Wiring:
     finish_every: bool = False
     auto_download: bool = False
     build_client: BuildClient = client_for
+    #: account mode (discovery by hand or followed, the key's balance); off
+    #: whenever ``scope`` is set
+    account: bool = True
+    #: follow the account (``--account``); None: the profile's ``follow_account``
+    follow_account: bool | None = None
+    #: how far back the first look at the account goes (``--since``)
+    account_window: timedelta = DEFAULT_WINDOW
 
 
 def open_store(settings: Settings) -> Store:
@@ -161,6 +170,14 @@ def open_engine(
     async def close() -> None:
         store.close()
 
+    account = None
+    if wiring.account and wiring.scope is None:
+        try:
+            account = account_feed(settings, wiring, pool, tracker)
+        except ConfigError:
+            store.close()
+            raise
+
     return Engine(
         tracker,
         profile=settings.profile,
@@ -172,4 +189,45 @@ def open_engine(
         finish_every=wiring.finish_every,
         auto_download=wiring.auto_download,
         on_close=close,
+        account=account,
+    )
+
+
+def account_feed(
+    settings: Settings, wiring: Wiring, pool: ClientPool, tracker: Tracker
+) -> AccountFeed:
+    """Account mode for the selected profile: discovery (followed when asked,
+    by hand otherwise) and the key's balance. ConfigError when following is
+    asked for a profile whose account mode is off."""
+    gateway = settings.gateway
+    follow = settings.follow_account if wiring.follow_account is None else wiring.follow_account
+    discovery = account_mode_on(gateway)
+    if follow and not discovery:
+        raise ConfigError(
+            f"following the account needs account mode, which is off for profile "
+            f'{gateway.name!r} (account_api = "off")'
+        )
+
+    class Known:
+        """Watched, or removed by the person: not added again (no copy of 100k ids)."""
+
+        def __contains__(self, task_id: object) -> bool:
+            return task_id in tracker or task_id in tracker.removed_ids()
+
+    options = AccountOptions(
+        profile=settings.profile,
+        follow=follow,
+        discovery=discovery,
+        configured=gateway.access_token is not None or gateway.access_token_command is not None,
+        window=wiring.account_window,
+        interval=gateway.account_interval,
+        api=gateway.account_api,
+    )
+    return AccountFeed(
+        options,
+        clients=pool,
+        build_account=lambda relay: account_client_for(settings, relay, gateway),
+        known=lambda: Known(),
+        clock=wiring.clock,
+        sleep=wiring.sleep,
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from suno_tui.downloads.events import TaskOutcome
+from suno_tui.engine.account_feed import AccountFeed, DiscoveryRequest
 from suno_tui.engine.downloads import DownloadService, outcome_problems
 from suno_tui.engine.events import (
     DownloadEnded,
@@ -40,6 +41,8 @@ from suno_tui.engine.ports import (
     TrackerLike,
     UpdateLike,
 )
+from suno_tui.relay.balance import Balance
+from suno_tui.relay.client import FetchResult
 from suno_tui.relay.export import not_found_json, task_to_json
 from suno_tui.relay.models import Task
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
@@ -81,6 +84,7 @@ class Engine:
         finish_every: bool = False,
         auto_download: bool = False,
         on_close: Callable[[], Awaitable[None]] | None = None,
+        account: AccountFeed | None = None,
     ) -> None:
         self._tracker = tracker
         self.profile = profile
@@ -102,6 +106,9 @@ class Engine:
         self._reported: set[str] = set()
         self._background: set[asyncio.Future[Any]] = set()
         self._polling: asyncio.Task[None] | None = None
+        #: account discovery and the key's balance (None: not wired, e.g. ``watch``)
+        self.account = account
+        self._account_loop: asyncio.Future[None] | None = None
         if downloads is not None:
             downloads.listen(
                 progress=lambda event: self._emit(DownloadProgressed(event)),
@@ -176,9 +183,14 @@ class Engine:
     # -- running --------------------------------------------------------------
 
     def start(self) -> None:
-        """Start polling in the background (on the running event loop)."""
+        """Start polling, and account mode if wired, in the background (on the
+        running event loop)."""
         if self._start_poller():
             self._polling = asyncio.ensure_future(self.run_polling(raise_errors=False))
+        if self.account is not None and self._account_loop is None:
+            self._account_loop = asyncio.ensure_future(
+                self.account.run(self._discovered, self._emit)
+            )
 
     def _start_poller(self) -> bool:
         if self._poller_factory is None or self._poller is not None:
@@ -209,6 +221,8 @@ class Engine:
         """Stop polling and cancel downloads (.part files stay): quitting."""
         if self._poller is not None:
             self._poller.stop()
+        if self.account is not None:
+            self.account.stop()
         if self.downloads is not None:
             self.downloads.cancel()
 
@@ -226,7 +240,10 @@ class Engine:
         awaited: quitting never waits for a slow gateway) and close what the
         engine opened."""
         self.stop_polling()
-        pending = [task for task in (self._polling, *self._background) if task is not None]
+        if self.account is not None:
+            self.account.stop()
+        loops = (self._polling, self._account_loop, *self._background)
+        pending = [task for task in loops if task is not None]
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
@@ -301,6 +318,54 @@ class Engine:
             self._poller.notify_added()
         self._emit(ProfilesChanged())
 
+    # -- commands: account mode ------------------------------------------------
+
+    def discover_now(self) -> DiscoveryRequest:
+        """Look at the account's task list now (the monitor's ``A``); the
+        result comes as a TasksDiscovered or DiscoveryFailed event."""
+        if self.account is None:
+            return DiscoveryRequest(False, "account mode is not available here")
+        return self.account.request_discovery()
+
+    @property
+    def account_ready(self) -> bool:
+        """Account discovery is set up for the selected profile (``A`` is offered)."""
+        return self.account is not None and self.account.ready
+
+    @property
+    def balance(self) -> Balance | None:
+        """What the selected profile's key has left, as last read (None: not known)."""
+        return self.account.balance if self.account is not None else None
+
+    async def _discovered(
+        self, tasks: list[Task], profile: str
+    ) -> tuple[tuple[TaskSummary, ...], tuple[Transition, ...]]:
+        """Watch tasks found in the account's list and show them from the list's
+        own data, merged by the tracker as a poll result would be (no fetch).
+        Unfinished ones are polled from the next regular round on."""
+        wanted = [task.task_id for task in reversed(tasks)]  # oldest first, as submitted
+        try:
+            added = self._tracker.add(wanted, profile)
+        except ValueError:  # an id that cannot be one: skip it, keep the others
+            added = []
+            for task_id in wanted:
+                try:
+                    added.extend(self._tracker.add([task_id], profile))
+                except ValueError:
+                    continue
+        ids = [summary.task_id for summary in added]
+        if not ids:
+            return (), ()
+        by_id = {task.task_id: task for task in tasks}
+        result = FetchResult(requested=ids, tasks={task_id: by_id[task_id] for task_id in ids})
+        update = await self._tracker.apply_async(result, profile=profile)
+        if self.clients is not None and profile not in self._wired:
+            self._background_task(self._wire(profile))
+        elif self._poller is not None:
+            self._poller.notify_fresh()
+        rows = tuple(s for task_id in ids if (s := self._tracker.get(task_id)) is not None)
+        return rows, tuple(update.transitions)
+
     # -- commands: downloads and submitting -----------------------------------
 
     def download(self, task_ids: Iterable[str]) -> list[str]:
@@ -331,6 +396,8 @@ class Engine:
         transitions = tuple(update.transitions)
         told = tuple(news(finished, transitions))
         self._emit(RoundEnded(changed, transitions, finished, told, status))
+        if finished and self.account is not None:
+            self.account.task_finished()
         for summary in finished if self._finish_every else told:
             self.finish(summary)
 

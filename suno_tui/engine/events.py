@@ -7,10 +7,12 @@ event loop, in order. Text fields are display-safe.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from suno_tui.downloads.events import DownloadProgress, TaskOutcome
 from suno_tui.engine.ports import PollStatusLike
+from suno_tui.relay.balance import Balance
 from suno_tui.tracking.model import TaskSummary, Transition
 
 
@@ -82,6 +84,64 @@ class TaskFinished:
     hook_problem: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TasksDiscovered:
+    """A look at the account's task list ended (account mode).
+
+    ``added`` are the tasks it found that were not watched (nor removed by
+    the person), already showing the list's data: no fetch was needed.
+    ``manual``: asked for by hand (the monitor's ``A``)."""
+
+    profile: str
+    added: tuple[TaskSummary, ...]
+    transitions: tuple[Transition, ...]
+    pages: int
+    manual: bool
+    #: False when the look stopped before the window's start (a bound or the limit)
+    complete: bool = True
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveryFailed:
+    """A look at the account's task list failed; ``reason`` says why and, for
+    a refused access token or user id, which credential to fix."""
+
+    profile: str
+    reason: str
+    manual: bool
+    #: the access token or the user id was refused (not a network problem)
+    credential: bool
+    #: when the next automatic look is due (None: none is planned)
+    retry_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveryUnsupported:
+    """The gateway has no task list: account discovery is off (said once)."""
+
+    profile: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceChanged:
+    """What the API key of ``profile`` has left (fresh from the gateway)."""
+
+    profile: str
+    balance: Balance
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceUnavailable:
+    """The balance could not be read. ``final``: the gateway has no balance
+    endpoints and is not asked again (said once)."""
+
+    profile: str
+    reason: str
+    final: bool
+
+
 EngineEvent = (
     RoundEnded
     | StatusChanged
@@ -91,4 +151,9 @@ EngineEvent = (
     | DownloadProgressed
     | DownloadEnded
     | TaskFinished
+    | TasksDiscovered
+    | DiscoveryFailed
+    | DiscoveryUnsupported
+    | BalanceChanged
+    | BalanceUnavailable
 )

@@ -165,6 +165,14 @@ class Poller:
         else:
             self._poke()
 
+    def notify_fresh(self) -> None:
+        """Tasks were added with a fresh snapshot (found by account discovery):
+        they join the next regular round rather than starting one now. An idle
+        poller (nothing was left to poll) schedules a round an interval away."""
+        if self._status.idle:
+            self._next_due = self._clock() + timedelta(seconds=self._status.interval)
+            self._poke()
+
     def pause(self) -> None:
         """No more rounds until resume() (a round in flight still completes)."""
         self._status.paused = True

@@ -94,6 +94,15 @@ CREATE TABLE downloads (
 );
 CREATE INDEX downloads_by_task ON downloads (task_id);
 """
+# Tasks the person stopped watching, so that account discovery does not add
+# them back. Created on open in old files too (a new table, no migration).
+_REMOVED_TABLE = """
+CREATE TABLE IF NOT EXISTS removed (
+    task_id TEXT PRIMARY KEY,
+    profile TEXT NOT NULL,
+    at INTEGER NOT NULL
+)
+"""
 
 # Summary columns, in TaskSummary order as far as _summary_from_row reads them.
 _SUMMARY_SELECT = """
@@ -278,6 +287,7 @@ class Store:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 self._ensure_schema()
+                conn.execute(_REMOVED_TABLE)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -517,6 +527,25 @@ class Store:
     def download_count(self, task_id: str) -> int:
         rows = self._read("SELECT count(*) FROM downloads WHERE task_id = ?", (task_id,))
         return int(rows[0][0])
+
+    # -- removed tasks ------------------------------------------------------
+
+    def remember_removed(self, tasks: Iterable[tuple[str, str]], when: datetime) -> None:
+        """Note that the person stopped watching these (task id, profile) pairs
+        (account discovery does not add them back)."""
+        at = to_micros(when)
+        rows = [(task_id, profile, at) for task_id, profile in dict(tasks).items()]
+        if not rows:
+            return
+        with self._write("cannot remember removed tasks") as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO removed (task_id, profile, at) VALUES (?, ?, ?)", rows
+            )
+            self.rows_written += len(rows)
+
+    def removed_ids(self) -> set[str]:
+        """Every task id the person ever stopped watching."""
+        return {row[0] for row in self._read("SELECT task_id FROM removed")}
 
 
 def _summary_values(summary: TaskSummary) -> tuple[Any, ...]:

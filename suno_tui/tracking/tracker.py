@@ -264,6 +264,7 @@ class Tracker:
         self._task_cache = max(0, task_cache)
         self._events: deque[Transition] = deque(maxlen=max(1, events_kept))
         self._apply_lock = asyncio.Lock()
+        self._removed: set[str] | None = None  # read from the store when first asked
 
     # -- reading ------------------------------------------------------------
 
@@ -380,10 +381,20 @@ class Tracker:
         if not ids:
             return
         self.store.remove_tasks(ids)
+        removed = [(task_id, self._summaries[task_id].profile) for task_id in ids]
+        self.store.remember_removed(removed, self._clock())
+        if self._removed is not None:
+            self._removed.update(ids)
         for task_id in ids:
             self._summaries.pop(task_id, None)
             self._fingerprints.pop(task_id, None)
             self._tasks.pop(task_id, None)
+
+    def removed_ids(self) -> set[str]:
+        """Ids the person stopped watching, ever (account discovery skips them)."""
+        if self._removed is None:
+            self._removed = self.store.removed_ids()
+        return self._removed
 
     def retry(self, task_ids: Iterable[str]) -> list[TaskSummary]:
         """Poll NOT_FOUND tasks again (their miss count starts afresh)."""

@@ -29,6 +29,7 @@ from textual.widgets import Footer, Input, Static
 from suno_tui.engine.engine import Engine
 from suno_tui.engine.events import PollingStopped, RowsChanged, TaskFinished
 from suno_tui.tracking.model import Progress, TaskSummary
+from suno_tui.tui.account_ui import ACCOUNT_EVENTS, AccountUI
 from suno_tui.tui.bindings import Scope, bindings
 from suno_tui.tui.chrome import Chrome
 from suno_tui.tui.detail import DetailView
@@ -123,6 +124,9 @@ class MonitorApp(App[int]):
                                      place_toasts=self.announcer.place)  # fmt: skip
         self.tasks = TasksUI(self, engine, rows, rows_changed=self._rows_changed,
                              removed=self._removed, cursor_blink=cursor_blink)  # fmt: skip
+        self.account = AccountUI(self, engine, rows, lambda: self.event_log,
+                                 rows_changed=self._rows_changed,
+                                 status_changed=self.chrome.status)  # fmt: skip
 
     # ---------------------------------------------------------------- layout
 
@@ -223,7 +227,9 @@ class MonitorApp(App[int]):
 
     def on_engine_news(self, message: EngineNews) -> None:
         event = message.event
-        if isinstance(event, RowsChanged):
+        if isinstance(event, ACCOUNT_EVENTS):
+            self.account.handle(event)
+        elif isinstance(event, RowsChanged):
             shown = [s for s in event.summaries if s.task_id in self.task_list]
             self.task_list.upsert(shown)
             self.details.refresh({s.task_id for s in shown})
@@ -355,6 +361,13 @@ class MonitorApp(App[int]):
 
     def action_toggle_downloads(self) -> None:
         self.downloads.toggle()
+
+    def action_discover(self) -> None:
+        self.account.discover_now()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``A`` is offered (footer, palette) only where account mode is set up."""
+        return self.account.available if action == "discover" else True
 
     # -------------------------------------------------------- command palette
 

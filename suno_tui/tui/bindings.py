@@ -68,6 +68,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("download-all", "D", "download_all", "Download all new", Scope.APP, show=False),
     Command("downloads", "w", "toggle_downloads", "Downloads pane", Scope.APP, show=False),
     Command("poll-now", "r", "poll_now", "Poll", Scope.APP),
+    Command("discover", "A", "discover", "Account tasks", Scope.APP),
     Command("pause", "p", "toggle_pause", "Pause", Scope.APP),
     Command(
         "interval-up",

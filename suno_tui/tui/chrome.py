@@ -17,6 +17,7 @@ from suno_tui.tui.status_bar import (
     Counts,
     StatusBar,
     auth_banner,
+    balance_text,
     interval_text,
     polling_off_banner,
     profiles_banner,
@@ -62,6 +63,7 @@ class Chrome:
             self._clock(),
             self._tz,
             polling_off=self._engine.polling_off,
+            balance=balance_text(self._engine.balance),
         )
         for screen in self._app.screen_stack:
             for bar in screen.query(StatusBar).results():

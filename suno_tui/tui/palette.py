@@ -24,6 +24,8 @@ def system_commands(
             continue
         if command.scope is Scope.DETAIL and not detail_views():
             continue
+        if command.scope is Scope.APP and not app.check_action(command.action, ()):
+            continue  # e.g. account discovery where account mode is not set up
         keys = keymap.get(command.id, command.key_display or command.key)
         yield SystemCommand(
             command.description,

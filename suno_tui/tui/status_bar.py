@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from suno_tui.engine.ports import PollStatusLike
+from suno_tui.relay.balance import Balance
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.timefmt import clock_time
 
@@ -46,6 +47,21 @@ def error_text(error: object) -> str:
     return text if len(text) <= _MAX_ERROR else text[: _MAX_ERROR - 1] + "…"
 
 
+def balance_text(balance: Balance | None) -> str:
+    """What the API key has left, short: ``key $12.34 left``, ``key unlimited``
+    ("" when not known)."""
+    if balance is None:
+        return ""
+    if balance.unlimited:
+        return "key unlimited"
+    if balance.remaining is None:
+        return ""
+    unit = clean_line(balance.unit)[:8]
+    amount = balance.remaining
+    money = f"${amount:,.2f}" if unit == "USD" else f"{amount:,.2f} {unit}"
+    return f"key {money} left"
+
+
 def status_content(
     counts: Counts,
     status: PollStatusLike | None,
@@ -53,8 +69,10 @@ def status_content(
     tz: tzinfo | None,
     *,
     polling_off: str = "",
+    balance: str = "",
 ) -> Content:
-    """The bar's text for these counts and this poll status."""
+    """The bar's text for these counts and this poll status (and the key's
+    balance, after the counts: it must not be the first thing cut off)."""
     parts: list[str | tuple[str, str]] = [" "]
     parts.append((f"{counts.watched}", "bold"))
     parts.append(" watched · ")
@@ -62,6 +80,8 @@ def status_content(
     parts.append(" active")
     if counts.shown != counts.watched:
         parts += [" · ", (f"{counts.shown} shown", "$text-accent")]
+    if balance:
+        parts += [SEP, (balance, "$text-success")]
     if status is None:
         # why, and how to fix it, is in the banner above the list
         parts += [SEP, ("■ not polling" if polling_off else "not polling", "$text-warning")]
