@@ -11,7 +11,6 @@ from suno_tui.cli.common import add_connection_options
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from suno_tui.relay.balance import Balance
-    from suno_tui.relay.client import RelayClient
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,30 +32,19 @@ def run(args: argparse.Namespace) -> int:
     import asyncio
 
     from suno_tui.cli.common import fail, settings_from_args
+    from suno_tui.cli.relay_errors import describe, exit_code_for
     from suno_tui.config import ConfigError
+    from suno_tui.engine.oneshot import key_balance
+    from suno_tui.relay.errors import RelayError
 
     try:
         settings = settings_from_args(args)
-        from suno_tui.engine.clients import client_for
-
-        relay = client_for(settings)
+        balance = asyncio.run(key_balance(settings))
     except ConfigError as error:
         return fail(str(error), exit_codes.USAGE)
-    return asyncio.run(_balance_and_print(relay, settings.account_api, as_json=args.json))
-
-
-async def _balance_and_print(relay: RelayClient, api: str, *, as_json: bool) -> int:
-    from suno_tui.cli.common import fail
-    from suno_tui.cli.relay_errors import describe, exit_code_for
-    from suno_tui.relay.balance import fetch_balance
-    from suno_tui.relay.errors import RelayError
-
-    async with relay:
-        try:
-            balance = await fetch_balance(relay, api=api)
-        except RelayError as error:
-            return fail(describe(error), exit_code_for(error))
-    print(as_json_text(balance) if as_json else as_text(balance))
+    except RelayError as error:
+        return fail(describe(error), exit_code_for(error))
+    print(as_json_text(balance) if args.json else as_text(balance))
     return exit_codes.OK
 
 

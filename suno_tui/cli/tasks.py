@@ -16,7 +16,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from suno_tui.relay.account import AccountClient, TaskListing, TaskQuery
+    from suno_tui.relay.account import TaskListing, TaskQuery
 
 _STATUSES = ("NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS", "SUCCESS", "FAILURE", "UNKNOWN")
 _DEFAULT_LIMIT = 10_000
@@ -85,29 +85,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from suno_tui.cli.common import fail, settings_from_args
+    from suno_tui.cli.common import fail, settings_from_args, warn
+    from suno_tui.cli.relay_errors import describe, exit_code_for
     from suno_tui.cli.since import SinceError, parse_since
     from suno_tui.config import ConfigError
+    from suno_tui.engine.oneshot import list_account_tasks
+    from suno_tui.relay.errors import RelayError
 
     try:
         since = parse_since(args.since)
         settings = settings_from_args(
             args, overrides={"account_api": args.account_api, "user_id": args.user_id}
         )
-        from suno_tui.account.clients import account_client_for
-        from suno_tui.engine.clients import client_for
-
-        relay = client_for(settings)
-        account = account_client_for(settings, relay)
-        if not account.has_access_token:
-            raise ConfigError(
-                "no access token: account mode needs the access token from the gateway's "
-                "web console (access_token, access_token_command or SUNO_TUI_ACCESS_TOKEN)"
-            )
+        query = _query(args, since)
+        listing = asyncio.run(list_account_tasks(settings, query, limit=args.limit))
     except (SinceError, ConfigError) as error:
         return fail(str(error), exit_codes.USAGE)
-    query = _query(args, since)
-    return asyncio.run(_list_and_print(account, query, args.limit, as_json=args.json))
+    except RelayError as error:
+        return fail(describe(error), exit_code_for(error))
+    for problem in listing.problems:
+        warn(problem)
+    if listing.stop == "limit":
+        warn(f"stopped at --limit {args.limit}: older tasks of the window are not listed")
+    text = _as_json_lines(listing) if args.json else _as_table(listing, query)
+    if text:
+        _write(text + "\n")
+    return exit_codes.OK
+
+
+def _write(text: str) -> None:
+    import sys
+
+    sys.stdout.write(text)
 
 
 def _query(args: argparse.Namespace, since: datetime) -> TaskQuery:
@@ -119,30 +128,6 @@ def _query(args: argparse.Namespace, since: datetime) -> TaskQuery:
     # a lyrics task's action empty, so lyrics are told apart here, by their data.
     action = "MUSIC" if kind is TaskKind.MUSIC else None
     return TaskQuery(since=since, status=args.status, action=action, kind=kind)
-
-
-async def _list_and_print(
-    account: AccountClient, query: TaskQuery, limit: int, *, as_json: bool
-) -> int:
-    import sys
-
-    from suno_tui.cli.common import fail, warn
-    from suno_tui.cli.relay_errors import describe, exit_code_for
-    from suno_tui.relay.errors import RelayError
-
-    async with account.relay:
-        try:
-            listing = await account.list_tasks(query, limit=limit)
-        except RelayError as error:
-            return fail(describe(error), exit_code_for(error))
-    for problem in listing.problems:
-        warn(problem)
-    if listing.stop == "limit":
-        warn(f"stopped at --limit {limit}: older tasks of the window are not listed")
-    text = _as_json_lines(listing) if as_json else _as_table(listing, query)
-    if text:
-        sys.stdout.write(text + "\n")
-    return exit_codes.OK
 
 
 def _as_json_lines(listing: TaskListing) -> str:

@@ -1,15 +1,24 @@
-"""One request and done: ``suno-tui fetch`` (one batch query) and
-``suno-tui submit`` (one job, then on the watch list). The client comes from
-the engine's one builder; the command only prints."""
+"""One request and done: ``suno-tui fetch`` (one batch query), ``suno-tui
+submit`` (one job, then on the watch list), ``suno-tui tasks`` (the account's
+task list) and ``suno-tui balance`` (what the key has left). The clients come
+from the engine's one builder; the command only prints."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from suno_tui.config import Settings
+from suno_tui.account.clients import account_client_for
+from suno_tui.config import ConfigError, Settings
 from suno_tui.engine.clients import client_for
+from suno_tui.relay.account import TaskListing, TaskQuery
+from suno_tui.relay.balance import Balance, fetch_balance
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
+
+NO_ACCESS_TOKEN = (
+    "no access token: account mode needs the access token from the gateway's "  # noqa: S105
+    "web console (access_token, access_token_command or SUNO_TUI_ACCESS_TOKEN)"
+)
 
 
 async def fetch_tasks(settings: Settings, ids: list[str]) -> FetchResult:
@@ -41,3 +50,21 @@ async def submit_job(
         finally:  # on cancellation too
             if attempt is not None:
                 attempt.sent = client.submit_sent
+
+
+async def list_account_tasks(settings: Settings, query: TaskQuery, *, limit: int) -> TaskListing:
+    """The selected profile's account tasks matching ``query`` (pages of 100,
+    newest first). ConfigError for account mode off, no access token or a
+    failing command; the relay's errors otherwise (AccountAuthError: refused)."""
+    async with client_for(settings) as relay:
+        account = account_client_for(settings, relay)
+        if not account.has_access_token:
+            raise ConfigError(NO_ACCESS_TOKEN)
+        return await account.list_tasks(query, limit=limit)
+
+
+async def key_balance(settings: Settings) -> Balance:
+    """What the selected profile's API key has left (ConfigError, or the
+    relay's errors: NotSupported for a gateway without the endpoints)."""
+    async with client_for(settings) as relay:
+        return await fetch_balance(relay, api=settings.account_api)
