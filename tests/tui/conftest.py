@@ -77,6 +77,9 @@ class FakePoller:
     def notify_added(self) -> None:
         self.calls.append("notify_added")
 
+    def notify_fresh(self) -> None:
+        self.calls.append("notify_fresh")
+
     def set_client(self, profile: str, client: Any) -> None:
         self.calls.append(f"set_client {profile}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from suno_tui.downloads.assets import SkipKind
@@ -81,6 +82,14 @@ class FakeTracker:
             return None
         count = sum(1 for d in self.downloads if d[0] == task_id)
         return self.change(task_id, downloaded=count)
+
+    async def apply_async(self, result: Any, *, profile: str = "default") -> Any:
+        """Tasks found in the account: shown as they came (fakes: no merging)."""
+        update = SimpleNamespace(changed=[], transitions=[], finished=[])
+        for task_id, task in result.tasks.items():
+            if task_id in self._summaries:
+                self._tasks[task_id] = task
+        return update
 
     # test helpers
     def put(self, summary: TaskSummary, task: Task | None = None) -> TaskSummary:
