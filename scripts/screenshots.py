@@ -198,12 +198,85 @@ async def shoot(out: Path) -> list[Path]:
     return written
 
 
+async def shoot_account(out: Path) -> list[Path]:
+    """Account mode: the demo's tasks found in the account (no ids given), a
+    look by hand (A) and its toast, the key's balance in the status bar."""
+    from suno_tui.engine.events import BalanceChanged, TasksDiscovered
+
+    clock = ManualClock()
+    sim = Simulator(seed=0, clock=clock, asset_sizes=ASSET_SIZES)
+    seed_demo(sim)
+
+    def now() -> datetime:
+        return datetime.fromtimestamp(clock.now(), UTC)
+
+    seen: list[EngineEvent] = []
+    news = asyncio.Event()
+
+    def keep(event: EngineEvent) -> None:
+        seen.append(event)
+        news.set()
+
+    async def until(kind: type, count: int = 1) -> None:
+        async with asyncio.timeout(ROUND_TIMEOUT):
+            while sum(isinstance(event, kind) for event in seen) < count:
+                news.clear()
+                await news.wait()
+
+    with tempfile.TemporaryDirectory(prefix="suno-tui-shots-") as state_dir:
+        await sim.start()
+        async with sim:
+            settings = Settings(
+                base_url=sim.base_url,
+                token=sim.token,
+                access_token=sim.access_token,
+                user_id=sim.user_id,
+                follow_account=True,
+                state_path=Path(state_dir) / "state.sqlite3",
+                download_dir=DOWNLOADS,
+                poll_interval=10.0,
+                bell=False,
+            )
+            engine = open_engine(settings, Wiring(clock=now, sleep=clock.sleep))
+            engine.subscribe(keep)
+            app = build_app(settings, engine, [], clock=now, label="api.example.com",
+                            bell=False, app_class=ScreenshotApp, tz=UTC, cursor_blink=False,
+                            tick_seconds=3600.0, show_events=False, env={})  # fmt: skip
+            try:
+                async with app.run_test(size=(120, 30)) as pilot:
+                    await until(TasksDiscovered)
+                    await until(BalanceChanged)
+                    app.clear_notifications()
+                    sim.add_task(title="Submitted Elsewhere", tags="lo-fi, rain")
+                    sim.add_task(title="From Another Script", tags="synthwave")
+                    clock.advance(15)
+                    await pilot.press("A")  # a look by hand: the two new tasks
+                    await until(TasksDiscovered, 2)
+                    await pilot.pause()
+                    svg = app.export_screenshot(title="suno-tui --account")
+                    for secret in (sim.token, sim.access_token):
+                        if secret in svg:
+                            raise SystemExit("a credential would appear in account: not written")
+                    path = out / "account.svg"
+                    path.write_text(svg, encoding="utf-8")
+                    await pilot.press("q")
+            finally:
+                await engine.aclose()
+    return [path]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
+    parser.add_argument("--only", choices=("monitor", "account"), help="one set of pictures")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for path in asyncio.run(shoot(args.out)):
+    paths: list[Path] = []
+    if args.only in (None, "monitor"):
+        paths += asyncio.run(shoot(args.out))
+    if args.only in (None, "account"):
+        paths += asyncio.run(shoot_account(args.out))
+    for path in paths:
         print(path)
     return 0
 
