@@ -1,4 +1,10 @@
-"""``?``: every key binding, generated from the registry (with user remaps)."""
+"""``?``: every key binding, generated from the registry (with user remaps).
+
+The keys of the screen the help was opened from come first, then the ones that
+work everywhere, side by side when the terminal is wide enough (see
+:mod:`suno_tui.tui.help_layout`), so both are visible without scrolling at
+100x30 and above.
+"""
 
 from __future__ import annotations
 
@@ -8,53 +14,91 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from suno_tui.tui.bindings import COMMANDS, Scope, bindings_by_id
+from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope, bindings_by_id
+from suno_tui.tui.help_layout import (
+    CURRENT_MARK,
+    LEGEND,
+    HelpLayout,
+    Section,
+    plan,
+    widths,
+)
 from suno_tui.tui.keys import key_display
-from suno_tui.tui.row_render import LEGEND
-
-_KEY_WIDTH = 12
-_DESCRIPTION_WIDTH = 20
-#: from this screen width on, the help shows two columns
-TWO_COLUMNS_AT = 110
+from suno_tui.tui.row_render import LEGEND as SYMBOLS
 
 REMAP_NOTE = 'Remap a key by its id in the config file:\n  [keys]\n  poll-now = "f5"'
+NO_IDS_NOTE = "A wider terminal shows each key's id (to remap it in [keys])."
+_SCREEN_SCOPES = (Scope.LIST, Scope.DETAIL, Scope.DOWNLOADS)
 
 
-def section_content(scope: Scope, keys_of: Mapping[str, str]) -> Content:
+def section_content(
+    scope: Scope,
+    keys_of: Mapping[str, str],
+    *,
+    show_ids: bool = True,
+    current: bool = False,
+) -> Content:
     """One scope's bindings: key, description, id (for remapping)."""
-    parts: list[Content | str | tuple[str, str]] = [(scope.value, "bold $text-accent"), "\n"]
+    measured = widths(scope, keys_of)
+    title = scope.value + CURRENT_MARK if current else scope.value
+    parts: list[Content | str | tuple[str, str]] = [(title, "bold $text-accent"), "\n"]
     for command in COMMANDS:
         if command.scope is not scope:
             continue
         parts += [
-            (f"  {keys_of[command.id]:<{_KEY_WIDTH}}", "bold"),
-            f"{command.description:<{_DESCRIPTION_WIDTH}}",
-            (f" {command.id}", "$text-muted"),
-            "\n",
+            (f"  {keys_of[command.id]:<{measured.key}}", "bold"),
+            f"{command.description:<{measured.description}}",
         ]
+        if show_ids:
+            parts.append((f" {command.id}", "$text-muted"))
+        parts.append("\n")
     return Content.assemble(*parts).rstrip()
 
 
-def legend_content() -> Content:
+def legend_content(*, show_ids: bool = True) -> Content:
     parts: list[Content | str | tuple[str, str]] = [("Symbols", "bold $text-accent"), "\n"]
-    for symbol, meaning in LEGEND:
+    for symbol, meaning in SYMBOLS:
         parts += [(f"  {symbol:<6}", "bold"), meaning, "\n"]
-    parts += ["\n", (REMAP_NOTE, "$text-muted")]
+    parts += ["\n", (REMAP_NOTE if show_ids else NO_IDS_NOTE, "$text-muted")]
     return Content.assemble(*parts)
 
 
-def help_text(keys_of: Mapping[str, str]) -> str:
+def legend_lines(*, show_ids: bool = True) -> int:
+    return len(legend_content(show_ids=show_ids).plain.rstrip("\n").splitlines())
+
+
+def help_text(keys_of: Mapping[str, str], current: Scope = Scope.LIST) -> str:
     """Everything the help screen says, as plain text (for tests and docs)."""
-    sections = [section_content(scope, keys_of).plain for scope in Scope]
+    order = [current, *(s for s in Scope if s is not current)]
+    sections = [section_content(scope, keys_of).plain for scope in order]
     return "\n\n".join([*sections, legend_content().plain])
 
 
+def section_id(section: Section) -> str:
+    """``help-list``, ``help-app``, ``help-legend``...: the section's widget id."""
+    name = section.name if isinstance(section, Scope) else section
+    return f"help-{name.lower()}"
+
+
+def scope_of(node: DOMNode | None) -> Scope | None:
+    """The screen scope whose bindings ``node`` or one of its ancestors carries."""
+    while node is not None:
+        for cls in type(node).__mro__:
+            for binding in cls.__dict__.get("BINDINGS", ()):
+                command = BY_ID.get(getattr(binding, "id", None) or "")
+                if command is not None and command.scope in _SCREEN_SCOPES:
+                    return command.scope
+        node = node.parent
+    return None
+
+
 class HelpScreen(ModalScreen[None]):
-    """All bindings, grouped by where they apply; two columns when wide."""
+    """All bindings, grouped by where they apply, the current screen's first."""
 
     BINDINGS: ClassVar = bindings_by_id("dialog-cancel", "close-help")
 
@@ -69,43 +113,75 @@ class HelpScreen(ModalScreen[None]):
             border: round $primary;
             background: $surface;
         }
-        & #help-scroll { height: auto; max-height: 100%; width: auto; padding: 0 1; }
-        & #help-columns { height: auto; width: auto; layout: vertical; }
-        & #help-columns.-two { layout: horizontal; }
-        & .help-column { height: auto; width: auto; }
-        & #help-columns.-two #help-right { margin-left: 3; }
-        & .help-section { width: auto; margin-bottom: 1; }
+        & #help-scroll {
+            height: auto;
+            max-height: 100%;
+            width: auto;
+            padding: 0 1;
+            scrollbar-size-vertical: 1;
+        }
+        & #help-columns { height: auto; width: auto; }
+        & .help-column { height: auto; }
+        & #help-column-1 { margin-left: 3; }
+        & .help-section { width: 100%; margin-bottom: 1; }
         & .help-section:last-child { margin-bottom: 0; }
     }
     """
 
+    def __init__(self, scope: Scope | None = None) -> None:
+        super().__init__()
+        if scope is None:
+            try:
+                scope = scope_of(self.app.focused)
+            except Exception:  # no running app (built in a test)
+                scope = None
+        self.scope = scope or Scope.LIST
+        self._width = 0
+        self._keys_of: dict[str, str] = {}
+        self.layout_plan: HelpLayout | None = None
+
     def compose(self) -> ComposeResult:
         keymap = getattr(self.app, "user_keymap", {})
-        keys_of = {command.id: key_display(self.app, command, keymap) for command in COMMANDS}
+        self._keys_of = {command.id: key_display(self.app, command, keymap) for command in COMMANDS}
+        width = self._width or self.app.size.width
+        layout = plan(self.scope, width, self._keys_of, legend_lines=legend_lines())
+        self.layout_plan = layout
         with Vertical(id="help-frame") as frame:
             frame.border_title = "Keys  ·  Esc closes"
             with VerticalScroll(id="help-scroll"), Horizontal(id="help-columns"):
-                with Vertical(id="help-left", classes="help-column"):
-                    yield Static(section_content(Scope.APP, keys_of), classes="help-section")
-                    yield Static(legend_content(), classes="help-section")
-                with Vertical(id="help-right", classes="help-column"):
-                    for scope in (Scope.LIST, Scope.DETAIL, Scope.DOWNLOADS, Scope.DIALOG):
-                        yield Static(section_content(scope, keys_of), classes="help-section")
-        self._keys_of = keys_of
+                for index, column in enumerate(layout.columns):
+                    with Vertical(id=f"help-column-{index}", classes="help-column") as box:
+                        box.styles.width = layout.column_widths[index]
+                        for section in column:
+                            yield Static(
+                                self._section(section, layout.show_ids),
+                                classes="help-section",
+                                id=section_id(section),
+                            )
+
+    def _section(self, section: Section, show_ids: bool) -> Content:
+        if section == LEGEND:
+            return legend_content(show_ids=show_ids)
+        assert isinstance(section, Scope)
+        return section_content(
+            section,
+            self._keys_of,
+            show_ids=show_ids,
+            current=section is self.scope,
+        )
 
     @property
     def text(self) -> str:
-        return help_text(self._keys_of)
+        return help_text(self._keys_of, self.scope)
 
     def on_mount(self) -> None:
-        self._columns(self.app.size.width)
+        self._width = self.app.size.width
         self.query_one("#help-scroll").focus()
 
     def on_resize(self, event: Resize) -> None:
-        self._columns(event.size.width)
-
-    def _columns(self, width: int) -> None:
-        self.query_one("#help-columns").set_class(width >= TWO_COLUMNS_AT, "-two")
+        if event.size.width != self._width:
+            self._width = event.size.width
+            self.refresh(recompose=True)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
