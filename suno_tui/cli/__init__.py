@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "download": ("download", "download the assets of finished tasks"),
     "tasks": ("tasks", "list the account's tasks (needs the access token)"),
     "balance": ("balance", "show what the API key has left"),
+    "stats": ("stats", "figures over the watch list, from the state file"),
 }
 MONITOR_MODULE = "monitor_cmd"
 PROG = "suno-tui"

@@ -92,6 +92,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("copy-id", "y", "copy_id", "Copy task id", Scope.APP, show=False),
     Command("copy-field", "u", "copy_field", "Copy a URL or id...", Scope.APP, show=False),
     Command("remove", "x", "remove_task", "Stop watching", Scope.APP, show=False),
+    Command("stats", "i", "show_stats", "Stats", Scope.APP, show=False),
     # the task list
     Command("open", "enter", "open", "Detail", Scope.LIST, key_display="⏎"),
     Command("filter", "slash", "filter", "Filter", Scope.LIST, key_display="/"),
@@ -158,6 +159,8 @@ COMMANDS: tuple[Command, ...] = (
     # dialogs (add ids, submit, confirm, help, copy)
     Command("dialog-cancel", "escape", "cancel", "Cancel / close", Scope.DIALOG, palette=False),
     Command("close-help", "question_mark,q", "cancel", "Close help", Scope.DIALOG, palette=False),
+    Command("close-stats", "i,q", "cancel", "Close stats", Scope.DIALOG, palette=False),
+    Command("stats-refresh", "r", "refresh", "Read again", Scope.DIALOG, palette=False),
     Command("dialog-submit", "ctrl+s", "submit", "Add the ids / send", Scope.DIALOG, palette=False),
     Command("confirm-yes", "y", "confirm", "Yes", Scope.DIALOG, palette=False),
     Command("confirm-no", "n", "cancel", "No", Scope.DIALOG, palette=False),
