@@ -205,6 +205,7 @@ def build_app(
     and the screenshot script run the same wiring.
     """
     from suno_tui.tracking.progress import is_stuck, refresh_progress
+    from suno_tui.tracking.stats import compute as compute_stats
     from suno_tui.tui.app import MonitorApp
     from suno_tui.tui.bindings import keymap_from_settings
 
@@ -218,6 +219,7 @@ def build_app(
         "stuck": is_stuck,
         "live_progress": refresh_progress,
         "notify": settings.notify,
+        "stats_source": lambda: compute_stats(settings.state_path, clock()),
     }
     app_options.update(options)
     app = (app_class or MonitorApp)(engine, **app_options)

@@ -43,6 +43,7 @@ from suno_tui.tui.filter_input import FilterInput
 from suno_tui.tui.palette import system_commands
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.help import HelpScreen
+from suno_tui.tui.screens.stats import StatsScreen
 from suno_tui.tui.status_bar import StatusBar
 from suno_tui.tui.styles import APP_CSS
 from suno_tui.tui.task_list import TaskList
@@ -93,6 +94,7 @@ class MonitorApp(App[int]):
         cursor_blink: bool = True,
         notify: bool = False,
         env: Mapping[str, str] | None = None,
+        stats_source: Callable[[], Any] | None = None,
     ) -> None:
         super().__init__()
         # Over SSH every frame costs: scroll jumps instead of gliding.
@@ -112,6 +114,7 @@ class MonitorApp(App[int]):
         self.unknown_keys: list[str] = []
         #: why polling died, for the CLI to print after the screen is gone
         self.crash_message = ""
+        self._stats_source = stats_source
         self.rounds_applied = 0
         environment = os.environ if env is None else env
         self.announcer = Announcer(self, bell=bell, notify=notify, env=environment)
@@ -324,6 +327,12 @@ class MonitorApp(App[int]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_show_stats(self) -> None:
+        if self._stats_source is None:
+            self.notify("No state file to compute stats from.", severity="warning")
+        elif not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen(self._stats_source))
 
     def action_poll_now(self) -> None:
         self.chrome.poll_now()
