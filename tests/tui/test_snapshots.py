@@ -133,3 +133,17 @@ def test_stuck_flag(snap_compare: Any, size: tuple[int, int]) -> None:
     """The task queued for 38 minutes carries the "!" flag; none other does."""
     app = _polling_app(stuck_summaries())
     assert snap_compare(app, terminal_size=size, run_before=_status(POLL_STATES["polled"]))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_stats_view(snap_compare: Any, size: tuple[int, int]) -> None:
+    from .test_stats_screen import sample_stats
+
+    app, _ = build_app(show_events=None, stats_source=sample_stats)
+
+    async def open_stats(pilot: Any) -> None:
+        await pilot.press("i")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_stats)

@@ -83,3 +83,17 @@ async def test_an_error_is_one_line_not_a_crash() -> None:
         assert "no state file" in screen.text
         await pilot.press("escape")
         assert app.screen is not screen
+
+
+async def test_i_opens_the_stats_from_the_monitor() -> None:
+    from .conftest import build_app
+
+    app, _ = build_app(stats_source=sample_stats)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        assert isinstance(app.screen, StatsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "failure rate" in app.screen.text
+        await pilot.press("q")
+        assert not isinstance(app.screen, StatsScreen)
