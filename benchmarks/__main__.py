@@ -39,6 +39,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_poll_output": {5},
     "bench_hostile": {"bomb", "drip"},
     "bench_account": {"account-discovery", "account-idle"},
+    "bench_stats": {"stats", "stats-view"},
 }
 
 
