@@ -190,7 +190,6 @@ def _connect(path: Path) -> sqlite3.Connection:
 def compute(path: str | Path, now: datetime | None = None) -> Stats:
     """Every figure, from the state file at ``path``. Raises StatsError."""
     import time
-
     from concurrent.futures import ThreadPoolExecutor
 
     started = time.perf_counter()
