@@ -31,6 +31,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "tasks": ("tasks", "list the account's tasks (needs the access token)"),
     "balance": ("balance", "show what the API key has left"),
     "stats": ("stats", "figures over the watch list, from the state file"),
+    "completion": ("completion", "print a shell completion script (bash, zsh, fish)"),
+}
+# commands for scripts, not people: not listed in --help
+HIDDEN_COMMANDS: dict[str, tuple[str, str]] = {
+    "_ids": ("ids_cmd", "watched task ids (for shell completion)"),
 }
 MONITOR_MODULE = "monitor_cmd"
 PROG = "suno-tui"
@@ -61,8 +66,8 @@ def _monitor_parser() -> argparse.ArgumentParser:
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
     """The parser for this command line: a command's own, or the monitor's."""
-    if argv and argv[0] in COMMANDS:
-        module_name, summary = COMMANDS[argv[0]]
+    if argv and (argv[0] in COMMANDS or argv[0] in HIDDEN_COMMANDS):
+        module_name, summary = {**COMMANDS, **HIDDEN_COMMANDS}[argv[0]]
         parser = argparse.ArgumentParser(prog=f"{PROG} {argv[0]}", description=summary)
         _command_module(module_name).add_arguments(parser)
         parser.set_defaults(_module=module_name)
@@ -73,7 +78,7 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(args_list)
-    if args_list and args_list[0] in COMMANDS:
+    if args_list and (args_list[0] in COMMANDS or args_list[0] in HIDDEN_COMMANDS):
         args_list = args_list[1:]
     args = parser.parse_args(args_list)
     module = _command_module(args._module)
