@@ -68,7 +68,8 @@ def test_show_masks_the_token_and_names_sources(
     assert 'token = "***"  # from env SUNO_TUI_TOKEN' in out
     assert "batch_size = 20  # from file" in out
     assert "request_timeout = 4.0  # from command line" in out
-    assert "[gateways.work]" in out and "[gateways.default]  # selected" in out
+    assert "[profiles.work]" in out and "[profiles.default]  # selected" in out
+    assert "[gateways." not in out
 
 
 def test_show_escapes_control_characters(

@@ -182,7 +182,11 @@ def _keys_lines(keys: Mapping[str, str], sources: Mapping[str, str]) -> list[str
 
 def _gateway_lines(gateway: Gateway, *, selected: bool) -> list[str]:
     note = "  # selected" if selected else ""
-    lines = ["", f"[gateways.{gateway.name}]{note}", f"base_url = {_toml_string(gateway.base_url)}"]
+    lines = [
+        "",
+        f"[profiles.{_toml_key(gateway.name)}]{note}",
+        f"base_url = {_toml_string(gateway.base_url)}",
+    ]
     if gateway.token is not None:
         lines.append(f"token = {_MASK}")
     if gateway.token_command is not None:

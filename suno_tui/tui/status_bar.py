@@ -99,10 +99,12 @@ def status_content(
         parts += [SEP, ("⏸ paused", "bold $text-warning")]
     elif status.in_flight:
         parts += [SEP, ("↻ polling", "$text-accent")]
+    elif counts.unfinished == 0 or getattr(status, "idle", False):
+        # The poller's last status may still name a round it will not run:
+        # with nothing unfinished there is nothing to poll.
+        parts += [SEP, ("idle: every task has finished" if counts.watched else "idle", MUTED)]
     elif status.next_poll_at is not None:
         parts += [SEP, ("next ", MUTED), clock_time(status.next_poll_at, now, tz)]
-    elif getattr(status, "idle", False):
-        parts += [SEP, ("idle: every task has finished", MUTED)]
     error = error_text(status.last_error)
     if error:
         parts += [SEP, (f"✗ {error}", "$text-error")]

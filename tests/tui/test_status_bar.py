@@ -37,3 +37,14 @@ def test_idle_when_every_task_has_finished() -> None:
     paused = PollStatus(last_success_at=NOW, next_poll_at=None, idle=True, paused=True)
     text = status_content(counts, paused, NOW, UTC).plain
     assert "⏸ paused" in text and "idle" not in text
+
+
+def test_only_finished_tasks_say_idle_not_a_next_time_that_has_passed() -> None:
+    stale = PollStatus(last_success_at=NOW, next_poll_at=NOW.replace(minute=0, second=10))
+    later = NOW.replace(minute=5)
+    done = status_content(Counts(watched=3, unfinished=0, shown=3), stale, later, UTC).plain
+    assert "next" not in done and "idle: every task has finished" in done
+    empty = status_content(Counts(watched=0, unfinished=0, shown=0), stale, later, UTC).plain
+    assert "next" not in empty and "idle" in empty
+    busy = status_content(Counts(watched=3, unfinished=1, shown=3), stale, later, UTC).plain
+    assert "next 12:00:10" in busy
