@@ -109,6 +109,7 @@ class Settings:
     download_concurrency: int = 3
     on_finish: str | None = None
     bell: bool = True
+    images: bool = True
     notify: bool = False
     verify_tls: bool = True
     ca_bundle: Path | None = None

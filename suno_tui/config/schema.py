@@ -445,6 +445,14 @@ def _keys() -> Iterable[Key]:
     )
     yield Key("bell", _BOOL, _boolean, True, _parse_bool)
     yield Key(
+        "images",
+        _BOOL,
+        _boolean,
+        True,
+        _parse_bool,
+        summary="draw clip covers in the detail view (fetched once, cached)",
+    )
+    yield Key(
         "notify",
         _BOOL,
         _boolean,

@@ -20,6 +20,7 @@ from textual.widgets import Static
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.bindings import Scope, bindings
+from suno_tui.tui.cover_view import CoverView
 from suno_tui.tui.detail_doc import CopyTarget, build_document, copy_targets, raw_document
 
 
@@ -66,6 +67,7 @@ class DetailView(VerticalScroll, can_focus=True):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content(""), id="detail-mode")
+        yield CoverView(id="detail-cover")
         yield Static(Content(""), id="detail-body")
 
     @property
@@ -103,8 +105,12 @@ class DetailView(VerticalScroll, can_focus=True):
         self._now = now
         self._tz = tz
         self._render_body()
+        self._show_cover()
         if not same:
             self.scroll_home(animate=False)
+
+    def _show_cover(self) -> None:
+        self.query_one(CoverView).show_task(self._snapshot, visible=not self.raw)
 
     def tick(self, now: datetime) -> None:
         """Re-render for a later moment (repaints only if a shown duration changed)."""
@@ -118,10 +124,12 @@ class DetailView(VerticalScroll, can_focus=True):
             self._width = width
             if self.task_id is not None:
                 self._render_body()
+        self.query_one(CoverView).relayout()
 
     def toggle_raw(self) -> None:
         self.raw = not self.raw
         self._render_body()
+        self._show_cover()
         self.scroll_home(animate=False)
 
     def _render_body(self) -> None:
