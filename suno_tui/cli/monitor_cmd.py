@@ -53,6 +53,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "the account goes, a span (2h, 7d) or a date; default 24h",
     )
     group.add_argument(
+        "--no-images", action="store_true", help="no cover pictures in the detail (nothing fetched)"
+    )
+    group.add_argument(
         "--demo",
         action="store_true",
         help="watch simulated tasks (a built-in gateway; temporary state, nothing sent out)",
@@ -171,6 +174,7 @@ def _run_monitor(
         clock=clock,
         label=label or _gateway_label(settings.base_url),
         bell=settings.bell and not args.no_bell,
+        no_images=getattr(args, "no_images", False),
     )
     for unknown in app.unknown_keys:
         warn(f"[keys] {unknown!r} names no binding (see '?' in the monitor)")
@@ -178,6 +182,15 @@ def _run_monitor(
     if app.crash_message:
         print(app.crash_message, file=sys.stderr)
     return app.return_code or 0
+
+
+def covers_for(settings: Settings, no_images: bool) -> object | None:
+    """The detail view's cover cache, or None when images are off."""
+    if no_images or not settings.images:
+        return None
+    from suno_tui.downloads.covers import CoverCache
+
+    return CoverCache()
 
 
 def check_download_settings(settings: Settings) -> None:
@@ -220,6 +233,7 @@ def build_app(
         "live_progress": refresh_progress,
         "notify": settings.notify,
         "stats_source": lambda: compute_stats(settings.state_path, clock()),
+        "covers": covers_for(settings, options.pop("no_images", False)),
     }
     app_options.update(options)
     app = (app_class or MonitorApp)(engine, **app_options)

@@ -95,6 +95,7 @@ class MonitorApp(App[int]):
         notify: bool = False,
         env: Mapping[str, str] | None = None,
         stats_source: Callable[[], Any] | None = None,
+        covers: Any | None = None,
     ) -> None:
         super().__init__()
         # Over SSH every frame costs: scroll jumps instead of gliding.
@@ -115,6 +116,8 @@ class MonitorApp(App[int]):
         #: why polling died, for the CLI to print after the screen is gone
         self.crash_message = ""
         self._stats_source = stats_source
+        #: where the detail view gets clip covers (None: no images)
+        self.covers = covers
         self.rounds_applied = 0
         environment = os.environ if env is None else env
         self.announcer = Announcer(self, bell=bell, notify=notify, env=environment)
