@@ -147,3 +147,19 @@ def test_stats_view(snap_compare: Any, size: tuple[int, int]) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_stats)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_detail_with_a_cover(snap_compare: Any, size: tuple[int, int]) -> None:
+    from .test_cover import FakeCovers, gradient
+
+    app, _ = build_app(show_events=None, covers=FakeCovers(gradient()))
+
+    async def open_detail(pilot: Any) -> None:
+        await _select_first(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=open_detail)
