@@ -26,6 +26,7 @@ recently used go first.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -172,10 +173,8 @@ class CoverCache:
         except CoverError:
             path.unlink(missing_ok=True)  # damaged: fetch it again
             return None
-        try:
+        with contextlib.suppress(OSError):
             os.utime(path)  # recently used: pruned last
-        except OSError:
-            pass
         return image
 
     def _store(self, clip_id: str, image: Image) -> None:
