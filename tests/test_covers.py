@@ -163,3 +163,20 @@ def test_http_errors_are_a_reason(tmp_path: Path) -> None:
 
     with pytest.raises(CoverError, match="cannot fetch"):
         cache_with(tmp_path, down).get("clip-2", "https://cdn.example/2.jpeg")
+
+
+def test_the_simulators_covers_decode_over_loopback(tmp_path: Path) -> None:
+    from suno_tui.simulator import ManualClock, Simulator, SimulatorThread, Variant
+
+    sim = Simulator(seed=5, clock=ManualClock())
+    with SimulatorThread(sim):
+        task_id = sim.add_task("success", elapsed=1000, variant=Variant(video=False))
+        clip = sim.render(task_id)["data"][0]
+        cache = CoverCache(tmp_path / "covers")
+        try:
+            image = cache.get(clip["id"], clip["image_url"])
+        finally:
+            cache.close()
+    assert image.size == (48, 48)
+    assert cache.fetches == 1 and cache.path_for(clip["id"]).exists()
+    assert not sim.errors

@@ -148,6 +148,33 @@ def id3v2_tag(title: str, artist: str) -> bytes:
 _JFIF = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
 
 
+def cover_jpeg(rng: random.Random, side: int = 48) -> bytes:
+    """A small JFIF picture for one clip: a diagonal blend of two colours and a disc."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    start = [rng.randrange(256) for _ in range(3)]
+    end = [rng.randrange(256) for _ in range(3)]
+    image = Image.new("RGB", (side, side))
+    span = 2 * (side - 1) or 1
+    image.putdata(
+        [
+            tuple(a + (b - a) * (x + y) // span for a, b in zip(start, end, strict=True))
+            for y in range(side)
+            for x in range(side)
+        ]
+    )
+    centre, radius = rng.randrange(side // 4, 3 * side // 4), rng.randrange(side // 8, side // 3)
+    disc = tuple(255 - c for c in start)
+    ImageDraw.Draw(image).ellipse(
+        (centre - radius, centre - radius, centre + radius, centre + radius), fill=disc
+    )
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
 def _mp4_prefix(size: int) -> bytes:
     ftyp = struct.pack(">I4s4sI", 32, b"ftyp", b"isom", 0x200) + b"isomiso2avc1mp41"
     rest = size - len(ftyp)
@@ -185,7 +212,10 @@ def build_asset(
         pattern = rng.randbytes(_PATTERN_LEN)
     else:
         size = DEFAULT_SIZES[kind] if size is None else size
-        prefix = _JFIF
+        # A real (small) picture, so the monitor can draw the cover. Its own
+        # end-of-image marker moves to the very end: decoders skip the filler
+        # between the last scan and it, and the file has one EOI, as usual.
+        prefix = cover_jpeg(rng).removesuffix(b"\xff\xd9")
         suffix = b"\xff\xd9"
         # No 0xFF in entropy-coded data, so no stray markers (like an early EOI).
         pattern = rng.randbytes(_PATTERN_LEN).replace(b"\xff", b"\xfe")
