@@ -24,6 +24,7 @@ from typing import Any
 
 from suno_tui.cli.monitor_cmd import build_app
 from suno_tui.config import Settings
+from suno_tui.downloads.covers import CoverCache
 from suno_tui.engine.compose import Wiring, open_engine
 from suno_tui.engine.events import DownloadEnded, EngineEvent
 from suno_tui.simulator import ManualClock, Simulator, seed_demo
@@ -77,6 +78,35 @@ async def _downloads(app: ScreenshotApp, pilot: Any, key: str) -> None:
     await pilot.pause()
 
 
+async def _cover(app: ScreenshotApp, pilot: Any) -> None:
+    """Wait until the detail's cover is drawn (fetched by its worker)."""
+    from suno_tui.tui.cover_view import CoverView
+
+    view = app.screen.query_one(CoverView)
+    for _ in range(int(ROUND_TIMEOUT * 100)):
+        if view.image is not None or view.reason not in ("", "cover…"):
+            break
+        await asyncio.sleep(0.01)
+    else:
+        raise TimeoutError("the cover was not drawn")
+    await pilot.pause()
+
+
+async def _stats(app: ScreenshotApp, pilot: Any) -> None:
+    from suno_tui.tui.screens.stats import StatsScreen
+
+    await pilot.press("i")
+    screen = app.screen
+    assert isinstance(screen, StatsScreen)
+    for _ in range(int(ROUND_TIMEOUT * 100)):
+        if screen.stats is not None or screen.error:
+            break
+        await asyncio.sleep(0.01)
+    else:
+        raise TimeoutError("the stats were not computed")
+    await pilot.pause()
+
+
 async def shoot(out: Path) -> list[Path]:
     clock = ManualClock()
     sim = Simulator(seed=0, clock=clock, asset_sizes=ASSET_SIZES)
@@ -116,6 +146,7 @@ async def shoot(out: Path) -> list[Path]:
                 tick_seconds=3600.0,
                 show_events=False,
                 env={},
+                covers=CoverCache(Path(state_dir) / "covers"),
             )
             assert isinstance(app, ScreenshotApp)
 
@@ -142,10 +173,16 @@ async def shoot(out: Path) -> list[Path]:
                     app.task_list.select(ids[4])  # the partial failure: reason, timeline
                     await pilot.press("enter")
                     await pilot.pause()
+                    await _cover(app, pilot)
                     save("detail")
                     await pilot.press("escape")
 
-                    await pilot.press("e")  # the event log pane
+                    await _stats(app, pilot)
+                    save("stats")
+                    await pilot.press("escape")
+
+                    await pilot.press("e")  # the event log pane (e focuses it)
+                    app.task_list.focus()
                     await pilot.press("s")  # sorted by status
                     await pilot.pause()
                     save("events")

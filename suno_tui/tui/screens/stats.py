@@ -36,10 +36,7 @@ def stats_content(stats: Stats) -> Content:
         for line in lines:
             style = "$success" if line.startswith("|") else ""
             parts += ["\n  ", (line, style) if style else line]
-    parts += [
-        "\n\n",
-        (f"computed in {stats.seconds_taken * 1000:.0f} ms  ·  r reads again", "$text-muted"),
-    ]
+    parts += ["\n\n", ("r reads the state file again", "$text-muted")]
     return Content.assemble(*parts)
 
 
