@@ -22,6 +22,7 @@ class Scope(StrEnum):
     LIST = "Task list"
     DETAIL = "Task detail"
     DOWNLOADS = "Downloads pane"
+    EVENTS = "Event log"
     DIALOG = "Dialogs"
 
 
@@ -149,13 +150,19 @@ COMMANDS: tuple[Command, ...] = (
     Command("dl-copy-folder", "y", "copy_folder", "Copy folder", Scope.DOWNLOADS),
     Command("dl-copy-path", "Y", "copy_path", "Copy file path", Scope.DOWNLOADS),
     Command("dl-cancel", "c", "cancel_task", "Cancel task", Scope.DOWNLOADS),
-    Command("dl-back", "escape", "back", "Back", Scope.DOWNLOADS, palette=False),
+    Command("dl-back", "escape", "back", "Back (hides it)", Scope.DOWNLOADS, palette=False),
     Command(
         "dl-down", "down,j", "cursor(1)", "Next file", Scope.DOWNLOADS, show=False, palette=False
     ),
     Command(
         "dl-up", "up,k", "cursor(-1)", "Previous file", Scope.DOWNLOADS, show=False, palette=False
     ),
+    # the event log pane
+    Command("log-back", "escape", "back", "Back (hides it)", Scope.EVENTS, palette=False),
+    Command(
+        "log-down", "down,j", "scroll_down", "Scroll down", Scope.EVENTS, show=False, palette=False
+    ),
+    Command("log-up", "up,k", "scroll_up", "Scroll up", Scope.EVENTS, show=False, palette=False),
     # dialogs (add ids, submit, confirm, help, copy)
     Command("dialog-cancel", "escape", "cancel", "Cancel / close", Scope.DIALOG, palette=False),
     Command("close-help", "question_mark,q", "cancel", "Close help", Scope.DIALOG, palette=False),

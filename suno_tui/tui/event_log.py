@@ -14,12 +14,14 @@ from typing import ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from suno_tui.relay.models import TaskStatus
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import NEW, NOT_FOUND, Transition
+from suno_tui.tui.bindings import Scope, bindings
 from suno_tui.tui.row_render import Tone, fit, short_id
 from suno_tui.tui.timefmt import clock_time
 
@@ -44,6 +46,11 @@ def label_look(label: str) -> tuple[str, Tone]:
 class EventLog(ScrollView, can_focus=True):
     """Transitions across tasks, one per line."""
 
+    BINDINGS: ClassVar = bindings(Scope.EVENTS)
+
+    class Back(Message):
+        """Esc in the log: the app hides it and goes back to the list."""
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "event-log--muted",
         *(f"event-log--{tone.value}" for tone in Tone),
@@ -62,6 +69,9 @@ class EventLog(ScrollView, can_focus=True):
         & > .event-log--unknown { color: $warning; }
     }
     """
+
+    def action_back(self) -> None:
+        self.post_message(self.Back())
 
     def __init__(
         self,

@@ -52,6 +52,8 @@ Screen {
 }
 #downloads {
     display: none;
+    /* with the event log open too, the list keeps at least half the screen */
+    max-height: 25%;
 }
 .-show-downloads #downloads {
     display: block;
@@ -59,7 +61,11 @@ Screen {
 #events {
     display: none;
     height: 8;
+    max-height: 16%;
     border-top: hkey $panel-lighten-2;
+}
+#events:focus {
+    border-top: hkey $primary;
 }
 .-show-events #events {
     display: block;

@@ -33,7 +33,7 @@ from suno_tui.tui.row_render import LEGEND as SYMBOLS
 
 REMAP_NOTE = 'Remap a key by its id in the config file:\n  [keys]\n  poll-now = "f5"'
 NO_IDS_NOTE = "A wider terminal shows each key's id (to remap it in [keys])."
-_SCREEN_SCOPES = (Scope.LIST, Scope.DETAIL, Scope.DOWNLOADS)
+_SCREEN_SCOPES = (Scope.LIST, Scope.DETAIL, Scope.DOWNLOADS, Scope.EVENTS)
 
 
 def section_content(
