@@ -323,6 +323,8 @@ class MonitorApp(App[int]):
         self.downloads.cancel(event.task_id)
 
     def on_download_pane_back(self, event: DownloadPane.Back) -> None:
+        self.remove_class("-show-downloads")
+        self.announcer.place()
         self.task_list.focus()
 
     # ---------------------------------------------------------------- actions
@@ -345,6 +347,11 @@ class MonitorApp(App[int]):
 
     def action_interval(self, direction: int) -> None:
         self.chrome.step_interval(direction)
+
+    def on_event_log_back(self, event: EventLog.Back) -> None:
+        self.remove_class("-show-events")
+        self.announcer.place()
+        self.task_list.focus()
 
     def action_toggle_events(self) -> None:
         self.toggle_class("-show-events")
