@@ -83,6 +83,15 @@ Screen {
 ToastRack {
     margin-bottom: 2;  /* above the status bar and the footer */
 }
+/* No toast over a dialog, help or stats: they show once it closes, if still
+   current (the event log keeps every finish). The submit form opts in
+   (-toasts): its own messages are toasts. */
+ModalScreen ToastRack Toast {
+    visibility: hidden;
+}
+.-toasts ToastRack Toast {
+    visibility: visible;
+}
 Toast {
     padding: 0 1;
     max-width: 60%;

@@ -131,7 +131,7 @@ class SubmitScreen(ModalScreen[Submitted | None]):
         profile: str,
         cursor_blink: bool = True,
     ) -> None:
-        super().__init__()
+        super().__init__(classes="-toasts")  # its own messages are toasts (styles.py)
         self._send = send
         self._profiles = list(profiles) or [profile]
         self._profile = profile
