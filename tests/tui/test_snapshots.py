@@ -163,3 +163,16 @@ def test_detail_with_a_cover(snap_compare: Any, size: tuple[int, int]) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=open_detail)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_one_toast_for_several_finishes(snap_compare: Any, size: tuple[int, int]) -> None:
+    from .test_toasts import finish_several
+
+    app, tracker = build_app(show_events=None, with_poller=True)
+
+    async def finish(pilot: Any) -> None:
+        finish_several(pilot.app, tracker, 3)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=finish)

@@ -1,0 +1,72 @@
+"""A poll's finishes make one toast; no toast shows over a modal screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets._toast import Toast, ToastRack
+
+from suno_tui.relay.models import TaskStatus
+from suno_tui.tracking.model import Transition
+from suno_tui.tui.screens.help import HelpScreen
+
+from .conftest import FakeUpdate, build_app
+from .factories import sample_summaries, with_status
+
+UNFINISHED = [s for s in sample_summaries() if not s.finished]
+
+
+def finish_several(app: Any, tracker: Any, count: int = 3) -> None:
+    poller = app.fake_pollers[0]
+    done, moved = [], []
+    for index, old in enumerate(UNFINISHED[:count]):
+        status = TaskStatus.FAILURE if index == count - 1 else TaskStatus.SUCCESS
+        new = with_status(old, status, clips_done=2)
+        tracker.put(new)
+        done.append(new)
+        moved.append(Transition(old.task_id, old.status_label, status.value, new.state_since))
+    poller.on_update(FakeUpdate(done, moved, done), poller.status)
+
+
+async def test_three_finishes_in_one_round_are_one_toast() -> None:
+    app, tracker = build_app(with_poller=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert len(UNFINISHED) >= 3
+        finish_several(app, tracker)
+        await pilot.pause()
+        notes = list(app._notifications)
+        assert [n.title for n in notes] == ["3 finished, 1 failed"]
+        assert len(app.event_log.events) >= 3
+
+
+def _toasts_seen(app: Any) -> list[bool]:
+    """Whether each toast on the current screen can be seen."""
+    racks = [child for child in app.screen.children if isinstance(child, ToastRack)]
+    assert racks, "no toast rack on this screen"
+    return [toast.visible for toast in racks[0].query(Toast)]
+
+
+async def test_no_toast_over_a_modal_screen_and_it_shows_after() -> None:
+    app, tracker = build_app(with_poller=True)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        finish_several(app, tracker, 2)
+        await pilot.pause()
+        assert _toasts_seen(app) == [False]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert _toasts_seen(app) == [True]
+        assert [n.title for n in app._notifications] == ["2 finished, 1 failed"]
+
+
+async def test_the_submit_form_keeps_its_own_toasts() -> None:
+    from .fakes import FakeClients
+
+    app, _ = build_app(clients=FakeClients(("default",)))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        app.notify("a message of the form's own")
+        await pilot.pause()
+        assert _toasts_seen(app) == [True]
