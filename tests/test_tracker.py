@@ -283,9 +283,15 @@ def test_retry_polls_a_not_found_task_again(tracker: Tracker, store: Store) -> N
         tracker.apply(result(missing=[A]))
     assert tracker.unfinished_ids() == []
     (retried,) = tracker.retry([A, "unknown"])
-    assert not retried.finished and retried.misses == 0
+    assert not retried.finished and retried.misses == 2
     assert tracker.unfinished_ids() == [A]
     assert store.load_summary(A) == retried
+    # polled again once: still missing, given up again at once
+    tracker.apply(result(missing=[A]))
+    assert tracker.unfinished_ids() == []
+    assert tracker.retry([A]) and tracker.retry([A]) == []  # already being retried
+    tracker.apply(result(shapes.success_task(A)))  # found after all
+    assert tracker.get(A).status_label == "SUCCESS"  # type: ignore[union-attr]
 
 
 # -- persistence and restart ---------------------------------------------------------

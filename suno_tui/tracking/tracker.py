@@ -397,12 +397,14 @@ class Tracker:
         return self._removed
 
     def retry(self, task_ids: Iterable[str]) -> list[TaskSummary]:
-        """Poll NOT_FOUND tasks again (their miss count starts afresh)."""
+        """Poll NOT_FOUND tasks again, once: one more miss gives them up again
+        (found, they go on as any task)."""
         changed: list[TaskSummary] = []
+        once = max(self.not_found_after - 1, 0)
         for task_id in dict.fromkeys(task_ids):
             old = self._summaries.get(task_id)
-            if old is not None and old.status_label == NOT_FOUND and (old.finished or old.misses):
-                changed.append(dataclasses.replace(old, finished=False, misses=0))
+            if old is not None and old.status_label == NOT_FOUND and old.finished:
+                changed.append(dataclasses.replace(old, finished=False, misses=once))
         if changed:
             self.store.save([(summary, None) for summary in changed])
             for summary in changed:

@@ -94,6 +94,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("copy-field", "u", "copy_field", "Copy a URL or id...", Scope.APP, show=False),
     Command("remove", "x", "remove_task", "Stop watching", Scope.APP, show=False),
     Command("stats", "i", "show_stats", "Stats", Scope.APP, show=False),
+    Command("retry", "R", "retry_task", "Retry if not found", Scope.APP, show=False),
     # the task list
     Command("open", "enter", "open", "Detail", Scope.LIST, key_display="⏎"),
     Command("filter", "slash", "filter", "Filter", Scope.LIST, key_display="/"),

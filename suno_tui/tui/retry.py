@@ -1,0 +1,28 @@
+"""``R``: poll a task the gateway did not know once more (pure decision, no UI)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from suno_tui.safe_text import clean_line
+from suno_tui.tracking.model import NOT_FOUND, TaskSummary
+
+
+class Retrying(Protocol):
+    def get(self, task_id: str) -> TaskSummary | None: ...
+    def retry(self, task_ids: Iterable[str]) -> list[TaskSummary]: ...
+
+
+def retry_not_found(tracker: Retrying, task_id: str | None) -> tuple[list[TaskSummary], str]:
+    """(rows that changed, what to tell the user)."""
+    summary = tracker.get(task_id) if task_id else None
+    if summary is None:
+        return [], "No task selected."
+    name = clean_line(summary.title) or clean_line(summary.task_id)
+    if summary.status_label != NOT_FOUND:
+        return [], f"Only a task the gateway did not find can be retried ({name} is not)."
+    changed = tracker.retry([summary.task_id])
+    if not changed:
+        return [], f"{name} is already being polled again."
+    return changed, f"Polling {name} once more."
