@@ -52,6 +52,15 @@ class FakeTracker:
         self._summaries.pop(task_id, None)
         self.removed.append(task_id)
 
+    def retry(self, task_ids: Iterable[str]) -> list[TaskSummary]:
+        changed = []
+        for task_id in task_ids:
+            old = self._summaries.get(task_id)
+            if old is not None and old.status_label == "NOT_FOUND" and old.finished:
+                changed.append(replace(old, finished=False))
+                self._summaries[task_id] = changed[-1]
+        return changed
+
     def summaries(self) -> Mapping[str, TaskSummary]:
         return self._summaries
 
