@@ -304,6 +304,13 @@ class Engine:
         """Stop watching a task: a round in flight does not bring it back."""
         self._tracker.remove(task_id)
 
+    def retry(self, task_ids: Iterable[str]) -> list[TaskSummary]:
+        """Poll tasks the gateway did not find once more (now); the rows that changed."""
+        changed = self._tracker.retry(task_ids)
+        if changed and self._poller is not None:
+            self._poller.poll_now()
+        return changed
+
     async def _wire(self, profile: str) -> None:
         """Give the poller a client for a profile first used now (built in a thread)."""
         assert self.clients is not None

@@ -41,9 +41,9 @@ from suno_tui.tui.event_log import EventLog
 from suno_tui.tui.feed import DownloadsChanged, EngineFeed, EngineNews, PollRound, PollStatusChanged
 from suno_tui.tui.filter_input import FilterInput
 from suno_tui.tui.palette import system_commands
+from suno_tui.tui.retry import retry_not_found
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.help import HelpScreen
-from suno_tui.tui.retry import retry_not_found
 from suno_tui.tui.screens.stats import StatsScreen
 from suno_tui.tui.status_bar import StatusBar
 from suno_tui.tui.styles import APP_CSS
@@ -335,13 +335,11 @@ class MonitorApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_retry_task(self) -> None:
-        changed, message = retry_not_found(self.tracker, self.current_task_id())
+        changed, message = retry_not_found(self.engine, self.details.current_task_id())
         if changed:
             self.task_list.upsert(changed)
-            self._recount()
-            self._refresh_details({summary.task_id for summary in changed})
-            if self.poller is not None:
-                self.poller.poll_now()
+            self._rows_changed()
+            self.details.refresh({summary.task_id for summary in changed})
         self.notify(message, timeout=3, markup=False)
 
     def action_show_stats(self) -> None:
