@@ -1,7 +1,11 @@
-"""``a``: paste one or many task ids (separated by spaces, commas or new lines)."""
+"""``a``: paste one or many task ids (separated by spaces, commas or new lines),
+and, when more than one gateway profile is configured, pick the one they
+belong to."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -9,9 +13,10 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static, TextArea
+from textual.widgets import Button, Select, Static, TextArea
 
 from suno_tui.ids import InvalidTaskId, parse_ids, validate_id
+from suno_tui.safe_text import clean_line
 from suno_tui.tui.bindings import bindings_by_id
 
 _SHOWN_BAD = 3
@@ -29,8 +34,16 @@ def check_ids(text: str) -> tuple[list[str], list[str]]:
     return good, bad
 
 
-class AddTasksScreen(ModalScreen[list[str] | None]):
-    """Returns the valid ids to add, or None when cancelled."""
+@dataclass(frozen=True, slots=True)
+class AddRequest:
+    """What the dialog returns: the ids, and the profile picked (None: the current one)."""
+
+    ids: list[str]
+    profile: str | None = None
+
+
+class AddTasksScreen(ModalScreen[AddRequest | None]):
+    """Returns the valid ids to add (and their profile), or None when cancelled."""
 
     BINDINGS: ClassVar = bindings_by_id("dialog-cancel", "dialog-submit")
 
@@ -50,15 +63,27 @@ class AddTasksScreen(ModalScreen[list[str] | None]):
         & #add-hint { color: $text-muted; }
         & #add-check { height: auto; max-height: 4; }
         & #add-check.-error { color: $text-error; }
+        & #add-profile-row { height: auto; margin-top: 1; }
+        & #add-profile-label { width: auto; padding: 0 1 0 0; }
+        & #add-profile { width: 1fr; }
         & #add-buttons { height: auto; align-horizontal: right; }
         & Button { margin-left: 1; min-width: 10; }
     }
     """
 
-    def __init__(self, initial: str = "", *, cursor_blink: bool = True) -> None:
+    def __init__(
+        self,
+        initial: str = "",
+        *,
+        cursor_blink: bool = True,
+        profiles: Sequence[str] = (),
+        profile: str | None = None,
+    ) -> None:
         super().__init__()
         self._initial = initial
         self._cursor_blink = cursor_blink
+        self._profiles = list(dict.fromkeys(profiles))
+        self._profile = profile if profile in self._profiles else None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="add-frame") as frame:
@@ -71,6 +96,16 @@ class AddTasksScreen(ModalScreen[list[str] | None]):
             area.cursor_blink = self._cursor_blink
             yield area
             yield Static(Content(""), id="add-check")
+            if len(self._profiles) > 1:
+                with Horizontal(id="add-profile-row"):
+                    yield Static("Gateway profile", id="add-profile-label")
+                    yield Select(
+                        [(Content(clean_line(name)), name) for name in self._profiles],
+                        value=self._profile or self._profiles[0],
+                        allow_blank=False,
+                        id="add-profile",
+                        compact=True,
+                    )
             with Horizontal(id="add-buttons"):
                 yield Button("Add  ^s", id="add-ok", variant="primary")
                 yield Button("Cancel  esc", id="add-cancel")
@@ -82,6 +117,14 @@ class AddTasksScreen(ModalScreen[list[str] | None]):
     @property
     def text(self) -> str:
         return self.query_one(TextArea).text
+
+    @property
+    def profile(self) -> str | None:
+        """The profile picked, or None when there was nothing to pick."""
+        if len(self._profiles) <= 1:
+            return None
+        value = self.query_one("#add-profile", Select).value
+        return value if isinstance(value, str) else self._profile
 
     def _check(self) -> tuple[list[str], list[str]]:
         good, bad = check_ids(self.text)
@@ -108,7 +151,7 @@ class AddTasksScreen(ModalScreen[list[str] | None]):
                 self.query_one("#add-check", Static).update(Content("Nothing to add yet."))
             self.app.bell()
             return
-        self.dismiss(good)
+        self.dismiss(AddRequest(good, self.profile))
 
     @on(Button.Pressed, "#add-cancel")
     def action_cancel(self) -> None:
