@@ -11,7 +11,7 @@ from textual.content import Content
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import TaskSummary
-from suno_tui.tui.screens.add_tasks import AddTasksScreen
+from suno_tui.tui.screens.add_tasks import AddRequest, AddTasksScreen
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.submit_form import SubmitScreen, Submitted
 from suno_tui.tui.task_list import TaskList
@@ -36,11 +36,16 @@ class TasksUI:
         self._cursor_blink = cursor_blink
 
     def ask_to_add(self) -> None:
-        def added(ids: list[str] | None) -> None:
-            if ids:
-                self.add(ids, announce=True)
+        def added(request: AddRequest | None) -> None:
+            if request and request.ids:
+                self.add(request.ids, announce=True, profile=request.profile)
 
-        self._app.push_screen(AddTasksScreen(cursor_blink=self._cursor_blink), added)
+        screen = AddTasksScreen(
+            cursor_blink=self._cursor_blink,
+            profiles=self._engine.profiles(),
+            profile=self._engine.profile,
+        )
+        self._app.push_screen(screen, added)
 
     def add(
         self, ids: Iterable[str], *, announce: bool, profile: str | None = None
