@@ -363,7 +363,14 @@ class MonitorApp(App[int]):
         self.task_list.focus()
 
     def action_toggle_events(self) -> None:
-        self.toggle_class("-show-events")
+        """``e``: show the event log and go there (Esc there, or ``e``, hides it)."""
+        if self.has_class("-show-events"):
+            self.remove_class("-show-events")
+            if self.focused is None or self.focused is self.event_log:
+                self.task_list.focus()
+        else:
+            self.add_class("-show-events")
+            self.event_log.focus()
         self.announcer.place()
 
     def action_copy_id(self) -> None:
