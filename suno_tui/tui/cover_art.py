@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 UPPER_HALF = "▀"
+_PLAIN = Style()
 SHADES = " ░▒▓█"
 
 
@@ -48,7 +49,8 @@ def cover_strips(image: Image, columns: int, rows: int, *, colour: bool = True) 
                 style = Style(color=Color.from_rgb(*top[:3]), bgcolor=Color.from_rgb(*bottom[:3]))
                 segments.append(Segment(UPPER_HALF, style))
             else:
-                segments.append(Segment(_shade(top, bottom)))
+                # an empty Style, never None: Textual's NO_COLOR filter reads it
+                segments.append(Segment(_shade(top, bottom), _PLAIN))
         strips.append(Strip(Segment.simplify(segments), columns))
     return strips
 

@@ -105,7 +105,7 @@ def test_sizes_and_greyscale() -> None:
     assert set(text) <= set(SHADES) and len(set(text)) > 1
     for strip in strips:
         for segment in strip:
-            assert segment.style is None or segment.style.color is None
+            assert segment.style is not None and segment.style.color is None
     coloured = cover_strips(gradient(), 12, 6)
     assert any(segment.style and segment.style.bgcolor for segment in coloured[0])
 
@@ -113,3 +113,13 @@ def test_sizes_and_greyscale() -> None:
 @pytest.mark.parametrize("columns", [0, -1])
 def test_no_room_no_picture(columns: int) -> None:
     assert cover_strips(gradient(), columns, 3) == []
+
+
+async def test_no_color_draws_shades_and_does_not_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app, _ = build_app(covers=FakeCovers())
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await _open_detail(app, pilot)
+        assert view.image is not None
+        assert set(_text(view).replace("\n", "")) <= set(SHADES)
+        assert "░" in app.export_screenshot() or "▒" in app.export_screenshot()
