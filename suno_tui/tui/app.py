@@ -23,6 +23,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
@@ -248,6 +249,20 @@ class MonitorApp(App[int]):
             self.chrome.crashed(event.error)
         else:  # the profiles changed
             self.chrome.banner()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """One toast at a time: a new one replaces what is shown (the event log and
+        the downloads pane keep the details), so toasts never stack over the list."""
+        self.clear_notifications()
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # ------------------------------------------------------------- rendering
 
