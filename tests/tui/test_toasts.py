@@ -70,3 +70,12 @@ async def test_the_submit_form_keeps_its_own_toasts() -> None:
         app.notify("a message of the form's own")
         await pilot.pause()
         assert _toasts_seen(app) == [True]
+
+
+async def test_one_toast_at_a_time_the_newest_wins() -> None:
+    app, tracker = build_app(with_poller=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.notify("Downloading 4 tasks", title="Downloading")
+        finish_several(app, tracker, 2)
+        await pilot.pause()
+        assert [n.title for n in app._notifications] == ["2 finished, 1 failed"]
