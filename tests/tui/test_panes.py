@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from suno_tui.tui.ports import DownloadSetup
+from suno_tui.engine.downloads import DownloadService as DownloadSetup
 
 from .conftest import build_app
 from .fakes import ScriptedDownloader, progress_script
