@@ -53,7 +53,7 @@ Screen {
 #downloads {
     display: none;
     /* with the event log open too, the list keeps at least half the screen */
-    max-height: 25%;
+    max-height: 20%;
 }
 .-show-downloads #downloads {
     display: block;
@@ -61,7 +61,7 @@ Screen {
 #events {
     display: none;
     height: 8;
-    max-height: 16%;
+    max-height: 20%;
     border-top: hkey $panel-lighten-2;
 }
 #events:focus {
