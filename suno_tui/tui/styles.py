@@ -50,13 +50,17 @@ Screen {
 #side:focus-within {
     border-left: vkey $primary;
 }
+/* The list keeps at least half the screen: the downloads pane takes up to a
+   third of it, a fifth when the event log (a fifth) is open too. */
 #downloads {
     display: none;
-    /* with the event log open too, the list keeps at least half the screen */
-    max-height: 20%;
+    max-height: 33%;
 }
 .-show-downloads #downloads {
     display: block;
+}
+.-show-events #downloads {
+    max-height: 20%;
 }
 #events {
     display: none;

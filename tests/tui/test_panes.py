@@ -63,3 +63,16 @@ async def test_with_both_panes_open_the_list_keeps_half_the_rows(size: tuple[int
         heights = (app.task_list.size, app.download_pane.size, app.event_log.outer_size)
         assert app.task_list.size.height * 2 >= body, heights
         assert app.download_pane.size.height >= 3 and app.event_log.size.height >= 3
+
+
+async def test_the_downloads_pane_alone_gets_more_rows_than_beside_the_log() -> None:
+    app = _app_with_downloads()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("D", "w")
+        await pilot.pause()
+        alone = app.download_pane.outer_size.height
+        assert app.task_list.size.height * 2 >= 21
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.download_pane.outer_size.height < alone
+        assert app.task_list.size.height * 2 >= 21
