@@ -30,7 +30,11 @@ __all__ = [
     "collect_ids",
     "connection_overrides",
     "fail",
+    "offset_seconds",
+    "positive_int",
+    "positive_number",
     "require_ids",
+    "seconds",
     "settings_from_args",
     "warn",
 ]
@@ -71,6 +75,61 @@ def _one_line(message: str) -> str:
     return clean_line(message)
 
 
+# --- numbers in options -----------------------------------------------------------
+# argparse's float() takes "nan" and "inf", which then poll once and never again
+# (nan) or overflow a timedelta (inf): every number a flag takes is checked here.
+
+#: the longest duration a flag accepts (about 3 years)
+MAX_SECONDS = 1e8
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds, > 0 and <= MAX_SECONDS."""
+    value = _finite(text)
+    if not 0 < value <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"expected seconds above 0 and at most {MAX_SECONDS:g}")
+    return value
+
+
+def offset_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds, >= 0 and <= MAX_SECONDS."""
+    value = _finite(text)
+    if not 0 <= value <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError(f"expected seconds from 0 to {MAX_SECONDS:g}")
+    return value
+
+
+def positive_number(text: str) -> float:
+    """An argparse type: a finite number above 0."""
+    value = _finite(text)
+    if not 0 < value <= MAX_SECONDS:
+        raise argparse.ArgumentTypeError("expected a number above 0")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number >= 1."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {value}")
+    return value
+
+
+def _finite(text: str) -> float:
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"not a finite number: {text!r}")
+    return value
+
+
 # --- options --------------------------------------------------------------------
 
 
@@ -101,9 +160,11 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         help="API token; prefer $SUNO_TUI_TOKEN or token_command in the config file, "
         "since other users can see command lines",
     )
-    group.add_argument("--batch-size", metavar="N", type=int, help="task ids per request (1-100)")
     group.add_argument(
-        "--request-timeout", metavar="SECONDS", type=float, help="HTTP request timeout in seconds"
+        "--batch-size", metavar="N", type=positive_int, help="task ids per request (1-100)"
+    )
+    group.add_argument(
+        "--request-timeout", metavar="SECONDS", type=seconds, help="HTTP request timeout in seconds"
     )
     group.add_argument(
         "--insecure",

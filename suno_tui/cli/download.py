@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from suno_tui.cli import exit_codes
-from suno_tui.cli.common import add_connection_options, add_ids_options
+from suno_tui.cli.common import add_connection_options, add_ids_options, positive_int
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -60,7 +60,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-tags", action="store_true", help="do not write ID3 tags into mp3s")
     group.add_argument("--artist", metavar="NAME", help="artist tag (default: the display name)")
     group.add_argument(
-        "--concurrency", metavar="N", type=int, help="simultaneous downloads (1-16, default 3)"
+        "--concurrency",
+        metavar="N",
+        type=positive_int,
+        help="simultaneous downloads (1-16, default 3)",
     )
     add_connection_options(parser)
 

@@ -7,3 +7,4 @@ AUTH = 3  # the gateway refused the token (or, for account commands, the access 
 UNREACHABLE = 4  # network or gateway failure, malformed answers, timeouts
 NOT_SUPPORTED = 5  # the gateway has no such endpoint (tasks, balance)
 INTERRUPTED = 130  # Ctrl-C
+CLOSED_PIPE = 141  # the output pipe was closed (128 + SIGPIPE, as the shell reports it)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 
 from suno_tui.cli import exit_codes
-from suno_tui.cli.common import add_connection_options, add_ids_options
+from suno_tui.cli.common import add_connection_options, add_ids_options, seconds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 DEMO_SPEED = 6.0
 #: the demo's poll interval, in simulated seconds (5 real seconds at DEMO_SPEED)
 DEMO_INTERVAL = 30.0
+NO_TERMINAL = (
+    "the monitor needs a terminal, and {which} is not one; without a terminal use "
+    "'suno-tui watch ID...' (poll until done) or 'suno-tui fetch ID...' (ask once)"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--state", metavar="PATH", help="state database (the watch list)")
     group.add_argument("--download-dir", metavar="DIR", help="where downloads are saved")
     group.add_argument(
-        "--interval", type=float, metavar="SECONDS", help="seconds between polls (2-3600)"
+        "--interval", type=seconds, metavar="SECONDS", help="seconds between polls (2-3600)"
     )
     group.add_argument("--no-mouse", action="store_true", help="ignore the mouse (keyboard only)")
     group.add_argument("--no-bell", action="store_true", help="no terminal bell on finish")
@@ -96,31 +100,36 @@ def account_window(since: str) -> timedelta:
 
 
 def _keyboard_from_terminal() -> None:
-    """After ``--ids-file -`` read a pipe, take the keyboard from the terminal.
+    """The monitor needs a terminal: refuse to start without one, and after
+    ``--ids-file -`` read a pipe, take the keyboard from the terminal.
 
+    Without a screen the app would spin (a core at 100%) drawing for nobody.
     Textual reads keys from file descriptor 0; when that was a pipe of ids
     (``cat ids.txt | suno-tui --ids-file -``), point it at ``/dev/tty``.
     """
     import os
-    import sys
 
     from suno_tui.cli.common import UsageError
 
-    try:
-        if os.isatty(0):
-            return
-    except OSError:
-        pass
-    if not sys.stdout.isatty():
-        return  # no screen either (tests, pipes): nothing to attach to
+    if not _is_terminal(1):
+        raise UsageError(NO_TERMINAL.format(which="standard output"))
+    if _is_terminal(0):
+        return
     try:
         tty = os.open("/dev/tty", os.O_RDONLY)
     except OSError:
-        raise UsageError(
-            "the monitor needs a terminal for the keyboard; standard input is not one"
-        ) from None
+        raise UsageError(NO_TERMINAL.format(which="standard input")) from None
     os.dup2(tty, 0)
     os.close(tty)
+
+
+def _is_terminal(fd: int) -> bool:
+    import os
+
+    try:
+        return os.isatty(fd)
+    except OSError:
+        return False
 
 
 def _utc_now() -> datetime:

@@ -11,6 +11,7 @@ import argparse
 import sys
 
 from suno_tui.cli import exit_codes
+from suno_tui.cli.common import positive_number
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--speed",
-        type=float,
+        type=positive_number,
         default=1.0,
         metavar="X",
         help="simulated seconds per real second (default 1; a song takes 1-4 minutes)",

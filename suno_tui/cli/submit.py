@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from suno_tui.cli import exit_codes
-from suno_tui.cli.common import add_connection_options
+from suno_tui.cli.common import add_connection_options, offset_seconds
 from suno_tui.cli.watch import add_watch_options
 
 TYPE_CHECKING = False
@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="extend this clip (with --continue-at)",
     )
     parser.add_argument(
-        "--continue-at", type=float, metavar="SECONDS", help="where to continue the clip"
+        "--continue-at", type=offset_seconds, metavar="SECONDS", help="where to continue the clip"
     )
     parser.add_argument(
         "--lyrics-only",

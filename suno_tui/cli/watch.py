@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from suno_tui.cli import exit_codes
-from suno_tui.cli.common import add_connection_options, add_ids_options
+from suno_tui.cli.common import add_connection_options, add_ids_options, seconds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,19 +30,19 @@ def add_watch_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--timeout",
         dest="watch_timeout",
-        type=float,
+        type=seconds,
         metavar="SECONDS",
         help="give up after this long (exit 4)",
     )
     group.add_argument(
         "--interval",
-        type=float,
+        type=seconds,
         metavar="SECONDS",
         help="seconds between polls (default: poll_interval from the config)",
     )
     group.add_argument(
         "--unreachable-after",
-        type=float,
+        type=seconds,
         default=600.0,
         metavar="SECONDS",
         help="exit 4 when no poll has succeeded for this long (default 600)",

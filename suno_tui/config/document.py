@@ -22,8 +22,16 @@ from suno_tui.config.schema import (
 )
 from suno_tui.safe_text import clean_line
 
-__all__ = ["FileConfig", "check_document", "profile_key_hint", "read_document"]
+__all__ = [
+    "MAX_CONFIG_BYTES",
+    "FileConfig",
+    "check_document",
+    "profile_key_hint",
+    "read_document",
+]
 
+#: a config file is a few KiB; this refuses a device or a runaway file
+MAX_CONFIG_BYTES = 1 << 20
 _TABLES = ("profiles",)
 _KNOWN_TOP = (*KEYS, *_TABLES)
 _AT_RE = re.compile(r"^(?P<msg>.*) \(at (?:line (?P<line>\d+), column \d+|end of document)\)$")
@@ -40,11 +48,15 @@ class FileConfig:
 def read_document(path: Path) -> dict[str, Any]:
     """The parsed TOML document; ``{}`` when the file does not exist."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            # Bounded: --config /dev/zero must not fill the memory.
+            data = handle.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         return {}
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; not a config file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -54,6 +66,9 @@ def read_document(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_toml_error(path, str(exc))) from None
+    except RecursionError:
+        # tomllib parses nested arrays and tables recursively.
+        raise ConfigError(f"{path}: invalid TOML (nested too deeply)") from None
 
 
 def _toml_error(path: Path, message: str) -> str:

@@ -349,7 +349,7 @@ def _parse_list(text: str) -> object:
 
         try:
             return tomllib.loads(f"v = {stripped}")["v"]
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):
             return text
     return [piece for piece in re.split(r"[\s,]+", stripped) if piece]
 

@@ -76,7 +76,8 @@ def options_from_settings(
         check_template(template)
     except TemplateError as error:
         raise ConfigError(f"--template: {error}") from None
-    concurrency = concurrency or settings.download_concurrency
+    if concurrency is None:  # 0 is refused below, not taken as "not given"
+        concurrency = settings.download_concurrency
     if not 1 <= concurrency <= 16:
         raise ConfigError("--concurrency must be between 1 and 16")
     directory = Path(download_dir) if download_dir else settings.download_dir

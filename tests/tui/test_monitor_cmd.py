@@ -34,6 +34,8 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("SUNO_TUI_BASE_URL", "http://127.0.0.1:9")  # nothing listens
+    # The app runs headless here; the command itself asks for a terminal.
+    monkeypatch.setattr("suno_tui.cli.monitor_cmd._is_terminal", lambda fd: True)
     yield
 
 
