@@ -8,8 +8,9 @@ platformdirs) is imported inside the functions that load settings.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from suno_tui.ids import InvalidTaskId, parse_ids, validate_id
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from suno_tui.config import Settings
 
 __all__ = [
+    "MAX_IDS_BYTES",
     "PROG",
     "UsageError",
     "add_config_option",
@@ -41,6 +43,8 @@ __all__ = [
 
 PROG = "suno-tui"
 STDIN_NAME = "-"
+#: the most an ids file or standard input may hold (about 200,000 ids)
+MAX_IDS_BYTES = 8 << 20
 
 _CONFIG_HELP = (
     "configuration file (default: $SUNO_TUI_CONFIG, else the platform's config folder, "
@@ -218,16 +222,30 @@ def require_ids(args: argparse.Namespace, stdin: TextIO | None = None) -> list[s
     return ids
 
 
-def _ids_file_lines(name: str, stdin: TextIO) -> list[str]:
+def _ids_file_lines(name: str, stdin: TextIO) -> Iterator[str]:
+    """The lines of an ids file (or standard input) with comments cut off.
+
+    Read with a bound (MAX_IDS_BYTES): ``--ids-file /dev/zero`` or ``yes |``
+    would otherwise fill the memory.
+    """
     if name == STDIN_NAME:
-        text = stdin.read()
+        text = stdin.read(MAX_IDS_BYTES + 1)
     else:
         try:
-            text = Path(name).read_text(encoding="utf-8", errors="replace")
+            with open(name, "rb") as handle:
+                text = handle.read(MAX_IDS_BYTES + 1).decode("utf-8", errors="replace")
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise UsageError(f"--ids-file {name!r}: {reason}") from None
-    return [line.partition("#")[0] for line in text.splitlines()]
+    if len(text) > MAX_IDS_BYTES:
+        shown = "standard input" if name == STDIN_NAME else repr(name)
+        raise UsageError(
+            f"--ids-file {shown}: more than {MAX_IDS_BYTES >> 20} MiB of ids; "
+            "split the list or check that it is a list of task ids"
+        )
+    # Line by line (not splitlines()): a list of millions of short lines would
+    # cost far more memory than the text itself.
+    return (line.partition("#")[0] for line in io.StringIO(text))
 
 
 # --- settings ---------------------------------------------------------------------

@@ -167,3 +167,112 @@ def test_the_monitor_without_a_terminal_says_so_and_exits_2(
     message = ran.stderr.decode()
     assert "needs a terminal" in message and "suno-tui watch" in message
     assert "suno-tui fetch" in message
+
+
+# -- item 7: unbounded local input ------------------------------------------------------------
+
+# Runs the command as its child under an address-space limit (so that a
+# regression fails instead of eating the machine) and prints the child's
+# peak RSS in KiB on the last line of its own stdout.
+_PEAK_RSS = """
+import resource, subprocess, sys
+limit = 1 << 30
+def cap():
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+stdin = subprocess.Popen(["yes", "abc"], stdout=subprocess.PIPE) if sys.argv[1] == "yes" else None
+done = subprocess.run(
+    [sys.executable, "-m", "suno_tui", *sys.argv[2:]],
+    stdin=stdin.stdout if stdin else subprocess.DEVNULL,
+    capture_output=True, preexec_fn=cap, timeout=120,
+)
+if stdin:
+    stdin.kill(); stdin.wait()
+sys.stderr.buffer.write(done.stderr)
+print(done.returncode)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+#: peak RSS allowed for a refused endless input (the interpreter alone is ~20 MB)
+PEAK_RSS_LIMIT_KIB = 150 * 1024
+
+
+def _peak_rss(tmp_path: Path, stdin: str, argv: list[str]) -> tuple[int, int, str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, stdin, *argv],
+        capture_output=True,
+        env=clean_env(tmp_path, SUNO_TUI_TOKEN=TOKEN),
+        cwd=REPO,
+        timeout=180,
+        check=True,
+    )
+    code, peak = done.stdout.decode().split()[-2:]
+    return int(code), int(peak), done.stderr.decode(errors="replace")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/dev/zero and RLIMIT_AS")
+@pytest.mark.parametrize(
+    ("stdin", "argv"),
+    [
+        ("none", ["fetch", "--ids-file", "/dev/zero"]),
+        ("yes", ["fetch", "--ids-file", "-"]),
+    ],
+    ids=["ids-file-dev-zero", "yes-into-stdin"],
+)
+def test_endless_ids_are_refused_with_bounded_memory(
+    stdin: str, argv: list[str], gateway: str, tmp_path: Path
+) -> None:
+    code, peak_kib, err = _peak_rss(tmp_path, stdin, [*argv, "--base-url", gateway])
+    assert code == exit_codes.USAGE, err
+    assert "MiB of ids" in err and "Traceback" not in err
+    assert peak_kib < PEAK_RSS_LIMIT_KIB, f"peak RSS {peak_kib} KiB"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS, the yes command")
+def test_a_token_command_that_never_stops_printing_is_killed_early(
+    gateway: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "config" / "suno-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('token_command = "yes"\n', encoding="utf-8")
+    config.chmod(0o600)
+    env_token = {"SUNO_TUI_TOKEN": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, "none", "fetch", "x1", "--base-url", gateway],
+        capture_output=True,
+        env={**clean_env(tmp_path), **env_token},
+        cwd=REPO,
+        timeout=180,
+        check=True,
+    )
+    code, peak_kib = (int(word) for word in done.stdout.decode().split()[-2:])
+    err = done.stderr.decode(errors="replace")
+    assert code == exit_codes.USAGE, err
+    assert "token_command printed more than" in err
+    assert peak_kib < PEAK_RSS_LIMIT_KIB, f"peak RSS {peak_kib} KiB"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_token_command_that_hangs_is_killed_with_its_children(tmp_path: Path) -> None:
+    from suno_tui.config import ConfigError
+    from suno_tui.config.tokens import run_token_command
+
+    marker = tmp_path / "child.pid"
+    # The shell starts a child that would keep the pipe open forever.
+    script = f"sleep 300 & echo $! > {marker}; wait"
+    with pytest.raises(ConfigError, match=r"did not finish within 0\.5 s"):
+        run_token_command(f"sh -c '{script}'", label="token_command", timeout=0.5)
+    child = int(marker.read_text())
+    assert _dead(child)
+
+
+def _dead(pid: int) -> bool:
+    """Gone, or a zombie (in a container nobody may reap an orphan); polled a
+    bounded number of times, since SIGKILL is delivered asynchronously."""
+    for _ in range(10_000):
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+        except FileNotFoundError:
+            return True
+        if state in ("Z", "X"):
+            return True
+        os.sched_yield()
+    return False
