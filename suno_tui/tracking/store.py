@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,6 +37,10 @@ __all__ = ["SCHEMA_VERSION", "DownloadRecord", "Store", "StoreError"]
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 5000
+#: PRAGMA application_id of our files ("SUNO" in ASCII), so a file is known as ours
+APPLICATION_ID = 0x53554E4F
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BUSY_CODES = (getattr(sqlite3, "SQLITE_BUSY", 5), getattr(sqlite3, "SQLITE_LOCKED", 6))
 #: rows per executemany call (see _execute_many)
 WRITE_SLICE = 200
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -212,20 +217,104 @@ def _make_private_dirs(directory: Path) -> None:
         folder.mkdir(mode=0o700, exist_ok=True)
 
 
-def _check_header(path: Path) -> None:
-    """A clear error for a file that is not SQLite at all (before sqlite3 says less)."""
+# -- opening: claim the file before changing anything -------------------------------
+# ``--state`` may name anything: /dev/null, another program's database. Its
+# mode and journal mode are only changed once it is known to be ours or new.
+
+
+def _claim(path: Path) -> None:
+    """Check that ``path`` is (or can become) our state file, then make it
+    private (0600). Creates a missing file exclusively; raises StoreError for
+    anything else: a device, a FIFO, a folder, a file that is not SQLite, or
+    another program's SQLite database."""
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(_SQLITE_MAGIC))
-    except FileNotFoundError:
-        return
+        _make_private_dirs(path.parent)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
+        except FileExistsError:
+            fd = _open_existing(path)
+        try:
+            _check_ours(path, fd)
+            if os.fstat(fd).st_mode & 0o077 and hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)  # tighten a file of ours made by something else
+        finally:
+            os.close(fd)
+    except StoreError:
+        raise
     except OSError as error:
-        raise StoreError(f"cannot read the state file {path}: {error.strerror or error}") from None
-    if header and header != _SQLITE_MAGIC:
+        raise StoreError(f"cannot open the state file {path}: {error.strerror or error}") from None
+
+
+def _open_existing(path: Path) -> int:
+    """Open an existing state file, refusing what is not a regular file
+    (checked before opening: opening a device can have effects of its own)."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise StoreError(f"{path} is not a regular file; choose another state file")
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped in the meantime
+        os.close(fd)
+        raise StoreError(f"{path} is not a regular file; choose another state file")
+    return fd
+
+
+def _check_ours(path: Path, fd: int) -> None:
+    """Empty, or SQLite with our application id, or (older files, files a
+    racing process is creating) SQLite whose tables are ours or none."""
+    header = os.pread(fd, 100, 0)
+    if not header:
+        return  # new (ours, or a racing watcher's: it will be)
+    if not header.startswith(_SQLITE_MAGIC):
         raise StoreError(
             f"{path} is not a suno-tui state file (not an SQLite database); "
             "move it away or choose another state file"
         )
+    application_id = int.from_bytes(header[68:72], "big") if len(header) >= 72 else 0
+    if application_id == APPLICATION_ID:
+        return
+    if application_id == 0 and _tables_are_ours(path):
+        return
+    raise StoreError(
+        f"{path} is an SQLite database but not a suno-tui state file; choose another state file"
+    )
+
+
+def _tables_are_ours(path: Path) -> bool:
+    """Read the schema without writing (``mode=ro``): no journal mode change,
+    no recovery, nothing created beside the file."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot read the state file {path}: {error}") from None
+    try:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.Error as error:
+        raise StoreError(f"cannot read the state file {path}: {error}") from None
+    finally:
+        connection.close()
+    tables = {name for name in names if not name.startswith("sqlite_")}
+    return not tables or "schema_version" in tables
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """``PRAGMA journal_mode = WAL``, retried while another process holds the
+    lock: SQLite answers "database is locked" at once here, without waiting
+    for the busy timeout (two watchers on a fresh file lost 2 runs in 6)."""
+    import time
+
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as error:
+            busy = getattr(error, "sqlite_errorcode", None) in _BUSY_CODES
+            if not (busy or "locked" in str(error)) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 class Store:
@@ -252,21 +341,12 @@ class Store:
         """Open (creating if needed) the state file at ``path``.
 
         Raises StoreError for a file that is not one of ours, is damaged, or
-        was written by a newer suno-tui.
+        was written by a newer suno-tui. Nothing is changed (mode, journal
+        mode, contents) before the file is known to be ours or new: see
+        :func:`_claim`.
         """
         path = Path(path).expanduser()
-        try:
-            _make_private_dirs(path.parent)
-            _check_header(path)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            os.close(fd)
-            os.chmod(path, 0o600)  # tighten a file created by something else
-        except StoreError:
-            raise
-        except OSError as error:
-            raise StoreError(
-                f"cannot open the state file {path}: {error.strerror or error}"
-            ) from None
+        _claim(path)
         try:
             connection = _connect(path)
         except sqlite3.Error as error:
@@ -282,7 +362,7 @@ class Store:
     def _prepare(self) -> None:
         with self._guard("cannot open the state file"):
             conn = self._conn
-            self.journal_mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            self.journal_mode = _switch_to_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -307,6 +387,7 @@ class Store:
                 if statement.strip():
                     conn.execute(statement)
             conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             return
         row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
         version = row[0] if row else None
@@ -317,6 +398,8 @@ class Store:
                 f"{self.path} was written by a newer suno-tui (schema {version}; this version "
                 f"reads up to {SCHEMA_VERSION}); upgrade suno-tui or choose another state file"
             )
+        if conn.execute("PRAGMA application_id").fetchone()[0] == 0:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # made before it was set
         # Older schemas would be migrated here, one version at a time.
 
     def close(self) -> None:
