@@ -18,7 +18,7 @@ import httpx
 import pytest
 import respx
 
-from suno_tui.downloads import writer
+from suno_tui.downloads import files, writer
 from suno_tui.downloads.errors import (
     ContentError,
     DownloadError,
@@ -348,6 +348,7 @@ async def test_permission_denied_is_clear(
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
     monkeypatch.setattr(writer, "os", FakeOs(open=refuse))
+    monkeypatch.setattr(files, "os", FakeOs(open=refuse))  # the .part is created there
     final = tmp_path / "song.mp3"
 
     with pytest.raises(StorageError, match="permission denied"):

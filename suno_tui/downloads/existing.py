@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -26,9 +29,18 @@ from suno_tui.downloads.files import file_sha256
 from suno_tui.downloads.naming import UnsafePath, inside, numbered
 from suno_tui.downloads.tagging import read_clip_id
 
-__all__ = ["Claims", "KnownDownload", "Owner", "matches_record", "owner_of", "place"]
+__all__ = [
+    "Claims",
+    "KnownDownload",
+    "Owner",
+    "matches_record",
+    "owner_of",
+    "place",
+    "where_asked",
+]
 
 _MAX_COPIES = 999
+_COPY_NUMBER = re.compile(r" \((\d{1,3})\)(?:\.[^.]*)?$")
 
 
 class Owner(Enum):
@@ -49,13 +61,26 @@ class KnownDownload:
 
 
 def matches_record(known: KnownDownload) -> bool:
-    """Is the recorded file still there, whole and unchanged?"""
+    """Is the recorded file still there, whole and unchanged (and not
+    replaced by a symlink)?"""
     try:
-        if not known.path.is_file() or known.path.stat().st_size != known.size:
+        info = os.lstat(known.path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != known.size:
             return False
         return not known.sha256 or file_sha256(known.path) == known.sha256
     except OSError:
         return False
+
+
+def where_asked(known: Path, directory: Path, name: str) -> bool:
+    """Is ``known`` (a recorded download) where this run would put the file:
+    in ``directory``, named ``name`` or a numbered copy of it?"""
+    if known.parent != directory:
+        return False
+    if known.name == name:
+        return True
+    match = _COPY_NUMBER.search(known.name)
+    return match is not None and numbered(name, int(match[1])) == known.name
 
 
 def owner_of(path: Path, asset: Asset, *, named_by_clip: bool) -> Owner:

@@ -1,5 +1,11 @@
 """The files of a download: ``<final>.part``, its ``.part.meta`` (what a later
-run needs to resume it), hashing, and small atomic writes."""
+run needs to resume it), hashing, and small atomic writes.
+
+Nothing here follows a symbolic link it did not make: a ``.part`` or
+``.part.meta`` that is a symlink (or a hard link to a file elsewhere) is
+removed, never written through; new files are created exclusively
+(``O_EXCL``), and reads use ``O_NOFOLLOW``.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,17 +23,23 @@ from suno_tui.downloads.errors import storage_error
 __all__ = [
     "Meta",
     "Written",
+    "copy_file",
+    "create_exclusive",
     "discard",
     "file_sha256",
     "fsync_dir",
     "hash_file",
     "meta_path",
+    "open_for_reading",
     "part_path",
+    "plain_file",
     "resume_offset",
     "write_atomic",
 ]
 
 READ_BLOCK = 1 << 20
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +70,33 @@ def file_sha256(path: Path, limit: int | None = None) -> str:
     return digest.hexdigest()
 
 
+def plain_file(path: Path) -> bool | None:
+    """True for a regular file with no other name (not a symlink, not a hard
+    link to a file elsewhere), False for anything else there, None if absent."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    return stat.S_ISREG(info.st_mode) and info.st_nlink == 1
+
+
+def create_exclusive(path: Path) -> int:
+    """A new, empty file at ``path`` for writing (its fd): whatever was at
+    that name (a stale file, a symlink planted there) is removed first, and
+    the file is created with O_EXCL, so nothing can be followed."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)  # removes a symlink itself, never its target
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | _BINARY, 0o644)
+
+
+def open_for_reading(path: Path) -> int:
+    """``path`` opened read-only without following a symlink at its name."""
+    return os.open(path, os.O_RDONLY | NOFOLLOW | _BINARY)
+
+
 def hash_file(path: Path, digest: Any, limit: int | None) -> None:
     remaining = limit
-    with open(path, "rb", buffering=0) as handle:
+    with open(open_for_reading(path), "rb", buffering=0) as handle:
         while remaining is None or remaining > 0:
             block = handle.read(READ_BLOCK if remaining is None else min(READ_BLOCK, remaining))
             if not block:
@@ -87,7 +124,7 @@ def write_atomic(final: Path, data: bytes) -> Written:
     """Write small content (lyrics, JSON) via ``.part``, fsync and rename."""
     part = part_path(final)
     try:
-        with open(part, "wb") as handle:
+        with open(create_exclusive(part), "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -100,6 +137,35 @@ def write_atomic(final: Path, data: bytes) -> Written:
     return Written(final, len(data), hashlib.sha256(data).hexdigest())
 
 
+_META_BYTES = 64 << 10  # a meta file is ~100 bytes
+
+
+def copy_file(source: Path, final: Path) -> Written:
+    """Copy a complete file (an earlier download elsewhere) to ``final`` via
+    its ``.part``, hashing it on the way; ``final`` appears only when whole."""
+    part = part_path(final)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with (
+            open(open_for_reading(source), "rb", buffering=0) as reader,
+            open(create_exclusive(part), "wb") as writer,
+        ):
+            while block := reader.read(READ_BLOCK):
+                writer.write(block)
+                digest.update(block)
+                size += len(block)
+            writer.flush()
+            os.fsync(writer.fileno())
+        os.replace(part, final)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        raise storage_error(error, final) from None
+    fsync_dir(final.parent)
+    return Written(final, size, digest.hexdigest())
+
+
 @dataclass(slots=True)
 class Meta:
     etag: str = ""
@@ -109,7 +175,8 @@ class Meta:
     @classmethod
     def load(cls, path: Path) -> Meta | None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            with open(open_for_reading(path), "rb") as handle:
+                data = json.loads(handle.read(_META_BYTES).decode("utf-8"))
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict):
@@ -123,7 +190,8 @@ class Meta:
 
     def save(self, path: Path) -> None:
         document = {"etag": self.etag, "last_modified": self.last_modified, "total": self.total}
-        path.write_text(json.dumps(document), encoding="utf-8")
+        with open(create_exclusive(path), "wb") as handle:
+            handle.write(json.dumps(document).encode("utf-8"))
 
     @property
     def validator(self) -> str:
@@ -134,7 +202,11 @@ class Meta:
 
 
 def resume_offset(part: Path, meta: Path) -> tuple[int, Meta | None]:
-    """Bytes of ``part`` worth keeping, and its meta; clears what cannot resume."""
+    """Bytes of ``part`` worth keeping, and its meta; clears what cannot resume
+    (including a ``.part`` or meta that is a symlink or a hard link)."""
+    if plain_file(part) is False or plain_file(meta) is False:
+        discard(part, meta)
+        return 0, None
     try:
         size = part.stat().st_size
     except FileNotFoundError:

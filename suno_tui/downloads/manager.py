@@ -32,7 +32,15 @@ from suno_tui.downloads.events import (
     RecordCallback,
     TaskOutcome,
 )
-from suno_tui.downloads.existing import Claims, KnownDownload, Owner, matches_record, place
+from suno_tui.downloads.existing import (
+    Claims,
+    KnownDownload,
+    Owner,
+    matches_record,
+    place,
+    where_asked,
+)
+from suno_tui.downloads.files import copy_file
 from suno_tui.downloads.naming import (
     DEFAULT_TEMPLATE,
     NameFields,
@@ -65,6 +73,8 @@ FetchTask = Callable[[str], Awaitable[Task]]
 #: lookup(task_id, clip_id, asset) -> what the store recorded, or None
 LookupCallback = Callable[[str, str, str], "KnownDownload | None"]
 
+#: what may be at the wanted name when an earlier download is copied there
+_REPLACEABLE = frozenset({Owner.ABSENT, Owner.OURS})
 _PROGRESS_INTERVAL = 0.1  # seconds between "running" events of one file
 _SPEED_WINDOW = 3.0  # seconds of samples behind speed_bps
 
@@ -366,11 +376,15 @@ class DownloadManager:
     async def _file(self, run: _TaskRun, directory: Path, asset: Asset) -> None:
         path: Path | None = None
         try:
-            path, owner, copy = await self._place(directory, asset)
+            path, owner, copy, source = await self._place(directory, asset)
             if owner is Owner.SAME:
                 await self._present(run, asset, path)
                 return
             self._emit(run, asset, path, FileState.QUEUED)
+            if source is not None:  # downloaded before, elsewhere: copy it here
+                written = await asyncio.to_thread(copy_file, source, path)
+                self._finish(run, asset, written, note=f"copied from {clean_line(str(source))}")
+                return
             if not asset.remote:
                 assert asset.content is not None
                 written = await asyncio.to_thread(write_atomic, path, asset.content)
@@ -388,14 +402,22 @@ class DownloadManager:
             message = f"unexpected {type(error).__name__}: {clean_line(str(error))}"
             self._emit(run, asset, path, FileState.FAILED, message, error_kind="error")
 
-    async def _place(self, directory: Path, asset: Asset) -> tuple[Path, Owner, int]:
-        known = self._lookup(asset.task_id, asset.clip_id, asset.kind) if self._lookup else None
-        if known is not None and await asyncio.to_thread(matches_record, known):
-            path = known.path
-            self._claims.take(path, asset)
-            return path, Owner.SAME, 1
+    async def _place(self, directory: Path, asset: Asset) -> tuple[Path, Owner, int, Path | None]:
+        """Where the file goes, what is there now, its copy number, and a
+        complete earlier download of it elsewhere (another folder or
+        template) to copy from, if the store knows one."""
         name = file_name(self.options.template, _fields(asset))
-        return await place(self._claims, directory, name, asset, named_by_clip=self._named_by_clip)
+        known = self._lookup(asset.task_id, asset.clip_id, asset.kind) if self._lookup else None
+        if known is not None and not await asyncio.to_thread(matches_record, known):
+            known = None
+        if known is not None and where_asked(known.path, directory, name):
+            self._claims.take(known.path, asset)
+            return known.path, Owner.SAME, 1, None
+        path, owner, copy = await place(
+            self._claims, directory, name, asset, named_by_clip=self._named_by_clip
+        )
+        source = known.path if known is not None and owner in _REPLACEABLE else None
+        return path, owner, copy, source
 
     @property
     def _named_by_clip(self) -> bool:

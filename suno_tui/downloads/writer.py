@@ -28,6 +28,7 @@ import os
 import queue
 import re
 import socket
+import stat
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -46,14 +47,18 @@ from suno_tui.downloads.errors import (
     storage_error,
 )
 from suno_tui.downloads.files import (
+    NOFOLLOW,
     Meta,
     Written,
+    create_exclusive,
     discard,
     file_sha256,
     fsync_dir,
     hash_file,
     meta_path,
+    open_for_reading,
     part_path,
+    plain_file,
     resume_offset,
     write_atomic,
 )
@@ -514,7 +519,7 @@ def _receive(
     part = job.part
     digest = hashlib.sha256()
     try:
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+        fd = _open_part(part, offset)
         os.ftruncate(fd, offset)
         os.lseek(fd, offset, os.SEEK_SET)
         if offset:
@@ -584,6 +589,19 @@ def _receive(
         os.close(fd)
 
 
+def _open_part(part: Path, offset: int) -> int:
+    """The .part for writing: created anew (exclusively) to start from byte 0,
+    else opened without following a symlink and checked to have no other name."""
+    if not offset:
+        return create_exclusive(part)
+    fd = os.open(part, os.O_WRONLY | NOFOLLOW | getattr(os, "O_BINARY", 0))
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        raise TransferError(f"{part} changed while it was being resumed (now a link)")
+    return fd
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
@@ -600,7 +618,7 @@ def _start_writeback(fd: int, start: int, end: int) -> None:
 
 
 def _read_head(path: Path) -> bytes:
-    with open(path, "rb") as handle:
+    with open(open_for_reading(path), "rb") as handle:
         return handle.read(HEAD_BYTES)
 
 
@@ -629,6 +647,9 @@ async def _commit(
         _executor(), before_commit, job.part
     ):
         size, digest = await loop.run_in_executor(_executor(), _sync_and_hash, job.part)
+    if not plain_file(job.part):  # replaced by a link since it was written: not ours
+        discard(job.part, job.meta)
+        raise TransferError(f"{job.part} was replaced while downloading; not renaming it")
     try:
         os.replace(job.part, job.final)
     except OSError as error:
@@ -639,7 +660,7 @@ async def _commit(
 
 def _sync_and_hash(path: Path) -> tuple[int, str]:
     try:
-        with open(path, "rb+") as handle:
+        with open(os.open(path, os.O_RDWR | NOFOLLOW), "rb+") as handle:
             os.fsync(handle.fileno())
         return path.stat().st_size, file_sha256(path)
     except OSError as error:
