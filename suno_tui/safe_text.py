@@ -28,6 +28,17 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+# Invisible fillers: printable to Python, blank or nothing on screen, used to
+# make a title look empty or to hide text. Removed: combining or conjoining
+# marks that show nothing (U+034F grapheme joiner, U+115F/U+1160 Hangul
+# conjoining fillers, U+17B4/U+17B5 Khmer inherent vowels, which Unicode says
+# not to use) and U+180E (a format control). Replaced by a space: the spacing
+# blanks (U+2800 braille blank, U+3164/U+FFA0 Hangul fillers), which stand
+# for a space in braille art and Hangul text.
+_HIDDEN = "\u034f\u115f\u1160\u17b4\u17b5\u180e"
+_BLANKS = "\u2800\u3164\uffa0"
+_FILLER = re.compile(f"[{_HIDDEN}{_BLANKS}]")
+_BLANK = re.compile(f"[{_BLANKS}]")
 # C0 (but tab/newline, handled separately), DEL, C1, and the Unicode bidi and
 # invisible-format controls (LRM/RLM, embeddings, overrides, isolates, BOM,
 # interlinear annotations, tag characters), and lone surrogates (they cannot
@@ -35,7 +46,8 @@ _ESCAPE_SEQUENCE = re.compile(
 # several scripts need them, and they cannot reorder or hide text.
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u200b\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff]"
+    "\u2060-\u2069\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\ud800-\udfff"
+    f"{_HIDDEN}]"
 )
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\x0b\x0c\u2028\u2029\x85]")
 
@@ -49,13 +61,14 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
-    if text.isprintable():  # fast path: the common case has nothing to strip
+    # Fast path: the common case has nothing to strip (ASCII needs no search).
+    if text.isprintable() and (text.isascii() or _FILLER.search(text) is None):
         return text
     text = _ESCAPE_SEQUENCE.sub("", text)
     text = _LINE_BREAKS.sub("\n", text)
     # Tabs become spaces either way: their width depends on the terminal.
     text = text.replace("\t", "    ") if multiline else text.replace("\n", " ").replace("\t", " ")
-    return _CONTROL.sub("", text)
+    return _BLANK.sub(" ", _CONTROL.sub("", text))
 
 
 def clean_line(value: object) -> str:

@@ -49,6 +49,21 @@ async def test_hook_gets_task_on_stdin_and_facts_in_env(
     assert not marker.exists()
 
 
+async def test_hook_stdin_escapes_what_a_terminal_could_obey(tmp_path: Path) -> None:
+    """Issue #14 item 13b: like --json, not raw U+202E, C1 controls or surrogates."""
+    command, out = recorder_command(tmp_path)
+    title = "evil\u202egnp.exe \x9b31m \x9d0;x\x9c \u2066 \ud800 ok"
+    task = {"task_id": "t-1", "status": "SUCCESS", "kind": "music", "title": title}
+
+    await run_finish_hook(command, task)
+
+    stdin = json.loads(out.read_text(encoding="utf-8"))["stdin"]
+    for raw in ("\u202e", "\x9b", "\x9d", "\x9c", "\u2066", "\ud800"):
+        assert raw not in stdin
+    assert "\\u202e" in stdin and "\\u009b" in stdin
+    assert json.loads(stdin)["title"] == title
+
+
 async def test_failing_hook_raises_with_its_status(tmp_path: Path) -> None:
     command = shlex.join([sys.executable, "-c", "import sys; sys.exit(3)"])
     with pytest.raises(HookError, match="status 3"):

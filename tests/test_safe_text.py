@@ -220,3 +220,26 @@ def test_output_never_contains_controls(text: str, multiline: bool) -> None:
     bad = [hex(ord(char)) for char in cleaned if _forbidden(char, multiline=multiline)]
     assert bad == []
     assert clean_text(cleaned, multiline=multiline) == cleaned  # idempotent
+
+
+# Issue #14 item 13a: fillers that are printable to Python but show nothing.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\u3164b", "a b"),  # Hangul filler: a blank, kept as a space
+        ("\uffa0", " "),  # halfwidth Hangul filler
+        ("\u2800\u2800", "  "),  # braille blank
+        ("\u115fname", "name"),  # Hangul choseong filler
+        ("\u1160name", "name"),  # Hangul jungseong filler
+        ("e\u034fe", "ee"),  # combining grapheme joiner
+        ("\u17b4k\u17b5", "k"),  # Khmer inherent vowels
+        ("a\u180eb", "ab"),  # Mongolian vowel separator
+    ],
+)
+def test_invisible_fillers_are_removed_or_become_spaces(text: str, expected: str) -> None:
+    assert clean_line(text) == expected
+    assert clean_text(text, multiline=True) == expected
+
+
+def test_text_made_only_of_fillers_is_blank() -> None:
+    assert clean_line("\u3164\u115f\u2800\uffa0\u034f\u17b4").strip() == ""

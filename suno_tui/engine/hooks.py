@@ -10,12 +10,12 @@ in environment variables, so a title such as ``"; rm -rf ~ #`` is only data.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import shlex
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from suno_tui.relay.export import to_json_text
 from suno_tui.safe_text import clean_line
 
 HOOK_TIMEOUT = 60.0
@@ -68,7 +68,9 @@ async def run_finish_hook(
         )
     except OSError as error:
         raise HookError(f"on_finish: cannot run {argv[0]!r}: {error.strerror or error}") from None
-    payload = json.dumps(task, ensure_ascii=False).encode()
+    # Encoded as --json prints it: C1, bidi and invisible controls escaped
+    # (\u202e...), so a hook that echoes its input cannot drive a terminal.
+    payload = to_json_text(task).encode("utf-8")
     try:
         await asyncio.wait_for(process.communicate(payload), timeout)
     except TimeoutError:
