@@ -34,7 +34,6 @@ __all__ = [
     "fail",
     "offset_seconds",
     "positive_int",
-    "positive_number",
     "require_ids",
     "seconds",
     "settings_from_args",
@@ -100,14 +99,6 @@ def offset_seconds(text: str) -> float:
     value = _finite(text)
     if not 0 <= value <= MAX_SECONDS:
         raise argparse.ArgumentTypeError(f"expected seconds from 0 to {MAX_SECONDS:g}")
-    return value
-
-
-def positive_number(text: str) -> float:
-    """An argparse type: a finite number above 0."""
-    value = _finite(text)
-    if not 0 < value <= MAX_SECONDS:
-        raise argparse.ArgumentTypeError("expected a number above 0")
     return value
 
 

@@ -11,7 +11,6 @@ import argparse
 import sys
 
 from suno_tui.cli import exit_codes
-from suno_tui.cli.common import positive_number
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--speed",
-        type=positive_number,
+        type=float,
         default=1.0,
         metavar="X",
         help="simulated seconds per real second (default 1; a song takes 1-4 minutes)",
@@ -77,8 +76,8 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         print("suno-tui simulate: --port must be within 0-65535", file=sys.stderr)
         return exit_codes.USAGE
-    if not args.speed > 0:
-        print("suno-tui simulate: --speed must be positive", file=sys.stderr)
+    if not 0 < args.speed <= 1e6:  # also refuses nan and inf
+        print("suno-tui simulate: --speed must be positive and finite", file=sys.stderr)
         return exit_codes.USAGE
 
     import asyncio

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from suno_tui.cli import exit_codes
-from suno_tui.cli.common import add_connection_options, add_ids_options, seconds
+from suno_tui.cli.common import add_connection_options, add_ids_options, offset_seconds, seconds
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def add_watch_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--unreachable-after",
-        type=seconds,
+        type=offset_seconds,  # 0: give up at the first failed poll
         default=600.0,
         metavar="SECONDS",
         help="exit 4 when no poll has succeeded for this long (default 600)",

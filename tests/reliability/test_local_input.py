@@ -75,7 +75,6 @@ def test_a_closed_output_pipe_ends_quietly_with_141(
         ["download", "--concurrency", "0", "x1"],
         ["download", "--concurrency", "-3", "x1"],
         ["--interval", "nan", "x1"],
-        ["simulate", "--speed", "inf"],
     ],
 )
 def test_numbers_that_are_not_usable_are_usage_errors(
@@ -91,6 +90,14 @@ def test_numbers_that_are_not_usable_are_usage_errors(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("suno-tui")
+
+
+@pytest.mark.parametrize("speed", ["inf", "nan", "0"])
+def test_the_simulator_refuses_a_speed_that_is_not_finite(
+    speed: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["simulate", "--speed", speed]) == exit_codes.USAGE
+    assert "--speed must be positive and finite" in capsys.readouterr().err
 
 
 def test_a_config_nested_2000_levels_deep_is_one_config_error(
