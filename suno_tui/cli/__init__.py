@@ -80,7 +80,9 @@ def command_first(argv: Sequence[str]) -> list[str]:
     is returned unchanged.
     """
     argv = list(argv)
-    if not argv or argv[0] in COMMANDS or not COMMANDS.keys() & set(argv):
+    if not argv or argv[0] in COMMANDS or argv[0] in HIDDEN_COMMANDS:
+        return argv
+    if not COMMANDS.keys() & set(argv):
         return argv
     takes_value = _monitor_value_options()
     index = 0
