@@ -6,7 +6,8 @@ commands; it holds no domain state. The engine's events arrive through an
 is one message, and updates only the rows that changed). What a person sees
 is split into parts that own it: :class:`Chrome` (top bar, banner, status
 bars), :class:`Details` (the detail views), :class:`DownloadsUI` (the pane,
-``d``/``D``) and :class:`TasksUI` (add, remove, submit). Nothing on screen
+``d``/``D``), :class:`TasksUI` (add, remove, submit), :class:`Panes` (layout
+by size, the event log, the filter line) and :class:`Quitting`. Nothing on screen
 animates: relative times are re-checked on a slow tick and only rows whose
 text changed are repainted.
 """
@@ -42,8 +43,9 @@ from suno_tui.tui.event_log import EventLog
 from suno_tui.tui.feed import DownloadsChanged, EngineFeed, EngineNews, PollRound, PollStatusChanged
 from suno_tui.tui.filter_input import FilterInput
 from suno_tui.tui.palette import system_commands
+from suno_tui.tui.panes import Panes
+from suno_tui.tui.quitting import QuitScreen, Quitting
 from suno_tui.tui.retry import retry_not_found
-from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.help import HelpScreen
 from suno_tui.tui.screens.stats import StatsScreen
 from suno_tui.tui.status_bar import StatusBar
@@ -63,10 +65,6 @@ def _never(summary: TaskSummary, now: datetime) -> bool:
 
 def _as_is(summary: TaskSummary, now: datetime) -> Progress:
     return summary.progress
-
-
-class QuitScreen(ConfirmScreen):
-    """The question asked before quitting while downloads run."""
 
 
 class MonitorApp(App[int]):
@@ -110,8 +108,6 @@ class MonitorApp(App[int]):
         self._stuck, self._live_progress = stuck, live_progress
         self._tick_seconds = tick_seconds
         self._events_limit = events_limit
-        self._wide_at = wide_at
-        self._show_events = show_events
         self._cursor_blink = cursor_blink
         #: [keys] ids in the settings that name no binding (the CLI warns)
         self.unknown_keys: list[str] = []
@@ -135,6 +131,10 @@ class MonitorApp(App[int]):
         self.account = AccountUI(self, engine, rows, lambda: self.event_log,
                                  rows_changed=self._rows_changed,
                                  status_changed=self.chrome.status)  # fmt: skip
+        self.panes = Panes(self, rows, lambda: self.event_log, lambda: self.download_pane,
+                           self.details, place_toasts=self.announcer.place, wide_at=wide_at,
+                           show_events=show_events)  # fmt: skip
+        self.quitting = Quitting(self, engine, busy=lambda: self.downloads.busy)
 
     # ---------------------------------------------------------------- layout
 
@@ -171,12 +171,12 @@ class MonitorApp(App[int]):
 
     @property
     def wide(self) -> bool:
-        return self.has_class("-wide")
+        return self.panes.wide
 
     def on_mount(self) -> None:
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
-        self._apply_size(self.size.width, self.size.height, first=True)
+        self.panes.apply_size(self.size.width, self.size.height, first=True)
         self.task_list.set_rows(self.engine.load())
         self.event_log.add(self.engine.events(self._events_limit))
         self.task_list.focus()
@@ -190,24 +190,8 @@ class MonitorApp(App[int]):
         self.announcer.place()
 
     def on_resize(self, event: Resize) -> None:
-        self._apply_size(event.size.width, event.size.height)
+        self.panes.apply_size(event.size.width, event.size.height)
         self.announcer.place()
-
-    def _apply_size(self, width: int, height: int, *, first: bool = False) -> None:
-        pane = self.download_pane
-        rows = max(2, min(10, (height - 8) // 3))
-        if rows != pane.max_rows:
-            pane.max_rows = rows
-            pane.refresh(layout=True)
-            self.announcer.place()
-        wide = width >= self._wide_at
-        if wide != self.wide:
-            self.set_class(wide, "-wide")
-            if wide:
-                self.details.sync_side()
-        if first:
-            show = self._show_events if self._show_events is not None else height >= 36
-            self.set_class(show, "-show-events")
 
     # ---------------------------------------------------------- engine input
 
@@ -303,14 +287,11 @@ class MonitorApp(App[int]):
 
     @on(TaskList.FilterRequested)
     def _filter_requested(self, event: TaskList.FilterRequested) -> None:
-        filter_input = self.query_one(FilterInput)
-        filter_input.value = self.task_list.filter_text
-        filter_input.add_class("-shown")
-        filter_input.focus()
+        self.panes.open_filter()
 
     @on(TaskList.FilterCleared)
     def _filter_cleared(self, event: TaskList.FilterCleared) -> None:
-        self.query_one(FilterInput).remove_class("-shown")
+        self.panes.hide_filter()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -318,15 +299,11 @@ class MonitorApp(App[int]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
-            self.query_one(FilterInput).remove_class("-shown")
-        self.task_list.focus()
+        self.panes.filter_submitted(event.value)
 
     @on(FilterInput.Cleared)
     def _filter_input_cleared(self, event: FilterInput.Cleared) -> None:
-        self.task_list.set_filter("")
-        self.query_one(FilterInput).remove_class("-shown")
-        self.task_list.focus()
+        self.panes.filter_cleared()
 
     @on(DetailView.Back, "#side")
     def _side_back(self, event: DetailView.Back) -> None:
@@ -339,9 +316,7 @@ class MonitorApp(App[int]):
         self.downloads.cancel(event.task_id)
 
     def on_download_pane_back(self, event: DownloadPane.Back) -> None:
-        self.remove_class("-show-downloads")
-        self.announcer.place()
-        self.task_list.focus()
+        self.downloads.hide()
 
     # ---------------------------------------------------------------- actions
 
@@ -373,20 +348,10 @@ class MonitorApp(App[int]):
         self.chrome.step_interval(direction)
 
     def on_event_log_back(self, event: EventLog.Back) -> None:
-        self.remove_class("-show-events")
-        self.announcer.place()
-        self.task_list.focus()
+        self.panes.hide_events()
 
     def action_toggle_events(self) -> None:
-        """``e``: show the event log and go there (Esc there, or ``e``, hides it)."""
-        if self.has_class("-show-events"):
-            self.remove_class("-show-events")
-            if self.focused is None or self.focused is self.event_log:
-                self.task_list.focus()
-        else:
-            self.add_class("-show-events")
-            self.event_log.focus()
-        self.announcer.place()
+        self.panes.toggle_events()
 
     def action_copy_id(self) -> None:
         self.details.copy_id()
@@ -428,23 +393,7 @@ class MonitorApp(App[int]):
     # --------------------------------------------------------------- quitting
 
     async def action_quit(self) -> None:
-        if self.downloads.busy and not isinstance(self.screen, QuitScreen):
-            question = Content.assemble(
-                "Downloads are running. Quitting cancels them.\n\n",
-                ("Partial files (.part) are kept: d resumes them next time.", "$text-muted"),
-            )
-
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self._quit_now()
-
-            self.push_screen(QuitScreen("Quit while downloading?", question), answered)
-            return
-        self._quit_now()
-
-    def _quit_now(self) -> None:
-        self.engine.stop()
-        self.exit(0)
+        self.quitting.quit()
 
     async def on_unmount(self) -> None:
         await self.engine.aclose()

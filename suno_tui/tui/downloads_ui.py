@@ -121,12 +121,16 @@ class DownloadsUI:
         """``w``: show and focus the downloads pane; again: hide it."""
         pane = self.pane
         if self._app.has_class("-show-downloads") and pane.has_focus:
-            self._app.remove_class("-show-downloads")
-            self._place_toasts()
-            self._task_list().focus()
+            self.hide()
             return
         self.show()
         pane.focus()
+
+    def hide(self) -> None:
+        """Hide the pane and go back to the list (``w`` again, or Esc there)."""
+        self._app.remove_class("-show-downloads")
+        self._place_toasts()
+        self._task_list().focus()
 
     def show(self) -> None:
         if not self._app.has_class("-show-downloads"):

@@ -1,0 +1,98 @@
+"""What shows around the list and when: the layout for the terminal's size
+(the side detail view when wide, the downloads pane's height, the event log
+at start), the event log shown and hidden (``e``), and the ``/`` filter line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+
+from suno_tui.tui.details import Details
+from suno_tui.tui.download_pane import DownloadPane
+from suno_tui.tui.event_log import EventLog
+from suno_tui.tui.filter_input import FilterInput
+from suno_tui.tui.task_list import TaskList
+
+
+class Panes:
+    def __init__(
+        self,
+        app: App[int],
+        task_list: Callable[[], TaskList],
+        event_log: Callable[[], EventLog],
+        download_pane: Callable[[], DownloadPane],
+        details: Details,
+        *,
+        place_toasts: Callable[[], None],
+        wide_at: int,
+        show_events: bool | None,
+    ) -> None:
+        self._app = app
+        self._task_list = task_list
+        self._event_log = event_log
+        self._download_pane = download_pane
+        self._details = details
+        self._place_toasts = place_toasts
+        self._wide_at = wide_at
+        self._show_events = show_events
+
+    @property
+    def wide(self) -> bool:
+        return self._app.has_class("-wide")
+
+    def apply_size(self, width: int, height: int, *, first: bool = False) -> None:
+        pane = self._download_pane()
+        rows = max(2, min(10, (height - 8) // 3))
+        if rows != pane.max_rows:
+            pane.max_rows = rows
+            pane.refresh(layout=True)
+            self._place_toasts()
+        wide = width >= self._wide_at
+        if wide != self.wide:
+            self._app.set_class(wide, "-wide")
+            if wide:
+                self._details.sync_side()
+        if first:
+            show = self._show_events if self._show_events is not None else height >= 36
+            self._app.set_class(show, "-show-events")
+
+    # -- the event log ------------------------------------------------------------
+
+    def toggle_events(self) -> None:
+        """``e``: show the event log and go there (Esc there, or ``e``, hides it)."""
+        app = self._app
+        if app.has_class("-show-events"):
+            app.remove_class("-show-events")
+            if app.focused is None or app.focused is self._event_log():
+                self._task_list().focus()
+        else:
+            app.add_class("-show-events")
+            self._event_log().focus()
+        self._place_toasts()
+
+    def hide_events(self) -> None:
+        self._app.remove_class("-show-events")
+        self._place_toasts()
+        self._task_list().focus()
+
+    # -- the filter line ----------------------------------------------------------
+
+    def open_filter(self) -> None:
+        filter_input = self._app.query_one(FilterInput)
+        filter_input.value = self._task_list().filter_text
+        filter_input.add_class("-shown")
+        filter_input.focus()
+
+    def hide_filter(self) -> None:
+        self._app.query_one(FilterInput).remove_class("-shown")
+
+    def filter_submitted(self, value: str) -> None:
+        if not value.strip():
+            self.hide_filter()
+        self._task_list().focus()
+
+    def filter_cleared(self) -> None:
+        self._task_list().set_filter("")
+        self.hide_filter()
+        self._task_list().focus()
