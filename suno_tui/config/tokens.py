@@ -15,7 +15,7 @@ import os
 import shlex
 
 from suno_tui.config.errors import ConfigError
-from suno_tui.config.schema import TOKEN_RE
+from suno_tui.config.values import TOKEN_RE
 from suno_tui.safe_text import clean_line
 
 TYPE_CHECKING = False
