@@ -4,7 +4,8 @@
 with bounded concurrency and matches the answers by ``task_id``: gateways
 answer in database order, collapse duplicates and silently leave out ids they
 do not know. Every failure becomes one of the typed errors in
-:mod:`suno_tui.relay.errors`, with the token redacted.
+:mod:`suno_tui.relay.errors`, with the token redacted. One HTTP exchange
+(deadline, size cap, transport errors) is :mod:`suno_tui.relay.transport`.
 """
 
 from __future__ import annotations
@@ -19,26 +20,32 @@ from urllib.parse import quote
 
 import httpx
 
-from suno_tui import __version__
-from suno_tui.relay.decoding import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, TooLarge
 from suno_tui.relay.envelope import decode_json, error_for_status, unwrap
 from suno_tui.relay.errors import (
     AuthError,
     GatewayError,
     MalformedResponse,
-    NetworkError,
     OutcomeUnknown,
     RateLimited,
     RelayError,
-    RelayTimeout,
     TaskNotFound,
-    transport_reason,
 )
 from suno_tui.relay.models import ModelError, Task, parse_task
 from suno_tui.relay.redaction import redact, redact_error
-from suno_tui.safe_text import mask_userinfo
+from suno_tui.relay.transport import SOCKS_HINT, Transport, garbled_submit
 
-USER_AGENT = f"suno-tui/{__version__} python-httpx/{httpx.__version__}"
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_CONCURRENCY",
+    "DEFAULT_MAX_RESPONSE_BYTES",
+    "DEFAULT_TIMEOUT",
+    "SOCKS_HINT",  # downloads/manager.py imports it from here
+    "BatchFailure",
+    "FetchResult",
+    "RelayClient",
+    "batches",
+]
+
 DEFAULT_BATCH_SIZE = 50
 DEFAULT_CONCURRENCY = 4
 DEFAULT_TIMEOUT = 30.0
@@ -87,22 +94,6 @@ def _unique(ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(task_id.strip() for task_id in ids if task_id and task_id.strip()))
 
 
-SOCKS_HINT = (
-    "a SOCKS proxy is set in the environment (ALL_PROXY or HTTPS_PROXY) but SOCKS "
-    "support is not installed: pip install 'suno-tui[socks]'"
-)
-
-
-def _async_client(**options: Any) -> httpx.AsyncClient:
-    """httpx's client; a SOCKS proxy without its extra is a ValueError we can explain."""
-    try:
-        return httpx.AsyncClient(**options)
-    except ImportError:  # httpx reads proxies from the environment, socksio may be absent
-        raise ValueError(SOCKS_HINT) from None
-    except ValueError as error:  # a bad proxy URL, quoted with its user name
-        raise ValueError(mask_userinfo(str(error))) from None
-
-
 class RelayClient:
     """One gateway, one token. Use as ``async with RelayClient(...) as client``."""
 
@@ -135,31 +126,15 @@ class RelayClient:
         self.batch_size = batch_size
         self._token = token
         self._semaphore = asyncio.Semaphore(max(1, concurrency))
-        self._max_response_bytes = max_response_bytes
-        # The whole exchange, not only each read: a server dripping one byte a
-        # second would otherwise hold a request open for ever.
-        self._total_timeout = timeout
-        headers = {
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-            # only what BoundedDecoder can undo within the size limit
-            "Accept-Encoding": ACCEPT_ENCODING,
-        }
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        self._http = _async_client(
-            base_url=self.base_url,
-            headers=headers,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            follow_redirects=False,
+        self._transport = Transport(
+            self.base_url,
+            token,
+            concurrency=concurrency,
+            timeout=timeout,
             verify=verify,
+            max_response_bytes=max_response_bytes,
             transport=transport,
-            limits=httpx.Limits(max_connections=max(1, concurrency)),
         )
-        #: HTTP requests sent, for the benchmarks and the status bar
-        self.requests_sent = 0
-        #: a submit went out (or may have): after an interruption, its outcome is unknown
-        self.submit_sent = False
 
     async def __aenter__(self) -> RelayClient:
         return self
@@ -173,7 +148,17 @@ class RelayClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._transport.aclose()
+
+    @property
+    def requests_sent(self) -> int:
+        """HTTP requests sent, for the benchmarks and the status bar."""
+        return self._transport.requests_sent
+
+    @property
+    def submit_sent(self) -> bool:
+        """A submit went out (or may have): after an interruption, its outcome is unknown."""
+        return self._transport.submit_sent
 
     # -- public API ---------------------------------------------------------
 
@@ -257,7 +242,9 @@ class RelayClient:
         is the caller's to read (relay.account and relay.balance use it).
         """
         try:
-            return await self._send("GET", path, None, True, params=params, headers=headers)
+            return await self._transport.send(
+                "GET", path, None, True, params=params, headers=headers
+            )
         except RelayError as error:
             raise self._redacted(error) from None
 
@@ -276,7 +263,7 @@ class RelayClient:
             task_id = data.get("task_id") or data.get("id")
             if isinstance(task_id, str) and task_id.strip():
                 return task_id.strip()
-        raise self._redacted(_garbled_submit("it carries no task id"))
+        raise self._redacted(garbled_submit("it carries no task id"))
 
     async def _fetch_batch_guarded(self, ids: list[str]) -> list[object] | RelayError:
         async with self._semaphore:
@@ -325,7 +312,7 @@ class RelayClient:
         self, method: str, path: str, *, json: object = None, idempotent: bool = True
     ) -> Any:
         try:
-            status, headers, body = await self._send(method, path, json, idempotent)
+            status, headers, body = await self._transport.send(method, path, json, idempotent)
             if not idempotent and status in _AMBIGUOUS_STATUSES:
                 raise OutcomeUnknown(
                     f"HTTP {status} from a proxy in front of the gateway: the request may "
@@ -337,165 +324,7 @@ class RelayClient:
         except MalformedResponse as error:
             if not idempotent and (error.status is None or 200 <= error.status < 300):
                 # A success whose body we cannot read: the job may well exist.
-                raise self._redacted(_garbled_submit(error)) from None
+                raise self._redacted(garbled_submit(error)) from None
             raise self._redacted(error) from None
         except RelayError as error:
             raise self._redacted(error) from None
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        payload: object,
-        idempotent: bool,
-        *,
-        params: Mapping[str, str | int] | None = None,
-        headers: Mapping[str, str] | None = None,
-    ) -> tuple[int, dict[str, str], bytes]:
-        self.requests_sent += 1
-        progress = _Progress()
-        deadline = asyncio.timeout(self._total_timeout)
-        try:
-            async with deadline:
-                return await self._exchange(method, path, payload, progress, params, headers)
-        except TimeoutError:
-            if not deadline.expired():
-                raise
-            # Bytes kept coming, each within the read timeout, but too slowly.
-            if not idempotent and progress.may_have_sent:
-                raise OutcomeUnknown(
-                    f"no complete answer within {self._total_timeout:g} s after the request "
-                    "was sent: it may have been accepted; check the gateway before "
-                    "submitting again"
-                ) from None
-            raise RelayTimeout(
-                f"timed out: no complete answer within {self._total_timeout:g} s "
-                f"from {self.base_url}"
-            ) from None
-        except httpx.TimeoutException as error:
-            # No connection (ConnectTimeout) or none free (PoolTimeout): not sent.
-            if not idempotent and not isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout):
-                raise OutcomeUnknown(
-                    "no answer in time after the request was sent: it may have been accepted; "
-                    "check the gateway before submitting again"
-                ) from None
-            raise RelayTimeout(
-                f"timed out ({type(error).__name__}) talking to {self.base_url}"
-            ) from None
-        except httpx.RemoteProtocolError as error:
-            if not idempotent:
-                # Even with the status line read, the task id may be lost.
-                what = (
-                    "the answer was cut off" if progress.answered else "the connection closed early"
-                )
-                raise OutcomeUnknown(
-                    f"{what} ({error}): the request may have "
-                    "been accepted; check the gateway before submitting again"
-                ) from None
-            if progress.answered:
-                raise MalformedResponse(f"truncated answer: {error}") from None
-            raise NetworkError(f"connection closed by {self.base_url}: {error}") from None
-        except httpx.DecodingError as error:  # from a transport that decodes itself
-            if not idempotent:
-                raise _garbled_submit(f"it could not be decoded: {error}") from None
-            raise MalformedResponse(f"the answer could not be decoded: {error}") from None
-        except (httpx.TransportError, OSError) as error:
-            if not idempotent and not isinstance(
-                error, httpx.ConnectError | httpx.UnsupportedProtocol
-            ):
-                raise OutcomeUnknown(
-                    f"the request was sent but failed ({type(error).__name__}): it may have "
-                    "been accepted; check the gateway before submitting again"
-                ) from None
-            raise NetworkError(f"cannot reach {self.base_url}: {transport_reason(error)}") from None
-        except httpx.InvalidURL as error:
-            raise NetworkError(f"invalid gateway URL {self.base_url!r}: {error}") from None
-        finally:  # also on cancellation (Ctrl-C): the caller must know
-            if not idempotent and progress.may_have_sent:
-                self.submit_sent = True
-
-    async def _exchange(
-        self,
-        method: str,
-        path: str,
-        payload: object,
-        progress: _Progress,
-        params: Mapping[str, str | int] | None,
-        headers: Mapping[str, str] | None,
-    ) -> tuple[int, dict[str, str], bytes]:
-        request = self._http.build_request(
-            method,
-            path,
-            json=payload,
-            params=params,
-            headers=headers,
-            extensions={"trace": progress.trace},
-        )
-        response = await self._http.send(request, stream=True)
-        progress.answered = True
-        try:
-            body = await self._read_capped(response)
-        finally:
-            await response.aclose()
-        return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body
-
-    async def _read_capped(self, response: httpx.Response) -> bytes:
-        """The decoded body; at most the limit, counted as it is decoded."""
-        limit = self._max_response_bytes
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise MalformedResponse(
-                f"answer of {declared} bytes exceeds the {limit}-byte limit",
-                status=response.status_code,
-            )
-        if response.is_stream_consumed:  # built in memory (a mock transport): decoded
-            if len(response.content) > limit:
-                raise MalformedResponse(
-                    f"answer exceeds the {limit}-byte limit", status=response.status_code
-                )
-            return response.content
-        chunks: list[bytes] = []
-        try:
-            decoder = BoundedDecoder(response.headers.get("content-encoding", ""), limit)
-            async for raw in response.aiter_raw():
-                chunks.extend(decoder.feed(raw))
-            decoder.close()
-        except TooLarge:
-            raise MalformedResponse(
-                f"answer exceeds the {limit}-byte limit", status=response.status_code
-            ) from None
-        except DecodeFailed as error:
-            raise MalformedResponse(
-                f"the answer could not be decoded: {error}", status=response.status_code
-            ) from None
-        return b"".join(chunks)
-
-
-def _garbled_submit(detail: str | MalformedResponse) -> OutcomeUnknown:
-    if isinstance(detail, MalformedResponse):
-        detail = detail.detail
-    return OutcomeUnknown(
-        f"the gateway's answer could not be read ({detail}): the request may have been "
-        "accepted; check the gateway before submitting again"
-    )
-
-
-class _Progress:
-    """How far one exchange got, from httpx's trace events."""
-
-    def __init__(self) -> None:
-        #: httpx reported anything (a mock transport reports nothing)
-        self.traced = False
-        #: the request started to go out: a submit may have reached the gateway
-        self.sending = False
-        #: the status line and headers of the answer arrived
-        self.answered = False
-
-    @property
-    def may_have_sent(self) -> bool:
-        return self.sending or self.answered or not self.traced
-
-    async def trace(self, event: str, info: dict[str, Any]) -> None:
-        self.traced = True
-        if event.endswith("send_request_headers.started"):
-            self.sending = True

@@ -219,7 +219,7 @@ def test_a_ca_bundle_is_passed_as_a_context_not_a_deprecated_path(
 
 def test_the_client_builds_httpx_with_verification_on() -> None:
     client = RelayClient("https://gw.example", TOKEN)
-    context = client._http._transport._pool._ssl_context  # type: ignore[attr-defined]
+    context = client._transport._http._transport._pool._ssl_context  # type: ignore[attr-defined]
     assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
 
 
