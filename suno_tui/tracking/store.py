@@ -10,7 +10,16 @@ Layout choices, measured on 10,000 tasks:
   with a few KiB of JSON fills a page, so the list scan would read ~40 MB;
   without it loading all summaries reads ~1 MB;
 - datetimes are INTEGER microseconds since the Unix epoch (UTC): exact round
-  trips, cheap to convert, sortable.
+  trips, cheap to convert, sortable;
+- a finished task's snapshot (written once, the bulk of a long history) is
+  kept as a zlib-compressed BLOB in ``task_raw.raw_json`` (2.3 KB of JSON
+  becomes ~0.7 KB); a snapshot still changing stays TEXT. SQLite columns are
+  typed per value, so both forms live in one column and files written before
+  (schema 1, all TEXT) are read as they are: the move to schema 2 rewrites
+  nothing;
+- summaries are read page by page (``seq`` ranges), never as one list of
+  100,000 row tuples: the app paints the first screen from the first page
+  and reads the rest in the background.
 
 A connection is shared by the event loop and one writer thread
 (``check_same_thread=False``); a lock serialises its use.
@@ -22,6 +31,7 @@ import os
 import sqlite3
 import stat
 import threading
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -33,9 +43,12 @@ from typing import Any
 from suno_tui.relay.models import TaskKind, TaskStatus
 from suno_tui.tracking.model import Progress, TaskSummary, Transition
 
-__all__ = ["SCHEMA_VERSION", "DownloadRecord", "Store", "StoreError"]
+__all__ = ["SCHEMA_VERSION", "DownloadRecord", "Store", "StoreError", "pack_raw", "unpack_raw"]
 
-SCHEMA_VERSION = 1
+#: 2: task_raw.raw_json may hold a zlib-compressed BLOB (schema 1 files need no rewrite)
+SCHEMA_VERSION = 2
+#: zlib level of stored snapshots: 1 is as small as 6 on this JSON, and faster
+RAW_LEVEL = 1
 BUSY_TIMEOUT_MS = 5000
 #: PRAGMA application_id of our files ("SUNO" in ASCII), so a file is known as ours
 APPLICATION_ID = 0x53554E4F
@@ -109,16 +122,21 @@ CREATE TABLE IF NOT EXISTS removed (
 )
 """
 
-# Summary columns, in TaskSummary order as far as _summary_from_row reads them.
+# Summary columns, in TaskSummary order as far as _summaries_from_rows reads them.
+# The download count is a lookup per row (downloads_by_task), not a GROUP BY
+# over the whole table, so that a page costs what its rows cost.
 _SUMMARY_SELECT = """
 SELECT t.task_id, t.profile, t.kind, t.status, t.status_label, t.title, t.tags,
        t.clips_done, t.clips_total, t.progress, t.progress_estimated, t.progress_stage,
        t.added_at, t.submitted_at, t.state_since, t.finished, t.fail_reason,
-       coalesce(d.n, 0), t.started_at, t.misses
+       (SELECT count(*) FROM downloads AS d WHERE d.task_id = t.task_id),
+       t.started_at, t.misses, t.seq
 FROM tasks AS t
-LEFT JOIN (SELECT task_id, count(*) AS n FROM downloads GROUP BY task_id) AS d
-       ON d.task_id = t.task_id
 """
+#: the list's default order (newest first), as TaskList's age sort has it
+_NEWEST_FIRST = " ORDER BY coalesce(t.submitted_at, t.added_at) DESC, t.task_id"
+#: rows per page of :meth:`Store.iter_summaries`
+PAGE_ROWS = 2000
 _INSERT_TASK = """
 INSERT OR IGNORE INTO tasks (
     task_id, seq, profile, added_at, kind, status, status_label, title, tags,
@@ -400,7 +418,11 @@ class Store:
             )
         if conn.execute("PRAGMA application_id").fetchone()[0] == 0:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # made before it was set
-        # Older schemas would be migrated here, one version at a time.
+        # Older schemas are migrated here, one version at a time.
+        if version < 2:
+            # 1 -> 2: snapshots may be compressed BLOBs; schema 1 rows stay readable
+            # as they are, so only the version moves (older readers then refuse).
+            conn.execute("UPDATE schema_version SET version = 2")
 
     def close(self) -> None:
         with self._lock, self._read_lock:
@@ -505,11 +527,12 @@ class Store:
 
     def save(
         self,
-        changed: Sequence[tuple[TaskSummary, str | None]],
+        changed: Sequence[tuple[TaskSummary, str | bytes | None]],
         transitions: Sequence[Transition] = (),
     ) -> int:
-        """Write changed summaries (with raw JSON, or None to keep the stored
-        one) and new transitions in one transaction.
+        """Write changed summaries (with raw JSON text, or :func:`pack_raw`'s
+        bytes, or None to keep the stored one) and new transitions in one
+        transaction.
 
         Only tasks still in the store are written: one removed meanwhile stays
         removed. Returns the number of task rows written.
@@ -536,8 +559,40 @@ class Store:
 
     def load_summaries(self) -> list[TaskSummary]:
         """Every task's summary, in the order added (raw JSON is not read)."""
-        rows = self._read(_SUMMARY_SELECT + " ORDER BY t.seq")
-        return _summaries_from_rows(rows)
+        result: list[TaskSummary] = []
+        for page in self.iter_summaries():
+            result.extend(page)
+        return result
+
+    def iter_summaries(
+        self, after_seq: int = 0, page_rows: int = PAGE_ROWS
+    ) -> Iterator[list[TaskSummary]]:
+        """Summaries in the order added, one page (a short read) at a time.
+
+        Each page is its own query from where the last one stopped, so no
+        read transaction stays open between pages and at most one page of
+        row tuples is alive at once.
+        """
+        sql = _SUMMARY_SELECT + " WHERE t.seq > ? ORDER BY t.seq LIMIT ?"
+        while True:
+            rows = self._read(sql, (after_seq, page_rows))
+            if not rows:
+                return
+            after_seq = rows[-1][-1]
+            yield _summaries_from_rows(rows)
+            if len(rows) < page_rows:
+                return
+
+    def load_first(self, newest: int) -> list[TaskSummary]:
+        """What the list needs before its first frame: every unfinished task
+        (the poller wants them) and the ``newest`` finished ones (the top of
+        the list in its default order); unfinished first, each part in order."""
+        unfinished = self._read(_SUMMARY_SELECT + " WHERE t.finished = 0 ORDER BY t.seq")
+        finished = self._read(
+            _SUMMARY_SELECT + " WHERE t.finished <> 0" + _NEWEST_FIRST + " LIMIT ?",
+            (max(newest, 0),),
+        )
+        return _summaries_from_rows(unfinished + finished)
 
     def load_summary(self, task_id: str) -> TaskSummary | None:
         rows = self._read(_SUMMARY_SELECT + " WHERE t.task_id = ?", (task_id,))
@@ -547,7 +602,17 @@ class Store:
     def load_raw(self, task_id: str) -> str | None:
         """The last snapshot's JSON text, or None if never fetched."""
         rows = self._read("SELECT raw_json FROM task_raw WHERE task_id = ?", (task_id,))
-        return str(rows[0][0]) if rows else None
+        return unpack_raw(rows[0][0]) if rows else None
+
+    def file_bytes(self) -> int:
+        """The state file's size on disk (the WAL file included)."""
+        total = 0
+        for suffix in ("", "-wal"):
+            try:
+                total += os.stat(f"{self.path}{suffix}").st_size
+            except OSError:
+                pass
+        return total
 
     def count_tasks(self) -> int:
         return int(self._read("SELECT count(*) FROM tasks")[0][0])
@@ -631,6 +696,24 @@ class Store:
         return {row[0] for row in self._read("SELECT task_id FROM removed")}
 
 
+def pack_raw(text: str) -> bytes:
+    """A snapshot's JSON text as stored compressed (see the module docstring)."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), RAW_LEVEL)
+
+
+def unpack_raw(value: object) -> str | None:
+    """The JSON text of a stored snapshot (TEXT as is, a BLOB decompressed);
+    None for a value that is neither (a damaged row)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        try:
+            return zlib.decompress(value).decode("utf-8", "surrogatepass")
+        except (zlib.error, UnicodeDecodeError):
+            return None
+    return None
+
+
 def _summary_values(summary: TaskSummary) -> tuple[Any, ...]:
     """The columns from ``kind`` to ``misses``, as _UPDATE_TASK lists them."""
     progress = summary.progress
@@ -679,7 +762,7 @@ def _summaries_from_rows(rows: list[Any]) -> list[TaskSummary]:
     for (
         task_id, profile, kind, status, label, title, tags, done, total,
         fraction, estimated, stage, added, submitted, since, finished, fail_reason,
-        downloaded, started, misses,
+        downloaded, started, misses, _seq,
     ) in rows:  # fmt: skip
         progress = progresses.get((fraction, estimated, stage))
         if progress is None:

@@ -45,7 +45,7 @@ from suno_tui.tracking.model import (
     Transition,
 )
 from suno_tui.tracking.progress import estimate_progress, refresh_progress
-from suno_tui.tracking.store import Store
+from suno_tui.tracking.store import Store, pack_raw
 
 __all__ = ["Tracker", "Update", "summarize"]
 
@@ -236,9 +236,10 @@ class _Plan:
     now: datetime
     #: (new summary, task whose raw JSON to save or None, summary it replaces)
     rows: list[tuple[TaskSummary, Task | None, TaskSummary]] = field(default_factory=list)
-    #: the raw JSON text of each task in ``rows`` that has one, encoded while
-    #: planning (which yields to the loop) rather than while writing (which cannot)
-    raw_texts: dict[str, str] = field(default_factory=dict)
+    #: the raw JSON of each task in ``rows`` that has one, encoded (and, for
+    #: a finished task, compressed) while planning, which yields to the loop,
+    #: rather than while writing, which cannot
+    raw_texts: dict[str, str | bytes] = field(default_factory=dict)
     fingerprints: dict[str, int | None] = field(default_factory=dict)
     update: Update = field(default_factory=Update)
 
@@ -257,6 +258,7 @@ class Tracker:
         self._clock = clock
         self.not_found_after = max(1, not_found_after)
         self._summaries: dict[str, TaskSummary] = {}
+        self._unloaded = 0  # stored tasks not in memory yet (see load_first)
         # Hash of the last snapshot saved per task, to skip unchanged raw JSON.
         # Not persisted: after a restart the first poll rewrites raw once.
         self._fingerprints: dict[str, int | None] = {}
@@ -270,13 +272,69 @@ class Tracker:
 
     def load(self) -> list[TaskSummary]:
         """(Re)load the watch list and the recent event log from the store."""
+        self._reset()
         summaries = self.store.load_summaries()
-        self._summaries = {summary.task_id: summary for summary in summaries}
+        self._summaries.update((summary.task_id, summary) for summary in summaries)
+        self._unloaded = 0
+        return summaries
+
+    def load_first(self, newest: int) -> list[TaskSummary]:
+        """Start a load in two steps: every unfinished task and the ``newest``
+        finished ones now (enough for a first screen and for polling), the
+        rest through :meth:`load_rest`. Returns what was loaded.
+
+        Until the rest is in, :attr:`unloaded` says how many stored tasks
+        are not in memory yet; those are all finished, so no poll needs them.
+        """
+        self._reset()
+        total = self.store.count_tasks()
+        summaries = self.store.load_first(newest)
+        self._summaries.update((summary.task_id, summary) for summary in summaries)
+        self._unloaded = max(total - len(self._summaries), 0)
+        return summaries
+
+    def load_rest(self, page_rows: int = 2000) -> Iterator[list[TaskSummary]]:
+        """The tasks :meth:`load_first` left out, a page at a time, each page
+        in memory before it is yielded (a short read: run it between turns of
+        the event loop). When it ends, :meth:`summaries` is in the order added
+        again. Tasks already in memory (loaded first, or added since) keep
+        their in-memory row; one removed meanwhile stays removed."""
+        summaries = self._summaries
+        order: list[str] = []
+        for page in self.store.iter_summaries(page_rows=page_rows):
+            fresh = [summary for summary in page if summary.task_id not in summaries]
+            order.extend(summary.task_id for summary in page)
+            for summary in fresh:
+                summaries[summary.task_id] = summary
+            self._unloaded = max(self._unloaded - len(fresh), 0)
+            if fresh:
+                yield fresh
+        self._unloaded = 0
+        self._restore_order(order)
+
+    @property
+    def unloaded(self) -> int:
+        """Stored tasks not in memory yet (0 once loading is complete)."""
+        return self._unloaded
+
+    def _reset(self) -> None:
+        # The same dict object all along: views of it (summaries(), the task
+        # list's rows) stay valid across a reload.
+        self._summaries.clear()
         self._fingerprints.clear()
         self._tasks.clear()
         self._events.clear()
         self._events.extend(self.store.recent_transitions(self._events.maxlen or 0))
-        return summaries
+
+    def _restore_order(self, order: list[str]) -> None:
+        """Put the dict back in the order added (``order``: the stored ids in
+        that order; tasks added since come last), in place."""
+        summaries = self._summaries
+        ordered = {tid: summaries[tid] for tid in order if tid in summaries}
+        if len(ordered) != len(summaries):
+            ordered.update(summaries)  # the ones added during the load, at the end
+        summaries.clear()
+        summaries.update(ordered)
 
     def summaries(self) -> Mapping[str, TaskSummary]:
         """All watched tasks in the order added (a read-only view)."""
@@ -527,7 +585,11 @@ class Tracker:
             return
         plan.rows.append((new, task if raw_changed else None, old))
         if raw_changed:
-            plan.raw_texts[old.task_id] = jsoncodec.dumps_compact(task.raw)
+            text = jsoncodec.dumps_compact(task.raw)
+            # A finished task's snapshot is final: stored compressed. One still
+            # changing is rewritten every poll, and compressing costs more than
+            # the bytes it saves there.
+            plan.raw_texts[old.task_id] = pack_raw(text) if new.finished else text
         plan.fingerprints[old.task_id] = fingerprint
         if summary_changed:
             self._note(plan.update, old, new)

@@ -9,11 +9,16 @@ row changed.
 
 Line 0 is the column header; task ``i`` of the visible order is virtual line
 ``i + 1``.
+
+Rows are held once: given the tracker's read-only mapping (``set_rows`` with a
+Mapping), the list keeps a reference to it, not a copy, and holds per task only
+its sort value and place. The ids in the list are the keys of ``_keys``; a row
+the mapping has but the list was not told about yet is not shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
 from enum import StrEnum
 from typing import ClassVar
@@ -200,7 +205,10 @@ class TaskList(ScrollView, can_focus=True):
         self._sort = sort
         self._filter = ""
         self._terms: list[str] = []
-        self._rows: dict[str, TaskSummary] = {}
+        self._rows: Mapping[str, TaskSummary] = {}
+        self._own_rows: dict[str, TaskSummary] | None = {}  # None: _rows is shared
+        #: stored tasks still being loaded (counted in ``total``, not shown yet)
+        self._unloaded = 0
         self._keys: dict[str, SortValue] = {}
         self._haystacks: dict[str, str] = {}
         self._order: list[str] = []
@@ -226,7 +234,12 @@ class TaskList(ScrollView, can_focus=True):
 
     @property
     def total(self) -> int:
-        return len(self._rows)
+        return len(self._keys) + self._unloaded
+
+    @property
+    def loading(self) -> bool:
+        """Stored tasks are still being read in (see :meth:`add_loaded`)."""
+        return self._unloaded > 0
 
     @property
     def shown(self) -> int:
@@ -246,20 +259,55 @@ class TaskList(ScrollView, can_focus=True):
         return self._cursor_id
 
     def summary(self, task_id: str) -> TaskSummary | None:
-        return self._rows.get(task_id)
+        return self._rows.get(task_id) if task_id in self._keys else None
 
     def __contains__(self, task_id: object) -> bool:
-        return task_id in self._rows
+        return task_id in self._keys
 
     # ---------------------------------------------------------------- updates
 
-    def set_rows(self, summaries: Iterable[TaskSummary]) -> None:
-        """Replace every row (the first load from the store)."""
-        self._rows = {summary.task_id: summary for summary in summaries}
+    def set_rows(
+        self,
+        summaries: Mapping[str, TaskSummary] | Iterable[TaskSummary],
+        *,
+        unloaded: int = 0,
+    ) -> None:
+        """Replace every row (the first load from the store).
+
+        A Mapping (id -> summary, such as ``Tracker.summaries()``) is shared,
+        not copied: the list reads rows from it and its owner keeps it up to
+        date, telling the list what changed through :meth:`upsert` and
+        :meth:`discard`. ``unloaded``: tasks still to come through
+        :meth:`add_loaded`, counted in :attr:`total` meanwhile.
+        """
+        if isinstance(summaries, Mapping):
+            self._rows = summaries
+            self._own_rows = None
+        else:
+            own = {summary.task_id: summary for summary in summaries}
+            self._rows = self._own_rows = own
+        self._unloaded = max(unloaded, 0)
         self._keys = {tid: sort_value(s, self._sort) for tid, s in self._rows.items()}
         self._haystacks = {}  # built when a filter needs them
         self._cache.clear()
         self._rebuild(refresh_all=True)
+
+    def add_loaded(self, summaries: Iterable[TaskSummary], unloaded: int) -> None:
+        """Rows read in after the first frame (already in a shared mapping);
+        ``unloaded``: how many are still to come. The order is rebuilt once,
+        when the last ones are in, not for every page."""
+        own, keys, sort = self._own_rows, self._keys, self._sort
+        for summary in summaries:
+            if own is not None:
+                own[summary.task_id] = summary
+            keys[summary.task_id] = sort_value(summary, sort)
+        self._unloaded = max(unloaded, 0)
+        if not self._unloaded:
+            self._rebuild()
+        else:
+            self.post_message(
+                self.ViewChanged(self._sort, self._filter, len(self._order), self.total)
+            )
 
     def upsert(self, summaries: Iterable[TaskSummary]) -> None:
         """Add or replace rows; refresh only the lines that changed.
@@ -269,19 +317,21 @@ class TaskList(ScrollView, can_focus=True):
         """
         reorder = False
         changed: list[str] = []
+        own = self._own_rows
         for summary in summaries:
             task_id = summary.task_id
-            old = self._rows.get(task_id)
-            if old == summary:
-                continue
-            was_shown = old is not None and (not self._terms or self._matches(self._hay(task_id)))
-            self._rows[task_id] = summary
+            if own is not None:
+                if own.get(task_id) == summary:
+                    continue
+                own[task_id] = summary
+            was_shown = task_id in self._position
             self._cache.pop(task_id, None)
             self._haystacks.pop(task_id, None)
             key = sort_value(summary, self._sort)
+            old_key = self._keys.get(task_id)
             if (
-                old is None
-                or self._keys[task_id] != key
+                old_key is None
+                or old_key != key
                 or (self._terms and was_shown != self._matches(self._hay(task_id)))
             ):
                 reorder = True
@@ -300,9 +350,10 @@ class TaskList(ScrollView, can_focus=True):
                 self._refresh_index(index)
 
     def discard(self, task_id: str) -> None:
-        if self._rows.pop(task_id, None) is None:
+        if self._own_rows is not None:
+            self._own_rows.pop(task_id, None)
+        if self._keys.pop(task_id, None) is None:
             return
-        self._keys.pop(task_id, None)
         self._haystacks.pop(task_id, None)
         self._cache.pop(task_id, None)
         self._rebuild()
@@ -311,7 +362,8 @@ class TaskList(ScrollView, can_focus=True):
         if sort is self._sort:
             return
         self._sort = sort
-        self._keys = {tid: sort_value(s, sort) for tid, s in self._rows.items()}
+        rows = self._rows
+        self._keys = {tid: sort_value(rows[tid], sort) for tid in self._keys if tid in rows}
         self._header = None
         self._rebuild(refresh_all=True)
 
@@ -335,7 +387,10 @@ class TaskList(ScrollView, can_focus=True):
             cached = self._cache.get(task_id)
             if cached is None:
                 continue
-            times = self._times(self._rows[task_id], now)
+            summary = self._rows.get(task_id)
+            if summary is None:
+                continue
+            times = self._times(summary, now)
             if times != cached[0]:
                 del self._cache[task_id]
                 # Only the cells that can have changed go to the terminal.
@@ -361,7 +416,10 @@ class TaskList(ScrollView, can_focus=True):
     def _hay(self, task_id: str) -> str:
         hay = self._haystacks.get(task_id)
         if hay is None:
-            hay = self._haystacks[task_id] = haystack(self._rows[task_id])
+            summary = self._rows.get(task_id)
+            if summary is None:  # gone from a shared mapping
+                return ""
+            hay = self._haystacks[task_id] = haystack(summary)
         return hay
 
     def _rebuild(self, *, refresh_all: bool = False, changed: set[str] | None = None) -> None:
@@ -370,9 +428,9 @@ class TaskList(ScrollView, can_focus=True):
         before = self._order[first:last]
         keys = self._keys
         if self._terms:
-            ids = [tid for tid in self._rows if self._matches(self._hay(tid))]
+            ids = [tid for tid in keys if self._matches(self._hay(tid))]
         else:
-            ids = list(self._rows)
+            ids = list(keys)
         ids.sort(key=keys.__getitem__)
         self._order = ids
         self._position = {task_id: index for index, task_id in enumerate(ids)}
@@ -399,7 +457,7 @@ class TaskList(ScrollView, can_focus=True):
                 self._refresh_index(first + offset)
         if self._cursor_id != old_cursor_id:
             self.post_message(self.Highlighted(self._cursor_id))
-        self.post_message(self.ViewChanged(self._sort, self._filter, len(ids), len(self._rows)))
+        self.post_message(self.ViewChanged(self._sort, self._filter, len(ids), self.total))
 
     def _rows_high(self) -> int:
         """How many task rows fit under the header."""
@@ -500,7 +558,9 @@ class TaskList(ScrollView, can_focus=True):
         return strip
 
     def _row_strip(self, task_id: str, width: int, base: Style) -> Strip:
-        summary = self._rows[task_id]
+        summary = self._rows.get(task_id)
+        if summary is None:  # gone from a shared mapping, discard() not called yet
+            return Strip.blank(width, base)
         times = self._times(summary, self._clock())
         cached = self._cache.get(task_id)
         if cached is not None and cached[0] == times:
@@ -513,7 +573,7 @@ class TaskList(ScrollView, can_focus=True):
 
     def _empty_hint(self, width: int, base: Style) -> Strip:
         """What an empty list says (line 2, under a blank line)."""
-        if self._rows:
+        if self._keys:
             text = f"  No task matches {self._filter!r}. Esc clears the filter."
         else:
             text = "  No tasks watched yet. Press a to add task ids, or start suno-tui ID ID..."
