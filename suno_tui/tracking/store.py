@@ -617,6 +617,10 @@ class Store:
     def count_tasks(self) -> int:
         return int(self._read("SELECT count(*) FROM tasks")[0][0])
 
+    def profiles(self) -> set[str]:
+        """The profiles tasks were added under (without loading any task)."""
+        return {str(row[0]) for row in self._read("SELECT DISTINCT profile FROM tasks")}
+
     # -- transitions --------------------------------------------------------
 
     def load_transitions(self, task_id: str) -> list[Transition]:

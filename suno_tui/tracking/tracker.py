@@ -366,7 +366,12 @@ class Tracker:
         return grouped
 
     def profiles(self) -> set[str]:
-        return {summary.profile for summary in self._summaries.values()}
+        """The profiles of the tasks in memory and, while a load is under
+        way or before one, of those in the store too."""
+        profiles = {summary.profile for summary in self._summaries.values()}
+        if self._unloaded or not self._summaries:
+            profiles |= self.store.profiles()
+        return profiles
 
     def task(self, task_id: str) -> Task | None:
         """The latest full snapshot (from the stored JSON; None if never fetched)."""

@@ -1,0 +1,49 @@
+"""Fill the task list from the tracker in two steps: the first screen now,
+the rest of a long history after the first frame.
+
+With 100,000 tasks in the store, reading every summary takes longer than the
+whole first frame of an empty app; the list's first screen needs only the
+unfinished tasks and the newest finished ones. The rest is read a page at a
+time between turns of the event loop, and the list's order is rebuilt once,
+when the last page is in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from suno_tui.tracking.model import TaskSummary
+from suno_tui.tui.task_list import TaskList
+
+#: finished tasks read before the first frame (a screen is ~40 lines; a page
+#: down or two more costs nothing)
+FIRST_ROWS = 200
+
+
+class TwoStepTracker(Protocol):
+    def load_first(self, newest: int) -> list[TaskSummary]: ...
+    def load_rest(self, page_rows: int = ...) -> Iterator[list[TaskSummary]]: ...
+    @property
+    def unloaded(self) -> int: ...
+
+
+def fill_first(tracker: Any, task_list: TaskList) -> TwoStepTracker | None:
+    """Put the first rows in the list; returns the tracker to finish the
+    load with (:func:`fill_rest`), or None when everything is in already (a
+    tracker without the two-step load, such as the tests' fakes)."""
+    if not callable(getattr(tracker, "load_first", None)):
+        task_list.set_rows(tracker.load())
+        return None
+    tracker.load_first(FIRST_ROWS)
+    task_list.set_rows(tracker.summaries(), unloaded=tracker.unloaded)
+    return tracker if tracker.unloaded else None
+
+
+async def fill_rest(tracker: TwoStepTracker, task_list: TaskList) -> None:
+    """Read the remaining rows into the list, yielding to the loop between pages."""
+    for page in tracker.load_rest():
+        task_list.add_loaded(page, tracker.unloaded)
+        await asyncio.sleep(0)
+    task_list.add_loaded((), 0)
