@@ -14,7 +14,7 @@ parts, so tests drive it with a fixed tracker and a scripted poller.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -130,6 +130,27 @@ class Engine:
     def load(self) -> list[TaskSummary]:
         """The saved watch list (the first frame: no network)."""
         return self._tracker.load()
+
+    def load_first(self, newest: int) -> list[TaskSummary]:
+        """The first screen of a long history: every unfinished task and the
+        ``newest`` finished ones; the rest comes through :meth:`load_rest`.
+        A tracker without the two-step load loads everything here."""
+        load_first = getattr(self._tracker, "load_first", None)
+        if load_first is None:
+            return self._tracker.load()
+        first: list[TaskSummary] = load_first(newest)
+        return first
+
+    def load_rest(self, page_rows: int = 2000) -> Iterator[list[TaskSummary]]:
+        """What :meth:`load_first` left out, a page at a time."""
+        load_rest = getattr(self._tracker, "load_rest", None)
+        if load_rest is not None:
+            yield from load_rest(page_rows)
+
+    @property
+    def unloaded(self) -> int:
+        """Saved tasks not in memory yet (0 once the load is complete)."""
+        return int(getattr(self._tracker, "unloaded", 0))
 
     def summaries(self) -> Mapping[str, TaskSummary]:
         return self._tracker.summaries()

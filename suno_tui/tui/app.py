@@ -45,7 +45,8 @@ from suno_tui.tui.filter_input import FilterInput
 from suno_tui.tui.palette import system_commands
 from suno_tui.tui.panes import Panes
 from suno_tui.tui.quitting import QuitScreen, Quitting
-from suno_tui.tui.retry import retry_not_found
+from suno_tui.tui.retry import retry_selected
+from suno_tui.tui.row_loading import start_loading
 from suno_tui.tui.screens.help import HelpScreen
 from suno_tui.tui.screens.stats import StatsScreen
 from suno_tui.tui.status_bar import StatusBar
@@ -177,7 +178,7 @@ class MonitorApp(App[int]):
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.panes.apply_size(self.size.width, self.size.height, first=True)
-        self.task_list.set_rows(self.engine.load())
+        start_loading(self, self.engine, self.task_list)
         self.event_log.add(self.engine.events(self._events_limit))
         self.task_list.focus()
         if self._initial_ids:
@@ -325,12 +326,7 @@ class MonitorApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_retry_task(self) -> None:
-        changed, message = retry_not_found(self.engine, self.details.current_task_id())
-        if changed:
-            self.task_list.upsert(changed)
-            self._rows_changed()
-            self.details.refresh({summary.task_id for summary in changed})
-        self.notify(message, timeout=3, markup=False)
+        retry_selected(self, self.engine, self.task_list, self.details, self._rows_changed)
 
     def action_show_stats(self) -> None:
         if self._stats_source is None:

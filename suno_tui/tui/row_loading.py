@@ -14,6 +14,8 @@ import asyncio
 from collections.abc import Iterator
 from typing import Any, Protocol
 
+from textual.app import App
+
 from suno_tui.tracking.model import TaskSummary
 from suno_tui.tui.task_list import TaskList
 
@@ -47,3 +49,10 @@ async def fill_rest(tracker: TwoStepTracker, task_list: TaskList) -> None:
         task_list.add_loaded(page, tracker.unloaded)
         await asyncio.sleep(0)
     task_list.add_loaded((), 0)
+
+
+def start_loading(app: App[Any], tracker: Any, task_list: TaskList) -> None:
+    """The first rows now; the rest in a worker of ``app`` after the first frame."""
+    rest = fill_first(tracker, task_list)
+    if rest is not None:
+        app.run_worker(fill_rest(rest, task_list), group="load", exit_on_error=False)
