@@ -133,7 +133,10 @@ def open_engine(
         loaded = True  # the caller's, loaded
     store = tracker.store
     try:
-        if not loaded:
+        if not loaded and wiring.scope is not None:
+            # A scoped watch needs its rows now. The monitor's list loads in
+            # two steps itself (tui/row_loading): loading 100,000 rows here
+            # first cost as much as the whole first frame of an empty app.
             tracker.load()
         if wiring.scope is None:
             pool, polling_off = prepare_pool(settings, tracker, wiring.build_client)
