@@ -440,7 +440,13 @@ class Tracker:
 
     def remove_many(self, task_ids: Iterable[str]) -> None:
         """Stop watching; the snapshots and timelines go too (download records stay)."""
-        ids = [task_id for task_id in dict.fromkeys(task_ids) if task_id in self._summaries]
+        # While a load is under way a stored task may not be in memory yet:
+        # the store forgets it all the same, so the load does not bring it back.
+        ids = [
+            task_id
+            for task_id in dict.fromkeys(task_ids)
+            if task_id in self._summaries or self._unloaded
+        ]
         if not ids:
             return
         self.store.remove_tasks(ids)

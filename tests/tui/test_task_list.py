@@ -274,3 +274,29 @@ async def test_tick_repaints_only_rows_whose_time_text_changed(
         assert 0 < repainted < task_list.total
         assert len(spy.regions) == repainted
         assert all(region is not None and region.height == 1 for region in spy.regions)
+
+
+async def test_rows_are_shared_with_their_owner_and_the_rest_comes_later() -> None:
+    app, _ = build_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        task_list = app.task_list
+        rows = {s.task_id: s for s in many(10)}
+        first = dict(list(rows.items())[:4])
+        task_list.set_rows(first, unloaded=6)
+        assert task_list._rows is first  # held once: the owner's mapping, not a copy
+        assert (task_list.total, task_list.shown, task_list.loading) == (10, 4, True)
+        rest = [rows[i] for i in list(rows)[4:]]
+        first.update((s.task_id, s) for s in rest[:3])
+        task_list.add_loaded(rest[:3], 3)
+        assert task_list.shown == 4  # no rebuild until the last page
+        first.update((s.task_id, s) for s in rest[3:])
+        task_list.add_loaded(rest[3:], 0)
+        await pilot.pause()
+        assert (task_list.total, task_list.shown, task_list.loading) == (10, 10, False)
+        changed = replace(first["task-00003"], title="Renamed")
+        first["task-00003"] = changed
+        task_list.upsert([changed])
+        assert task_list.summary("task-00003") is changed
+        del first["task-00003"]
+        task_list.discard("task-00003")
+        assert task_list.total == 9 and "task-00003" not in task_list.order
