@@ -33,7 +33,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_poll_round": {8},
     "bench_soak": {"soak"},
     "bench_download": {9},
-    "bench_monitor_start": {1, 7},
+    "bench_monitor_start": {1, 7, 13, "13.1", "13.2", "13.6"},
     "bench_idle": {4},
     "bench_apply": {2},
     "bench_poll_output": {5},

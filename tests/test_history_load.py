@@ -120,7 +120,9 @@ def test_a_schema_1_file_is_read_whole_and_moves_to_schema_2(db: Path) -> None:
         for task_id, text in texts.items():
             conn.execute("UPDATE task_raw SET raw_json = ? WHERE task_id = ?", (text, task_id))
         conn.execute("UPDATE schema_version SET version = 1")
-        assert conn.execute("SELECT count(*) FROM task_raw WHERE typeof(raw_json) = 'blob'").fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM task_raw WHERE typeof(raw_json) = 'blob'"
+        ).fetchone() == (0,)
     with Store.open(db) as store:
         assert store.load_summaries() == before
         assert {i: store.load_raw(i) for i in done + live} == texts

@@ -604,16 +604,6 @@ class Store:
         rows = self._read("SELECT raw_json FROM task_raw WHERE task_id = ?", (task_id,))
         return unpack_raw(rows[0][0]) if rows else None
 
-    def file_bytes(self) -> int:
-        """The state file's size on disk (the WAL file included)."""
-        total = 0
-        for suffix in ("", "-wal"):
-            try:
-                total += os.stat(f"{self.path}{suffix}").st_size
-            except OSError:
-                pass
-        return total
-
     def count_tasks(self) -> int:
         return int(self._read("SELECT count(*) FROM tasks")[0][0])
 

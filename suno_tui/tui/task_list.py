@@ -237,7 +237,7 @@ class TaskList(ScrollView, can_focus=True):
         return len(self._keys) + self._unloaded
 
     @property
-    def loading(self) -> bool:
+    def loading_rows(self) -> bool:
         """Stored tasks are still being read in (see :meth:`add_loaded`)."""
         return self._unloaded > 0
 
@@ -427,10 +427,7 @@ class TaskList(ScrollView, can_focus=True):
         first, last = self._visible_span()
         before = self._order[first:last]
         keys = self._keys
-        if self._terms:
-            ids = [tid for tid in keys if self._matches(self._hay(tid))]
-        else:
-            ids = list(keys)
+        ids = [tid for tid in keys if self._matches(self._hay(tid))] if self._terms else list(keys)
         ids.sort(key=keys.__getitem__)
         self._order = ids
         self._position = {task_id: index for index, task_id in enumerate(ids)}

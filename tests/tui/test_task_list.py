@@ -284,7 +284,7 @@ async def test_rows_are_shared_with_their_owner_and_the_rest_comes_later() -> No
         first = dict(list(rows.items())[:4])
         task_list.set_rows(first, unloaded=6)
         assert task_list._rows is first  # held once: the owner's mapping, not a copy
-        assert (task_list.total, task_list.shown, task_list.loading) == (10, 4, True)
+        assert (task_list.total, task_list.shown, task_list.loading_rows) == (10, 4, True)
         rest = [rows[i] for i in list(rows)[4:]]
         first.update((s.task_id, s) for s in rest[:3])
         task_list.add_loaded(rest[:3], 3)
@@ -292,7 +292,7 @@ async def test_rows_are_shared_with_their_owner_and_the_rest_comes_later() -> No
         first.update((s.task_id, s) for s in rest[3:])
         task_list.add_loaded(rest[3:], 0)
         await pilot.pause()
-        assert (task_list.total, task_list.shown, task_list.loading) == (10, 10, False)
+        assert (task_list.total, task_list.shown, task_list.loading_rows) == (10, 10, False)
         changed = replace(first["task-00003"], title="Renamed")
         first["task-00003"] = changed
         task_list.upsert([changed])
