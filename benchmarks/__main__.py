@@ -40,6 +40,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_hostile": {"bomb", "drip"},
     "bench_account": {"account-discovery", "account-idle"},
     "bench_stats": {"stats", "stats-view"},
+    "bench_history": {13, "13.3"},
 }
 
 

@@ -18,6 +18,7 @@ the mapping has but the list was not told about yet is not shown.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
 from enum import StrEnum
@@ -90,9 +91,39 @@ def sort_value(summary: TaskSummary, key: SortKey) -> SortValue:
     if key is SortKey.AGE:
         return (-_started(summary), summary.task_id)
     if key is SortKey.STATUS:
-        rank = 5 if summary.status_label == NOT_FOUND else _STATUS_RANK[summary.status]
-        return (rank, -_started(summary), summary.task_id)
+        return (_rank(summary), -_started(summary), summary.task_id)
     return (summary.title.casefold() or "\uffff", -_started(summary), summary.task_id)
+
+
+def _rank(summary: TaskSummary) -> int:
+    return 5 if summary.status_label == NOT_FOUND else _STATUS_RANK[summary.status]
+
+
+def started_values(pairs: Iterable[tuple[str, TaskSummary]]) -> dict[str, float]:
+    """id -> minus the row's start (submitted, else added) in seconds: the
+    age sort's value, and the second part of the others'."""
+    return {tid: -(s.submitted_at or s.added_at).timestamp() for tid, s in pairs}
+
+
+def primary_keys(
+    pairs: Iterable[tuple[str, TaskSummary]], key: SortKey, started: Mapping[str, float]
+) -> dict[str, SortValue | float]:
+    """id -> the sort value without its id tie-break, for many rows at once
+    (``started``: :func:`started_values` of them).
+
+    The list orders by (this value, id). Written out per key, without a call
+    per row: with 100,000 rows that is 3-4x faster than :func:`sort_value`
+    in a loop.
+    """
+    if key is SortKey.AGE:
+        return {tid: started[tid] for tid, _ in pairs}
+    if key is SortKey.STATUS:
+        ranks, not_found = _STATUS_RANK, NOT_FOUND
+        return {
+            tid: (5 if s.status_label == not_found else ranks[s.status], started[tid])
+            for tid, s in pairs
+        }
+    return {tid: (s.title.casefold() or "\uffff", started[tid]) for tid, s in pairs}
 
 
 def haystack(summary: TaskSummary) -> str:
@@ -209,10 +240,18 @@ class TaskList(ScrollView, can_focus=True):
         self._own_rows: dict[str, TaskSummary] | None = {}  # None: _rows is shared
         #: stored tasks still being loaded (counted in ``total``, not shown yet)
         self._unloaded = 0
-        self._keys: dict[str, SortValue] = {}
+        #: id -> primary sort value (see primary_keys); the ids in the list
+        self._keys: dict[str, SortValue | float] = {}
+        #: every id in the list in sort order (``_order`` is it when no filter)
+        self._all: list[str] = []
+        #: id -> started_values(): the one costly part of every sort value, kept
+        self._started: dict[str, float] = {}
+        #: every row in the list has a filter haystack (see prepare_filter)
+        self._hays_complete = False
         self._haystacks: dict[str, str] = {}
         self._order: list[str] = []
-        self._position: dict[str, int] = {}
+        #: the ids in ``_order`` as a set, built when a filtered upsert needs it
+        self._shown: set[str] | None = None
         self._cursor = 0
         self._cursor_id: str | None = None
         self._cache: dict[str, tuple[TimeTexts, Strip]] = {}
@@ -240,6 +279,11 @@ class TaskList(ScrollView, can_focus=True):
     def loading_rows(self) -> bool:
         """Stored tasks are still being read in (see :meth:`add_loaded`)."""
         return self._unloaded > 0
+
+    @property
+    def filter_ready(self) -> bool:
+        """Every row has its filter haystack (see :meth:`prepare_filter`)."""
+        return self._hays_complete
 
     @property
     def shown(self) -> int:
@@ -287,22 +331,28 @@ class TaskList(ScrollView, can_focus=True):
             own = {summary.task_id: summary for summary in summaries}
             self._rows = self._own_rows = own
         self._unloaded = max(unloaded, 0)
-        self._keys = {tid: sort_value(s, self._sort) for tid, s in self._rows.items()}
-        self._haystacks = {}  # built when a filter needs them
+        pairs = list(self._rows.items())
+        self._started = started_values(pairs)
+        self._keys = primary_keys(pairs, self._sort, self._started)
+        self._haystacks = {}  # built when a filter needs them, or by prepare_filter
+        self._hays_complete = False
         self._cache.clear()
+        self._sort_all()
         self._rebuild(refresh_all=True)
 
     def add_loaded(self, summaries: Iterable[TaskSummary], unloaded: int) -> None:
         """Rows read in after the first frame (already in a shared mapping);
         ``unloaded``: how many are still to come. The order is rebuilt once,
         when the last ones are in, not for every page."""
-        own, keys, sort = self._own_rows, self._keys, self._sort
-        for summary in summaries:
-            if own is not None:
-                own[summary.task_id] = summary
-            keys[summary.task_id] = sort_value(summary, sort)
+        page = [(summary.task_id, summary) for summary in summaries]
+        if self._own_rows is not None:
+            self._own_rows.update(page)
+        self._started.update(started_values(page))
+        self._keys.update(primary_keys(page, self._sort, self._started))
+        self._hays_complete = False
         self._unloaded = max(unloaded, 0)
         if not self._unloaded:
+            self._sort_all()
             self._rebuild()
         else:
             self.post_message(
@@ -315,38 +365,48 @@ class TaskList(ScrollView, can_focus=True):
         The order is rebuilt only when a row's sort value or its match with
         the filter changed, or a row is new.
         """
-        reorder = False
-        changed: list[str] = []
+        refilter = False
+        moved: list[str] = []
+        changed: set[str] = set()
         own = self._own_rows
+        keys = self._keys
+        fresh: dict[str, TaskSummary] = {}
         for summary in summaries:
             task_id = summary.task_id
             if own is not None:
                 if own.get(task_id) == summary:
                     continue
                 own[task_id] = summary
-            was_shown = task_id in self._position
-            self._cache.pop(task_id, None)
-            self._haystacks.pop(task_id, None)
-            key = sort_value(summary, self._sort)
-            old_key = self._keys.get(task_id)
-            if (
-                old_key is None
-                or old_key != key
-                or (self._terms and was_shown != self._matches(self._hay(task_id)))
-            ):
-                reorder = True
-            self._keys[task_id] = key
-            changed.append(task_id)
-        if not changed:
+            fresh[task_id] = summary
+        if not fresh:
             return
-        if reorder:
-            self._rebuild(changed=set(changed))
+        pairs = list(fresh.items())
+        self._started.update(started_values(pairs))
+        new_keys = primary_keys(pairs, self._sort, self._started)
+        shown = self._shown_ids() if self._terms else None
+        hays, complete = self._haystacks, self._hays_complete
+        for task_id, key in new_keys.items():
+            self._cache.pop(task_id, None)
+            old_hay = hays.pop(task_id, None)
+            if complete:
+                hays[task_id] = haystack(fresh[task_id])
+            old_key = keys.get(task_id)
+            if old_key is None or old_key != key:
+                moved.append(task_id)
+            elif shown is not None:
+                was_shown = task_id in shown if old_hay is None else self._matches(old_hay)
+                if was_shown != self._matches(self._hay(task_id)):
+                    refilter = True
+            keys[task_id] = key
+            changed.add(task_id)
+        if moved:
+            self._place(moved)
+        if moved or refilter:
+            self._rebuild(changed=changed)
             return
         first, last = self._visible_span()
-        position = self._position
-        for task_id in changed:
-            index = position.get(task_id)
-            if index is not None and first <= index < last:
+        for index in range(first, last):
+            if self._order[index] in changed:
                 self._refresh_index(index)
 
     def discard(self, task_id: str) -> None:
@@ -355,7 +415,9 @@ class TaskList(ScrollView, can_focus=True):
         if self._keys.pop(task_id, None) is None:
             return
         self._haystacks.pop(task_id, None)
+        self._started.pop(task_id, None)
         self._cache.pop(task_id, None)
+        self._all = [tid for tid in self._all if tid != task_id]  # a new list: _order may be it
         self._rebuild()
 
     def set_sort(self, sort: SortKey) -> None:
@@ -363,17 +425,29 @@ class TaskList(ScrollView, can_focus=True):
             return
         self._sort = sort
         rows = self._rows
-        self._keys = {tid: sort_value(rows[tid], sort) for tid in self._keys if tid in rows}
+        if len(rows) != len(self._keys) or len(self._started) != len(rows):
+            # (rows the owner has and the list was not told about yet: rare)
+            self._started = started_values(rows.items())
+        # One pass over the mapping's items (no list of pairs: at 100,000
+        # rows its tuples cost as much as the keys).
+        self._keys = primary_keys(rows.items(), sort, self._started)
         self._header = None
+        self._sort_all()
         self._rebuild(refresh_all=True)
 
     def set_filter(self, text: str) -> None:
         text = text.strip()
         if text == self._filter:
             return
+        old_terms = self._terms
         self._filter = text
         self._terms = text.casefold().split()
-        self._rebuild(refresh_all=True)
+        # Typing on narrows: every old term inside a new one means the rows
+        # shown now are a superset of the answer, already in order.
+        narrower = bool(old_terms) and all(
+            any(old in new for new in self._terms) for old in old_terms
+        )
+        self._rebuild(refresh_all=True, within=self._order if narrower else None)
 
     def tick(self) -> int:
         """Repaint the visible rows whose clock-driven texts changed; return how many."""
@@ -402,10 +476,32 @@ class TaskList(ScrollView, can_focus=True):
 
     def select(self, task_id: str) -> bool:
         """Put the cursor on ``task_id`` if it is shown."""
-        index = self._position.get(task_id)
-        if index is None:
+        if task_id not in self._keys:
+            return False
+        try:
+            index = self._order.index(task_id)
+        except ValueError:  # filtered out
             return False
         self._move_cursor(index)
+        return True
+
+    def prepare_filter(self, budget: int = 2000) -> bool:
+        """Build up to ``budget`` missing filter haystacks (run while idle, so
+        that the first ``/`` keystroke over a long history only matches);
+        True when every row has one."""
+        hays = self._haystacks
+        rows = self._rows
+        done = 0
+        for task_id in self._keys:
+            if task_id in hays:
+                continue
+            summary = rows.get(task_id)
+            if summary is not None:
+                hays[task_id] = haystack(summary)
+            done += 1
+            if done >= budget:
+                return False
+        self._hays_complete = True
         return True
 
     # ---------------------------------------------------------------- helpers
@@ -422,19 +518,86 @@ class TaskList(ScrollView, can_focus=True):
             hay = self._haystacks[task_id] = haystack(summary)
         return hay
 
-    def _rebuild(self, *, refresh_all: bool = False, changed: set[str] | None = None) -> None:
-        """Sort and filter again, keep the cursor on its task, refresh what moved."""
+    def _sort_all(self) -> None:
+        """Every id in order: by id, then (stable) by primary sort value."""
+        keys = self._keys
+        ids = sorted(keys)
+        ids.sort(key=keys.__getitem__)
+        self._all = ids
+
+    def _place(self, moved: list[str]) -> None:
+        """Put rows whose sort value changed (or new rows) at their place in
+        ``_all``: a few are inserted by bisection, many mean a full sort."""
+        if len(moved) * 8 > len(self._all):
+            self._sort_all()
+            return
+        keys = self._keys
+        gone = set(moved)
+        ids = [tid for tid in self._all if tid not in gone]
+
+        def position(task_id: str) -> tuple[SortValue | float, str]:
+            return keys[task_id], task_id
+
+        # Merge: find each moved row's place by bisection (a few key look-ups
+        # each), then copy the runs between them once.
+        merged: list[str] = []
+        start = 0
+        for task_id in sorted(gone, key=position):
+            index = bisect_left(ids, position(task_id), lo=start, key=position)
+            merged += ids[start:index]
+            merged.append(task_id)
+            start = index
+        merged += ids[start:]
+        self._all = merged
+
+    def _shown_ids(self) -> set[str]:
+        if self._shown is None:
+            self._shown = set(self._order)
+        return self._shown
+
+    def _filtered(self, base: list[str]) -> list[str]:
+        """The ids of ``base`` (in order) that match every term."""
+        hays = self._haystacks
+        hay = self._hay
+        if self._hays_complete:
+            if len(self._terms) == 1:
+                term = self._terms[0]
+                return [tid for tid in base if term in hays[tid]]
+            terms = self._terms
+            return [tid for tid in base if all(t in hays[tid] for t in terms)]
+        if len(self._terms) == 1:
+            term = self._terms[0]
+            return [tid for tid in base if term in (hays.get(tid) or hay(tid))]
+        terms = self._terms
+        return [tid for tid in base if all(t in (hays.get(tid) or hay(tid)) for t in terms)]
+
+    def _rebuild(
+        self,
+        *,
+        refresh_all: bool = False,
+        changed: set[str] | None = None,
+        within: list[str] | None = None,
+    ) -> None:
+        """Filter ``_all`` (or ``within``, a narrower search) again, keep the
+        cursor on its task, refresh what moved."""
         first, last = self._visible_span()
         before = self._order[first:last]
-        keys = self._keys
-        ids = [tid for tid in keys if self._matches(self._hay(tid))] if self._terms else list(keys)
-        ids.sort(key=keys.__getitem__)
+        ids = self._filtered(self._all if within is None else within) if self._terms else self._all
         self._order = ids
-        self._position = {task_id: index for index, task_id in enumerate(ids)}
+        self._shown = None
         self.virtual_size = Size(0, len(ids) + 1)
 
         old_cursor_id = self._cursor_id
-        index = self._position.get(old_cursor_id) if old_cursor_id is not None else None
+        index: int | None = None
+        if old_cursor_id is not None and old_cursor_id in self._keys:
+            # Most often the cursor has not moved: look there first.
+            if self._cursor < len(ids) and ids[self._cursor] == old_cursor_id:
+                index = self._cursor
+            else:
+                try:
+                    index = ids.index(old_cursor_id)
+                except ValueError:
+                    index = None
         if index is None:
             index = min(self._cursor, max(len(ids) - 1, 0))
         self._cursor = index
