@@ -41,6 +41,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_account": {"account-discovery", "account-idle"},
     "bench_stats": {"stats", "stats-view"},
     "bench_history": {13, "13.3"},
+    "bench_fetch": {13, "13.5"},
 }
 
 

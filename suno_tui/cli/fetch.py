@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help="print a JSON array with one object per requested id, in the order asked",
+        help="print a JSON array with one object per requested id, in the order asked "
+        "(one object per line)",
     )
     add_connection_options(parser)
 
@@ -59,13 +60,21 @@ async def _fetch_and_print(settings: Settings, ids: list[str], *, as_json: bool)
 
 
 def _as_json(result: FetchResult) -> str:
+    """A JSON array, one compact object per line: json's C encoder does that
+    (an indented dump runs its pure-Python encoder, 10x slower: most of the
+    time of a 2,000-task fetch), and a line per task reads well in grep or
+    a pager as in ``watch --json``."""
     from suno_tui.relay.export import not_found_json, task_to_json, to_json_text
 
-    documents = [
-        task_to_json(result.tasks[task_id]) if task_id in result.tasks else not_found_json(task_id)
+    lines = [
+        to_json_text(
+            task_to_json(result.tasks[task_id])
+            if task_id in result.tasks
+            else not_found_json(task_id)
+        )
         for task_id in result.requested
     ]
-    return to_json_text(documents, indent=2)
+    return "[\n" + ",\n".join(lines) + "\n]" if lines else "[]"
 
 
 def _as_table(result: FetchResult) -> str:
