@@ -224,7 +224,11 @@ async def test_only_unfinished_tasks_are_polled_in_batches_of_50(store: Store) -
     assert sorted(task_id for ids in asked for task_id in ids) == unfinished
     assert poller.status.requests == 3 and poller.status.rounds == 1
     assert len(update.changed) == 120
-    assert len(recorder.updates) == 1 and recorder.updates[0] is update
+    # each batch is reported as it comes in, then the round's end (nothing left)
+    *per_batch, last = recorder.updates
+    assert sorted(len(u.changed) for u in per_batch) == [20, 50, 50]
+    assert [s for u in per_batch for s in u.changed] == update.changed
+    assert last.empty
 
 
 async def test_each_profile_is_polled_with_its_own_client(store: Store) -> None:
@@ -641,3 +645,55 @@ async def test_unusable_rows_are_counted_not_dropped_silently(store: Store) -> N
     assert poller.status.problems == 1
     assert poller.status.last_problem is not None
     assert "without a task_id" in poller.status.last_problem
+
+
+class BatchClient:
+    """Reports its batches one by one; the second waits for ``release``."""
+
+    reports_batches = True
+    batch_size = 2
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+
+    async def fetch(
+        self, ids: Any, *, raise_errors: bool = True, on_batch: Any = None
+    ) -> FetchResult:
+        ids = list(ids)
+        whole = FetchResult(requested=ids)
+        for start in range(0, len(ids), self.batch_size):
+            if start:
+                await self.release.wait()
+            group = ids[start : start + self.batch_size]
+            part = FetchResult(
+                requested=group,
+                tasks={i: parse_task(shapes.streaming_task(i)) for i in group},
+            )
+            whole.tasks.update(part.tasks)
+            await on_batch(part)
+        return whole
+
+
+async def test_each_batch_is_merged_and_reported_before_the_round_ends(store: Store) -> None:
+    time = AutoTime()
+    tracker = make_tracker(store, time)
+    first, second = ["a1", "a2"], ["b1", "b2"]
+    tracker.add(first + second)
+    recorder = Recorder()
+    client = BatchClient()
+    poller = make_poller(tracker, {"default": client}, time, recorder)
+    round_ = asyncio.ensure_future(poller.poll_once())
+    for _ in range(100):  # a few turns of the loop; never the second batch
+        if recorder.updates:
+            break
+        await asyncio.sleep(0)
+    assert [s.task_id for s in recorder.updates[0].changed] == first
+    assert {tracker.get(i).status_label for i in first} == {"IN_PROGRESS"}  # type: ignore[union-attr]
+    assert {tracker.get(i).status_label for i in second} == {"NEW"}  # type: ignore[union-attr]
+    assert not round_.done() and poller.status.in_flight and poller.status.rounds == 0
+    client.release.set()
+    update = await asyncio.wait_for(round_, 5)
+    assert [s.task_id for s in recorder.updates[1].changed] == second
+    assert recorder.updates[-1].empty and len(recorder.updates) == 3  # no change told twice
+    assert [s.task_id for s in update.changed] == first + second
+    assert poller.status.rounds == 1 and not poller.status.in_flight

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -162,13 +162,27 @@ class RelayClient:
 
     # -- public API ---------------------------------------------------------
 
-    async def fetch(self, ids: Iterable[str], *, raise_errors: bool = True) -> FetchResult:
+    #: fetch() takes ``on_batch`` (the poller looks for this)
+    reports_batches = True
+
+    async def fetch(
+        self,
+        ids: Iterable[str],
+        *,
+        raise_errors: bool = True,
+        on_batch: Callable[[FetchResult], Awaitable[None]] | None = None,
+    ) -> FetchResult:
         """Fetch many tasks in batches.
 
         With ``raise_errors`` (the default) a failed batch raises its typed
         error (an AuthError first, whatever batch it came from). Without it,
         failed batches are reported in ``result.failures`` and the others'
         tasks are still returned: the poller uses that.
+
+        ``on_batch`` is awaited with each batch's own result (its ids, tasks,
+        missing ids, failure and problems) as soon as that batch is in, while
+        the others are still in flight; the whole result is returned as
+        always.
         """
         if isinstance(ids, str):  # one id, not its characters
             ids = [ids]
@@ -177,13 +191,12 @@ class RelayClient:
         if not requested:
             return result
         groups = batches(requested, self.batch_size)
-        outcomes = await asyncio.gather(*(self._fetch_batch_guarded(group) for group in groups))
+        parts = await asyncio.gather(*(self._fetch_part(group, on_batch) for group in groups))
         found: dict[str, Task] = {}
-        for group, outcome in zip(groups, outcomes, strict=True):
-            if isinstance(outcome, RelayError):
-                result.failures.append(BatchFailure(tuple(group), outcome))
-                continue
-            self._match(group, outcome, found, result.problems)
+        for part in parts:
+            result.failures.extend(part.failures)
+            result.problems.extend(part.problems)
+            found.update(part.tasks)
         failed = result.failed_ids
         for task_id in requested:
             if task_id in found:
@@ -264,6 +277,22 @@ class RelayClient:
             if isinstance(task_id, str) and task_id.strip():
                 return task_id.strip()
         raise self._redacted(garbled_submit("it carries no task id"))
+
+    async def _fetch_part(
+        self, group: list[str], on_batch: Callable[[FetchResult], Awaitable[None]] | None
+    ) -> FetchResult:
+        """One batch fetched and parsed as soon as it is in (while others are
+        still in flight), as a result of its own."""
+        part = FetchResult(requested=list(group))
+        outcome = await self._fetch_batch_guarded(group)
+        if isinstance(outcome, RelayError):
+            part.failures.append(BatchFailure(tuple(group), outcome))
+        else:
+            self._match(group, outcome, part.tasks, part.problems)
+            part.missing.extend(task_id for task_id in group if task_id not in part.tasks)
+        if on_batch is not None:
+            await on_batch(part)
+        return part
 
     async def _fetch_batch_guarded(self, ids: list[str]) -> list[object] | RelayError:
         async with self._semaphore:

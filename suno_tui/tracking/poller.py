@@ -1,9 +1,12 @@
 """The polling schedule: fetch unfinished tasks, merge them, wait, repeat.
 
 A round fetches every unfinished task of every profile (the client splits
-them into batches), merges the answers through the tracker (saved before the
-round reports), then the next round is scheduled from the end of this one, so
-rounds never overlap. Waits are interruptible: ``poll_now``, ``pause``,
+them into batches), merges the answers through the tracker (saved before
+they are reported), then the next round is scheduled from the end of this
+one, so rounds never overlap. With a client that reports batches (``RelayClient``
+does), each batch is merged and reported (``on_update``) as soon as it is in:
+with 5,000 new ids the first rows are on screen long before the round's
+hundredth request ends. Waits are interruptible: ``poll_now``, ``pause``,
 ``set_interval``, ``notify_added`` and ``stop`` take effect at once.
 
 Time comes from an injected ``clock`` and waits from an injected ``sleep``, so
@@ -229,20 +232,21 @@ class Poller:
             return Update()
         self._rerun = False
         self._update_status(in_flight=True, idle=False)
-        answers = await asyncio.gather(
-            *(self._fetch(profile, ids) for profile, ids in groups.items())
-        )
-        update = Update()
+        update = Update()  # everything this round changed
+        unreported = Update()  # ... of which on_update has not been told yet
         errors = _RoundErrors()
-        for (profile, ids), fetched in zip(groups.items(), answers, strict=True):
+        answers = await asyncio.gather(
+            *(self._fetch(profile, ids, update, errors) for profile, ids in groups.items())
+        )
+        for (profile, ids), (fetched, applied) in zip(groups.items(), answers, strict=True):
             self._status.requests += self._requests_for(profile, len(ids))
             if isinstance(fetched, str):
                 errors.errors.append(fetched)
                 continue
-            try:
-                update.extend(await self._tracker.apply_async(fetched, profile=profile))
-            except StoreError as error:  # e.g. disk full: keep polling, say why
-                errors.errors.append(_one_line(f"cannot save: {error}"))
+            if not applied:
+                changes = await self._apply(fetched, profile, errors)
+                update.extend(changes)
+                unreported.extend(changes)
             self._read_failures(profile, fetched, errors)
             for problem in fetched.problems:
                 self._status.problems += 1
@@ -251,7 +255,7 @@ class Poller:
         if self._on_update is not None:
             # The round carries its status: on_status is not told it again.
             self._emitted = self.status
-            self._on_update(update, self._emitted)
+            self._on_update(unreported, self._emitted)
         self._emit()
         return update
 
@@ -309,13 +313,35 @@ class Poller:
                     sleeper.cancel()
         self._wake.clear()
 
-    async def _fetch(self, profile: str, ids: list[str]) -> FetchResult | str:
-        """The client's answer, or one line saying why there is none."""
+    async def _fetch(
+        self, profile: str, ids: list[str], update: Update, errors: _RoundErrors
+    ) -> tuple[FetchResult | str, bool]:
+        """The client's answer, or one line saying why there is none; and
+        whether its batches were merged and reported already (into ``update``)."""
         client = self._clients[profile]
+        by_batch = getattr(client, "reports_batches", False) is True
+
+        async def on_batch(part: FetchResult) -> None:
+            changes = await self._apply(part, profile, errors)
+            update.extend(changes)
+            if self._on_update is not None and not changes.empty:
+                self._on_update(changes, self.status)
+
         try:
-            return await client.fetch(ids, raise_errors=False)
+            if by_batch:
+                fetch: Callable[..., Awaitable[FetchResult]] = client.fetch
+                return await fetch(ids, raise_errors=False, on_batch=on_batch), True
+            return await client.fetch(ids, raise_errors=False), False
         except Exception as error:  # a bug or an odd transport: report, keep polling
-            return _one_line(f"{profile}: {type(error).__name__}: {error}")
+            return _one_line(f"{profile}: {type(error).__name__}: {error}"), by_batch
+
+    async def _apply(self, result: FetchResult, profile: str, errors: _RoundErrors) -> Update:
+        """Merge through the tracker; a store failure is said, not raised."""
+        try:
+            return await self._tracker.apply_async(result, profile=profile)
+        except StoreError as error:  # e.g. disk full: keep polling, say why
+            errors.errors.append(_one_line(f"cannot save: {error}"))
+            return Update()
 
     def _requests_for(self, profile: str, count: int) -> int:
         size = getattr(self._clients.get(profile), "batch_size", 50)
