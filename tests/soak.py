@@ -136,6 +136,8 @@ async def run_soak(
 
     def on_update(update: Update, status: PollStatus) -> None:
         nonlocal failed_at
+        if status.in_flight:
+            return  # a batch reported mid-round: the round's end is what counts here
         report.rounds = status.rounds
         if status.last_error:
             report.failed_rounds += 1
