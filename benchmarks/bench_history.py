@@ -21,6 +21,7 @@ from typing import Any
 from benchmarks.bench_apply import _HandPoller, _LoopWatch
 from benchmarks.common import Row
 from benchmarks.stores import build_store
+from suno_tui.engine.engine import Engine
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
 from suno_tui.tracking.store import Store
@@ -43,7 +44,8 @@ async def _measure(finished: int, streaming: int, changing: int) -> dict[str, fl
             holder["poller"] = _HandPoller(on_update, on_status)
             return holder["poller"]
 
-        app = MonitorApp(tracker, poller_factory=factory, clock=lambda: datetime.now(UTC))
+        engine = Engine(tracker, poller_factory=factory)
+        app = MonitorApp(engine, clock=lambda: datetime.now(UTC))
         frames: list[float] = []
         display = app._display
 
