@@ -140,3 +140,12 @@ def test_a_damaged_compressed_snapshot_shows_the_summary_only(db: Path) -> None:
         assert store.load_raw(done[0]) is None
         assert tracker.task(done[0]) is None
         assert tracker.get(done[0]) is not None
+
+
+def test_a_short_history_loads_whole_and_in_order(db: Path) -> None:
+    done, live = fill(db, finished=3, running=2)
+    with Store.open(db) as store:
+        tracker = Tracker(store, clock=Clock())
+        first = tracker.load_first(10)
+        assert tracker.unloaded == 0
+        assert [s.task_id for s in first] == list(tracker.summaries()) == done + live

@@ -39,9 +39,15 @@ def fill_first(tracker: Any, task_list: TaskList) -> TwoStepTracker | None:
     if not callable(getattr(tracker, "load_first", None)):
         task_list.set_rows(tracker.load())
         return None
-    tracker.load_first(FIRST_ROWS)
+    first = tracker.load_first(FIRST_ROWS)
+    if not tracker.unloaded:  # a short history: all in already, the list keeps its own index
+        task_list.set_rows(first)
+        return None
+    # A long one: the list shares the tracker's rows (held once) while the
+    # rest is read in.
     task_list.set_rows(tracker.summaries(), unloaded=tracker.unloaded)
-    return tracker if tracker.unloaded else None
+    two_step: TwoStepTracker = tracker
+    return two_step
 
 
 async def fill_rest(tracker: TwoStepTracker, task_list: TaskList) -> None:
