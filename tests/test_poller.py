@@ -697,3 +697,23 @@ async def test_each_batch_is_merged_and_reported_before_the_round_ends(store: St
     assert recorder.updates[-1].empty and len(recorder.updates) == 3  # no change told twice
     assert [s.task_id for s in update.changed] == first + second
     assert poller.status.rounds == 1 and not poller.status.in_flight
+
+
+async def test_a_receiver_failing_on_a_batch_is_raised_not_called_a_gateway_problem(
+    store: Store,
+) -> None:
+    """``watch`` printing into a closed pipe: the error leaves the round (the
+    command exits 141), it is not logged as the gateway's and polled past."""
+    time = AutoTime()
+    tracker = make_tracker(store, time)
+    tracker.add(["a1", "a2"])
+    client = BatchClient()
+
+    class ClosedPipe(Recorder):
+        def on_update(self, update: Update, status: PollStatus) -> None:
+            raise BrokenPipeError("the reader went away")
+
+    poller = make_poller(tracker, {"default": client}, time, ClosedPipe())
+    with pytest.raises(BrokenPipeError):
+        await asyncio.wait_for(poller.poll_once(), 5)
+    assert poller.status.last_error is None

@@ -321,11 +321,19 @@ class Poller:
         client = self._clients[profile]
         by_batch = getattr(client, "reports_batches", False) is True
 
+        # The receiver's own failure (e.g. a closed output pipe in ``watch``) is
+        # not the gateway's: it propagates as it does at a round's end.
+        receiver_failed: list[Exception] = []
+
         async def on_batch(part: FetchResult) -> None:
             changes = await self._apply(part, profile, errors)
             update.extend(changes)
             if self._on_update is not None and not changes.empty:
-                self._on_update(changes, self.status)
+                try:
+                    self._on_update(changes, self.status)
+                except Exception as error:
+                    receiver_failed.append(error)
+                    raise
 
         try:
             if by_batch:
@@ -333,6 +341,8 @@ class Poller:
                 return await fetch(ids, raise_errors=False, on_batch=on_batch), True
             return await client.fetch(ids, raise_errors=False), False
         except Exception as error:  # a bug or an odd transport: report, keep polling
+            if receiver_failed:
+                raise receiver_failed[0] from None
             return _one_line(f"{profile}: {type(error).__name__}: {error}"), by_batch
 
     async def _apply(self, result: FetchResult, profile: str, errors: _RoundErrors) -> Update:
