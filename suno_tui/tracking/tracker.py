@@ -442,17 +442,19 @@ class Tracker:
 
     def remove_many(self, task_ids: Iterable[str]) -> None:
         """Stop watching; the snapshots and timelines go too (download records stay)."""
-        # While a load is under way a stored task may not be in memory yet:
-        # the store forgets it all the same, so the load does not bring it back.
-        ids = [
-            task_id
-            for task_id in dict.fromkeys(task_ids)
-            if task_id in self._summaries or self._unloaded
-        ]
-        if not ids:
+        removed: list[tuple[str, str]] = []  # (task id, profile)
+        for task_id in dict.fromkeys(task_ids):
+            summary = self._summaries.get(task_id)
+            if summary is None and self._unloaded:
+                # A load is under way and this task is not in memory yet: the
+                # store forgets it all the same, so the load does not bring it back.
+                summary = self.store.load_summary(task_id)
+            if summary is not None:
+                removed.append((task_id, summary.profile))
+        if not removed:
             return
+        ids = [task_id for task_id, _ in removed]
         self.store.remove_tasks(ids)
-        removed = [(task_id, self._summaries[task_id].profile) for task_id in ids]
         self.store.remember_removed(removed, self._clock())
         if self._removed is not None:
             self._removed.update(ids)
