@@ -15,7 +15,7 @@ from suno_tui.relay.models import TaskKind, TaskStatus
 from suno_tui.tracking.model import Progress, TaskSummary
 from suno_tui.tracking.stats import StatsError, compute, percentile, sparkline
 from suno_tui.tracking.stats_report import duration_text, report_text
-from suno_tui.tracking.store import Store
+from suno_tui.tracking.store import Store, pack_raw
 from suno_tui.tracking.tracker import new_summary
 
 NOW = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
@@ -101,6 +101,18 @@ def test_generation_times_per_model(state: Path) -> None:
     assert by_model["chirp-v3-5"].median == pytest.approx(50)  # the escape sequence removed
     assert by_model["(lyrics)"].median == pytest.approx(5)
     assert stats.times_sample == 7
+
+
+def test_generation_times_read_compressed_snapshots(tmp_path: Path) -> None:
+    """Finished snapshots are stored as zlib BLOBs (schema 2), as the tracker
+    writes them: the model still comes from the gateway's JSON."""
+    path = tmp_path / "state.db"
+    summary = _task("v5-0", TaskStatus.SUCCESS, finished_ago=60, took=42)
+    with Store.open(path) as store:
+        store.add_tasks([summary])
+        store.save([(summary, pack_raw(_raw(summary, "chirp-v5")))])
+    stats = compute(path, NOW)
+    assert [(t.model, t.median) for t in stats.times] == [("chirp-v5", pytest.approx(42))]
 
 
 def test_throughput_per_hour_over_the_last_day(state: Path) -> None:

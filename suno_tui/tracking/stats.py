@@ -16,7 +16,8 @@ gateway's own word), ``title`` (display-safe), ``finished`` (0/1),
 ``added_at``, ``submitted_at``, ``state_since`` (INTEGER microseconds since
 the epoch, UTC; ``state_since`` of a finished task is when the monitor first
 saw it finished).
-``task_raw``: ``task_id``, ``raw_json`` (the gateway's task object as text).
+``task_raw``: ``task_id``, ``raw_json`` (the gateway's task object: text, or a
+zlib BLOB since schema 2, read through ``store.unpack_raw``).
 
 The failure rate is FAILURE / (SUCCESS + FAILURE). Throughput counts the tasks
 the monitor saw finish in each of the last 24 hours. Generation time
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.store import unpack_raw
 
 __all__ = [
     "HOURS",
@@ -84,7 +86,7 @@ GROUP BY 1
 # Newest first through the tasks_by_seq index: stops after :limit successes.
 _TIMES = """
 SELECT t.kind, t.submitted_at, t.state_since,
-       json_extract(r.raw_json, '$.data[0].model_name', '$.data[0].major_model_version',
+       json_extract(unpack_raw(r.raw_json), '$.data[0].model_name', '$.data[0].major_model_version',
                     '$.data[0].mv', '$.submit_time', '$.finish_time')
 FROM (SELECT task_id, kind, submitted_at, state_since FROM stats_tasks
       WHERE status = 'SUCCESS' ORDER BY seq DESC LIMIT :limit) AS t
@@ -181,6 +183,9 @@ def _connect(path: Path) -> sqlite3.Connection:
         connection = sqlite3.connect(
             f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
         )
+        # Finished snapshots are stored compressed (schema 2): SQL reads them
+        # through the store's own decoder.
+        connection.create_function("unpack_raw", 1, unpack_raw, deterministic=True)
         connection.executescript(_VIEWS)
     except sqlite3.Error as error:
         raise StatsError(f"cannot read the state file {path}: {error}") from error
