@@ -29,100 +29,52 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 import threading
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from suno_tui.relay.models import TaskKind, TaskStatus
-from suno_tui.tracking.model import Progress, TaskSummary, Transition
+from suno_tui.tracking.model import TaskSummary, Transition
+from suno_tui.tracking.store_file import (
+    APPLICATION_ID,
+    REMOVED_TABLE,
+    SCHEMA_VERSION,
+    StoreError,
+    claim,
+    connect,
+    ensure_schema,
+    switch_to_wal,
+)
+from suno_tui.tracking.store_rows import (
+    SUMMARY_FIELD_ORDER,
+    from_micros,
+    pack_raw,
+    summaries_from_rows,
+    summary_values,
+    to_micros,
+    transition_from_row,
+    unpack_raw,
+)
 
-__all__ = ["SCHEMA_VERSION", "DownloadRecord", "Store", "StoreError", "pack_raw", "unpack_raw"]
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "SUMMARY_FIELD_ORDER",
+    "DownloadRecord",
+    "Store",
+    "StoreError",
+    "pack_raw",
+    "unpack_raw",
+]
 
-#: 2: task_raw.raw_json may hold a zlib-compressed BLOB (schema 1 files need no rewrite)
-SCHEMA_VERSION = 2
-#: zlib level of stored snapshots: 1 is as small as 6 on this JSON, and faster
-RAW_LEVEL = 1
-BUSY_TIMEOUT_MS = 5000
-#: PRAGMA application_id of our files ("SUNO" in ASCII), so a file is known as ours
-APPLICATION_ID = 0x53554E4F
-_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_BUSY_CODES = (getattr(sqlite3, "SQLITE_BUSY", 5), getattr(sqlite3, "SQLITE_LOCKED", 6))
 #: rows per executemany call (see _execute_many)
 WRITE_SLICE = 200
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 
-_SCHEMA = """
-CREATE TABLE schema_version (version INTEGER NOT NULL);
-CREATE TABLE tasks (
-    task_id TEXT PRIMARY KEY,
-    seq INTEGER NOT NULL,              -- order in which tasks were added
-    profile TEXT NOT NULL,
-    added_at INTEGER NOT NULL,         -- all times: microseconds since the epoch, UTC
-    kind TEXT NOT NULL,
-    status TEXT NOT NULL,
-    status_label TEXT NOT NULL,
-    title TEXT NOT NULL DEFAULT '',
-    tags TEXT NOT NULL DEFAULT '',
-    clips_done INTEGER NOT NULL DEFAULT 0,
-    clips_total INTEGER NOT NULL DEFAULT 0,
-    progress REAL NOT NULL DEFAULT 0,
-    progress_estimated INTEGER NOT NULL DEFAULT 1,
-    progress_stage TEXT NOT NULL DEFAULT 'waiting',
-    submitted_at INTEGER,
-    started_at INTEGER,
-    state_since INTEGER NOT NULL,
-    finished INTEGER NOT NULL DEFAULT 0,
-    fail_reason TEXT NOT NULL DEFAULT '',
-    misses INTEGER NOT NULL DEFAULT 0,
-    updated_at INTEGER NOT NULL
-);
-CREATE INDEX tasks_by_seq ON tasks (seq);
-CREATE TABLE task_raw (
-    task_id TEXT PRIMARY KEY,
-    raw_json TEXT NOT NULL,
-    updated_at INTEGER NOT NULL
-);
-CREATE TABLE transitions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    task_id TEXT NOT NULL,
-    from_label TEXT,
-    to_label TEXT NOT NULL,
-    at INTEGER NOT NULL,
-    title TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX transitions_by_task ON transitions (task_id, id);
-CREATE TABLE downloads (
-    task_id TEXT NOT NULL,
-    clip_id TEXT NOT NULL,
-    asset TEXT NOT NULL,
-    path TEXT NOT NULL,
-    size INTEGER,
-    sha256 TEXT,
-    at INTEGER NOT NULL,
-    PRIMARY KEY (clip_id, asset)
-);
-CREATE INDEX downloads_by_task ON downloads (task_id);
-"""
-# Tasks the person stopped watching, so that account discovery does not add
-# them back. Created on open in old files too (a new table, no migration).
-_REMOVED_TABLE = """
-CREATE TABLE IF NOT EXISTS removed (
-    task_id TEXT PRIMARY KEY,
-    profile TEXT NOT NULL,
-    at INTEGER NOT NULL
-)
-"""
-
-# Summary columns, in TaskSummary order as far as _summaries_from_rows reads them.
+# Summary columns, in TaskSummary order as far as summaries_from_rows reads them.
 # The download count is a lookup per row (downloads_by_task), not a GROUP BY
 # over the whole table, so that a page costs what its rows cost.
 _SUMMARY_SELECT = """
@@ -162,13 +114,6 @@ INSERT INTO transitions (task_id, from_label, to_label, at, title)
 SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tasks WHERE task_id = ?)
 """
 
-_KINDS = {kind.value: kind for kind in TaskKind}
-_STATUSES = {status.value: status for status in TaskStatus}
-
-
-class StoreError(Exception):
-    """The state file cannot be used; the message names it and says why."""
-
 
 @dataclass(frozen=True, slots=True)
 class DownloadRecord:
@@ -183,25 +128,6 @@ class DownloadRecord:
     at: datetime
 
 
-def to_micros(value: datetime) -> int:
-    """Microseconds since the epoch; a naive datetime is taken as UTC."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return (value - _EPOCH) // _MICROSECOND
-
-
-def from_micros(value: int) -> datetime:
-    return _EPOCH + timedelta(microseconds=value)
-
-
-def _opt_micros(value: datetime | None) -> int | None:
-    return None if value is None else to_micros(value)
-
-
-def _opt_datetime(value: int | None) -> datetime | None:
-    return None if value is None else _EPOCH + timedelta(microseconds=value)
-
-
 def _execute_many(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> int:
     """executemany in slices: between them the writer thread runs Python code,
     which lets the event loop's thread take the GIL (one long executemany
@@ -210,129 +136,6 @@ def _execute_many(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[An
     for start in range(0, len(rows), WRITE_SLICE):
         changed += max(conn.executemany(sql, rows[start : start + WRITE_SLICE]).rowcount, 0)
     return changed
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(
-        path,
-        timeout=BUSY_TIMEOUT_MS / 1000,
-        isolation_level=None,  # we issue BEGIN/COMMIT ourselves
-        check_same_thread=False,
-    )
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return connection
-
-
-def _make_private_dirs(directory: Path) -> None:
-    """Create missing folders with mode 0700; existing ones are left alone."""
-    missing: list[Path] = []
-    while not directory.exists():
-        missing.append(directory)
-        if directory.parent == directory:
-            break
-        directory = directory.parent
-    for folder in reversed(missing):
-        folder.mkdir(mode=0o700, exist_ok=True)
-
-
-# -- opening: claim the file before changing anything -------------------------------
-# ``--state`` may name anything: /dev/null, another program's database. Its
-# mode and journal mode are only changed once it is known to be ours or new.
-
-
-def _claim(path: Path) -> None:
-    """Check that ``path`` is (or can become) our state file, then make it
-    private (0600). Creates a missing file exclusively; raises StoreError for
-    anything else: a device, a FIFO, a folder, a file that is not SQLite, or
-    another program's SQLite database."""
-    try:
-        _make_private_dirs(path.parent)
-        try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o600)
-        except FileExistsError:
-            fd = _open_existing(path)
-        try:
-            _check_ours(path, fd)
-            if os.fstat(fd).st_mode & 0o077 and hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)  # tighten a file of ours made by something else
-        finally:
-            os.close(fd)
-    except StoreError:
-        raise
-    except OSError as error:
-        raise StoreError(f"cannot open the state file {path}: {error.strerror or error}") from None
-
-
-def _open_existing(path: Path) -> int:
-    """Open an existing state file, refusing what is not a regular file
-    (checked before opening: opening a device can have effects of its own)."""
-    if not stat.S_ISREG(os.stat(path).st_mode):
-        raise StoreError(f"{path} is not a regular file; choose another state file")
-    fd = os.open(path, os.O_RDWR | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped in the meantime
-        os.close(fd)
-        raise StoreError(f"{path} is not a regular file; choose another state file")
-    return fd
-
-
-def _check_ours(path: Path, fd: int) -> None:
-    """Empty, or SQLite with our application id, or (older files, files a
-    racing process is creating) SQLite whose tables are ours or none."""
-    header = os.pread(fd, 100, 0)
-    if not header:
-        return  # new (ours, or a racing watcher's: it will be)
-    if not header.startswith(_SQLITE_MAGIC):
-        raise StoreError(
-            f"{path} is not a suno-tui state file (not an SQLite database); "
-            "move it away or choose another state file"
-        )
-    application_id = int.from_bytes(header[68:72], "big") if len(header) >= 72 else 0
-    if application_id == APPLICATION_ID:
-        return
-    if application_id == 0 and _tables_are_ours(path):
-        return
-    raise StoreError(
-        f"{path} is an SQLite database but not a suno-tui state file; choose another state file"
-    )
-
-
-def _tables_are_ours(path: Path) -> bool:
-    """Read the schema without writing (``mode=ro``): no journal mode change,
-    no recovery, nothing created beside the file."""
-    from urllib.parse import quote
-
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-    try:
-        connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as error:
-        raise StoreError(f"cannot read the state file {path}: {error}") from None
-    try:
-        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-    except sqlite3.Error as error:
-        raise StoreError(f"cannot read the state file {path}: {error}") from None
-    finally:
-        connection.close()
-    tables = {name for name in names if not name.startswith("sqlite_")}
-    return not tables or "schema_version" in tables
-
-
-def _switch_to_wal(conn: sqlite3.Connection) -> str:
-    """``PRAGMA journal_mode = WAL``, retried while another process holds the
-    lock: SQLite answers "database is locked" at once here, without waiting
-    for the busy timeout (two watchers on a fresh file lost 2 runs in 6)."""
-    import time
-
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    pause = 0.001
-    while True:
-        try:
-            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
-        except sqlite3.OperationalError as error:
-            busy = getattr(error, "sqlite_errorcode", None) in _BUSY_CODES
-            if not (busy or "locked" in str(error)) or time.monotonic() >= deadline:
-                raise
-        time.sleep(pause)
-        pause = min(pause * 2, 0.05)
 
 
 class Store:
@@ -361,12 +164,12 @@ class Store:
         Raises StoreError for a file that is not one of ours, is damaged, or
         was written by a newer suno-tui. Nothing is changed (mode, journal
         mode, contents) before the file is known to be ours or new: see
-        :func:`_claim`.
+        :func:`~suno_tui.tracking.store_file.claim`.
         """
         path = Path(path).expanduser()
-        _claim(path)
+        claim(path)
         try:
-            connection = _connect(path)
+            connection = connect(path)
         except sqlite3.Error as error:
             raise StoreError(f"cannot open the state file {path}: {error}") from None
         store = cls(connection, path)
@@ -380,49 +183,17 @@ class Store:
     def _prepare(self) -> None:
         with self._guard("cannot open the state file"):
             conn = self._conn
-            self.journal_mode = _switch_to_wal(conn)
+            self.journal_mode = switch_to_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("BEGIN IMMEDIATE")
             try:
-                self._ensure_schema()
-                conn.execute(_REMOVED_TABLE)
+                ensure_schema(conn, self.path)
+                conn.execute(REMOVED_TABLE)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-            self._reader = _connect(self.path)
-
-    def _ensure_schema(self) -> None:
-        conn = self._conn
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        if "schema_version" not in tables:
-            if any(not name.startswith("sqlite_") for name in tables):
-                raise StoreError(
-                    f"{self.path} is an SQLite database but not a suno-tui state file; "
-                    "choose another state file"
-                )
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            return
-        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        version = row[0] if row else None
-        if not isinstance(version, int):
-            raise StoreError(f"{self.path} has no readable schema version; it may be damaged")
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} was written by a newer suno-tui (schema {version}; this version "
-                f"reads up to {SCHEMA_VERSION}); upgrade suno-tui or choose another state file"
-            )
-        if conn.execute("PRAGMA application_id").fetchone()[0] == 0:
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # made before it was set
-        # Older schemas are migrated here, one version at a time.
-        if version < 2:
-            # 1 -> 2: snapshots may be compressed BLOBs; schema 1 rows stay readable
-            # as they are, so only the version moves (older readers then refuse).
-            conn.execute("UPDATE schema_version SET version = 2")
+            self._reader = connect(self.path)
 
     def close(self) -> None:
         with self._lock, self._read_lock:
@@ -497,7 +268,7 @@ class Store:
             rows = []
             for seq, summary in enumerate(summaries, start=last + 1):
                 added = to_micros(summary.added_at)
-                values = _summary_values(summary)
+                values = summary_values(summary)
                 rows.append((summary.task_id, seq, summary.profile, added, *values, added))
             conn.executemany(_INSERT_TASK, rows)
             # Rows past the old maximum are ours: the write lock is held.
@@ -540,7 +311,7 @@ class Store:
         if not changed and not transitions:
             return 0
         now = to_micros(datetime.now(UTC))
-        updates = [(*_summary_values(summary), now, summary.task_id) for summary, _ in changed]
+        updates = [(*summary_values(summary), now, summary.task_id) for summary, _ in changed]
         raws = [
             (summary.task_id, raw, now, summary.task_id)
             for summary, raw in changed
@@ -579,7 +350,7 @@ class Store:
             if not rows:
                 return
             after_seq = rows[-1][-1]
-            yield _summaries_from_rows(rows)
+            yield summaries_from_rows(rows)
             if len(rows) < page_rows:
                 return
 
@@ -592,11 +363,11 @@ class Store:
             _SUMMARY_SELECT + " WHERE t.finished <> 0" + _NEWEST_FIRST + " LIMIT ?",
             (max(newest, 0),),
         )
-        return _summaries_from_rows(unfinished + finished)
+        return summaries_from_rows(unfinished + finished)
 
     def load_summary(self, task_id: str) -> TaskSummary | None:
         rows = self._read(_SUMMARY_SELECT + " WHERE t.task_id = ?", (task_id,))
-        summaries = _summaries_from_rows(rows)
+        summaries = summaries_from_rows(rows)
         return summaries[0] if summaries else None
 
     def load_raw(self, task_id: str) -> str | None:
@@ -620,7 +391,7 @@ class Store:
             "WHERE task_id = ? ORDER BY id",
             (task_id,),
         )
-        return [_transition_from_row(row) for row in rows]
+        return [transition_from_row(row) for row in rows]
 
     def recent_transitions(self, limit: int) -> list[Transition]:
         """The last ``limit`` transitions across all tasks, newest last."""
@@ -631,7 +402,7 @@ class Store:
             "(SELECT * FROM transitions ORDER BY id DESC LIMIT ?) ORDER BY id",
             (limit,),
         )
-        return [_transition_from_row(row) for row in rows]
+        return [transition_from_row(row) for row in rows]
 
     # -- downloads ----------------------------------------------------------
 
@@ -688,115 +459,3 @@ class Store:
     def removed_ids(self) -> set[str]:
         """Every task id the person ever stopped watching."""
         return {row[0] for row in self._read("SELECT task_id FROM removed")}
-
-
-def pack_raw(text: str) -> bytes:
-    """A snapshot's JSON text as stored compressed (see the module docstring)."""
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), RAW_LEVEL)
-
-
-def unpack_raw(value: object) -> str | None:
-    """The JSON text of a stored snapshot (TEXT as is, a BLOB decompressed);
-    None for a value that is neither (a damaged row)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bytes):
-        try:
-            return zlib.decompress(value).decode("utf-8", "surrogatepass")
-        except (zlib.error, UnicodeDecodeError):
-            return None
-    return None
-
-
-def _summary_values(summary: TaskSummary) -> tuple[Any, ...]:
-    """The columns from ``kind`` to ``misses``, as _UPDATE_TASK lists them."""
-    progress = summary.progress
-    return (
-        summary.kind.value,
-        summary.status.value,
-        summary.status_label,
-        summary.title,
-        summary.tags,
-        summary.clips_done,
-        summary.clips_total,
-        progress.fraction,
-        int(progress.estimated),
-        progress.stage,
-        _opt_micros(summary.submitted_at),
-        _opt_micros(summary.started_at),
-        to_micros(summary.state_since),
-        int(summary.finished),
-        summary.fail_reason,
-        summary.misses,
-    )
-
-
-#: TaskSummary fields in the order _summaries_from_rows passes them
-SUMMARY_FIELD_ORDER = (
-    "task_id", "profile", "kind", "status", "status_label", "title", "tags", "clips_done",
-    "clips_total", "progress", "added_at", "submitted_at", "state_since", "finished",
-    "fail_reason", "downloaded", "started_at", "misses",
-)  # fmt: skip
-
-
-def _summaries_from_rows(rows: list[Any]) -> list[TaskSummary]:
-    # The hot loop of start-up (10,000 rows): arguments are positional (see
-    # SUMMARY_FIELD_ORDER; a test checks it), and the Progress values, short
-    # words and datetimes that repeat (tasks added together) are shared.
-    progresses: dict[tuple[float, int, str], Progress] = {}
-    words: dict[str, str] = {}
-    moments: dict[int, datetime] = {}
-    kinds, statuses = _KINDS, _STATUSES
-    unknown_kind, unknown_status = TaskKind.UNKNOWN, TaskStatus.UNKNOWN
-    epoch, micro = _EPOCH, _MICROSECOND
-    word, moment = words.setdefault, moments.get
-    summary = TaskSummary
-    result: list[TaskSummary] = []
-    append = result.append
-    for (
-        task_id, profile, kind, status, label, title, tags, done, total,
-        fraction, estimated, stage, added, submitted, since, finished, fail_reason,
-        downloaded, started, misses, _seq,
-    ) in rows:  # fmt: skip
-        progress = progresses.get((fraction, estimated, stage))
-        if progress is None:
-            progress = Progress(fraction, bool(estimated), word(stage, stage))
-            progresses[(fraction, estimated, stage)] = progress
-        added_at = moment(added) or moments.setdefault(added, epoch + added * micro)
-        since_at = moment(since) or moments.setdefault(since, epoch + since * micro)
-        submitted_at = started_at = None
-        if submitted is not None:
-            submitted_at = moment(submitted) or moments.setdefault(
-                submitted, epoch + submitted * micro
-            )
-        if started is not None:
-            started_at = moment(started) or moments.setdefault(started, epoch + started * micro)
-        append(
-            summary(
-                task_id,
-                word(profile, profile),
-                kinds.get(kind, unknown_kind),
-                statuses.get(status, unknown_status),
-                word(label, label),
-                title,
-                tags,
-                done,
-                total,
-                progress,
-                added_at,
-                submitted_at,
-                since_at,
-                bool(finished),
-                fail_reason,
-                downloaded,
-                started_at,
-                misses,
-            )
-        )
-    return result
-
-
-def _transition_from_row(row: Any) -> Transition:
-    return Transition(
-        task_id=row[0], from_label=row[1], to_label=row[2], at=from_micros(row[3]), title=row[4]
-    )
