@@ -10,38 +10,33 @@ row changed.
 Line 0 is the column header; task ``i`` of the visible order is virtual line
 ``i + 1``.
 
-Rows are held once: given the tracker's read-only mapping (``set_rows`` with a
-Mapping), the list keeps a reference to it, not a copy, and holds per task only
-its sort value and place. The ids in the list are the keys of ``_keys``; a row
-the mapping has but the list was not told about yet is not shown.
+Which rows the list holds, their sort values, order and the filter are kept
+by :class:`~suno_tui.tui.task_order.RowIndex`; the widget draws the rows and
+keeps the cursor.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
-from enum import StrEnum
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from suno_tui.relay.models import TaskStatus
-from suno_tui.safe_text import clean_line
-from suno_tui.tracking.model import NOT_FOUND, Progress, TaskSummary
+from suno_tui.tracking.model import Progress, TaskSummary
+from suno_tui.tui import task_list_messages as messages
+from suno_tui.tui import task_list_style as look
 from suno_tui.tui.bindings import Scope, bindings
 from suno_tui.tui.row_render import (
     Column,
     Layout,
     Palette,
     TimeTexts,
-    Tone,
     header_row,
     layout_for,
     progress_x,
@@ -49,6 +44,9 @@ from suno_tui.tui.row_render import (
     state_x,
     time_texts,
 )
+from suno_tui.tui.task_order import RowIndex, SortKey, sort_value
+
+__all__ = ["SortKey", "TaskList", "sort_value"]
 
 Clock = Callable[[], datetime]
 StuckTest = Callable[[TaskSummary, datetime], bool]
@@ -56,83 +54,7 @@ StuckTest = Callable[[TaskSummary, datetime], bool]
 LiveProgress = Callable[[TaskSummary, datetime], Progress]
 
 
-class SortKey(StrEnum):
-    AGE = "age"
-    STATUS = "status"
-    TITLE = "title"
-
-    def next(self) -> SortKey:
-        members = list(SortKey)
-        return members[(members.index(self) + 1) % len(members)]
-
-
 _SORT_COLUMN = {SortKey.AGE: Column.AGE, SortKey.STATUS: Column.STATUS, SortKey.TITLE: Column.TITLE}
-
-# Status sort: what needs attention first (running, waiting), then the finished.
-_STATUS_RANK = {
-    TaskStatus.IN_PROGRESS: 0,
-    TaskStatus.QUEUED: 1,
-    TaskStatus.SUBMITTED: 2,
-    TaskStatus.NOT_START: 3,
-    TaskStatus.UNKNOWN: 4,
-    TaskStatus.FAILURE: 6,
-    TaskStatus.SUCCESS: 7,
-}
-
-SortValue = tuple[object, ...]
-
-
-def _started(summary: TaskSummary) -> float:
-    return (summary.submitted_at or summary.added_at).timestamp()
-
-
-def sort_value(summary: TaskSummary, key: SortKey) -> SortValue:
-    """Ascending sort value; ties broken by the id so the order is stable."""
-    if key is SortKey.AGE:
-        return (-_started(summary), summary.task_id)
-    if key is SortKey.STATUS:
-        return (_rank(summary), -_started(summary), summary.task_id)
-    return (summary.title.casefold() or "\uffff", -_started(summary), summary.task_id)
-
-
-def _rank(summary: TaskSummary) -> int:
-    return 5 if summary.status_label == NOT_FOUND else _STATUS_RANK[summary.status]
-
-
-def started_values(pairs: Iterable[tuple[str, TaskSummary]]) -> dict[str, float]:
-    """id -> minus the row's start (submitted, else added) in seconds: the
-    age sort's value, and the second part of the others'."""
-    return {tid: -(s.submitted_at or s.added_at).timestamp() for tid, s in pairs}
-
-
-def primary_keys(
-    pairs: Iterable[tuple[str, TaskSummary]], key: SortKey, started: Mapping[str, float]
-) -> dict[str, SortValue | float]:
-    """id -> the sort value without its id tie-break, for many rows at once
-    (``started``: :func:`started_values` of them).
-
-    The list orders by (this value, id). Written out per key, without a call
-    per row: with 100,000 rows that is 3-4x faster than :func:`sort_value`
-    in a loop.
-    """
-    if key is SortKey.AGE:
-        return {tid: started[tid] for tid, _ in pairs}
-    if key is SortKey.STATUS:
-        ranks, not_found = _STATUS_RANK, NOT_FOUND
-        return {
-            tid: (5 if s.status_label == not_found else ranks[s.status], started[tid])
-            for tid, s in pairs
-        }
-    return {tid: (s.title.casefold() or "\uffff", started[tid]) for tid, s in pairs}
-
-
-def haystack(summary: TaskSummary) -> str:
-    """What ``/`` searches: id, title, tags, status and kind, lower-cased."""
-    return clean_line(
-        " ".join(
-            (summary.task_id, summary.title, summary.tags, summary.status_label, summary.kind.value)
-        )
-    ).casefold()
 
 
 def _never_stuck(summary: TaskSummary, now: datetime) -> bool:
@@ -148,73 +70,16 @@ class TaskList(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar = bindings(Scope.LIST)
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "task-list--header",
-        "task-list--header-sorted",
-        "task-list--cursor",
-        "task-list--cursor-blurred",
-        "task-list--muted",
-        "task-list--title",
-        "task-list--bar-exact",
-        "task-list--bar-estimate",
-        "task-list--bar-empty",
-        "task-list--stuck",
-        *(f"task-list--{tone.value}" for tone in Tone),
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = look.COMPONENT_CLASSES
 
-    DEFAULT_CSS = """
-    TaskList {
-        overflow-x: hidden;
-        overflow-y: auto;
-        scrollbar-size-vertical: 1;
-        background: $surface;
-        & > .task-list--header { color: $text-muted; text-style: bold; }
-        & > .task-list--header-sorted { color: $text; text-style: bold; }
-        & > .task-list--cursor { background: $primary 45%; }
-        & > .task-list--cursor-blurred { background: $primary 20%; }
-        & > .task-list--muted { color: $text-muted; }
-        & > .task-list--title { color: $text; }
-        & > .task-list--bar-exact { color: $primary; }
-        & > .task-list--bar-estimate { color: $primary 55%; }
-        & > .task-list--bar-empty { color: $text-disabled; }
-        & > .task-list--stuck { color: $warning; text-style: bold; }
-        & > .task-list--waiting { color: $text-muted; }
-        & > .task-list--running { color: $accent; }
-        & > .task-list--success { color: $success; }
-        & > .task-list--failure { color: $error; }
-        & > .task-list--unknown { color: $warning; }
-    }
-    """
+    DEFAULT_CSS = look.DEFAULT_CSS
 
-    class Highlighted(Message):
-        """The cursor is on another task (None: the list is empty)."""
-
-        def __init__(self, task_id: str | None) -> None:
-            self.task_id = task_id
-            super().__init__()
-
-    class Opened(Message):
-        """Enter (or a double click) on a task."""
-
-        def __init__(self, task_id: str) -> None:
-            self.task_id = task_id
-            super().__init__()
-
-    class ViewChanged(Message):
-        """The sort key, the filter or the number of rows changed."""
-
-        def __init__(self, sort: SortKey, filter_text: str, shown: int, total: int) -> None:
-            self.sort = sort
-            self.filter_text = filter_text
-            self.shown = shown
-            self.total = total
-            super().__init__()
-
-    class FilterRequested(Message):
-        """``/`` was pressed: the screen shows the filter input."""
-
-    class FilterCleared(Message):
-        """Esc cleared the filter."""
+    # The list's messages (handlers: on_task_list_highlighted and so on).
+    Highlighted: TypeAlias = messages.Highlighted
+    Opened: TypeAlias = messages.Opened
+    ViewChanged: TypeAlias = messages.ViewChanged
+    FilterRequested: TypeAlias = messages.FilterRequested
+    FilterCleared: TypeAlias = messages.FilterCleared
 
     def __init__(
         self,
@@ -233,22 +98,8 @@ class TaskList(ScrollView, can_focus=True):
         self._stuck = stuck
         self._live_progress = live_progress
         self._tz = tz
-        self._sort = sort
-        self._filter = ""
-        self._terms: list[str] = []
-        self._rows: Mapping[str, TaskSummary] = {}
-        self._own_rows: dict[str, TaskSummary] | None = {}  # None: _rows is shared
-        #: stored tasks still being loaded (counted in ``total``, not shown yet)
-        self._unloaded = 0
-        #: id -> primary sort value (see primary_keys); the ids in the list
-        self._keys: dict[str, SortValue | float] = {}
-        #: every id in the list in sort order (``_order`` is it when no filter)
-        self._all: list[str] = []
-        #: id -> started_values(): the one costly part of every sort value, kept
-        self._started: dict[str, float] = {}
-        #: every row in the list has a filter haystack (see prepare_filter)
-        self._hays_complete = False
-        self._haystacks: dict[str, str] = {}
+        self._index = RowIndex(sort)
+        #: the ids shown, top to bottom (``_index.all`` when no filter)
         self._order: list[str] = []
         #: the ids in ``_order`` as a set, built when a filtered upsert needs it
         self._shown: set[str] | None = None
@@ -265,25 +116,25 @@ class TaskList(ScrollView, can_focus=True):
 
     @property
     def sort(self) -> SortKey:
-        return self._sort
+        return self._index.sort
 
     @property
     def filter_text(self) -> str:
-        return self._filter
+        return self._index.filter
 
     @property
     def total(self) -> int:
-        return len(self._keys) + self._unloaded
+        return self._index.total
 
     @property
     def loading_rows(self) -> bool:
         """Stored tasks are still being read in (see :meth:`add_loaded`)."""
-        return self._unloaded > 0
+        return self._index.unloaded > 0
 
     @property
     def filter_ready(self) -> bool:
         """Every row has its filter haystack (see :meth:`prepare_filter`)."""
-        return self._hays_complete
+        return self._index.hays_complete
 
     @property
     def shown(self) -> int:
@@ -303,10 +154,10 @@ class TaskList(ScrollView, can_focus=True):
         return self._cursor_id
 
     def summary(self, task_id: str) -> TaskSummary | None:
-        return self._rows.get(task_id) if task_id in self._keys else None
+        return self._index.rows.get(task_id) if task_id in self._index.keys else None
 
     def __contains__(self, task_id: object) -> bool:
-        return task_id in self._keys
+        return task_id in self._index.keys
 
     # ---------------------------------------------------------------- updates
 
@@ -324,39 +175,20 @@ class TaskList(ScrollView, can_focus=True):
         :meth:`discard`. ``unloaded``: tasks still to come through
         :meth:`add_loaded`, counted in :attr:`total` meanwhile.
         """
-        if isinstance(summaries, Mapping):
-            self._rows = summaries
-            self._own_rows = None
-        else:
-            own = {summary.task_id: summary for summary in summaries}
-            self._rows = self._own_rows = own
-        self._unloaded = max(unloaded, 0)
-        pairs = list(self._rows.items())
-        self._started = started_values(pairs)
-        self._keys = primary_keys(pairs, self._sort, self._started)
-        self._haystacks = {}  # built when a filter needs them, or by prepare_filter
-        self._hays_complete = False
+        self._index.set_rows(summaries, unloaded)
         self._cache.clear()
-        self._sort_all()
         self._rebuild(refresh_all=True)
 
     def add_loaded(self, summaries: Iterable[TaskSummary], unloaded: int) -> None:
         """Rows read in after the first frame (already in a shared mapping);
         ``unloaded``: how many are still to come. The order is rebuilt once,
         when the last ones are in, not for every page."""
-        page = [(summary.task_id, summary) for summary in summaries]
-        if self._own_rows is not None:
-            self._own_rows.update(page)
-        self._started.update(started_values(page))
-        self._keys.update(primary_keys(page, self._sort, self._started))
-        self._hays_complete = False
-        self._unloaded = max(unloaded, 0)
-        if not self._unloaded:
-            self._sort_all()
+        if self._index.add_loaded(summaries, unloaded):
             self._rebuild()
         else:
+            index = self._index
             self.post_message(
-                self.ViewChanged(self._sort, self._filter, len(self._order), self.total)
+                self.ViewChanged(index.sort, index.filter, len(self._order), index.total)
             )
 
     def upsert(self, summaries: Iterable[TaskSummary]) -> None:
@@ -365,43 +197,13 @@ class TaskList(ScrollView, can_focus=True):
         The order is rebuilt only when a row's sort value or its match with
         the filter changed, or a row is new.
         """
-        refilter = False
-        moved: list[str] = []
-        changed: set[str] = set()
-        own = self._own_rows
-        keys = self._keys
-        fresh: dict[str, TaskSummary] = {}
-        for summary in summaries:
-            task_id = summary.task_id
-            if own is not None:
-                if own.get(task_id) == summary:
-                    continue
-                own[task_id] = summary
-            fresh[task_id] = summary
-        if not fresh:
+        changed, reordered = self._index.upsert(summaries, self._shown_ids)
+        if not changed:
             return
-        pairs = list(fresh.items())
-        self._started.update(started_values(pairs))
-        new_keys = primary_keys(pairs, self._sort, self._started)
-        shown = self._shown_ids() if self._terms else None
-        hays, complete = self._haystacks, self._hays_complete
-        for task_id, key in new_keys.items():
-            self._cache.pop(task_id, None)
-            old_hay = hays.pop(task_id, None)
-            if complete:
-                hays[task_id] = haystack(fresh[task_id])
-            old_key = keys.get(task_id)
-            if old_key is None or old_key != key:
-                moved.append(task_id)
-            elif shown is not None:
-                was_shown = task_id in shown if old_hay is None else self._matches(old_hay)
-                if was_shown != self._matches(self._hay(task_id)):
-                    refilter = True
-            keys[task_id] = key
-            changed.add(task_id)
-        if moved:
-            self._place(moved)
-        if moved or refilter:
+        cache = self._cache
+        for task_id in changed:
+            cache.pop(task_id, None)
+        if reordered:
             self._rebuild(changed=changed)
             return
         first, last = self._visible_span()
@@ -410,43 +212,23 @@ class TaskList(ScrollView, can_focus=True):
                 self._refresh_index(index)
 
     def discard(self, task_id: str) -> None:
-        if self._own_rows is not None:
-            self._own_rows.pop(task_id, None)
-        if self._keys.pop(task_id, None) is None:
+        if not self._index.discard(task_id):
             return
-        self._haystacks.pop(task_id, None)
-        self._started.pop(task_id, None)
         self._cache.pop(task_id, None)
-        self._all = [tid for tid in self._all if tid != task_id]  # a new list: _order may be it
         self._rebuild()
 
     def set_sort(self, sort: SortKey) -> None:
-        if sort is self._sort:
+        if sort is self._index.sort:
             return
-        self._sort = sort
-        rows = self._rows
-        if len(rows) != len(self._keys) or len(self._started) != len(rows):
-            # (rows the owner has and the list was not told about yet: rare)
-            self._started = started_values(rows.items())
-        # One pass over the mapping's items (no list of pairs: at 100,000
-        # rows its tuples cost as much as the keys).
-        self._keys = primary_keys(rows.items(), sort, self._started)
+        self._index.set_sort(sort)
         self._header = None
-        self._sort_all()
         self._rebuild(refresh_all=True)
 
     def set_filter(self, text: str) -> None:
         text = text.strip()
-        if text == self._filter:
+        if text == self._index.filter:
             return
-        old_terms = self._terms
-        self._filter = text
-        self._terms = text.casefold().split()
-        # Typing on narrows: every old term inside a new one means the rows
-        # shown now are a superset of the answer, already in order.
-        narrower = bool(old_terms) and all(
-            any(old in new for new in self._terms) for old in old_terms
-        )
+        narrower = self._index.set_filter(text)
         self._rebuild(refresh_all=True, within=self._order if narrower else None)
 
     def tick(self) -> int:
@@ -461,7 +243,7 @@ class TaskList(ScrollView, can_focus=True):
             cached = self._cache.get(task_id)
             if cached is None:
                 continue
-            summary = self._rows.get(task_id)
+            summary = self._index.rows.get(task_id)
             if summary is None:
                 continue
             times = self._times(summary, now)
@@ -476,7 +258,7 @@ class TaskList(ScrollView, can_focus=True):
 
     def select(self, task_id: str) -> bool:
         """Put the cursor on ``task_id`` if it is shown."""
-        if task_id not in self._keys:
+        if task_id not in self._index.keys:
             return False
         try:
             index = self._order.index(task_id)
@@ -489,87 +271,14 @@ class TaskList(ScrollView, can_focus=True):
         """Build up to ``budget`` missing filter haystacks (run while idle, so
         that the first ``/`` keystroke over a long history only matches);
         True when every row has one."""
-        hays = self._haystacks
-        rows = self._rows
-        done = 0
-        for task_id in self._keys:
-            if task_id in hays:
-                continue
-            summary = rows.get(task_id)
-            if summary is not None:
-                hays[task_id] = haystack(summary)
-            done += 1
-            if done >= budget:
-                return False
-        self._hays_complete = True
-        return True
+        return self._index.prepare_filter(budget)
 
     # ---------------------------------------------------------------- helpers
-
-    def _matches(self, hay: str) -> bool:
-        return all(term in hay for term in self._terms)
-
-    def _hay(self, task_id: str) -> str:
-        hay = self._haystacks.get(task_id)
-        if hay is None:
-            summary = self._rows.get(task_id)
-            if summary is None:  # gone from a shared mapping
-                return ""
-            hay = self._haystacks[task_id] = haystack(summary)
-        return hay
-
-    def _sort_all(self) -> None:
-        """Every id in order: by id, then (stable) by primary sort value."""
-        keys = self._keys
-        ids = sorted(keys)
-        ids.sort(key=keys.__getitem__)
-        self._all = ids
-
-    def _place(self, moved: list[str]) -> None:
-        """Put rows whose sort value changed (or new rows) at their place in
-        ``_all``: a few are inserted by bisection, many mean a full sort."""
-        if len(moved) * 8 > len(self._all):
-            self._sort_all()
-            return
-        keys = self._keys
-        gone = set(moved)
-        ids = [tid for tid in self._all if tid not in gone]
-
-        def position(task_id: str) -> tuple[SortValue | float, str]:
-            return keys[task_id], task_id
-
-        # Merge: find each moved row's place by bisection (a few key look-ups
-        # each), then copy the runs between them once.
-        merged: list[str] = []
-        start = 0
-        for task_id in sorted(gone, key=position):
-            index = bisect_left(ids, position(task_id), lo=start, key=position)
-            merged += ids[start:index]
-            merged.append(task_id)
-            start = index
-        merged += ids[start:]
-        self._all = merged
 
     def _shown_ids(self) -> set[str]:
         if self._shown is None:
             self._shown = set(self._order)
         return self._shown
-
-    def _filtered(self, base: list[str]) -> list[str]:
-        """The ids of ``base`` (in order) that match every term."""
-        hays = self._haystacks
-        hay = self._hay
-        if self._hays_complete:
-            if len(self._terms) == 1:
-                term = self._terms[0]
-                return [tid for tid in base if term in hays[tid]]
-            terms = self._terms
-            return [tid for tid in base if all(t in hays[tid] for t in terms)]
-        if len(self._terms) == 1:
-            term = self._terms[0]
-            return [tid for tid in base if term in (hays.get(tid) or hay(tid))]
-        terms = self._terms
-        return [tid for tid in base if all(t in (hays.get(tid) or hay(tid)) for t in terms)]
 
     def _rebuild(
         self,
@@ -582,14 +291,16 @@ class TaskList(ScrollView, can_focus=True):
         cursor on its task, refresh what moved."""
         first, last = self._visible_span()
         before = self._order[first:last]
-        ids = self._filtered(self._all if within is None else within) if self._terms else self._all
+        index_ = self._index
+        base = index_.all if within is None else within
+        ids = index_.filtered(base) if index_.terms else index_.all
         self._order = ids
         self._shown = None
         self.virtual_size = Size(0, len(ids) + 1)
 
         old_cursor_id = self._cursor_id
         index: int | None = None
-        if old_cursor_id is not None and old_cursor_id in self._keys:
+        if old_cursor_id is not None and old_cursor_id in index_.keys:
             # Most often the cursor has not moved: look there first.
             if self._cursor < len(ids) and ids[self._cursor] == old_cursor_id:
                 index = self._cursor
@@ -617,7 +328,7 @@ class TaskList(ScrollView, can_focus=True):
                 self._refresh_index(first + offset)
         if self._cursor_id != old_cursor_id:
             self.post_message(self.Highlighted(self._cursor_id))
-        self.post_message(self.ViewChanged(self._sort, self._filter, len(ids), self.total))
+        self.post_message(self.ViewChanged(index_.sort, index_.filter, len(ids), index_.total))
 
     def _rows_high(self) -> int:
         """How many task rows fit under the header."""
@@ -674,17 +385,7 @@ class TaskList(ScrollView, can_focus=True):
             def style(name: str) -> Style:
                 return self.get_component_rich_style(f"task-list--{name}", partial=True)
 
-            self._palette = Palette(
-                tones={tone: style(tone.value) for tone in Tone},
-                muted=style("muted"),
-                title=style("title"),
-                bar_exact=style("bar-exact"),
-                bar_estimate=style("bar-estimate"),
-                bar_empty=style("bar-empty"),
-                stuck=style("stuck"),
-                header=style("header"),
-                header_sorted=style("header-sorted"),
-            )
+            self._palette = look.palette(style)
         return self._palette
 
     def _layout(self, width: int) -> Layout:
@@ -700,7 +401,7 @@ class TaskList(ScrollView, can_focus=True):
         if y == 0:
             if self._header is None:
                 segments = header_row(
-                    self._layout(width), self._get_palette(), _SORT_COLUMN[self._sort]
+                    self._layout(width), self._get_palette(), _SORT_COLUMN[self._index.sort]
                 )
                 self._header = self._finish(segments, width, base)
             return self._header
@@ -718,7 +419,7 @@ class TaskList(ScrollView, can_focus=True):
         return strip
 
     def _row_strip(self, task_id: str, width: int, base: Style) -> Strip:
-        summary = self._rows.get(task_id)
+        summary = self._index.rows.get(task_id)
         if summary is None:  # gone from a shared mapping, discard() not called yet
             return Strip.blank(width, base)
         times = self._times(summary, self._clock())
@@ -733,12 +434,8 @@ class TaskList(ScrollView, can_focus=True):
 
     def _empty_hint(self, width: int, base: Style) -> Strip:
         """What an empty list says (line 2, under a blank line)."""
-        if self._keys:
-            text = f"  No task matches {self._filter!r}. Esc clears the filter."
-        else:
-            text = "  No tasks watched yet. Press a to add task ids, or start suno-tui ID ID..."
-        muted = self._get_palette().muted
-        return self._finish([Segment(text, muted)], width, base)
+        text = look.empty_text(bool(self._index.keys), self._index.filter)
+        return self._finish([Segment(text, self._get_palette().muted)], width, base)
 
     def _times(self, summary: TaskSummary, now: datetime) -> TimeTexts:
         return time_texts(
@@ -749,13 +446,7 @@ class TaskList(ScrollView, can_focus=True):
             tz=self._tz,
         )
 
-    @staticmethod
-    def _finish(segments: list[Segment], width: int, base: Style) -> Strip:
-        strip = Strip(segments)
-        if strip.cell_length != width:
-            strip = strip.crop_extend(0, width, None)
-        # One segment per run of equal style: fewer escape codes per row on the wire.
-        return strip.apply_style(base).simplify()
+    _finish = staticmethod(look.finish)
 
     def on_resize(self, event: events.Resize) -> None:
         self._scroll_to_cursor()
@@ -794,12 +485,12 @@ class TaskList(ScrollView, can_focus=True):
             self.post_message(self.Opened(self._cursor_id))
 
     def action_cycle_sort(self) -> None:
-        self.set_sort(self._sort.next())
+        self.set_sort(self._index.sort.next())
 
     def action_filter(self) -> None:
         self.post_message(self.FilterRequested())
 
     def action_clear_filter(self) -> None:
-        if self._filter:
+        if self._index.filter:
             self.set_filter("")
             self.post_message(self.FilterCleared())

@@ -283,7 +283,7 @@ async def test_rows_are_shared_with_their_owner_and_the_rest_comes_later() -> No
         rows = {s.task_id: s for s in many(10)}
         first = dict(list(rows.items())[:4])
         task_list.set_rows(first, unloaded=6)
-        assert task_list._rows is first  # held once: the owner's mapping, not a copy
+        assert task_list._index.rows is first  # held once: the owner's mapping, not a copy
         assert (task_list.total, task_list.shown, task_list.loading_rows) == (10, 4, True)
         rest = [rows[i] for i in list(rows)[4:]]
         first.update((s.task_id, s) for s in rest[:3])
