@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from suno_tui.downloads import writer
+from suno_tui.downloads import body
 from suno_tui.downloads.writer import WriterConfig, download, part_path
 from suno_tui.simulator import Fault, Simulator
 
@@ -38,16 +38,16 @@ def http() -> Iterator[httpx.Client]:
 @pytest.fixture
 def direct(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Every body with a length goes the direct way; records each decision."""
-    monkeypatch.setattr(writer, "_DIRECT_AFTER", 0)
+    monkeypatch.setattr(body, "_DIRECT_AFTER", 0)
     decisions: list[bool] = []
-    real = writer._direct_socket
+    real = body._direct_socket
 
     def spy(response: httpx.Response) -> socket.socket | None:
         sock = real(response)
         decisions.append(sock is not None)
         return sock
 
-    monkeypatch.setattr(writer, "_direct_socket", spy)
+    monkeypatch.setattr(body, "_direct_socket", spy)
     return decisions
 
 
@@ -138,7 +138,7 @@ async def test_small_and_chunked_bodies_keep_the_ordinary_path(
     simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
     decisions: list[bool] = []
-    real = writer._direct_socket
+    real = body._direct_socket
 
     def spy(response: httpx.Response) -> socket.socket | None:
         sock = real(response)
@@ -147,11 +147,11 @@ async def test_small_and_chunked_bodies_keep_the_ordinary_path(
 
     clip = clip_of(simulator, 6_000_000)  # under _DIRECT_AFTER
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(writer, "_direct_socket", spy)
+        patch.setattr(body, "_direct_socket", spy)
         await download(http, clip["audio_url"], tmp_path / "a.mp3", "audio", config=config)
     assert decisions == [False]
 
     chunked = httpx.Response(200, headers={"Transfer-Encoding": "chunked"})
-    assert writer._direct_socket(chunked) is None
+    assert body._direct_socket(chunked) is None
     unknown = httpx.Response(200)
-    assert writer._direct_socket(unknown) is None
+    assert body._direct_socket(unknown) is None

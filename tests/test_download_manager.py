@@ -23,7 +23,7 @@ from suno_tui.downloads import (
     KnownDownload,
     SkipKind,
     TaskOutcome,
-    writer,
+    body,
 )
 from suno_tui.downloads.writer import WriterConfig, meta_path, part_path
 from suno_tui.relay.client import RelayClient
@@ -408,7 +408,7 @@ async def test_disk_full_fails_with_a_clear_message(
         def write(fd: int, data: Any) -> int:
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(writer, "os", FullOs())
+    monkeypatch.setattr(body, "os", FullOs())
     outcomes = await harness.run(task_id, assets=("audio",))
 
     failed = outcomes[task_id].files

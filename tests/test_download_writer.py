@@ -18,7 +18,7 @@ import httpx
 import pytest
 import respx
 
-from suno_tui.downloads import files, writer
+from suno_tui.downloads import body, files
 from suno_tui.downloads.errors import (
     ContentError,
     DownloadError,
@@ -316,7 +316,7 @@ async def test_full_disk_gives_a_clear_message_and_no_final_file(
         budget[0] -= len(data)
         return os.write(fd, data)
 
-    monkeypatch.setattr(writer, "os", FakeOs(write=write))
+    monkeypatch.setattr(body, "os", FakeOs(write=write))
     final = tmp_path / "song.mp3"
 
     with pytest.raises(StorageError) as caught:
@@ -329,7 +329,7 @@ async def test_full_disk_gives_a_clear_message_and_no_final_file(
     assert not final.exists()
 
     # space freed: the next run resumes and completes
-    monkeypatch.setattr(writer, "os", os)
+    monkeypatch.setattr(body, "os", os)
     written = await download(http, clip["audio_url"], final, "audio", config=config)
     assert written.resumed_from > 0
     assert final.read_bytes() == source(simulator, clip)
@@ -347,7 +347,7 @@ async def test_permission_denied_is_clear(
     def refuse(path: Any, flags: int, mode: int = 0o777) -> int:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
 
-    monkeypatch.setattr(writer, "os", FakeOs(open=refuse))
+    monkeypatch.setattr(body, "os", FakeOs(open=refuse))
     monkeypatch.setattr(files, "os", FakeOs(open=refuse))  # the .part is created there
     final = tmp_path / "song.mp3"
 
