@@ -15,15 +15,22 @@ imports Textual or the store.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from suno_tui.downloads.assets import DEFAULT_ASSETS, Asset, Skip, check_assets, plan_task
+from suno_tui.downloads.assets import DEFAULT_ASSETS, Asset, check_assets, plan_task
+from suno_tui.downloads.clip_files import (
+    _fields,
+    _find_clip,
+    _fresh_url,
+    _relay_kind,
+    _size_and_hash,
+    _Tagger,
+)
+from suno_tui.downloads.connection import file_client
 from suno_tui.downloads.errors import DownloadError, LinkRefused, StorageError, storage_error
 from suno_tui.downloads.events import (
     DownloadProgress,
@@ -43,23 +50,23 @@ from suno_tui.downloads.existing import (
 from suno_tui.downloads.files import copy_file
 from suno_tui.downloads.naming import (
     DEFAULT_TEMPLATE,
-    NameFields,
     TemplateError,
     UnsafePath,
     check_template,
     file_name,
 )
-from suno_tui.downloads.tagging import TagInfo, tag_mp3
+from suno_tui.downloads.reporting import _Events
+from suno_tui.downloads.runs import _Meter, _TaskRun
+from suno_tui.downloads.tagging import TagInfo
 from suno_tui.downloads.writer import (
     WriterConfig,
     Written,
     download,
-    file_sha256,
     remote_size,
     write_atomic,
 )
-from suno_tui.relay.errors import AuthError, RelayError, TaskNotFound
-from suno_tui.relay.models import Clip, Task
+from suno_tui.relay.errors import RelayError, TaskNotFound
+from suno_tui.relay.models import Task
 from suno_tui.safe_text import clean_line
 
 if TYPE_CHECKING:
@@ -75,8 +82,6 @@ LookupCallback = Callable[[str, str, str], "KnownDownload | None"]
 
 #: what may be at the wanted name when an earlier download is copied there
 _REPLACEABLE = frozenset({Owner.ABSENT, Owner.OURS})
-_PROGRESS_INTERVAL = 0.1  # seconds between "running" events of one file
-_SPEED_WINDOW = 3.0  # seconds of samples behind speed_bps
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,45 +105,7 @@ class DownloadOptions:
             raise ValueError("concurrency must be at least 1")
 
 
-class _Meter:
-    """Speed over a sliding window, and throttling of progress events."""
-
-    def __init__(self, clock: Callable[[], float], start: int) -> None:
-        self._clock = clock
-        self._samples: deque[tuple[float, int]] = deque([(clock(), start)])
-        self._last_emit = float("-inf")
-
-    def speed(self, received: int) -> float:
-        now = self._clock()
-        samples = self._samples
-        samples.append((now, received))
-        while len(samples) > 2 and now - samples[1][0] >= _SPEED_WINDOW:
-            samples.popleft()
-        then, before = samples[0]
-        return (received - before) / (now - then) if now > then else 0.0
-
-    def due(self) -> bool:
-        now = self._clock()
-        if now - self._last_emit >= _PROGRESS_INTERVAL:
-            self._last_emit = now
-            return True
-        return False
-
-
-@dataclass(slots=True)
-class _TaskRun:
-    """A submitted task while it is processed."""
-
-    task_id: str
-    task: Task | None
-    fetched_at: float | None
-    outcome: TaskOutcome
-    refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    generation: int = 0  # bumped by each refetch
-    covers: dict[str, Path] = field(default_factory=dict)  # clip id -> image on disk
-
-
-class DownloadManager:
+class DownloadManager(_Events):
     """Use as ``async with DownloadManager(client.fetch_one, options) as manager``."""
 
     def __init__(
@@ -187,34 +154,8 @@ class DownloadManager:
     def _client(self) -> httpx.Client:
         """The HTTP client for files (synchronous: transfers run in worker threads)."""
         if self._http is None:
-            import httpx
-
-            from suno_tui import __version__
-            from suno_tui.relay.client import SOCKS_HINT
-
-            timeout = self.options.timeout
-            try:
-                self._http = httpx.Client(
-                    # No Authorization header: the gateway's token never goes to a CDN.
-                    headers={"User-Agent": f"suno-tui/{__version__}"},
-                    timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-                    # the writer follows redirects itself (bounded, http(s) only)
-                    follow_redirects=False,
-                    verify=self.options.verify,
-                    # A new connection per file: only then does the writer learn the
-                    # socket before the headers come, so a cancel (or quit) never waits
-                    # for a server that accepted the connection and stays silent.
-                    limits=httpx.Limits(
-                        max_connections=self.options.concurrency * 2,
-                        max_keepalive_connections=0,
-                    ),
-                )
-            except ImportError:  # a SOCKS proxy in the environment, without socksio
-                raise DownloadError(SOCKS_HINT) from None
-            except ValueError as error:  # a bad proxy URL, quoted with its user name
-                from suno_tui.safe_text import mask_userinfo
-
-                raise DownloadError(mask_userinfo(str(error))) from None
+            options = self.options
+            self._http = file_client(options.timeout, options.verify, options.concurrency)
         return self._http
 
     # -- public API ------------------------------------------------------------------
@@ -546,148 +487,3 @@ class DownloadManager:
             total=written.size, sha256=written.sha256, present=present,
             resumed_from=written.resumed_from,
         )  # fmt: skip
-
-    # -- events ---------------------------------------------------------------------------
-
-    def _emit(
-        self,
-        run: _TaskRun,
-        asset: Asset,
-        path: Path | None,
-        state: FileState,
-        message: str = "",
-        *,
-        received: int = 0,
-        total: int | None = None,
-        speed: float = 0.0,
-        sha256: str = "",
-        present: bool = False,
-        resumed_from: int = 0,
-        error_kind: str = "",
-    ) -> None:
-        event = DownloadProgress(
-            task_id=asset.task_id,
-            clip_id=asset.clip_id,
-            asset=asset.kind,
-            path=path,
-            received=received,
-            total=total,
-            speed_bps=speed,
-            state=state,
-            message=message,
-            sha256=sha256,
-            present=present,
-            resumed_from=resumed_from,
-            error_kind=error_kind,
-        )
-        key = (asset.task_id, asset.clip_id, asset.kind)
-        if state.final:
-            self._latest.pop(key, None)
-            run.outcome.files.append(event)
-        else:
-            self._latest[key] = event
-        self._send(event)
-
-    def _emit_skip(self, run: _TaskRun, skip: Skip) -> None:
-        event = DownloadProgress(
-            task_id=skip.task_id,
-            clip_id=skip.clip_id,
-            asset=skip.kind or "clip",
-            path=None,
-            received=0,
-            total=None,
-            speed_bps=0.0,
-            state=FileState.SKIPPED,
-            message=skip.reason,
-            skip_kind=skip.category,
-        )
-        run.outcome.files.append(event)
-        self._send(event)
-
-    def _emit_task(self, run: _TaskRun, state: FileState, message: str, kind: str = "") -> None:
-        event = DownloadProgress(
-            task_id=run.task_id,
-            clip_id="",
-            asset="",
-            path=None,
-            received=0,
-            total=None,
-            speed_bps=0.0,
-            state=state,
-            message=clean_line(message),
-            error_kind=kind,
-        )
-        self._send(event)
-
-    def _fail_task(self, run: _TaskRun, message: str, kind: str) -> None:
-        run.outcome.error, run.outcome.error_kind = clean_line(message), kind
-        self._emit_task(run, FileState.FAILED, message, kind)
-
-    def _send(self, event: DownloadProgress) -> None:
-        if self._on_progress is not None:
-            with contextlib.suppress(Exception):  # a broken listener must not stop downloads
-                self._on_progress(event)
-
-
-# -- helpers ------------------------------------------------------------------------------
-
-
-def _fields(asset: Asset) -> NameFields:
-    return NameFields(
-        title=asset.title,
-        clip_id=asset.clip_id,
-        task_id=asset.task_id,
-        tags=asset.tags,
-        model=asset.model,
-        created=asset.created_at,
-        index=asset.index,
-        ext=asset.ext,
-    )
-
-
-def _find_clip(task: Task | None, clip_id: str) -> Clip | None:
-    if task is None:
-        return None
-    for index, clip in enumerate(task.clips, start=1):
-        if (clip.id or f"clip{index}") == clip_id:
-            return clip
-    return None
-
-
-def _fresh_url(task: Task, asset: Asset) -> str:
-    """The same asset's link in a newer snapshot of the task ('' if none)."""
-    assets, _ = plan_task(task, (asset.kind,))
-    for candidate in assets:
-        if candidate.clip_id == asset.clip_id and candidate.kind == asset.kind:
-            return candidate.url
-    return ""
-
-
-def _relay_kind(error: RelayError) -> str:
-    if isinstance(error, AuthError):
-        return "auth"
-    return error.kind if error.kind in ("network", "timeout", "malformed") else "gateway"
-
-
-def _size_and_hash(path: Path) -> tuple[int, str]:
-    return path.stat().st_size, file_sha256(path)
-
-
-class _Tagger:
-    """The writer's before-commit hook for mp3s: tags the complete .part."""
-
-    def __init__(self, info: TagInfo) -> None:
-        self.info = info
-        self.note = ""
-
-    def __call__(self, part: Path) -> bool:
-        try:
-            return tag_mp3(part, self.info)
-        except OSError as error:
-            # mutagen may have written part of the tag: the .part cannot be trusted.
-            with contextlib.suppress(OSError):
-                part.unlink()
-            raise storage_error(error, part, "tag") from None
-        except Exception as error:  # unreadable tags (untrusted bytes): keep it untagged
-            self.note = f"saved without tags ({clean_line(str(error)) or type(error).__name__})"
-            return False

@@ -1,0 +1,78 @@
+"""What the manager reads from a task for one file: the fields of its name,
+its clip, its link in a newer snapshot, its tags (the writer's
+before-commit hook); and the kind of a relay error."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from suno_tui.downloads.assets import Asset, plan_task
+from suno_tui.downloads.errors import storage_error
+from suno_tui.downloads.naming import NameFields
+from suno_tui.downloads.tagging import TagInfo, tag_mp3
+from suno_tui.downloads.writer import file_sha256
+from suno_tui.relay.errors import AuthError, RelayError
+from suno_tui.relay.models import Clip, Task
+from suno_tui.safe_text import clean_line
+
+
+def _fields(asset: Asset) -> NameFields:
+    return NameFields(
+        title=asset.title,
+        clip_id=asset.clip_id,
+        task_id=asset.task_id,
+        tags=asset.tags,
+        model=asset.model,
+        created=asset.created_at,
+        index=asset.index,
+        ext=asset.ext,
+    )
+
+
+def _find_clip(task: Task | None, clip_id: str) -> Clip | None:
+    if task is None:
+        return None
+    for index, clip in enumerate(task.clips, start=1):
+        if (clip.id or f"clip{index}") == clip_id:
+            return clip
+    return None
+
+
+def _fresh_url(task: Task, asset: Asset) -> str:
+    """The same asset's link in a newer snapshot of the task ('' if none)."""
+    assets, _ = plan_task(task, (asset.kind,))
+    for candidate in assets:
+        if candidate.clip_id == asset.clip_id and candidate.kind == asset.kind:
+            return candidate.url
+    return ""
+
+
+def _relay_kind(error: RelayError) -> str:
+    if isinstance(error, AuthError):
+        return "auth"
+    return error.kind if error.kind in ("network", "timeout", "malformed") else "gateway"
+
+
+def _size_and_hash(path: Path) -> tuple[int, str]:
+    return path.stat().st_size, file_sha256(path)
+
+
+class _Tagger:
+    """The writer's before-commit hook for mp3s: tags the complete .part."""
+
+    def __init__(self, info: TagInfo) -> None:
+        self.info = info
+        self.note = ""
+
+    def __call__(self, part: Path) -> bool:
+        try:
+            return tag_mp3(part, self.info)
+        except OSError as error:
+            # mutagen may have written part of the tag: the .part cannot be trusted.
+            with contextlib.suppress(OSError):
+                part.unlink()
+            raise storage_error(error, part, "tag") from None
+        except Exception as error:  # unreadable tags (untrusted bytes): keep it untagged
+            self.note = f"saved without tags ({clean_line(str(error)) or type(error).__name__})"
+            return False
