@@ -288,6 +288,27 @@ async def test_without_billing_new_api_falls_back_to_usage_token(simulator: Simu
     async with relay_for(simulator) as relay:
         balance = await fetch_balance(relay)
     assert balance.source == "usage-token" and balance.remaining == 25.0
+    # raw quota: the one answer whose unit is known (500,000 per USD, the default)
+    assert (balance.unit, balance.unit_basis) == ("USD", "quota")
+
+
+async def test_the_billing_unit_is_unknown_unless_the_profile_says_it(sim: Simulator) -> None:
+    async with relay_for(sim) as relay:
+        unknown = await fetch_balance(relay)
+        assert (unknown.unit, unknown.unit_basis) == (None, "unknown")
+        assert unknown.remaining == 25.0
+        for unit in ("USD", "CNY", "tokens"):
+            said = await fetch_balance(relay, unit=unit)
+            assert (said.unit, said.unit_basis, said.remaining) == (unit, "config", 25.0)
+
+
+async def test_usage_token_in_raw_tokens_when_the_profile_says_tokens(
+    simulator: Simulator,
+) -> None:
+    simulator.ledger.used = 1_000_000
+    async with relay_for(simulator) as relay:
+        raw = await token_usage_balance(relay, raw=True)
+    assert (raw.unit, raw.used, raw.remaining) == ("tokens", 1_000_000.0, 11_500_000.0)
 
 
 # -- gateways that lie --------------------------------------------------------------

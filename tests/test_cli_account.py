@@ -159,22 +159,52 @@ def test_balance_text_and_json(gateway: Simulator, capsys: pytest.CaptureFixture
     assert code == 0
     code, out, err = run(capsys, gateway, "balance")
     assert code == 0 and err == ""
+    # the billing endpoints do not say their unit: no currency is claimed
     assert out.splitlines() == [
-        "granted    25.00 USD",
-        "used       0.10 USD",
-        "remaining  24.90 USD",
+        "granted    25.00 credit",
+        "used       0.10 credit",
+        "remaining  24.90 credit",
         "expires    never",
+        "unit       unknown: the gateway's display unit (USD, CNY or tokens) is not in its "
+        'answer; set balance_unit = "USD", "CNY" or "tokens" in the profile',
     ]
     code, out, _ = run(capsys, gateway, "balance", "--json")
     assert json.loads(out) == {
         "granted": 25.0,
         "used": 0.1,
         "remaining": 24.9,
-        "unit": "USD",
+        "unit": None,
+        "unit_basis": "unknown",
         "unlimited": False,
         "expires_at": None,
         "source": "billing",
     }
+
+
+def test_balance_in_the_unit_the_profile_says(
+    gateway: Simulator, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "config" / "suno-tui" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('balance_unit = "cny"\n')
+    code, out, err = run(capsys, gateway, "balance", "--config", str(config))
+    assert code == 0 and err == ""
+    assert "remaining  25.00 CNY" in out
+    assert "unit       CNY (as balance_unit in the config says)" in out
+    code, out, _ = run(capsys, gateway, "balance", "--json", "--config", str(config))
+    said = json.loads(out)
+    assert (said["unit"], said["unit_basis"]) == ("CNY", "config")
+
+
+def test_balance_from_raw_quota_is_in_usd(
+    gateway: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if gateway.account_flavour != "new-api":
+        pytest.skip("only new-api has /api/usage/token/")
+    gateway.faults.add(Fault.HTML_PAGE, path="/dashboard/billing/subscription", status=404)
+    code, out, _ = run(capsys, gateway, "balance")
+    assert code == 0 and "remaining  25.00 USD" in out
+    assert "unit       USD (the gateway's raw quota at 500,000 per USD, its default)" in out
 
 
 def test_balance_unlimited_and_used_up(
@@ -185,7 +215,7 @@ def test_balance_unlimited_and_used_up(
     if gateway.account_flavour == "new-api":
         assert "remaining  unlimited" in out
     else:  # one-hub shows the user's quota for an unlimited key
-        assert "granted    40.00 USD" in out
+        assert "granted    40.00 credit" in out
     gateway.ledger.granted = gateway.ledger.used = 10
     code, out, err = run(capsys, gateway, "balance")
     assert code == 3 and "exhausted" in err and "SUNO_TUI_TOKEN" in err

@@ -93,12 +93,29 @@ def test_access_token_command(config: Path, tmp_path: Path) -> None:
         ("account_api = 'newapi'", "must be one of auto, new-api, one-hub, off"),
         ("follow_account = 'yes'", "key 'follow_account' must be true or false"),
         ("account_interval = 5", f"from {MIN_ACCOUNT_INTERVAL:g} to 86400"),
+        ("balance_unit = 'EUR'", "key 'balance_unit' must be one of auto, USD, CNY, tokens"),
     ],
 )
 def test_bad_values(config: Path, text: str, expected: str) -> None:
     config.write_text(text + "\n")
     with pytest.raises(ConfigError, match=expected):
         load(config)
+
+
+def test_balance_unit_per_profile(config: Path) -> None:
+    """The billing endpoints' unit is not in their answer: the profile says it
+    (any case, spelled back as listed), inherited like the other gateway keys."""
+    assert load(config).balance_unit == "auto"
+    config.write_text(
+        'balance_unit = "usd"\n[profiles.cn]\nbase_url = "https://cn.example"\n'
+        'balance_unit = "Cny"\n[profiles.raw]\nbalance_unit = "TOKENS"\n[profiles.same]\n'
+    )
+    settings = load(config)
+    assert settings.balance_unit == "USD" and settings.gateway.balance_unit == "USD"
+    assert settings.gateways["cn"].balance_unit == "CNY"
+    assert settings.gateways["raw"].balance_unit == "tokens"
+    assert settings.gateways["same"].balance_unit == "USD"
+    assert load(config, profile="cn").balance_unit == "CNY"
 
 
 def test_user_id_as_digit_string(config: Path) -> None:
@@ -161,6 +178,7 @@ def test_show_masks_the_access_token(
     assert 'access_token = "***"  # from env SUNO_TUI_ACCESS_TOKEN' in out
     assert "user_id = 9  # from file" in out
     assert 'account_api = "auto"' in out
+    assert 'balance_unit = "auto"' in out
     assert out.count('access_token = "***"') == 3  # selected, [gateways.default], [gateways.w]
 
 

@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--json",
         action="store_true",
-        help="one JSON object: granted, used, remaining, unit, unlimited, expires_at, source",
+        help="one JSON object: granted, used, remaining, unit (null when not known), "
+        "unit_basis (quota, config or unknown), unlimited, expires_at, source",
     )
     add_connection_options(parser)
 
@@ -58,6 +59,7 @@ def as_json_text(balance: Balance) -> str:
             "used": balance.used,
             "remaining": balance.remaining,
             "unit": balance.unit,
+            "unit_basis": balance.unit_basis,
             "unlimited": balance.unlimited,
             "expires_at": to_iso(balance.expires_at),
             "source": balance.source,
@@ -65,8 +67,24 @@ def as_json_text(balance: Balance) -> str:
     )
 
 
-def _amount(value: float | None, unit: str) -> str:
-    return "-" if value is None else f"{value:,.2f} {unit}"
+def _amount(value: float | None, unit: str | None) -> str:
+    if value is None:
+        return "-"
+    if unit == "tokens":
+        return f"{value:,.0f} tokens"
+    return f"{value:,.2f} {unit or 'credit'}"
+
+
+def unit_line(balance: Balance) -> str:
+    """Which unit the amounts are in, and why that one is assumed (or that it is not known)."""
+    if balance.unit_basis == "quota":
+        return f"{balance.unit} (the gateway's raw quota at 500,000 per USD, its default)"
+    if balance.unit_basis == "config" and balance.unit is not None:
+        return f"{balance.unit} (as balance_unit in the config says)"
+    return (
+        "unknown: the gateway's display unit (USD, CNY or tokens) is not in its answer; "
+        'set balance_unit = "USD", "CNY" or "tokens" in the profile'
+    )
 
 
 def as_text(balance: Balance) -> str:
@@ -82,5 +100,6 @@ def as_text(balance: Balance) -> str:
         f"used       {_amount(balance.used, balance.unit)}",
         f"remaining  {remaining}",
         f"expires    {expires}",
+        f"unit       {unit_line(balance)}",
     ]
     return "\n".join(lines)

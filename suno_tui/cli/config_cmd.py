@@ -202,6 +202,7 @@ def _gateway_lines(gateway: Gateway, *, selected: bool) -> list[str]:
     lines.append(f"account_api = {_toml_string(gateway.account_api)}")
     lines.append(f"follow_account = {_toml_value(gateway.follow_account)}")
     lines.append(f"account_interval = {gateway.account_interval!r}")
+    lines.append(f"balance_unit = {_toml_string(gateway.balance_unit)}")
     return lines
 
 

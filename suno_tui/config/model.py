@@ -48,6 +48,7 @@ class Gateway:
     account_api: str = "auto"
     follow_account: bool = False
     account_interval: float = DEFAULT_ACCOUNT_INTERVAL
+    balance_unit: str = "auto"
 
     def resolve_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:
         """The token: ``token`` if set, else the output of ``token_command``, else None.
@@ -97,6 +98,7 @@ class Settings:
     account_api: str = "auto"
     follow_account: bool = False
     account_interval: float = DEFAULT_ACCOUNT_INTERVAL
+    balance_unit: str = "auto"
     request_timeout: float = 30.0
     poll_interval: float = 10.0
     max_backoff: float = 300.0
@@ -145,6 +147,7 @@ class Settings:
             account_api=self.account_api,
             follow_account=self.follow_account,
             account_interval=self.account_interval,
+            balance_unit=self.balance_unit,
         )
 
     def resolve_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:

@@ -18,6 +18,7 @@ from suno_tui.config.values import PROFILE_NAME_RE, TOKEN_RE, Converter, Invalid
 
 __all__ = [
     "ACCOUNT_APIS",
+    "BALANCE_UNITS",
     "ASSET_KINDS",
     "CREDENTIAL_PAIRS",
     "DEFAULT_ACCOUNT_INTERVAL",
@@ -49,6 +50,9 @@ DEFAULT_ASSETS = ("audio", "image", "lyrics", "json")
 DEFAULT_NAME_TEMPLATE = "{title} [{clip_id:.8}].{ext}"
 # Account mode (docs/gateway.md): which task-list API the gateway speaks.
 ACCOUNT_APIS = ("auto", "new-api", "one-hub", "off")
+# The unit of the billing endpoints' amounts (the site's display unit, which
+# the answer does not name): "auto" = not known.
+BALANCE_UNITS = ("auto", "USD", "CNY", "tokens")
 DEFAULT_USER_HEADER = "New-Api-User"
 DEFAULT_ACCOUNT_INTERVAL = 300.0
 # One discovery is one request to /api/task/self when nothing is new (a page
@@ -75,6 +79,7 @@ GATEWAY_KEYS = (
     "account_api",
     "follow_account",
     "account_interval",
+    "balance_unit",
 )
 # A secret and the command that prints it: a profile that names either gets
 # neither inherited value (an inherited token must not shadow its command).
@@ -331,6 +336,14 @@ def _account_keys() -> Iterable[Key]:
         DEFAULT_ACCOUNT_INTERVAL,
         v.parse_number,
         summary="seconds between two looks for new tasks of the account",
+    )
+    yield Key(
+        "balance_unit",
+        "one of " + ", ".join(BALANCE_UNITS),
+        v.canonical_choice(BALANCE_UNITS),
+        "auto",
+        summary="the unit of the key's balance on this gateway (its display unit: "
+        "USD, CNY or tokens); auto = not known, shown without a currency",
     )
 
 

@@ -113,6 +113,18 @@ def choice(choices: tuple[str, ...]) -> Converter:
     return convert
 
 
+def canonical_choice(choices: tuple[str, ...]) -> Converter:
+    """One of ``choices``, matched without regard to case, spelled as listed."""
+    by_folded = {choice.lower(): choice for choice in choices}
+
+    def convert(value: object) -> str:
+        if not isinstance(value, str) or value.strip().lower() not in by_folded:
+            raise Invalid
+        return by_folded[value.strip().lower()]
+
+    return convert
+
+
 def command(value: object) -> str:
     text = single_line(value).strip()
     try:

@@ -73,6 +73,8 @@ class AccountOptions:
     interval: float = 300.0
     #: the profile's ``account_api`` (which balance endpoints to try)
     api: str = "auto"
+    #: the profile's ``balance_unit`` (the billing endpoints' unit; "auto": not known)
+    unit: str = "auto"
     #: an access token (or its command) is configured
     configured: bool = False
     #: refresh the key's balance
@@ -292,7 +294,7 @@ class AccountFeed:
         pacer.started(self._now())
         try:
             relay = await self._clients.client(profile)
-            balance = await fetch_balance(relay, api=self.options.api)
+            balance = await fetch_balance(relay, api=self.options.api, unit=self.options.unit)
         except NotSupported as error:
             pacer.not_supported()
             self.balance = None

@@ -225,6 +225,7 @@ def account_feed(
         window=wiring.account_window,
         interval=gateway.account_interval,
         api=gateway.account_api,
+        unit=gateway.balance_unit,
     )
     return AccountFeed(
         options,

@@ -67,4 +67,4 @@ async def key_balance(settings: Settings) -> Balance:
     """What the selected profile's API key has left (ConfigError, or the
     relay's errors: NotSupported for a gateway without the endpoints)."""
     async with client_for(settings) as relay:
-        return await fetch_balance(relay, api=settings.account_api)
+        return await fetch_balance(relay, api=settings.account_api, unit=settings.balance_unit)

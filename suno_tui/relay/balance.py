@@ -4,11 +4,15 @@ Two sources (docs/gateway.md), both with the API key (``sk-...``):
 
 - ``GET /dashboard/billing/subscription`` + ``GET /dashboard/billing/usage``,
   the OpenAI-compatible pair that new-api and one-hub both answer, in the
-  site's display unit (USD by default). An unlimited key shows 100,000,000.
+  site's *display unit*: USD, CNY (quota times an exchange rate) or raw
+  tokens, set by the site's admin and said nowhere in the answer. Its unit is
+  unknown (None) unless the profile says it (``balance_unit``). An unlimited
+  key shows 100,000,000.
 - ``GET /api/usage/token/`` (new-api only; the trailing slash matters), in
-  raw quota units (500,000 per USD), with an explicit unlimited flag. It
-  shares a 20-requests-per-20-minutes limit with logins, so it is only asked
-  when the billing pair is missing (:func:`fetch_balance`).
+  raw quota units (500,000 per USD by default), with an explicit unlimited
+  flag: shown in USD (or raw, with ``balance_unit = "tokens"``). It shares a
+  20-requests-per-20-minutes limit with logins, so it is only asked when the
+  billing pair is missing (:func:`fetch_balance`).
 
 A gateway without them (404, or a web page) raises NotSupported.
 """
@@ -44,17 +48,24 @@ USAGE_PATH = "/dashboard/billing/usage"
 TOKEN_USAGE_PATH = "/api/usage/token/"  # noqa: S105 - a path, not a password
 UNLIMITED_AMOUNT = 100_000_000.0  # what new-api's billing shows for an unlimited key
 QUOTA_PER_USD = 500_000.0  # new-api's and one-hub's default quota per display unit
-UNIT = "USD"
 
 
 @dataclass(frozen=True, slots=True)
 class Balance:
-    """The key's credit. Amounts are in ``unit``; None where the gateway did not say."""
+    """The key's credit. Amounts are in ``unit``; None where the gateway did not say.
+
+    ``unit`` is "USD", "CNY" or "tokens", or None when it is not known (the
+    billing pair answers in the site's display unit and does not say which);
+    ``unit_basis`` says where the unit came from: "quota" (raw quota from
+    ``/api/usage/token/``, 500,000 per USD assumed), "config" (the profile's
+    ``balance_unit``) or "unknown".
+    """
 
     granted: float | None
     used: float | None
     remaining: float | None
-    unit: str = UNIT
+    unit: str | None = None
+    unit_basis: str = "unknown"
     unlimited: bool = False
     expires_at: datetime | None = None
     #: "billing" or "usage-token"
@@ -62,16 +73,17 @@ class Balance:
     notes: tuple[str, ...] = field(default=())
 
 
-async def fetch_balance(relay: RelayClient, *, api: str = "auto") -> Balance:
+async def fetch_balance(relay: RelayClient, *, api: str = "auto", unit: str = "auto") -> Balance:
     """The billing pair; on a gateway without it, new-api's ``/api/usage/token/``
-    (unless ``api`` says one-hub, which has no such endpoint)."""
+    (unless ``api`` says one-hub, which has no such endpoint). ``unit`` is the
+    profile's ``balance_unit``: "auto" (not known), "USD", "CNY" or "tokens"."""
     try:
-        return await billing_balance(relay)
+        return await billing_balance(relay, unit=unit)
     except NotSupported:
         if api == "one-hub":
             raise
     try:
-        return await token_usage_balance(relay)
+        return await token_usage_balance(relay, raw=unit == "tokens")
     except NotSupported:
         raise NotSupported(
             "the gateway has no balance endpoints (/dashboard/billing/subscription, "
@@ -79,8 +91,9 @@ async def fetch_balance(relay: RelayClient, *, api: str = "auto") -> Balance:
         ) from None
 
 
-async def billing_balance(relay: RelayClient) -> Balance:
-    """The OpenAI-compatible subscription + usage pair (two requests)."""
+async def billing_balance(relay: RelayClient, *, unit: str = "auto") -> Balance:
+    """The OpenAI-compatible subscription + usage pair (two requests), in the
+    display unit ``unit`` says ("auto": not known)."""
     subscription = await _get_object(relay, SUBSCRIPTION_PATH)
     usage = await _get_object(relay, USAGE_PATH)
     limit = to_float(subscription.get("hard_limit_usd"))
@@ -96,14 +109,17 @@ async def billing_balance(relay: RelayClient) -> Balance:
         granted=None if unlimited else limit,
         used=used,
         remaining=remaining,
+        unit=None if unit == "auto" else unit,
+        unit_basis="unknown" if unit == "auto" else "config",
         unlimited=unlimited,
         expires_at=_expiry(subscription.get("access_until")),
         source="billing",
     )
 
 
-async def token_usage_balance(relay: RelayClient) -> Balance:
-    """new-api's ``/api/usage/token/`` (one request; rate-limited to 20 per 20 min)."""
+async def token_usage_balance(relay: RelayClient, *, raw: bool = False) -> Balance:
+    """new-api's ``/api/usage/token/`` (one request; rate-limited to 20 per 20 min):
+    raw quota, in USD at the default 500,000 per USD, or as tokens if ``raw``."""
     document = await _get_object(relay, TOKEN_USAGE_PATH, exact_bearer=True)
     if document.get("code") is not True and document.get("success") is not True:
         # e.g. a key with a "-suffix": HTTP 200, success false
@@ -113,22 +129,25 @@ async def token_usage_balance(relay: RelayClient) -> Balance:
     if not isinstance(data, dict):
         raise MalformedResponse("the token usage answer has no 'data' object", status=200)
     unlimited = data.get("unlimited_quota") is True
-    granted = _units(data.get("total_granted"))
-    used = _units(data.get("total_used"))
-    available = _units(data.get("total_available"))
+    per_unit = 1.0 if raw else QUOTA_PER_USD
+    granted = _units(data.get("total_granted"), per_unit)
+    used = _units(data.get("total_used"), per_unit)
+    available = _units(data.get("total_available"), per_unit)
     return Balance(
         granted=None if unlimited else granted,
         used=used,
         remaining=None if unlimited else available,
+        unit="tokens" if raw else "USD",
+        unit_basis="config" if raw else "quota",
         unlimited=unlimited,
         expires_at=_expiry(data.get("expires_at")),
         source="usage-token",
     )
 
 
-def _units(value: object) -> float | None:
+def _units(value: object, per_unit: float) -> float | None:
     number = to_float(value)
-    return None if number is None else number / QUOTA_PER_USD
+    return None if number is None else number / per_unit
 
 
 def _expiry(value: object) -> datetime | None:

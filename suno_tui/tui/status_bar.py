@@ -48,17 +48,27 @@ def error_text(error: object) -> str:
 
 
 def balance_text(balance: Balance | None) -> str:
-    """What the API key has left, short: ``key $12.34 left``, ``key unlimited``
-    ("" when not known)."""
+    """What the API key has left, short: ``key $12.34 left`` only when the unit
+    is known to be USD; ``key 12.34 CNY left``, ``key 6,170,000 tokens left``;
+    ``key 12.34 credit left`` when the unit is not known (the billing
+    endpoints answer in the site's display unit without naming it);
+    ``key unlimited`` ("" when nothing is known)."""
     if balance is None:
         return ""
     if balance.unlimited:
         return "key unlimited"
     if balance.remaining is None:
         return ""
-    unit = clean_line(balance.unit)[:8]
     amount = balance.remaining
-    money = f"${amount:,.2f}" if unit == "USD" else f"{amount:,.2f} {unit}"
+    unit = clean_line(balance.unit or "")[:8]
+    if unit == "USD":
+        money = f"${amount:,.2f}"
+    elif unit == "tokens":
+        money = f"{amount:,.0f} tokens"
+    elif unit:
+        money = f"{amount:,.2f} {unit}"
+    else:
+        money = f"{amount:,.2f} credit"
     return f"key {money} left"
 
 

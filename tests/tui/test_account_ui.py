@@ -103,7 +103,8 @@ async def test_the_accounts_tasks_show_at_once_with_the_balance(
             for text in (line, title):
                 assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text
             assert app.is_running
-            assert "key $25.00 left" in app.status_text()
+            # the billing endpoints do not say their unit: no "$" is claimed
+            assert "key 25.00 credit left" in app.status_text()
             assert sim.stats.requests["fetch"] == 0  # every row came from the list
             assert "✓" in row_text(app, ids[0]) and "2/2" in row_text(app, ids[0])
     finally:
@@ -202,8 +203,9 @@ async def _never(seconds: float) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_balance_in_the_status_bar(snap_compare: Any, size: tuple[int, int]) -> None:
-    app = _balance_app(Balance(granted=25.0, used=12.66, remaining=12.34))
-    assert snap_compare(app, terminal_size=size)
+    # from /api/usage/token/ (raw quota): the one answer whose unit is known
+    usd = Balance(granted=25.0, used=12.66, remaining=12.34, unit="USD", unit_basis="quota")
+    assert snap_compare(_balance_app(usd), terminal_size=size)
 
 
 def test_an_unlimited_key(snap_compare: Any) -> None:
@@ -214,7 +216,15 @@ def test_an_unlimited_key(snap_compare: Any) -> None:
 def test_status_text_names_the_key() -> None:
     from suno_tui.tui.status_bar import balance_text
 
-    assert balance_text(Balance(granted=25.0, used=12.66, remaining=12.34)) == "key $12.34 left"
+    # "$" only when the unit is known to be USD
+    usd = Balance(granted=25.0, used=12.66, remaining=12.34, unit="USD", unit_basis="quota")
+    assert balance_text(usd) == "key $12.34 left"
+    assert balance_text(Balance(granted=25.0, used=12.66, remaining=12.34)) == (
+        "key 12.34 credit left"
+    )
     assert balance_text(Balance(None, None, None, unlimited=True)) == "key unlimited"
     assert balance_text(Balance(10.0, 1.0, 9.0, unit="CNY")) == "key 9.00 CNY left"
+    assert balance_text(Balance(None, 1.0, 6_170_000.0, unit="tokens")) == (
+        "key 6,170,000 tokens left"
+    )
     assert balance_text(None) == ""
