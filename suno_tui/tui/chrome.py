@@ -57,14 +57,15 @@ class Chrome:
         """Redraw every status bar (if its text changed)."""
         task_list = self._task_list()
         counts = Counts(task_list.total, self._unfinished, task_list.shown)
-        content = status_content(
-            counts,
-            self._engine.status,
-            self._clock(),
-            self._tz,
-            polling_off=self._engine.polling_off,
-            balance=balance_text(self._engine.balance),
-        )
+        status, now = self._engine.status, self._clock()
+        polling_off = self._engine.polling_off
+        balance = balance_text(self._engine.balance)
+
+        def content(width: int) -> Content:  # each bar words it for its own width
+            return status_content(
+                counts, status, now, self._tz, polling_off=polling_off, balance=balance, width=width
+            )
+
         for screen in self._app.screen_stack:
             for bar in screen.query(StatusBar).results():
                 bar.show(content)

@@ -9,6 +9,7 @@ nothing to the terminal. The widget repaints only when its text changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -21,7 +22,6 @@ from suno_tui.safe_text import clean_line
 from suno_tui.tui.timefmt import clock_time
 
 MUTED = "$text-muted"
-SEP = ("  │  ", MUTED)
 _MAX_ERROR = 160
 
 
@@ -72,6 +72,36 @@ def balance_text(balance: Balance | None) -> str:
     return f"key {money} left"
 
 
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    """How tightly the status line is worded (see _FITS)."""
+
+    narrow: bool = False  # " │ " between the parts instead of "  │  "
+    short_words: bool = False  # "10s" for "every 10s", "idle" for the long idle text
+    balance: bool = True
+    short_counts: bool = False  # "2/4 active" for "4 watched · 2 active"
+    interval: bool = True
+    polled: bool = True
+
+
+# From the widest wording to the narrowest, each one giving up the next least
+# useful thing: the state of polling (next time, paused, stopped) and the
+# error's reason go last of all, the balance before the poll state.
+_FITS = (
+    _Fit(),
+    _Fit(narrow=True),
+    _Fit(narrow=True, short_words=True),
+    _Fit(narrow=True, short_words=True, balance=False),
+    _Fit(narrow=True, short_words=True, balance=False, short_counts=True),
+    _Fit(narrow=True, short_words=True, balance=False, short_counts=True, interval=False),
+    _Fit(True, True, balance=False, short_counts=True, interval=False, polled=False),
+)
+# Cells of the error part ("✗ reason") a wording must leave room for to fit.
+_ERROR_ROOM = 48
+
+Part = str | tuple[str, str]
+
+
 def status_content(
     counts: Counts,
     status: PollStatusLike | None,
@@ -80,51 +110,100 @@ def status_content(
     *,
     polling_off: str = "",
     balance: str = "",
+    width: int | None = None,
 ) -> Content:
     """The bar's text for these counts and this poll status (and the key's
-    balance, after the counts: it must not be the first thing cut off)."""
-    parts: list[str | tuple[str, str]] = [" "]
-    parts.append((f"{counts.watched}", "bold"))
-    parts.append(" watched · ")
-    parts.append((f"{counts.unfinished}", "bold"))
-    parts.append(" active")
-    if counts.shown != counts.watched:
-        parts += [" · ", (f"{counts.shown} shown", "$text-accent")]
-    if balance:
-        parts += [SEP, (balance, "$text-success")]
+    balance, after the counts). With a ``width``, the widest wording that fits
+    it (the tail may still be cut with an ellipsis: the error's reason, or the
+    ignored rows)."""
+    content, _ = _worded(counts, status, now, tz, polling_off, balance, _FITS[0])
+    if width is None:
+        return content
+    for fit in _FITS:
+        content, needed = _worded(counts, status, now, tz, polling_off, balance, fit)
+        if needed <= width:
+            break
+    return content
+
+
+def _worded(
+    counts: Counts,
+    status: PollStatusLike | None,
+    now: datetime,
+    tz: tzinfo | None,
+    polling_off: str,
+    balance: str,
+    fit: _Fit,
+) -> tuple[Content, int]:
+    """The line in this wording, and the cells it needs (the error counted up
+    to _ERROR_ROOM, the ignored rows not at all: they may be cut)."""
+    groups: list[list[Part]] = [_counts(counts, fit)]
+    if balance and fit.balance:
+        groups.append([(balance, "$text-success")])
+    cut: list[Part] = []  # the tail that may be cut
     if status is None:
         # why, and how to fix it, is in the banner above the list
-        parts += [SEP, ("■ not polling" if polling_off else "not polling", "$text-warning")]
-        return Content.assemble(*parts)
-    parts.append(SEP)
-    if status.last_success_at is not None:
-        parts += [("polled ", MUTED), clock_time(status.last_success_at, now, tz)]
+        groups.append([("■ not polling" if polling_off else "not polling", "$text-warning")])
     else:
-        parts.append(("not polled yet", MUTED))
-    parts += [SEP, ("every ", MUTED), interval_text(status.interval)]
+        groups += _polling(counts, status, now, tz, fit)
+        error = error_text(status.last_error) if not status.auth_failed else ""
+        if error:
+            cut.append((f"✗ {error}", "$text-error"))
+        ignored = getattr(status, "problems", 0)
+        if ignored and not status.auth_failed:
+            # rows of answers that could not be used: say so, never drop them silently
+            plural = "s" if ignored != 1 else ""
+            cut.append((f"⚠ {ignored} odd row{plural} ignored", "$text-warning"))
+    sep = (" │ " if fit.narrow else "  │  ", MUTED)
+    parts: list[Part] = [" "]
+    for index, group in enumerate(groups):
+        parts += ([sep] if index else []) + group
+    needed = Content.assemble(*parts).cell_length
+    if cut:
+        needed += len(sep[0]) + min(Content.assemble(cut[0]).cell_length, _ERROR_ROOM)
+    for part in cut:
+        parts += [sep, part]
+    return Content.assemble(*parts), needed
+
+
+def _counts(counts: Counts, fit: _Fit) -> list[Part]:
+    if fit.short_counts:
+        parts: list[Part] = [(f"{counts.unfinished}/{counts.watched}", "bold"), " active"]
+    else:
+        parts = [(f"{counts.watched}", "bold"), " watched · ", (f"{counts.unfinished}", "bold")]
+        parts.append(" active")
+    if counts.shown != counts.watched:
+        parts += [" · ", (f"{counts.shown} shown", "$text-accent")]
+    return parts
+
+
+def _polling(
+    counts: Counts, status: PollStatusLike, now: datetime, tz: tzinfo | None, fit: _Fit
+) -> list[list[Part]]:
+    """The poll's groups: last success, interval, and its state."""
+    groups: list[list[Part]] = []
+    if fit.polled:
+        if status.last_success_at is not None:
+            groups.append([("polled ", MUTED), clock_time(status.last_success_at, now, tz)])
+        else:
+            groups.append([("not polled yet", MUTED)])
+    if fit.interval:
+        every = interval_text(status.interval)
+        groups.append([every] if fit.short_words else [("every ", MUTED), every])
     if status.auth_failed:
-        parts += [SEP, ("■ stopped: token refused", "bold $text-error")]
-        return Content.assemble(*parts)
-    if status.paused:
-        parts += [SEP, ("⏸ paused", "bold $text-warning")]
+        groups.append([("■ stopped: token refused", "bold $text-error")])
+    elif status.paused:
+        groups.append([("⏸ paused", "bold $text-warning")])
     elif status.in_flight:
-        parts += [SEP, ("↻ polling", "$text-accent")]
+        groups.append([("↻ polling", "$text-accent")])
     elif counts.unfinished == 0 or getattr(status, "idle", False):
         # The poller's last status may still name a round it will not run:
         # with nothing unfinished there is nothing to poll.
-        parts += [SEP, ("idle: every task has finished" if counts.watched else "idle", MUTED)]
+        long = "idle: every task has finished" if counts.watched else "idle"
+        groups.append([("idle" if fit.short_words else long, MUTED)])
     elif status.next_poll_at is not None:
-        parts += [SEP, ("next ", MUTED), clock_time(status.next_poll_at, now, tz)]
-    error = error_text(status.last_error)
-    if error:
-        parts += [SEP, (f"✗ {error}", "$text-error")]
-    ignored = getattr(status, "problems", 0)
-    if ignored:  # rows of answers that could not be used: say so, never drop them silently
-        parts += [
-            SEP,
-            (f"⚠ {ignored} odd row{'s' if ignored != 1 else ''} ignored", "$text-warning"),
-        ]
-    return Content.assemble(*parts)
+        groups.append([("next ", MUTED), clock_time(status.next_poll_at, now, tz)])
+    return groups
 
 
 TOKEN_HELP = "set SUNO_TUI_TOKEN, or run: suno-tui config set token YOUR_TOKEN"  # noqa: S105
@@ -176,12 +255,26 @@ class StatusBar(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(Content(""), id=id)
         self._content = Content("")
+        self._wording: Callable[[int], Content] | None = None
 
     @property
     def text(self) -> str:
         return self._content.plain
 
-    def show(self, content: Content) -> None:
+    def show(self, content: Content | Callable[[int], Content]) -> None:
+        """Show this text, or the text ``content(width)`` words for the bar's
+        width (worded again when the bar is resized)."""
+        self._wording = content if callable(content) else None
+        self._show(content(self._width()) if callable(content) else content)
+
+    def on_resize(self) -> None:
+        if self._wording is not None:
+            self._show(self._wording(self._width()))
+
+    def _width(self) -> int:
+        return self.size.width or self.app.size.width
+
+    def _show(self, content: Content) -> None:
         if content.is_same(self._content):
             return
         self._content = content
