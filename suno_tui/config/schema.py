@@ -18,8 +18,8 @@ from suno_tui.config.values import PROFILE_NAME_RE, TOKEN_RE, Converter, Invalid
 
 __all__ = [
     "ACCOUNT_APIS",
-    "BALANCE_UNITS",
     "ASSET_KINDS",
+    "BALANCE_UNITS",
     "CREDENTIAL_PAIRS",
     "DEFAULT_ACCOUNT_INTERVAL",
     "DEFAULT_ASSETS",

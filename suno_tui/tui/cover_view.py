@@ -5,8 +5,9 @@ The thumbnail comes from the app's ``covers`` source (a
 always in a thread worker: the UI never waits for the network or Pillow, and
 a poll never waits for a cover. No source (``--no-images``, ``images =
 false``) means no cover and no request. The picture is sized to the pane
-(a third of its width, a third of its height at most) and redrawn from the
-thumbnail when the pane changes size.
+(a third of its width, a quarter of its height at most, so the task's
+status and title stay on the first screen at 80x24; none when that is under
+MIN_ROWS) and redrawn from the thumbnail when the pane changes size.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 #: the largest cover, in columns (rows are half of it)
 MAX_COLUMNS = 32
 MIN_COLUMNS = 8
+#: at most this share of the pane's height, so what is written below it shows
+HEIGHT_SHARE = 4
+#: a smaller cover is not drawn at all (it would show nothing recognisable)
+MIN_ROWS = 4
 
 
 class CoverSource(Protocol):
@@ -118,8 +123,9 @@ class CoverView(Widget):
         if pane is None:
             return
         width = pane.scrollable_content_region.width
-        columns, rows = cover_size(width // 3, pane.size.height // 3, max_cells=MAX_COLUMNS)
-        if columns < MIN_COLUMNS:
+        height = pane.size.height // HEIGHT_SHARE
+        columns, rows = cover_size(width // 3, height, max_cells=MAX_COLUMNS)
+        if columns < MIN_COLUMNS or rows < MIN_ROWS:
             columns = rows = 0
         colour = "NO_COLOR" not in os.environ
         key = (columns, rows, id(self.image), self.reason, colour)

@@ -123,3 +123,34 @@ async def test_no_color_draws_shades_and_does_not_crash(monkeypatch: pytest.Monk
         assert view.image is not None
         assert set(_text(view).replace("\n", "")) <= set(SHADES)
         assert "░" in app.export_screenshot() or "▒" in app.export_screenshot()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (100, 30)])
+async def test_the_cover_leaves_the_status_and_title_on_the_first_screen(
+    size: tuple[int, int],
+) -> None:
+    from textual.widget import Widget
+
+    from suno_tui.tui.cover_view import HEIGHT_SHARE, MIN_ROWS
+
+    app, _ = build_app(covers=FakeCovers())
+    async with app.run_test(size=size) as pilot:
+        view = await _open_detail(app, pilot)
+        pane = view.parent
+        assert isinstance(pane, Widget)
+        assert view.display and MIN_ROWS <= view.size.height <= pane.size.height // HEIGHT_SHARE
+        body = app.screen.query_one("#detail-body", Widget)
+        # the body's first lines (the task's title and status) are in the pane's first screen
+        first_lines = body.region.y + 4
+        assert first_lines <= pane.region.y + pane.size.height
+        title = app.engine.get(FIRST).title
+        assert title and title in "\n".join(
+            line.text for line in body.render_lines(body.region.reset_offset)[:4]
+        )
+
+
+async def test_no_cover_below_its_minimum_height() -> None:
+    app, _ = build_app(covers=FakeCovers())
+    async with app.run_test(size=(80, 16)) as pilot:
+        view = await _open_detail(app, pilot)
+        assert view.size.height == 0 and _text(view) == ""
