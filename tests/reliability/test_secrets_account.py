@@ -27,7 +27,7 @@ from tests.reliability.gateway import Answer, ScriptedGateway, Seen
 
 KEY = "sk-LEAKCHECK-0123456789abcdef"
 ACCESS = "acc-LEAKACCESS-fedcba9876543210"
-PASSWORD = "pw-LEAKPASS-13579"  # noqa: S105 - a marker, not a password
+PASSWORD = "pw-LEAKPASS-13579"
 MARKERS = (KEY, KEY[3:], "LEAKCHECK", ACCESS, ACCESS[4:], "LEAKACCESS", PASSWORD, "LEAKPASS")
 
 

@@ -143,7 +143,7 @@ async def test_the_cover_leaves_the_status_and_title_on_the_first_screen(
         # the body's first lines (the task's title and status) are in the pane's first screen
         first_lines = body.region.y + 4
         assert first_lines <= pane.region.y + pane.size.height
-        title = app.engine.get(FIRST).title
+        title = app.engine.get(FIRST).title  # type: ignore[union-attr]
         assert title and title in "\n".join(
             line.text for line in body.render_lines(body.region.reset_offset)[:4]
         )

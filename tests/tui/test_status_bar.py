@@ -112,7 +112,7 @@ def test_the_widest_wording_that_fits() -> None:
 async def test_the_bar_in_the_app_words_itself_for_its_width(width: int) -> None:
     app, _ = build_app(show_events=None, with_poller=True)
     async with app.run_test(size=(width, 24)) as pilot:
-        poller = app.fake_pollers[0]
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
         # the app's frozen clock: factories.NOW
         shift = APP_NOW - NOW
         backoff = {**BACKOFF, "last_success_at": APP_NOW - timedelta(seconds=80)}
