@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from suno_tui.tracking.stats_report import duration_text
+
 
 def short_duration(seconds: float) -> str:
     """``7s``, ``40s``, ``3m``, ``5h``, ``12d`` (never more than 4 cells)."""
@@ -31,18 +33,9 @@ def short_duration(seconds: float) -> str:
 
 
 def precise_duration(seconds: float) -> str:
-    """``45s``, ``3m12s``, ``2h05m``, ``3d4h`` for the detail view's timeline."""
-    total = max(int(seconds), 0)
-    if total < 60:
-        return f"{total}s"
-    minutes, secs = divmod(total, 60)
-    if minutes < 60:
-        return f"{minutes}m{secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}h{minutes:02d}m"
-    days, hours = divmod(hours, 24)
-    return f"{days}d{hours}h"
+    """``45s``, ``3m12s``, ``2h05m``, ``3d04h`` for the detail view's timeline
+    (the same wording as ``suno-tui stats``; a clock step back shows ``0s``)."""
+    return duration_text(max(seconds, 0.0))
 
 
 def short_clock(moment: datetime, now: datetime, tz: tzinfo | None) -> str:

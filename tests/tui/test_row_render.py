@@ -148,7 +148,8 @@ def test_precise_duration() -> None:
     assert precise_duration(45) == "45s"
     assert precise_duration(192) == "3m12s"
     assert precise_duration(2 * 3600 + 5 * 60) == "2h05m"
-    assert precise_duration(3 * 86400 + 4 * 3600) == "3d4h"
+    assert precise_duration(3 * 86400 + 4 * 3600) == "3d04h"
+    assert precise_duration(-5) == "0s"  # a clock step back
 
 
 def test_clock_time_shows_the_day_only_when_needed() -> None:
