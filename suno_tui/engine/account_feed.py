@@ -45,6 +45,7 @@ from suno_tui.relay.models import Task
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tracking.store import StoreError
+from suno_tui.tracking.waiting import sleep_or_wake
 
 __all__ = ["AccountFeed", "AccountOptions", "DiscoveryRequest"]
 
@@ -201,23 +202,9 @@ class AccountFeed:
     async def _wait(self, timeout: float | None) -> None:
         self.waiting = True
         try:
-            await self._sleep_or_wake(timeout)
+            await sleep_or_wake(self._wake, self._sleep, timeout)
         finally:
             self.waiting = False
-
-    async def _sleep_or_wake(self, timeout: float | None) -> None:
-        if not self._wake.is_set():
-            if timeout is None:
-                await self._wake.wait()
-            else:
-                waker = asyncio.ensure_future(self._wake.wait())
-                sleeper = asyncio.ensure_future(self._sleep(timeout))
-                try:
-                    await asyncio.wait((waker, sleeper), return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    waker.cancel()
-                    sleeper.cancel()
-        self._wake.clear()
 
     def _at(self, moment: float | None) -> datetime | None:
         return None if moment is None else datetime.fromtimestamp(moment, UTC)

@@ -31,6 +31,7 @@ from suno_tui.safe_text import clean_line
 from suno_tui.tracking.backoff import Backoff
 from suno_tui.tracking.store import StoreError
 from suno_tui.tracking.tracker import Tracker, Update
+from suno_tui.tracking.waiting import sleep_or_wake
 
 __all__ = ["MAX_INTERVAL", "FetchClient", "PollStatus", "Poller"]
 
@@ -300,18 +301,7 @@ class Poller:
 
     async def _wait(self, timeout: float | None) -> None:
         """Sleep up to ``timeout`` (forever if None), or until a wake-up."""
-        if not self._wake.is_set():
-            if timeout is None:
-                await self._wake.wait()
-            else:
-                waker = asyncio.ensure_future(self._wake.wait())
-                sleeper = asyncio.ensure_future(self._sleep(timeout))
-                try:
-                    await asyncio.wait((waker, sleeper), return_when=asyncio.FIRST_COMPLETED)
-                finally:
-                    waker.cancel()
-                    sleeper.cancel()
-        self._wake.clear()
+        await sleep_or_wake(self._wake, self._sleep, timeout)
 
     async def _fetch(
         self, profile: str, ids: list[str], update: Update, errors: _RoundErrors
