@@ -14,9 +14,10 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from suno_tui.downloads.errors import storage_error
 
@@ -120,12 +121,14 @@ def fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(final: Path, data: bytes) -> Written:
-    """Write small content (lyrics, JSON) via ``.part``, fsync and rename."""
+@contextlib.contextmanager
+def _via_part(final: Path) -> Iterator[BinaryIO]:
+    """A new ``final.part`` to write; when the block ends it is fsynced and
+    renamed to ``final`` (which appears only when whole), or removed on error."""
     part = part_path(final)
     try:
         with open(create_exclusive(part), "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(part, final)
@@ -134,6 +137,12 @@ def write_atomic(final: Path, data: bytes) -> Written:
             part.unlink()
         raise storage_error(error, final) from None
     fsync_dir(final.parent)
+
+
+def write_atomic(final: Path, data: bytes) -> Written:
+    """Write small content (lyrics, JSON) via ``.part``, fsync and rename."""
+    with _via_part(final) as handle:
+        handle.write(data)
     return Written(final, len(data), hashlib.sha256(data).hexdigest())
 
 
@@ -143,26 +152,13 @@ _META_BYTES = 64 << 10  # a meta file is ~100 bytes
 def copy_file(source: Path, final: Path) -> Written:
     """Copy a complete file (an earlier download elsewhere) to ``final`` via
     its ``.part``, hashing it on the way; ``final`` appears only when whole."""
-    part = part_path(final)
     digest = hashlib.sha256()
     size = 0
-    try:
-        with (
-            open(open_for_reading(source), "rb", buffering=0) as reader,
-            open(create_exclusive(part), "wb") as writer,
-        ):
-            while block := reader.read(READ_BLOCK):
-                writer.write(block)
-                digest.update(block)
-                size += len(block)
-            writer.flush()
-            os.fsync(writer.fileno())
-        os.replace(part, final)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            part.unlink()
-        raise storage_error(error, final) from None
-    fsync_dir(final.parent)
+    with _via_part(final) as writer, open(open_for_reading(source), "rb", buffering=0) as reader:
+        while block := reader.read(READ_BLOCK):
+            writer.write(block)
+            digest.update(block)
+            size += len(block)
     return Written(final, size, digest.hexdigest())
 
 
