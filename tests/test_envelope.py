@@ -440,3 +440,18 @@ def test_escaped_emoji_pairs_are_kept_and_lone_halves_replaced() -> None:
     assert paired == {"t": "\U0001f3b5 \U0001f3b6"}
     lone = decode_json(b'{"t": "a\\ud83c b\\udfb5 \\ud83c\\ud83c\\udfb5"}', 200)
     assert lone == {"t": "a\ufffd b\ufffd \ufffd\U0001f3b5"}
+
+
+def test_decoding_reads_what_json_loads_reads() -> None:
+    """orjson reads most bodies; what it would read otherwise (long integers)
+    or refuses (NaN, UTF-16) is read as the standard library reads it."""
+    from suno_tui.relay.envelope import decode_json
+
+    body = b'{"a": [1, -2.5, 1e3, "x\\u00e9\\n", null, true, {"b": {}}], "a": 7}'
+    assert decode_json(body, 200) == json.loads(body)
+    huge = b'{"n": 123456789012345678901234567890, "m": -18446744073709551617}'
+    assert decode_json(huge, 200) == {"n": 123456789012345678901234567890, "m": -(2**64) - 1}
+    assert decode_json(b'{"n": NaN}', 200)["n"] != decode_json(b'{"n": NaN}', 200)["n"]
+    assert decode_json('{"t": "é"}'.encode("utf-16"), 200) == {"t": "é"}
+    with pytest.raises(MalformedResponse):
+        decode_json(b'{"t": ', 200)

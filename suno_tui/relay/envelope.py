@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from suno_tui.jsoncodec import NOT_EXACT, loads_exact
 from suno_tui.relay.errors import (
     AuthError,
     GatewayError,
@@ -74,6 +75,9 @@ def decode_json(body: bytes, status: int) -> object:
     """
     if not body.strip():
         raise MalformedResponse("empty body", status=status)
+    value = loads_exact(body)
+    if value is not NOT_EXACT:
+        return value  # orjson refuses lone surrogates: none to clean here
     try:
         value = json.loads(body)
         if _may_hold_lone_surrogates(body):
