@@ -380,3 +380,25 @@ def test_summarize_is_usable_on_its_own() -> None:
     assert summary.finished and summary.clips_total == 0
     assert isinstance(summary.state_since, datetime)
     assert Transition(A, None, "SUCCESS", FINISH) == Transition(A, None, "SUCCESS", FINISH)
+
+
+async def test_a_big_round_is_written_in_a_thread_and_saved_before_returning(
+    tracker: Tracker, db: Path
+) -> None:
+    """More rows than the loop writes itself (INLINE_WRITE_ROWS): the worker
+    thread saves them, finished snapshots compressed, running ones as text."""
+    from suno_tui.tracking import tracker as tracker_module
+
+    count = tracker_module.INLINE_WRITE_ROWS + 50
+    done = [f"done{i:04d}" for i in range(count)]
+    running = [f"run{i:04d}" for i in range(10)]
+    tracker.add(done + running)
+    payloads = [shapes.success_task(i) for i in done] + [shapes.streaming_task(i) for i in running]
+    update = await tracker.apply_async(result(*payloads))
+    assert len(update.finished) == count
+    with Store.open(db) as other:
+        stored = {s.task_id: s for s in other.load_summaries()}
+        assert all(stored[i] == tracker.get(i) for i in done + running)
+        kinds = dict(other._conn.execute("SELECT task_id, typeof(raw_json) FROM task_raw"))
+        assert {kinds[i] for i in done} == {"blob"} and {kinds[i] for i in running} == {"text"}
+        assert other.load_raw(done[0]) is not None and "SUCCESS" in (other.load_raw(done[0]) or "")

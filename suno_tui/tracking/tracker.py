@@ -38,7 +38,8 @@ from suno_tui.tracking.model import (
     Transition,
 )
 from suno_tui.tracking.progress import refresh_progress
-from suno_tui.tracking.store import Store, pack_raw
+from suno_tui.tracking.store import Store
+from suno_tui.tracking.store_rows import stored_raw
 from suno_tui.tracking.summaries import (
     Update,
     check_id,
@@ -57,10 +58,10 @@ TASK_CACHE = 32
 #: tasks merged between two yields to the event loop (~5 ms of work)
 PLAN_CHUNK = 250
 # Up to this many changed rows, apply_async writes on the event loop's own
-# thread: ~30 ms for 1,000 rows, under the 50 ms the loop may be blocked, and
-# faster than a worker thread, which fights the loop for the GIL (the same
-# 1,000 rows took 45-95 ms there). Bigger writes go to a thread.
-INLINE_WRITE_ROWS = 1500
+# thread. Bigger writes go to a thread: 1,000 rows took ~30-45 ms on the loop,
+# which with the slices around it blocked it for 55-70 ms; in a thread the
+# SQLite steps, commit and compression run without the GIL.
+INLINE_WRITE_ROWS = 200
 
 
 @dataclass
@@ -70,10 +71,9 @@ class _Plan:
     now: datetime
     #: (new summary, task whose raw JSON to save or None, summary it replaces)
     rows: list[tuple[TaskSummary, Task | None, TaskSummary]] = field(default_factory=list)
-    #: the raw JSON of each task in ``rows`` that has one, encoded (and, for
-    #: a finished task, compressed) while planning, which yields to the loop,
-    #: rather than while writing, which cannot
-    raw_texts: dict[str, str | bytes] = field(default_factory=dict)
+    #: the raw JSON of each task in ``rows`` that has one, encoded while
+    #: planning (which yields to the loop); compressed when written
+    raw_texts: dict[str, str] = field(default_factory=dict)
     fingerprints: dict[str, int | None] = field(default_factory=dict)
     update: Update = field(default_factory=Update)
 
@@ -434,11 +434,7 @@ class Tracker:
             return
         plan.rows.append((new, task if raw_changed else None, old))
         if raw_changed:
-            text = jsoncodec.dumps_compact(task.raw)
-            # A finished task's snapshot is final: stored compressed. One still
-            # changing is rewritten every poll, and compressing costs more than
-            # the bytes it saves there.
-            plan.raw_texts[old.task_id] = pack_raw(text) if new.finished else text
+            plan.raw_texts[old.task_id] = jsoncodec.dumps_compact(task.raw)
         plan.fingerprints[old.task_id] = fingerprint
         if summary_changed:
             self._note(plan.update, old, new)
@@ -473,7 +469,10 @@ class Tracker:
     def _persist(self, plan: _Plan) -> None:
         """Save everything in one transaction (any thread)."""
         texts = plan.raw_texts
-        rows = [(new, None if task is None else texts[new.task_id]) for new, task, _ in plan.rows]
+        rows = [
+            (new, None if task is None else stored_raw(texts[new.task_id], new.finished))
+            for new, task, _ in plan.rows
+        ]
         self.store.save(rows, plan.update.transitions)
 
     def _commit(self, plan: _Plan) -> Update:
