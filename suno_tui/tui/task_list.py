@@ -105,6 +105,7 @@ class TaskList(ScrollView, can_focus=True):
         self._shown: set[str] | None = None
         self._cursor = 0
         self._cursor_id: str | None = None
+        self._view: tuple[SortKey, str, int, int] | None = None  # as last posted
         self._cache: dict[str, tuple[TimeTexts, Strip]] = {}
         self._cache_width = -1
         self._palette: Palette | None = None
@@ -186,10 +187,7 @@ class TaskList(ScrollView, can_focus=True):
         if self._index.add_loaded(summaries, unloaded):
             self._rebuild()
         else:
-            index = self._index
-            self.post_message(
-                self.ViewChanged(index.sort, index.filter, len(self._order), index.total)
-            )
+            self._post_view(force=True)
 
     def upsert(self, summaries: Iterable[TaskSummary]) -> None:
         """Add or replace rows; refresh only the lines that changed.
@@ -328,7 +326,14 @@ class TaskList(ScrollView, can_focus=True):
                 self._refresh_index(first + offset)
         if self._cursor_id != old_cursor_id:
             self.post_message(self.Highlighted(self._cursor_id))
-        self.post_message(self.ViewChanged(index_.sort, index_.filter, len(ids), index_.total))
+        self._post_view(force=changed is None)
+
+    def _post_view(self, *, force: bool) -> None:
+        """ViewChanged, unless rows only changed and the view is as told (no relayout)."""
+        view = (self._index.sort, self._index.filter, len(self._order), self._index.total)
+        if force or view != self._view:
+            self._view = view
+            self.post_message(self.ViewChanged(*view))
 
     def _rows_high(self) -> int:
         """How many task rows fit under the header."""
@@ -454,8 +459,7 @@ class TaskList(ScrollView, can_focus=True):
     def on_focus(self) -> None:
         self._refresh_index(self._cursor)
 
-    def on_blur(self) -> None:
-        self._refresh_index(self._cursor)
+    on_blur = on_focus  # the cursor row's look changes either way
 
     def on_click(self, event: events.Click) -> None:
         if event.y < 1:

@@ -300,3 +300,35 @@ async def test_rows_are_shared_with_their_owner_and_the_rest_comes_later() -> No
         del first["task-00003"]
         task_list.discard("task-00003")
         assert task_list.total == 9 and "task-00003" not in task_list.order
+
+
+async def test_a_row_update_tells_the_view_only_when_it_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Rows that only move tell no ViewChanged (the bars would be laid out
+    again for nothing); a new row, a sort or a filter still does."""
+    app, _ = build_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        task_list = app.task_list
+        await pilot.press("s")  # by status: a status change moves the row
+        await pilot.pause()
+        told: list[TaskList.ViewChanged] = []
+        post = task_list.post_message
+
+        def spy(message: Any) -> bool:
+            if isinstance(message, TaskList.ViewChanged):
+                told.append(message)
+            return post(message)
+
+        monkeypatch.setattr(task_list, "post_message", spy)
+        running = task_list.order[0]
+        old = task_list.summary(running)
+        assert old is not None
+        task_list.upsert([with_status(old, TaskStatus.SUCCESS)])
+        assert task_list.order[0] != running and told == []
+        task_list.upsert([summary("task-new", title="Brand new", minutes_ago=1)])
+        assert [(m.shown, m.total) for m in told] == [(task_list.total, task_list.total)]
+        task_list.set_sort(SortKey.TITLE)
+        task_list.set_filter("brand")
+        await pilot.pause()
+        assert [m.filter_text for m in told[1:]] == ["", "brand"]
