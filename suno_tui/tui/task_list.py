@@ -44,7 +44,7 @@ from suno_tui.tui.row_render import (
     state_x,
     time_texts,
 )
-from suno_tui.tui.task_order import RowIndex, SortKey, sort_value
+from suno_tui.tui.task_order import RowIndex, SortKey, find_row, sort_value
 
 __all__ = ["SortKey", "TaskList", "sort_value"]
 
@@ -304,7 +304,7 @@ class TaskList(ScrollView, can_focus=True):
                 index = self._cursor
             else:
                 try:
-                    index = ids.index(old_cursor_id)
+                    index = find_row(ids, old_cursor_id, self._cursor, len(changed or ()))
                 except ValueError:
                     index = None
         if index is None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import pytest
+
 from suno_tui.relay.models import TaskStatus
 from suno_tui.tracking.model import TaskSummary
-from suno_tui.tui.task_order import RowIndex, SortKey, sort_value
+from suno_tui.tui.task_order import RowIndex, SortKey, find_row, sort_value
 
 from .factories import summary
 
@@ -58,3 +60,12 @@ def test_every_sort_change_and_update_keeps_the_order_of_sort_value() -> None:
             index.discard(gone)
             del rows[gone]
             assert index.all == _expected(index, rows), step
+
+
+def test_find_row_finds_a_row_near_its_old_place_or_anywhere() -> None:
+    ids = [f"t{i:03d}" for i in range(200)]
+    assert find_row(ids, "t150", 149, 1) == 150
+    assert find_row(ids, "t010", 190, 2) == 10  # farther than the rows that moved: still found
+    assert find_row(ids, "t199", 0, 0) == 199
+    with pytest.raises(ValueError):
+        find_row(ids, "nope", 5, 3)
