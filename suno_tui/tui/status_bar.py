@@ -278,7 +278,9 @@ class StatusBar(Static):
         if content.is_same(self._content):
             return
         self._content = content
-        self.update(content)
+        # One line high whatever it says: no layout pass (a full one per poll,
+        # and a second, scrollbar-only frame after it, at 100,000 tasks).
+        self.update(content, layout=False)
 
 
 def profiles_banner(problems: dict[str, tuple[int, str]]) -> Content:
