@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
@@ -48,12 +48,15 @@ from suno_tui.tui.quitting import QuitScreen, Quitting
 from suno_tui.tui.retry import retry_selected
 from suno_tui.tui.row_loading import start_loading
 from suno_tui.tui.screens.help import HelpScreen
-from suno_tui.tui.screens.stats import StatsScreen
+from suno_tui.tui.screens.stats import StatsSource, open_stats
 from suno_tui.tui.status_bar import StatusBar
 from suno_tui.tui.styles import APP_CSS
 from suno_tui.tui.task_list import TaskList
 from suno_tui.tui.tasks_ui import TasksUI
 from suno_tui.tui.toasts import Announcer
+
+if TYPE_CHECKING:
+    from suno_tui.downloads.covers import CoverCache
 
 __all__ = ["MonitorApp", "PollRound", "QuitScreen"]
 
@@ -95,8 +98,8 @@ class MonitorApp(App[int]):
         cursor_blink: bool = True,
         notify: bool = False,
         env: Mapping[str, str] | None = None,
-        stats_source: Callable[[], Any] | None = None,
-        covers: Any | None = None,
+        stats_source: StatsSource | None = None,
+        covers: CoverCache | None = None,
     ) -> None:
         super().__init__()
         # Over SSH every frame costs: scroll jumps instead of gliding.
@@ -329,10 +332,7 @@ class MonitorApp(App[int]):
         retry_selected(self, self.engine, self.task_list, self.details, self._rows_changed)
 
     def action_show_stats(self) -> None:
-        if self._stats_source is None:
-            self.notify("No state file to compute stats from.", severity="warning")
-        elif not isinstance(self.screen, StatsScreen):
-            self.push_screen(StatsScreen(self._stats_source))
+        open_stats(self, self._stats_source)
 
     def action_poll_now(self) -> None:
         self.chrome.poll_now()
@@ -393,3 +393,5 @@ class MonitorApp(App[int]):
 
     async def on_unmount(self) -> None:
         await self.engine.aclose()
+        if self.covers is not None:
+            self.covers.close()

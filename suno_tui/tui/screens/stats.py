@@ -8,9 +8,9 @@ thread and never in the way of a poll.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -112,3 +112,11 @@ class StatsScreen(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def open_stats(app: App[Any], source: StatsSource | None) -> None:
+    """``i``: the stats view over the state file (once; a second ``i`` closes it)."""
+    if source is None:
+        app.notify("No state file to compute stats from.", severity="warning")
+    elif not isinstance(app.screen, StatsScreen):
+        app.push_screen(StatsScreen(source))
