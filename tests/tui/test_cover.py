@@ -33,6 +33,7 @@ class FakeCovers:
         self.error = error
         self.calls: list[tuple[str, str]] = []
         self.threads: list[str] = []
+        self.closed = False
 
     def get(self, clip_id: str, url: str) -> Image.Image:
         self.calls.append((clip_id, url))
@@ -40,6 +41,9 @@ class FakeCovers:
         if self.error:
             raise CoverError(self.error)
         return self.image
+
+    def close(self) -> None:
+        self.closed = True
 
 
 async def _open_detail(app: Any, pilot: Any) -> CoverView:
@@ -67,6 +71,7 @@ async def test_the_detail_draws_the_first_clips_cover_in_a_worker() -> None:
         assert view.display and view.image is covers.image
         assert view.size.height >= 4 and view.size.width == view.size.height * 2
         assert set(_text(view).replace("\n", "")) == {UPPER_HALF}
+    assert covers.closed  # the cache's HTTP client is closed when the app ends
 
 
 async def test_a_broken_cover_is_a_placeholder_with_the_reason() -> None:
