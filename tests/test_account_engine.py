@@ -213,7 +213,7 @@ async def test_a_gateway_without_the_endpoints_is_told_once_and_not_asked_again(
         counted = dict(sim.stats.paths)
         for _ in range(12):  # hours of an idle monitor
             run.clock.advance(600)
-            await asyncio.sleep(0.01)
+            await run.settled()
         await run.settled()
         assert sim.stats.paths["/api/task/self"] == 1
         assert sim.stats.paths["/dashboard/billing/subscription"] == 1
@@ -339,8 +339,13 @@ async def test_the_balance_is_read_at_start_and_after_a_finish_never_per_poll(
     subscription = "/dashboard/billing/subscription"
     assert simulator.stats.paths[subscription] == 1
     for _ in range(6):  # polls every 10 s until the task finishes at ~40 s
+        if run.engine.get(task).finished:  # type: ignore[union-attr]
+            break
+        fetched = simulator.stats.requests["fetch"]
         run.clock.advance(10)
-        await asyncio.sleep(0.02)
+        # the round this step made due has been answered and applied
+        await run.until(lambda: simulator.stats.requests["fetch"] > fetched)  # noqa: B023
+        await run.until(lambda: not getattr(run.engine.status, "in_flight", False))
     await run.until(lambda: run.engine.get(task).finished)  # type: ignore[union-attr]
     # one refresh after the finish, not before a minute after the last one
     run.clock.advance(60)
