@@ -70,29 +70,36 @@ class _LoopWatch:
         self._running = False
 
 
+def timed_app(tracker: Tracker) -> tuple[MonitorApp, dict[str, _HandPoller], list[float]]:
+    """The real app over ``tracker`` with a poller the benchmark drives by hand
+    (in the dict once the app has started it), and the times of the frames
+    Textual hands to its driver (``App._display``)."""
+    holder: dict[str, _HandPoller] = {}
+
+    def factory(on_update: Any, on_status: Any) -> _HandPoller:
+        holder["poller"] = _HandPoller(on_update, on_status)
+        return holder["poller"]
+
+    app = MonitorApp(Engine(tracker, poller_factory=factory), clock=lambda: datetime.now(UTC))
+    frames: list[float] = []
+    display = app._display
+
+    def timed_display(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if renderable is not None:
+            frames.append(time.perf_counter())
+
+    app._display = timed_display  # type: ignore[method-assign]
+    return app, holder, frames
+
+
 async def _measure(total: int, changing: int) -> tuple[float, float, int]:
     with tempfile.TemporaryDirectory() as folder:
         state = Path(folder) / "state.db"
         ids = build_store(state, streaming=total)
         store = Store.open(state)
         tracker = Tracker(store, clock=lambda: datetime.now(UTC))
-        holder: dict[str, _HandPoller] = {}
-
-        def factory(on_update: Any, on_status: Any) -> _HandPoller:
-            holder["poller"] = _HandPoller(on_update, on_status)
-            return holder["poller"]
-
-        engine = Engine(tracker, poller_factory=factory)
-        app = MonitorApp(engine, clock=lambda: datetime.now(UTC))
-        frames: list[float] = []
-        display = app._display
-
-        def timed_display(screen: Any, renderable: Any) -> None:
-            display(screen, renderable)
-            if renderable is not None:
-                frames.append(time.perf_counter())
-
-        app._display = timed_display  # type: ignore[method-assign]
+        app, holder, frames = timed_app(tracker)
         answer = FetchResult(
             requested=ids[:changing],
             tasks={i: parse_task(shapes.success_task(i)) for i in ids[:changing]},

@@ -16,17 +16,14 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from benchmarks.bench_apply import _HandPoller, _LoopWatch
+from benchmarks.bench_apply import _LoopWatch, timed_app
 from benchmarks.common import Row
 from benchmarks.stores import build_store
-from suno_tui.engine.engine import Engine
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker
-from suno_tui.tui.app import MonitorApp
 from tests.fixtures import shapes
 
 
@@ -38,23 +35,7 @@ async def _measure(finished: int, streaming: int, changing: int) -> dict[str, fl
         running = ids[finished:]
         store = Store.open(state)
         tracker = Tracker(store, clock=lambda: datetime.now(UTC))
-        holder: dict[str, _HandPoller] = {}
-
-        def factory(on_update: Any, on_status: Any) -> _HandPoller:
-            holder["poller"] = _HandPoller(on_update, on_status)
-            return holder["poller"]
-
-        engine = Engine(tracker, poller_factory=factory)
-        app = MonitorApp(engine, clock=lambda: datetime.now(UTC))
-        frames: list[float] = []
-        display = app._display
-
-        def timed_display(screen: Any, renderable: Any) -> None:
-            display(screen, renderable)
-            if renderable is not None:
-                frames.append(time.perf_counter())
-
-        app._display = timed_display  # type: ignore[method-assign]
+        app, holder, frames = timed_app(tracker)
         answer = FetchResult(
             requested=running[:changing],
             tasks={i: parse_task(shapes.success_task(i)) for i in running[:changing]},
