@@ -94,11 +94,11 @@ def test_rows_changed_during_the_load_keep_their_state(db: Path) -> None:
         assert len(ids) == 20
 
 
-def test_a_finished_snapshot_is_stored_compressed_and_read_when_asked(db: Path) -> None:
+def test_every_snapshot_is_stored_compressed_and_read_when_asked(db: Path) -> None:
     done, live = fill(db, finished=2, running=1)
     with sqlite3.connect(db) as conn:
         kinds = dict(conn.execute("SELECT task_id, typeof(raw_json) FROM task_raw"))
-    assert kinds == {done[0]: "blob", done[1]: "blob", live[0]: "text"}
+    assert kinds == {done[0]: "blob", done[1]: "blob", live[0]: "blob"}
     with Store.open(db) as store:
         tracker = Tracker(store, clock=Clock())
         tracker.load_first(10)
@@ -108,6 +108,29 @@ def test_a_finished_snapshot_is_stored_compressed_and_read_when_asked(db: Path) 
         task = tracker.task(done[0])
         assert task is not None and task.task_id == done[0] and len(task.clips) == 2
         assert reads == [done[0]]  # the detail's snapshot came from the store
+
+
+def test_a_running_task_s_text_snapshot_from_an_earlier_build_is_read_then_compressed(
+    db: Path,
+) -> None:
+    # Builds before this one kept a still-changing snapshot as TEXT.
+    _, live = fill(db, finished=0, running=1)
+    with Store.open(db) as store:
+        text = store.load_raw(live[0])
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE task_raw SET raw_json = ? WHERE task_id = ?", (text, live[0]))
+    with Store.open(db) as store:
+        tracker = Tracker(store, clock=Clock())
+        tracker.load()
+        assert store.load_raw(live[0]) == text
+        task = tracker.task(live[0])
+        assert task is not None and task.status_label == "IN_PROGRESS"
+        later = parse_task(shapes.streaming_task(live[0], duration=12.5))
+        tracker.apply(FetchResult(requested=live, tasks={live[0]: later}))
+        assert tracker.get(live[0]) is not None and not tracker.get(live[0]).finished  # type: ignore[union-attr]
+    with sqlite3.connect(db) as conn:
+        kinds = dict(conn.execute("SELECT task_id, typeof(raw_json) FROM task_raw"))
+    assert kinds == {live[0]: "blob"}
 
 
 def test_a_schema_1_file_is_read_whole_and_moves_to_schema_2(db: Path) -> None:

@@ -1,10 +1,10 @@
-"""Stored snapshots: a finished task's compressed, any size read back exactly."""
+"""Stored snapshots: compressed, any size read back exactly."""
 
 from __future__ import annotations
 
 import zlib
 
-from suno_tui.tracking.store_rows import pack_raw, stored_raw, unpack_raw
+from suno_tui.tracking.store_rows import pack_raw, unpack_raw
 
 
 def test_snapshots_of_any_size_read_back_exactly() -> None:
@@ -14,9 +14,3 @@ def test_snapshots_of_any_size_read_back_exactly() -> None:
         assert isinstance(packed, bytes)
         assert unpack_raw(packed) == text
         assert zlib.decompress(packed).decode() == text  # plain zlib, any reader
-
-
-def test_only_finished_snapshots_are_compressed() -> None:
-    assert stored_raw('{"a": 1}', finished=False) == '{"a": 1}'
-    packed = stored_raw('{"a": 1}', finished=True)
-    assert isinstance(packed, bytes) and unpack_raw(packed) == '{"a": 1}'

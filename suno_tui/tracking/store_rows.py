@@ -16,7 +16,6 @@ __all__ = [
     "opt_datetime",
     "opt_micros",
     "pack_raw",
-    "stored_raw",
     "summaries_from_rows",
     "summary_values",
     "to_micros",
@@ -59,13 +58,6 @@ def pack_raw(text: str) -> bytes:
     # well, and zlib sets up a small one in half the time (~15 us, not ~30, for
     # a 2 KiB snapshot). The window is in the header: decompress reads any.
     return zlib.compress(data, RAW_LEVEL, max(12, min(15, len(data).bit_length())))
-
-
-def stored_raw(text: str, finished: bool) -> str | bytes:
-    """A snapshot as saved: a finished task's is final, so compressed (in the
-    writer's thread, where zlib runs without the GIL); one still changing is
-    rewritten every poll, and compressing it costs more than it saves."""
-    return pack_raw(text) if finished else text
 
 
 def unpack_raw(value: object) -> str | None:

@@ -39,7 +39,7 @@ from suno_tui.tracking.model import (
 )
 from suno_tui.tracking.progress import refresh_progress
 from suno_tui.tracking.store import Store
-from suno_tui.tracking.store_rows import stored_raw
+from suno_tui.tracking.store_rows import pack_raw
 from suno_tui.tracking.summaries import (
     Update,
     check_id,
@@ -470,7 +470,7 @@ class Tracker:
         """Save everything in one transaction (any thread)."""
         texts = plan.raw_texts
         rows = [
-            (new, None if task is None else stored_raw(texts[new.task_id], new.finished))
+            (new, None if task is None else pack_raw(texts[new.task_id]))
             for new, task, _ in plan.rows
         ]
         self.store.save(rows, plan.update.transitions)
