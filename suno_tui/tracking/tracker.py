@@ -18,36 +18,29 @@ import dataclasses
 import json
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-from suno_tui import jsoncodec
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import (
     ModelError,
     Task,
-    TaskStatus,
     parse_task,
 )
+from suno_tui.tracking.merge_plan import MergePlan, plan_merge
 from suno_tui.tracking.model import (
     DEFAULT_PROFILE,
-    NEW,
     NOT_FOUND,
     TaskSummary,
     Transition,
 )
-from suno_tui.tracking.progress import refresh_progress
-from suno_tui.tracking.store import Store
+from suno_tui.tracking.store import Store, StoreError
 from suno_tui.tracking.store_rows import pack_raw
 from suno_tui.tracking.summaries import (
     Update,
     check_id,
-    entered_at,
     new_summary,
-    snapshot_fingerprint,
     summarize,
-    with_progress,
 )
 
 __all__ = ["Tracker", "Update", "new_summary", "summarize"]
@@ -55,27 +48,14 @@ __all__ = ["Tracker", "Update", "new_summary", "summarize"]
 NOT_FOUND_AFTER = 3
 EVENTS_KEPT = 1000
 TASK_CACHE = 32
-#: tasks merged between two yields to the event loop (~5 ms of work)
-PLAN_CHUNK = 250
 # Up to this many changed rows, apply_async writes on the event loop's own
 # thread. Bigger writes go to a thread: 1,000 rows took ~30-45 ms on the loop,
 # which with the slices around it blocked it for 55-70 ms; in a thread the
 # SQLite steps, commit and compression run without the GIL.
 INLINE_WRITE_ROWS = 200
-
-
-@dataclass
-class _Plan:
-    """Changes worked out in memory, to be saved and then made visible."""
-
-    now: datetime
-    #: (new summary, task whose raw JSON to save or None, summary it replaces)
-    rows: list[tuple[TaskSummary, Task | None, TaskSummary]] = field(default_factory=list)
-    #: the raw JSON of each task in ``rows`` that has one, encoded while
-    #: planning (which yields to the loop); compressed when written
-    raw_texts: dict[str, str] = field(default_factory=dict)
-    fingerprints: dict[str, int | None] = field(default_factory=dict)
-    update: Update = field(default_factory=Update)
+#: rows written by apply_async between two checkpoints (Store.checkpoint, in a
+#: worker thread): ~300-1,000 pages of write-ahead log
+CHECKPOINT_ROWS = 1000
 
 
 class Tracker:
@@ -100,6 +80,8 @@ class Tracker:
         self._task_cache = max(0, task_cache)
         self._events: deque[Transition] = deque(maxlen=max(1, events_kept))
         self._apply_lock = asyncio.Lock()
+        self._rows_since_checkpoint = 0
+        self._checkpointing: asyncio.Future[None] | None = None
         self._removed: set[str] | None = None  # read from the store when first asked
 
     # -- reading ------------------------------------------------------------
@@ -344,7 +326,9 @@ class Tracker:
         Tasks watched under another profile are left alone (ids are per
         gateway), and so are ids of failed batches.
         """
-        plan = self._plan(result, profile)
+        plan = MergePlan(self._clock())
+        for _ in self._planning(plan, result, profile):
+            pass
         self._persist(plan)
         return self._commit(plan)
 
@@ -353,15 +337,17 @@ class Tracker:
         every few hundred tasks, and a big write (JSON encoding and SQLite)
         runs in a worker thread."""
         async with self._apply_lock:
-            plan = _Plan(self._clock())
-            for _ in self._planning(result, profile, plan):
+            plan = MergePlan(self._clock())
+            for _ in self._planning(plan, result, profile):
                 await asyncio.sleep(0)
             if not plan.rows and not plan.update.transitions:
                 return plan.update
-            if len(plan.rows) <= INLINE_WRITE_ROWS:
+            # A checkpoint holds the store's lock: not a moment to wait for it on the loop.
+            if len(plan.rows) <= INLINE_WRITE_ROWS and self._checkpointing is None:
                 await asyncio.sleep(0)  # the write starts a fresh stretch of loop time
                 self._persist(plan)
                 await asyncio.sleep(0)  # and the front end's update the next one
+                self._checkpoint_later(len(plan.rows))
                 return self._commit(plan)
             write = asyncio.ensure_future(asyncio.to_thread(self._persist, plan))
             try:
@@ -376,97 +362,38 @@ class Tracker:
                     )
                 )
                 raise
+            self._checkpoint_later(len(plan.rows))
             return self._commit(plan)
 
-    def _plan(self, result: FetchResult, profile: str) -> _Plan:
-        plan = _Plan(self._clock())
-        for _ in self._planning(result, profile, plan):
-            pass
-        return plan
-
-    def _planning(self, result: FetchResult, profile: str, plan: _Plan) -> Iterator[None]:
-        """Work out the changes into ``plan``, pausing (yield) between chunks.
-
-        Memory is not touched, so whatever the loop does between chunks is
-        safe: _commit skips rows that changed meanwhile.
-        """
-        summaries = self._summaries
-        for index, (task_id, task) in enumerate(result.tasks.items()):
-            if index and index % PLAN_CHUNK == 0:
-                yield
-            old = summaries.get(task_id)
-            if old is not None and old.profile == profile:
-                self._plan_task(plan, old, task)
-        for task_id in result.missing:
-            old = summaries.get(task_id)
-            if old is not None and old.profile == profile:
-                self._plan_missing(plan, old)
-
-    def _plan_task(self, plan: _Plan, old: TaskSummary, task: Task) -> None:
-        now = plan.now
-        fingerprint = snapshot_fingerprint(task)
-        if (
-            fingerprint is not None
-            and fingerprint == self._fingerprints.get(old.task_id)
-            and task.status_label == old.status_label
-            and old.misses == 0
-        ):
-            # The same snapshot as last time: only a time-based estimate can move.
-            progress = refresh_progress(old, now)
-            if progress == old.progress:
-                return
-            new = with_progress(old, progress)
-            plan.rows.append((new, None, old))
-            self._note(plan.update, old, new)
+    def _checkpoint_later(self, rows: int) -> None:
+        """Once enough rows were written, copy the write-ahead log into the file
+        in a worker thread after the write (one checkpoint at a time), rather
+        than let SQLite do it inside a commit that someone waits for."""
+        self._rows_since_checkpoint += rows
+        if self._rows_since_checkpoint < CHECKPOINT_ROWS or self._checkpointing is not None:
             return
-        label_changed = task.status_label != old.status_label
-        new = summarize(
-            task,
-            profile=old.profile,
-            added_at=old.added_at,
-            state_since=entered_at(task, old, now) if label_changed else old.state_since,
-            now=now,
-            downloaded=old.downloaded,
+        self._rows_since_checkpoint = 0
+        self._checkpointing = asyncio.ensure_future(self._checkpoint())
+
+    async def _checkpoint(self) -> None:
+        try:
+            await asyncio.to_thread(self.store.checkpoint)
+        except StoreError:
+            pass  # the next write says what is wrong; SQLite's own checkpoint remains
+        finally:
+            self._checkpointing = None
+
+    def _planning(self, plan: MergePlan, result: FetchResult, profile: str) -> Iterator[None]:
+        return plan_merge(
+            plan,
+            result,
+            profile,
+            summaries=self._summaries,
+            fingerprints=self._fingerprints,
+            not_found_after=self.not_found_after,
         )
-        raw_changed = fingerprint is None or self._fingerprints.get(old.task_id) != fingerprint
-        summary_changed = new != old
-        if not (summary_changed or raw_changed):
-            return
-        plan.rows.append((new, task if raw_changed else None, old))
-        if raw_changed:
-            plan.raw_texts[old.task_id] = jsoncodec.dumps_compact(task.raw)
-        plan.fingerprints[old.task_id] = fingerprint
-        if summary_changed:
-            self._note(plan.update, old, new)
 
-    def _plan_missing(self, plan: _Plan, old: TaskSummary) -> None:
-        if old.finished and old.status_label != NOT_FOUND:
-            return  # the gateway forgot a finished task: our copy is final
-        misses = min(old.misses + 1, self.not_found_after)
-        new = dataclasses.replace(
-            old,
-            status=TaskStatus.UNKNOWN,
-            status_label=NOT_FOUND,
-            misses=misses,
-            finished=misses >= self.not_found_after,
-            state_since=old.state_since if old.status_label == NOT_FOUND else plan.now,
-        )
-        if new != old:
-            plan.rows.append((new, None, old))
-            self._note(plan.update, old, new)
-
-    @staticmethod
-    def _note(update: Update, old: TaskSummary, new: TaskSummary) -> None:
-        update.changed.append(new)
-        if new.status_label != old.status_label:
-            from_label = None if old.status_label == NEW else old.status_label
-            update.transitions.append(
-                Transition(new.task_id, from_label, new.status_label, new.state_since, new.title)
-            )
-        if new.finished and not old.finished:
-            update.finished.append(new)
-
-    def _persist(self, plan: _Plan) -> None:
+    def _persist(self, plan: MergePlan) -> None:
         """Save everything in one transaction (any thread)."""
         texts = plan.raw_texts
         rows = [
@@ -475,7 +402,7 @@ class Tracker:
         ]
         self.store.save(rows, plan.update.transitions)
 
-    def _commit(self, plan: _Plan) -> Update:
+    def _commit(self, plan: MergePlan) -> Update:
         """Make saved changes visible; rows removed or replaced meanwhile are skipped."""
         summaries = self._summaries
         for new, task, old in plan.rows:
