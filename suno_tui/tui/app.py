@@ -178,6 +178,7 @@ class MonitorApp(App[int]):
         return self.panes.wide
 
     def on_mount(self) -> None:
+        self.watch(self.task_list, "view", self._view_changed, init=False)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.panes.apply_size(self.size.width, self.size.height, first=True)
@@ -284,8 +285,7 @@ class MonitorApp(App[int]):
     def _opened(self, event: TaskList.Opened) -> None:
         self.details.open(event.task_id)
 
-    @on(TaskList.ViewChanged)
-    def _view_changed(self, event: TaskList.ViewChanged) -> None:
+    def _view_changed(self) -> None:
         self.chrome.top_bar()
         self.chrome.status()
 

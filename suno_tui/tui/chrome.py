@@ -79,7 +79,8 @@ class Chrome:
             task_list.total,
             self._gateway_label,
         )
-        self._app.query_one("#top-bar", Static).update(content)
+        # One line high whatever it says: no layout pass, no second frame.
+        self._app.query_one("#top-bar", Static).update(content, layout=False)
 
     def show_banner(self, content: Content, *, warning: bool) -> None:
         banner = self._app.query_one("#banner", Static)

@@ -13,7 +13,6 @@ from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -24,6 +23,7 @@ from suno_tui.tracking.model import NEW, NOT_FOUND, Transition
 from suno_tui.tui.bindings import Scope, bindings
 from suno_tui.tui.row_render import Tone, fit, short_id
 from suno_tui.tui.timefmt import clock_time
+from suno_tui.tui.virtual_lines import set_virtual_lines
 
 DEFAULT_MAX_EVENTS = 1000
 
@@ -102,7 +102,7 @@ class EventLog(ScrollView, can_focus=True):
         self._events.extend(new)
         self._reference = max(self._reference or new[-1].at, new[-1].at)
         self._cache.clear()
-        self.virtual_size = Size(0, len(self._events))
+        set_virtual_lines(self, len(self._events))
         if self._follow:
             self.call_after_refresh(self._to_end)
         self.refresh()

@@ -8,6 +8,7 @@ as plain segments: nothing here is ever parsed as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from enum import StrEnum
@@ -20,6 +21,19 @@ from suno_tui.relay.models import TaskKind, TaskStatus
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import NEW, NOT_FOUND, Progress, TaskSummary
 from suno_tui.tui.timefmt import short_clock, short_duration
+
+#: whether a task looks stuck at a moment (the list flags it)
+StuckTest = Callable[[TaskSummary, datetime], bool]
+#: the summary's progress re-estimated for a later moment (a growing estimate)
+LiveProgress = Callable[[TaskSummary, datetime], Progress]
+
+
+def never_stuck(summary: TaskSummary, now: datetime) -> bool:
+    return False
+
+
+def as_reported(summary: TaskSummary, now: datetime) -> Progress:
+    return summary.progress
 
 
 class Tone(StrEnum):

@@ -24,45 +24,40 @@ from typing import ClassVar, TypeAlias
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Region
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from suno_tui.tracking.model import Progress, TaskSummary
+from suno_tui.tracking.model import TaskSummary
 from suno_tui.tui import task_list_messages as messages
 from suno_tui.tui import task_list_style as look
 from suno_tui.tui.bindings import Scope, bindings
 from suno_tui.tui.row_render import (
     Column,
-    Layout,
+    LiveProgress,
     Palette,
+    StuckTest,
     TimeTexts,
+    as_reported,
     header_row,
     layout_for,
+    never_stuck,
     progress_x,
     render_row,
     state_x,
     time_texts,
 )
+from suno_tui.tui.task_list_messages import ListView
 from suno_tui.tui.task_order import RowIndex, SortKey, find_row, sort_value
+from suno_tui.tui.virtual_lines import set_virtual_lines
 
 __all__ = ["SortKey", "TaskList", "sort_value"]
 
 Clock = Callable[[], datetime]
-StuckTest = Callable[[TaskSummary, datetime], bool]
-#: the summary's progress re-estimated for a later moment (a growing estimate)
-LiveProgress = Callable[[TaskSummary, datetime], Progress]
 
 
 _SORT_COLUMN = {SortKey.AGE: Column.AGE, SortKey.STATUS: Column.STATUS, SortKey.TITLE: Column.TITLE}
-
-
-def _never_stuck(summary: TaskSummary, now: datetime) -> bool:
-    return False
-
-
-def _as_reported(summary: TaskSummary, now: datetime) -> Progress:
-    return summary.progress
 
 
 class TaskList(ScrollView, can_focus=True):
@@ -77,16 +72,19 @@ class TaskList(ScrollView, can_focus=True):
     # The list's messages (handlers: on_task_list_highlighted and so on).
     Highlighted: TypeAlias = messages.Highlighted
     Opened: TypeAlias = messages.Opened
-    ViewChanged: TypeAlias = messages.ViewChanged
     FilterRequested: TypeAlias = messages.FilterRequested
     FilterCleared: TypeAlias = messages.FilterCleared
+
+    #: sort, filter, rows shown and in all; set when one changes. Watchers run
+    #: at once, so the bars are drawn in the rows' frame (a message: one later).
+    view: var[ListView | None] = var(None, always_update=True)
 
     def __init__(
         self,
         *,
         clock: Clock,
-        stuck: StuckTest = _never_stuck,
-        live_progress: LiveProgress = _as_reported,
+        stuck: StuckTest = never_stuck,
+        live_progress: LiveProgress = as_reported,
         sort: SortKey = SortKey.AGE,
         tz: tzinfo | None = None,
         name: str | None = None,
@@ -105,7 +103,6 @@ class TaskList(ScrollView, can_focus=True):
         self._shown: set[str] | None = None
         self._cursor = 0
         self._cursor_id: str | None = None
-        self._view: tuple[SortKey, str, int, int] | None = None  # as last posted
         self._cache: dict[str, tuple[TimeTexts, Strip]] = {}
         self._cache_width = -1
         self._palette: Palette | None = None
@@ -248,7 +245,7 @@ class TaskList(ScrollView, can_focus=True):
             if times != cached[0]:
                 del self._cache[task_id]
                 # Only the cells that can have changed go to the terminal.
-                layout = self._layout(self._cache_width)
+                layout = layout_for(self._cache_width)
                 x = progress_x(layout) if times.progress != cached[0].progress else state_x(layout)
                 self._refresh_index(index, x)
                 repainted += 1
@@ -294,7 +291,7 @@ class TaskList(ScrollView, can_focus=True):
         ids = index_.filtered(base) if index_.terms else index_.all
         self._order = ids
         self._shown = None
-        self.virtual_size = Size(0, len(ids) + 1)
+        set_virtual_lines(self, len(ids) + 1)
 
         old_cursor_id = self._cursor_id
         index: int | None = None
@@ -329,11 +326,10 @@ class TaskList(ScrollView, can_focus=True):
         self._post_view(force=changed is None)
 
     def _post_view(self, *, force: bool) -> None:
-        """ViewChanged, unless rows only changed and the view is as told (no relayout)."""
-        view = (self._index.sort, self._index.filter, len(self._order), self._index.total)
-        if force or view != self._view:
-            self._view = view
-            self.post_message(self.ViewChanged(*view))
+        """Set ``view``, unless rows only changed and it is as told (no redraw)."""
+        view = ListView(self._index.sort, self._index.filter, len(self._order), self._index.total)
+        if force or view != self.view:
+            self.view = view
 
     def _rows_high(self) -> int:
         """How many task rows fit under the header."""
@@ -393,9 +389,6 @@ class TaskList(ScrollView, can_focus=True):
             self._palette = look.palette(style)
         return self._palette
 
-    def _layout(self, width: int) -> Layout:
-        return layout_for(width)
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
@@ -406,7 +399,7 @@ class TaskList(ScrollView, can_focus=True):
         if y == 0:
             if self._header is None:
                 segments = header_row(
-                    self._layout(width), self._get_palette(), _SORT_COLUMN[self._index.sort]
+                    layout_for(width), self._get_palette(), _SORT_COLUMN[self._index.sort]
                 )
                 self._header = self._finish(segments, width, base)
             return self._header
@@ -432,7 +425,7 @@ class TaskList(ScrollView, can_focus=True):
         if cached is not None and cached[0] == times:
             return cached[1]
         self.rows_rendered += 1
-        segments = render_row(summary, self._layout(width), self._get_palette(), times)
+        segments = render_row(summary, layout_for(width), self._get_palette(), times)
         strip = self._finish(segments, width, base)
         self._cache[task_id] = (times, strip)
         return strip

@@ -1,13 +1,16 @@
 """The messages the task list (:mod:`suno_tui.tui.task_list`) posts, as
-``TaskList.Highlighted`` and so on; handled as ``on_task_list_highlighted``..."""
+``TaskList.Highlighted`` and so on; handled as ``on_task_list_highlighted``...
+and the view it reports through its ``view`` reactive."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from textual.message import Message
 
 from suno_tui.tui.task_order import SortKey
 
-__all__ = ["FilterCleared", "FilterRequested", "Highlighted", "Opened", "ViewChanged"]
+__all__ = ["FilterCleared", "FilterRequested", "Highlighted", "ListView", "Opened"]
 
 
 class Highlighted(Message, namespace="task_list"):
@@ -26,15 +29,13 @@ class Opened(Message, namespace="task_list"):
         super().__init__()
 
 
-class ViewChanged(Message, namespace="task_list"):
-    """The sort key, the filter or the number of rows changed."""
+class ListView(NamedTuple):
+    """What the bars around the list show of it."""
 
-    def __init__(self, sort: SortKey, filter_text: str, shown: int, total: int) -> None:
-        self.sort = sort
-        self.filter_text = filter_text
-        self.shown = shown
-        self.total = total
-        super().__init__()
+    sort: SortKey
+    filter_text: str
+    shown: int
+    total: int
 
 
 class FilterRequested(Message, namespace="task_list"):

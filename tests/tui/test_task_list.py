@@ -11,6 +11,7 @@ from textual.geometry import Region
 from suno_tui.relay.models import TaskStatus
 from suno_tui.tui.row_render import short_id
 from suno_tui.tui.task_list import SortKey, TaskList
+from suno_tui.tui.task_list_messages import ListView
 
 from .conftest import build_app
 from .factories import sample_summaries, summary, with_status
@@ -302,25 +303,16 @@ async def test_rows_are_shared_with_their_owner_and_the_rest_comes_later() -> No
         assert task_list.total == 9 and "task-00003" not in task_list.order
 
 
-async def test_a_row_update_tells_the_view_only_when_it_changed(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Rows that only move tell no ViewChanged (the bars would be laid out
-    again for nothing); a new row, a sort or a filter still does."""
+async def test_a_row_update_tells_the_view_only_when_it_changed() -> None:
+    """Rows that only move do not set the view again (the bars would be
+    redrawn for nothing); a new row, a sort or a filter still does."""
     app, _ = build_app()
     async with app.run_test(size=(120, 30)) as pilot:
         task_list = app.task_list
         await pilot.press("s")  # by status: a status change moves the row
         await pilot.pause()
-        told: list[TaskList.ViewChanged] = []
-        post = task_list.post_message
-
-        def spy(message: Any) -> bool:
-            if isinstance(message, TaskList.ViewChanged):
-                told.append(message)
-            return post(message)
-
-        monkeypatch.setattr(task_list, "post_message", spy)
+        told: list[ListView] = []
+        task_list.watch(task_list, "view", lambda view: told.append(view), init=False)
         running = task_list.order[0]
         old = task_list.summary(running)
         assert old is not None
