@@ -6,8 +6,9 @@ is written to the store *before* the method that made it returns, so whatever
 the front end shows has been saved.
 
 Methods are meant to be called from one thread (the event loop). Only
-``apply_async`` leaves it, to write in a worker thread; concurrent
-``apply_async`` calls are serialised. Do not mix ``apply`` and
+``apply_async`` leaves it, to write in a worker thread (and now and then to
+checkpoint the store's log after a write); concurrent ``apply_async`` calls
+are serialised. Do not mix ``apply`` and
 ``apply_async`` in flight at the same time.
 """
 
@@ -334,8 +335,8 @@ class Tracker:
 
     async def apply_async(self, result: FetchResult, *, profile: str = DEFAULT_PROFILE) -> Update:
         """:meth:`apply` that keeps the event loop responsive: the merge yields
-        every few hundred tasks, and a big write (JSON encoding and SQLite)
-        runs in a worker thread."""
+        every few hundred tasks, and a big write (compression and SQLite) runs
+        in a worker thread."""
         async with self._apply_lock:
             plan = MergePlan(self._clock())
             for _ in self._planning(plan, result, profile):
