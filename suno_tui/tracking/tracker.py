@@ -8,8 +8,8 @@ the front end shows has been saved.
 Methods are meant to be called from one thread (the event loop). Only
 ``apply_async`` leaves it, to write in a worker thread (and now and then to
 checkpoint the store's log after a write); concurrent ``apply_async`` calls
-are serialised. Do not mix ``apply`` and
-``apply_async`` in flight at the same time.
+are serialised. Do not mix ``apply`` and ``apply_async`` in flight at the
+same time.
 """
 
 from __future__ import annotations
