@@ -144,6 +144,8 @@ _OTHER_KEYS = (
     "tag_mp3",
     "artist",
     "download_concurrency",
+    "download_min_speed",
+    "download_min_speed_time",
     "on_finish",
     "bell",
     "notify",

@@ -13,6 +13,8 @@ from suno_tui.config.schema import (
     DEFAULT_ASSETS,
     DEFAULT_BASE_URL,
     DEFAULT_BATCH_SIZE,
+    DEFAULT_MIN_SPEED,
+    DEFAULT_MIN_SPEED_TIME,
     DEFAULT_NAME_TEMPLATE,
     DEFAULT_PROFILE,
     DEFAULT_USER_HEADER,
@@ -109,6 +111,8 @@ class Settings:
     tag_mp3: bool = True
     artist: str | None = None
     download_concurrency: int = 3
+    download_min_speed: int = DEFAULT_MIN_SPEED
+    download_min_speed_time: float = DEFAULT_MIN_SPEED_TIME
     on_finish: str | None = None
     bell: bool = True
     images: bool = True

@@ -25,6 +25,8 @@ __all__ = [
     "DEFAULT_ASSETS",
     "DEFAULT_BASE_URL",
     "DEFAULT_BATCH_SIZE",
+    "DEFAULT_MIN_SPEED",
+    "DEFAULT_MIN_SPEED_TIME",
     "DEFAULT_NAME_TEMPLATE",
     "DEFAULT_PROFILE",
     "DEFAULT_USER_HEADER",
@@ -55,6 +57,13 @@ ACCOUNT_APIS = ("auto", "new-api", "one-hub", "off")
 BALANCE_UNITS = ("auto", "USD", "CNY", "tokens")
 DEFAULT_USER_HEADER = "New-Api-User"
 DEFAULT_ACCOUNT_INTERVAL = 300.0
+# A download slower than DEFAULT_MIN_SPEED bytes a second over
+# DEFAULT_MIN_SPEED_TIME seconds fails (resumably), as curl's --speed-limit
+# and --speed-time: a read timeout does not end a server that drips bytes.
+# Low enough for a slow mobile link, which still moves tens of KiB a second.
+DEFAULT_MIN_SPEED = 1024
+DEFAULT_MIN_SPEED_TIME = 30.0
+MAX_MIN_SPEED = 1 << 30
 # One discovery is one request to /api/task/self when nothing is new (a page
 # of 100 is read until a known task shows up). new-api allows 360 requests per
 # 180 s per IP on /api/*, shared with the web console and anything else
@@ -226,6 +235,23 @@ def _keys() -> Iterable[Key]:
     )
     yield Key("artist", _TEXT, v.single_line, optional=True, example='"My Name"')
     yield Key("download_concurrency", "an integer from 1 to 16", v.int_range(1, 16), 3, v.parse_int)
+    yield Key(
+        "download_min_speed",
+        f"a whole number of bytes per second from 0 to {MAX_MIN_SPEED} (0: no minimum)",
+        v.int_range(0, MAX_MIN_SPEED),
+        DEFAULT_MIN_SPEED,
+        v.parse_int,
+        summary="a download slower than this (bytes/s) over download_min_speed_time "
+        "fails; its .part is kept and resumed later",
+    )
+    yield Key(
+        "download_min_speed_time",
+        "a number of seconds from 1 to 3600",
+        v.number_range(1, 3600),
+        DEFAULT_MIN_SPEED_TIME,
+        v.parse_number,
+        summary="the window of download_min_speed",
+    )
     yield Key(
         "on_finish",
         _COMMAND,

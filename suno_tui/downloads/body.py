@@ -30,6 +30,7 @@ from suno_tui.downloads.files import (
     open_for_reading,
 )
 from suno_tui.downloads.magic import HEAD_BYTES, media_problem
+from suno_tui.downloads.speed_floor import SpeedFloor
 from suno_tui.relay.errors import transport_reason
 
 if TYPE_CHECKING:
@@ -238,6 +239,11 @@ def _receive(
         progress = job.progress
         stopped = job.stopper.event
         buffers = _Buffers(_HASH_QUEUE + 2)
+        # Both ways of reading (httpx's, and the socket's for a big body)
+        # come through this loop, so one floor covers both.
+        floor = SpeedFloor(
+            job.config.min_speed, job.config.min_speed_time, job.config.clock, received
+        )
         for chunk, buffer in _body(response, job.stopper, buffers):
             if stopped.is_set():
                 raise _Stopped
@@ -258,6 +264,7 @@ def _receive(
                 if received - offset >= _HASH_THREAD_AFTER:
                     hasher = _Hasher(digest, fd, received + len(chunk), buffers)
             received += len(chunk)
+            floor.check(received)  # after the write: the .part keeps every byte
             # Report every `step` bytes, and at least every 0.25 s on a slow link.
             if progress is not None and (
                 received >= next_report or monotonic() - reported >= _PROGRESS_SECONDS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,11 @@ ProgressFn = Callable[[int, "int | None"], None]  # (bytes in the .part, total o
 CommitHook = Callable[[Path], bool]  # runs on the complete .part; True if it changed it
 
 
+#: the default minimum speed: bytes a second, over how many seconds
+DEFAULT_MIN_SPEED = 1024
+DEFAULT_MIN_SPEED_TIME = 30.0
+
+
 @dataclass(frozen=True, slots=True)
 class WriterConfig:
     max_attempts: int = 5
@@ -29,6 +35,18 @@ class WriterConfig:
     #: how often (in bytes) progress is reported
     progress_bytes: int = 1 << 20
     sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep)
+    #: an attempt fails (resumably) when fewer than ``min_speed`` bytes a
+    #: second came over ``min_speed_time`` seconds; 0 turns the rule off
+    min_speed: int = DEFAULT_MIN_SPEED
+    min_speed_time: float = DEFAULT_MIN_SPEED_TIME
+    #: the clock of that rule (monotonic seconds; tests inject one)
+    clock: Callable[[], float] = field(default=time.monotonic)
+
+    def __post_init__(self) -> None:
+        if self.min_speed < 0:
+            raise ValueError("min_speed must not be negative")
+        if not self.min_speed_time > 0:
+            raise ValueError("min_speed_time must be a positive number of seconds")
 
 
 @dataclass(slots=True)

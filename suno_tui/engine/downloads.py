@@ -29,6 +29,7 @@ from suno_tui.downloads import (
     RecordCallback,
     TaskOutcome,
     TemplateError,
+    WriterConfig,
     check_assets,
     check_template,
 )
@@ -90,6 +91,10 @@ def options_from_settings(
         concurrency=concurrency,
         timeout=settings.request_timeout,
         verify=tls_verify(settings),
+        writer=WriterConfig(
+            min_speed=settings.download_min_speed,
+            min_speed_time=settings.download_min_speed_time,
+        ),
     )
 
 
