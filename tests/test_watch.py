@@ -260,3 +260,45 @@ async def test_download_fetches_each_finished_task_and_passes_paths_to_the_hook(
     mp3 = next(path for path in paths if path.suffix == ".mp3")
     assert mp3.stat().st_size > 200_000  # the source plus its ID3 tags
     assert not list((tmp_path / "music").glob("*.part"))
+
+
+def _config_with_profile(tmp_path: Path, base_url: str, token_command: list[str]) -> None:
+    folder = tmp_path / "config" / "suno-tui"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "config.toml").write_text(
+        f"[profiles.other]\nbase_url = {json.dumps(base_url)}\n"
+        f"token_command = {json.dumps(shlex.join(token_command))}\n"
+    )
+
+
+def test_finished_tasks_of_a_broken_profile_are_reported_with_exit_0(
+    served: Simulator, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing is left to poll for profile 'other': its failing token_command
+    must not be run, so the watch reports the task instead of exiting 2."""
+    printing = [sys.executable, "-c", f"print({served.token!r})"]
+    _config_with_profile(tmp_path, served.base_url, printing)
+    task = served.add_task("success", elapsed=10_000)
+    code, _, err = run_cli(capsys, "--profile", "other", task)
+    assert code == 0, err  # the task is now finished in the state file, under 'other'
+
+    _config_with_profile(tmp_path, served.base_url, [sys.executable, "-c", "raise SystemExit(3)"])
+    code, out, err = run_cli(capsys, "--json", task)
+    assert code == 0, err
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [(e["event"], e["task"]["task_id"]) for e in events] == [("finished", task)]
+    assert "token_command" not in err
+
+
+def test_a_broken_profile_with_a_task_to_poll_is_still_a_config_error(
+    served: Simulator,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SUNO_TUI_TOKEN")  # else it is the selected profile's token
+    _config_with_profile(tmp_path, served.base_url, [sys.executable, "-c", "raise SystemExit(3)"])
+    task = served.add_task("success")  # not finished: there is something to poll
+    code, _, err = run_cli(capsys, "--timeout", "30", "--profile", "other", task)
+    assert code == 2
+    assert "token_command" in err

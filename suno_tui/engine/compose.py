@@ -91,12 +91,22 @@ def prepare_pool(
 
 
 def scoped_pool(settings: Settings, tracker: Tracker, wiring: Wiring) -> ClientPool:
-    """Clients for the profiles of the scope's tasks only (``watch`` follows a
-    few tasks of a state file that may hold many); ConfigError if one cannot
-    be built. A profile without a token still gets a client: the gateway's
-    refusal is what the user sees (exit 3)."""
+    """Clients for the profiles that have a task of the scope still to poll
+    (``watch`` follows a few tasks of a state file that may hold many);
+    ConfigError if one cannot be built. A profile whose watched tasks are
+    all finished gets none now: there is nothing to ask its gateway, so its
+    broken ``token_command`` must not stop the report (``--download`` builds
+    it on first use, and a failure there is that task's download problem).
+    A profile without a token still gets a client: the gateway's refusal is
+    what the user sees (exit 3)."""
     scope = wiring.scope or ()
-    profiles = sorted({summary.profile for task_id in scope if (summary := tracker.get(task_id))})
+    profiles = sorted(
+        {
+            summary.profile
+            for task_id in scope
+            if (summary := tracker.get(task_id)) is not None and not summary.finished
+        }
+    )
     pool = ClientPool(settings, build=wiring.build_client, require_token=False)
     for profile in profiles:
         if profile not in settings.gateways:
