@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # commands for scripts, not people: not listed in --help
 HIDDEN_COMMANDS: dict[str, tuple[str, str]] = {
     "_ids": ("ids_cmd", "watched task ids (for shell completion)"),
+    "_profiles": ("profiles_cmd", "configured profile names (for shell completion)"),
 }
 MONITOR_MODULE = "monitor_cmd"
 PROG = "suno-tui"

@@ -21,6 +21,8 @@ class Option:
     takes_value: bool
     choices: tuple[str, ...] = ()
     files: bool = False
+    #: the value is a profile name (completed from the config file)
+    profiles: bool = False
 
 
 @dataclass(slots=True)
@@ -61,6 +63,7 @@ def _option(action: argparse.Action) -> Option:
         takes_value=takes_value,
         choices=tuple(str(c) for c in action.choices) if action.choices else (),
         files=takes_value and metavar.upper() in _PATH_METAVARS,
+        profiles=takes_value and "--profile" in action.option_strings,
     )
 
 
