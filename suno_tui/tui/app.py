@@ -178,7 +178,10 @@ class MonitorApp(App[int]):
         return self.panes.wide
 
     def on_mount(self) -> None:
+        # Watchers run at once (a message would come a frame later).
         self.watch(self.task_list, "view", self._view_changed, init=False)
+        filter_line = self.query_one("#filter", FilterInput)
+        self.watch(filter_line, "value", self.task_list.set_filter, init=False)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.panes.apply_size(self.size.width, self.size.height, first=True)
@@ -296,10 +299,6 @@ class MonitorApp(App[int]):
     @on(TaskList.FilterCleared)
     def _filter_cleared(self, event: TaskList.FilterCleared) -> None:
         self.panes.hide_filter()
-
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self.task_list.set_filter(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

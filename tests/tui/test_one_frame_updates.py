@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from suno_tui.tracking.model import TaskSummary
+from suno_tui.tui.filter_input import FilterInput
 from suno_tui.tui.task_list import SortKey
 
 from .conftest import build_app
@@ -81,3 +82,13 @@ async def test_a_list_that_shrinks_but_still_scrolls_keeps_its_offset_in_range()
         assert len(task_list.order) == 60 and task_list.show_vertical_scrollbar
         assert task_list.vertical_scrollbar.window_virtual_size == 61
         assert 0 <= task_list.scroll_y <= 61 - high
+
+
+async def test_the_list_is_filtered_as_the_filter_line_changes_not_a_message_later() -> None:
+    app, _ = build_app(many(30))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash")
+        line = app.query_one("#filter", FilterInput)
+        line.value = "song 7"  # no await: nothing else has run
+        assert app.task_list.filter_text == "song 7"
+        assert app.task_list.order == ["task-00007", "task-00017", "task-00027"]
