@@ -129,6 +129,9 @@ async def shoot(out: Path) -> list[Path]:
                 token=sim.token,
                 state_path=Path(state_dir) / "state.sqlite3",
                 download_dir=DOWNLOADS,
+                # one at a time: the pane's last lines do not depend on which
+                # of several parallel downloads finishes first
+                download_concurrency=1,
                 poll_interval=10.0,
                 bell=False,
             )
