@@ -291,20 +291,21 @@ def _warnings(settings: Settings, permissions: str | None) -> list[str]:
             "TLS certificate verification is off: anyone on the network path can read the token"
         )
     if _token_in_clear(settings):
-        messages.append(f"{settings.base_url} is plain http: the token is sent unencrypted")
+        messages.append(f"{settings.gateway.base_url} is plain http: the token is sent unencrypted")
     return messages
 
 
 def _token_in_clear(settings: Settings) -> bool:
     from urllib.parse import urlsplit
 
+    gateway = settings.gateway
     credentials = (
-        settings.token,
-        settings.token_command,
-        settings.access_token,
-        settings.access_token_command,
+        gateway.token,
+        gateway.token_command,
+        gateway.access_token,
+        gateway.access_token_command,
     )
     if all(value is None for value in credentials):
         return False
-    parts = urlsplit(settings.base_url)
+    parts = urlsplit(gateway.base_url)
     return parts.scheme == "http" and (parts.hostname or "") not in _LOOPBACK_HOSTS

@@ -124,7 +124,7 @@ def show_lines(settings: Settings) -> list[str]:
     ]
     lines.append(_line("profile", settings.profile, settings.sources))
     for name in GATEWAY_KEYS:
-        lines.append(_line(name, getattr(settings, name), settings.sources))
+        lines.append(_line(name, getattr(settings.gateway, name), settings.sources))
     for name in _OTHER_KEYS:
         lines.append(_line(name, getattr(settings, name), settings.sources))
     lines += _keys_lines(settings.keys, settings.sources)

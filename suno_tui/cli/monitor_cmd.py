@@ -181,7 +181,7 @@ def _run_monitor(
         engine,
         ids,
         clock=clock,
-        label=label or _gateway_label(settings.base_url),
+        label=label or _gateway_label(settings.gateway.base_url),
         bell=settings.bell and not args.no_bell,
         no_images=getattr(args, "no_images", False),
     )

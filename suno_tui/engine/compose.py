@@ -213,7 +213,7 @@ def account_feed(
     by hand otherwise) and the key's balance. ConfigError when following is
     asked for a profile whose account mode is off."""
     gateway = settings.gateway
-    follow = settings.follow_account if wiring.follow_account is None else wiring.follow_account
+    follow = gateway.follow_account if wiring.follow_account is None else wiring.follow_account
     discovery = account_mode_on(gateway)
     if follow and not discovery:
         raise ConfigError(

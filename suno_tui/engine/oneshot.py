@@ -66,5 +66,6 @@ async def list_account_tasks(settings: Settings, query: TaskQuery, *, limit: int
 async def key_balance(settings: Settings) -> Balance:
     """What the selected profile's API key has left (ConfigError, or the
     relay's errors: NotSupported for a gateway without the endpoints)."""
+    gateway = settings.gateway
     async with client_for(settings) as relay:
-        return await fetch_balance(relay, api=settings.account_api, unit=settings.balance_unit)
+        return await fetch_balance(relay, api=gateway.account_api, unit=gateway.balance_unit)
