@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from suno_tui.cli.monitor_cmd import build_app
-from suno_tui.config import Settings
+from suno_tui.config import Gateway, Settings
 from suno_tui.downloads.covers import CoverCache
 from suno_tui.engine.compose import Wiring, open_engine
 from suno_tui.engine.events import DownloadEnded, EngineEvent
@@ -125,8 +125,6 @@ async def shoot(out: Path) -> list[Path]:
             await sim.start()
         async with sim:
             settings = Settings(
-                base_url=sim.base_url,
-                token=sim.token,
                 state_path=Path(state_dir) / "state.sqlite3",
                 download_dir=DOWNLOADS,
                 # one at a time: the pane's last lines do not depend on which
@@ -134,7 +132,7 @@ async def shoot(out: Path) -> list[Path]:
                 download_concurrency=1,
                 poll_interval=10.0,
                 bell=False,
-            )
+            ).with_gateway(Gateway(base_url=sim.base_url, token=sim.token))
             engine = open_engine(settings, Wiring(clock=now, sleep=clock.sleep))
             app = build_app(
                 settings,
@@ -266,17 +264,19 @@ async def shoot_account(out: Path) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="suno-tui-shots-") as state_dir:
         await sim.start()
         async with sim:
-            settings = Settings(
+            gateway = Gateway(
                 base_url=sim.base_url,
                 token=sim.token,
                 access_token=sim.access_token,
                 user_id=sim.user_id,
                 follow_account=True,
+            )
+            settings = Settings(
                 state_path=Path(state_dir) / "state.sqlite3",
                 download_dir=DOWNLOADS,
                 poll_interval=10.0,
                 bell=False,
-            )
+            ).with_gateway(gateway)
             engine = open_engine(settings, Wiring(clock=now, sleep=clock.sleep))
             engine.subscribe(keep)
             app = build_app(settings, engine, [], clock=now, label="api.example.com",

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from suno_tui.config import Settings
+from suno_tui.config import GATEWAY_KEYS, Gateway, Settings
 from suno_tui.engine.compose import Wiring, open_engine
 from suno_tui.engine.engine import Engine
 from suno_tui.engine.events import (
@@ -43,18 +43,22 @@ def clock_of(sim: Simulator) -> Callable[[], datetime]:
 
 
 def account_settings(sim: Simulator, tmp: Path, **extra: Any) -> Settings:
-    options: dict[str, Any] = {
+    """Settings for the simulator's account; ``extra`` may hold gateway keys and others."""
+    gateway: dict[str, Any] = {
         "base_url": sim.base_url,
         "token": sim.token,
         "access_token": sim.access_token,
         "user_id": sim.user_id,
         "follow_account": True,
+    }
+    options: dict[str, Any] = {
         "download_dir": tmp / "downloads",
         "state_path": tmp / "state.sqlite3",
         "poll_interval": 3600.0,
     }
-    options.update(extra)
-    return Settings(**options)
+    for name, value in extra.items():
+        (gateway if name in GATEWAY_KEYS else options)[name] = value
+    return Settings(**options).with_gateway(Gateway(**gateway))
 
 
 class Run:

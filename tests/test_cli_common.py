@@ -199,9 +199,9 @@ def test_settings_from_args_maps_flags(tmp_path: Path) -> None:
     )
     settings = settings_from_args(args, stream=io.StringIO())
     assert settings.gateway.name == "work"
-    assert settings.base_url == "https://w.example"
-    assert settings.token == TOKEN
-    assert settings.batch_size == 7
+    assert settings.gateway.base_url == "https://w.example"
+    assert settings.gateway.token == TOKEN
+    assert settings.gateway.batch_size == 7
     assert settings.request_timeout == 3.0
     assert settings.ca_bundle == bundle
     assert settings.verify_tls is True
@@ -216,13 +216,15 @@ def test_settings_from_args_extra_overrides(tmp_path: Path) -> None:
     )
     assert settings.state_path == tmp_path / "s.db"
     assert settings.poll_interval == 30.0
-    assert settings.batch_size == 9
+    assert settings.gateway.batch_size == 9
     assert settings.artist is None
 
 
 def test_settings_from_args_reads_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUNO_TUI_BASE_URL", "https://env.example")
-    assert settings_from_args(parse(), stream=io.StringIO()).base_url == "https://env.example"
+    assert (
+        settings_from_args(parse(), stream=io.StringIO()).gateway.base_url == "https://env.example"
+    )
 
 
 def test_insecure_warns(capsys: pytest.CaptureFixture[str]) -> None:

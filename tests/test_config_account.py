@@ -30,13 +30,13 @@ def load(path: Path, env: dict[str, str] | None = None, **overrides: object) -> 
 
 def test_defaults(config: Path) -> None:
     settings = load(config)
-    assert settings.access_token is None and settings.access_token_command is None
-    assert settings.user_id is None
-    assert settings.user_header == "New-Api-User"
-    assert settings.account_api == "auto"
-    assert settings.follow_account is False
-    assert settings.account_interval == 300.0
-    assert settings.resolve_access_token() is None
+    assert settings.gateway.access_token is None and settings.gateway.access_token_command is None
+    assert settings.gateway.user_id is None
+    assert settings.gateway.user_header == "New-Api-User"
+    assert settings.gateway.account_api == "auto"
+    assert settings.gateway.follow_account is False
+    assert settings.gateway.account_interval == 300.0
+    assert settings.gateway.resolve_access_token() is None
 
 
 def test_file_and_profiles(config: Path) -> None:
@@ -52,7 +52,7 @@ def test_file_and_profiles(config: Path) -> None:
     default = load(config).gateway
     assert (default.access_token, default.user_id, default.account_api) == (ACCESS, 42, "new-api")
     assert default.follow_account and default.account_interval == 120.0
-    same = load(config, profile="same")
+    same = load(config, profile="same").gateway
     assert same.user_header == "Veloera-User" and same.access_token == ACCESS
     assert same.user_id == 42 and same.follow_account
     # naming the command drops the inherited access token (it would shadow it)
@@ -61,7 +61,8 @@ def test_file_and_profiles(config: Path) -> None:
     assert cmd.user_id == 42
     # another server: no credentials and no user id of the first one
     other = load(config, profile="other")
-    assert other.access_token is None and other.user_id is None and other.token is None
+    assert other.gateway.access_token is None and other.gateway.user_id is None
+    assert other.gateway.token is None
     assert other.sources["access_token"] == "profile other, not inherited"
     hub = load(config, profile="hub").gateway
     assert hub.access_token == f"{ACCESS}-hub" and hub.account_api == "one-hub"
@@ -69,10 +70,9 @@ def test_file_and_profiles(config: Path) -> None:
 
 def test_environment(config: Path) -> None:
     settings = load(config, {"SUNO_TUI_ACCESS_TOKEN": f" {ACCESS}\n", "SUNO_TUI_USER_ID": "7"})
-    assert settings.access_token == ACCESS
-    assert settings.user_id == 7
-    assert settings.sources["access_token"] == "env SUNO_TUI_ACCESS_TOKEN"
+    assert settings.gateway.access_token == ACCESS
     assert settings.gateway.user_id == 7
+    assert settings.sources["access_token"] == "env SUNO_TUI_ACCESS_TOKEN"
 
 
 def test_access_token_command(config: Path, tmp_path: Path) -> None:
@@ -80,7 +80,7 @@ def test_access_token_command(config: Path, tmp_path: Path) -> None:
     script.write_text(f"#!/bin/sh\necho {ACCESS}\n")
     script.chmod(0o700)
     config.write_text(f'access_token_command = "{script}"\n')
-    assert load(config).resolve_access_token() == ACCESS
+    assert load(config).gateway.resolve_access_token() == ACCESS
 
 
 @pytest.mark.parametrize(
@@ -105,22 +105,23 @@ def test_bad_values(config: Path, text: str, expected: str) -> None:
 def test_balance_unit_per_profile(config: Path) -> None:
     """The billing endpoints' unit is not in their answer: the profile says it
     (any case, spelled back as listed), inherited like the other gateway keys."""
-    assert load(config).balance_unit == "auto"
+    assert load(config).gateway.balance_unit == "auto"
     config.write_text(
         'balance_unit = "usd"\n[profiles.cn]\nbase_url = "https://cn.example"\n'
         'balance_unit = "Cny"\n[profiles.raw]\nbalance_unit = "TOKENS"\n[profiles.same]\n'
     )
     settings = load(config)
-    assert settings.balance_unit == "USD" and settings.gateway.balance_unit == "USD"
+    assert settings.gateway.balance_unit == "USD"
+    assert settings.gateway is settings.gateways["default"]
     assert settings.gateways["cn"].balance_unit == "CNY"
     assert settings.gateways["raw"].balance_unit == "tokens"
     assert settings.gateways["same"].balance_unit == "USD"
-    assert load(config, profile="cn").balance_unit == "CNY"
+    assert load(config, profile="cn").gateway.balance_unit == "CNY"
 
 
 def test_user_id_as_digit_string(config: Path) -> None:
     config.write_text('user_id = "1234"\n')
-    assert load(config).user_id == 1234
+    assert load(config).gateway.user_id == 1234
 
 
 @pytest.mark.parametrize(
@@ -153,7 +154,7 @@ def test_access_token_command_failure_hides_the_output(config: Path, tmp_path: P
     script.chmod(0o700)
     config.write_text(f'access_token_command = "{script}"\n')
     with pytest.raises(ConfigError) as caught:
-        load(config).resolve_access_token()
+        load(config).gateway.resolve_access_token()
     assert ACCESS not in str(caught.value)
     assert "access_token_command failed with exit status 3" in str(caught.value)
 

@@ -44,9 +44,9 @@ def load(path: Path, env: dict[str, str] | None = None, **overrides: object) -> 
 
 def test_missing_file_gives_defaults(config: Path) -> None:
     settings = load(config)
-    assert settings.base_url == DEFAULT_BASE_URL == "https://api.gpt.ge"
-    assert settings.token is None and settings.token_command is None
-    assert settings.batch_size == 50
+    assert settings.gateway.base_url == DEFAULT_BASE_URL == "https://api.gpt.ge"
+    assert settings.gateway.token is None and settings.gateway.token_command is None
+    assert settings.gateway.batch_size == 50
     assert settings.request_timeout == 30.0
     assert settings.poll_interval == 10.0
     assert settings.max_backoff == 300.0
@@ -84,15 +84,26 @@ def test_config_path_resolution(tmp_path: Path) -> None:
 def test_config_path_from_environment_is_read(tmp_path: Path) -> None:
     named = write(tmp_path / "named.toml", "batch_size = 7\n")
     settings = load_settings(None, env={"SUNO_TUI_CONFIG": str(named)})
-    assert settings.batch_size == 7
+    assert settings.gateway.batch_size == 7
     assert settings.config_path == named
 
 
 def test_settings_constructed_directly_are_consistent() -> None:
-    settings = Settings(base_url="http://127.0.0.1:8000", token=TOKEN)
-    assert settings.gateway.base_url == "http://127.0.0.1:8000"
-    assert settings.gateways["default"].token == TOKEN
-    assert settings.resolve_token() == TOKEN
+    assert Settings().gateway == Gateway("default")
+    settings = Settings(poll_interval=5.0).with_gateway(Gateway(base_url="http://x", token=TOKEN))
+    assert settings.gateway is settings.gateways["default"]
+    assert settings.gateway.base_url == "http://x" and settings.gateway.resolve_token() == TOKEN
+    assert settings.profile == "default" and settings.poll_interval == 5.0
+    work = settings.with_gateway(Gateway("work", "https://work.example"))
+    assert work.profile == "work" and work.gateway is work.gateways["work"]
+    assert list(work.gateways) == ["default", "work"]  # the default one is kept
+
+
+def test_settings_refuse_an_unknown_or_misfiled_gateway() -> None:
+    with pytest.raises(ValueError, match="'work' is not among the gateways"):
+        Settings(profile="work")
+    with pytest.raises(ValueError, match="filed under"):
+        Settings(gateways={"work": Gateway("other")})
 
 
 # --- precedence -----------------------------------------------------------------------
@@ -101,7 +112,7 @@ def test_settings_constructed_directly_are_consistent() -> None:
 def test_file_beats_defaults(config: Path) -> None:
     write(config, 'base_url = "https://file.example/"\npoll_interval = 5\nassets = ["audio"]\n')
     settings = load(config)
-    assert settings.base_url == "https://file.example"  # trailing slash dropped
+    assert settings.gateway.base_url == "https://file.example"  # trailing slash dropped
     assert settings.poll_interval == 5.0 and isinstance(settings.poll_interval, float)
     assert settings.assets == ("audio",)
     assert settings.sources["base_url"] == "file"
@@ -121,20 +132,20 @@ def test_environment_beats_file(config: Path, tmp_path: Path) -> None:
         "SUNO_TUI_STATE": str(tmp_path / "env.db"),
     }
     settings = load(config, env)
-    assert settings.base_url == "https://env.example"
-    assert settings.token == TOKEN
+    assert settings.gateway.base_url == "https://env.example"
+    assert settings.gateway.token == TOKEN
     assert settings.download_dir == tmp_path / "env-dl"
     assert settings.state_path == tmp_path / "env.db"
     assert settings.sources["token"] == "env SUNO_TUI_TOKEN"
 
 
 def test_token_from_environment_is_stripped(config: Path) -> None:
-    assert load(config, {"SUNO_TUI_TOKEN": f" {TOKEN}\n"}).token == TOKEN
+    assert load(config, {"SUNO_TUI_TOKEN": f" {TOKEN}\n"}).gateway.token == TOKEN
 
 
 def test_empty_environment_variable_counts_as_unset(config: Path) -> None:
     write(config, 'base_url = "https://file.example"\n')
-    assert load(config, {"SUNO_TUI_BASE_URL": ""}).base_url == "https://file.example"
+    assert load(config, {"SUNO_TUI_BASE_URL": ""}).gateway.base_url == "https://file.example"
 
 
 def test_command_line_beats_environment(config: Path) -> None:
@@ -149,9 +160,9 @@ def test_command_line_beats_environment(config: Path) -> None:
         request_timeout=7.5,
         verify_tls=False,
     )
-    assert settings.base_url == "https://flag.example"
-    assert settings.token == TOKEN
-    assert settings.batch_size == 30
+    assert settings.gateway.base_url == "https://flag.example"
+    assert settings.gateway.token == TOKEN
+    assert settings.gateway.batch_size == 30
     assert settings.request_timeout == 7.5
     assert settings.verify_tls is False
     assert settings.sources["base_url"] == "command line"
@@ -160,12 +171,12 @@ def test_command_line_beats_environment(config: Path) -> None:
 
 def test_none_overrides_are_ignored(config: Path) -> None:
     write(config, "batch_size = 20\n")
-    assert load(config, base_url=None, batch_size=None).batch_size == 20
+    assert load(config, base_url=None, batch_size=None).gateway.batch_size == 20
 
 
 def test_string_overrides_are_parsed(config: Path) -> None:
     settings = load(config, batch_size="12", verify_tls="no", assets="audio,video")
-    assert settings.batch_size == 12
+    assert settings.gateway.batch_size == 12
     assert settings.verify_tls is False
     assert settings.assets == ("audio", "video")
 
@@ -203,7 +214,11 @@ def test_settings_are_immutable(config: Path) -> None:
     write(config, '[keys]\nquit = "ctrl+q"\n')
     settings = load(config)
     with pytest.raises(AttributeError):
-        settings.batch_size = 3  # type: ignore[misc]
+        settings.poll_interval = 3.0  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        settings.gateway.batch_size = 3  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        settings.gateways["x"] = Gateway("x")  # type: ignore[index]
     with pytest.raises(TypeError):
         settings.keys["quit"] = "x"  # type: ignore[index]
 
@@ -247,7 +262,7 @@ def test_profile_inherits_from_top_level(config: Path) -> None:
     write(config, PROFILES)
     settings = load(config, profile="same")
     assert settings.gateway == Gateway("same", "https://main.example", TOKEN, None, 10)
-    assert settings.batch_size == 10 and settings.token == TOKEN
+    assert settings.gateway.batch_size == 10 and settings.gateway.token == TOKEN
     assert settings.poll_interval == 20.0  # non-gateway keys are shared
     assert settings.sources["batch_size"] == "profile same"
     assert settings.sources["base_url"] == "file"
@@ -432,7 +447,19 @@ def test_token_not_in_repr_or_str(config: Path) -> None:
         repr(load(config, profile="same")),
     ):
         assert TOKEN not in text
-    assert settings.token == TOKEN
+    assert settings.gateway.token == TOKEN
+
+
+def test_secrets_of_the_selected_gateway_not_in_repr_or_str(config: Path) -> None:
+    """The selected gateway is only in ``gateways``: its secrets, from a file,
+    the environment or built directly, stay out of the text of Settings."""
+    access = "acc-DISTINCTIVE-55aa"
+    built = Settings().with_gateway(Gateway("work", token=TOKEN, access_token=access))
+    loaded = load(config, {"SUNO_TUI_TOKEN": TOKEN, "SUNO_TUI_ACCESS_TOKEN": access})
+    for settings in (built, loaded):
+        texts = [repr(settings), str(settings), repr(settings.gateways), str(settings.gateway)]
+        assert not [text for text in texts if TOKEN in text or access in text]
+        assert settings.gateway.token == TOKEN and settings.gateway.access_token == access
 
 
 @pytest.mark.parametrize(
@@ -459,11 +486,14 @@ def test_token_override_not_in_errors(config: Path) -> None:
     assert "SUNO_TUI_TOKEN" in str(caught.value)
 
 
-def test_every_key_is_a_settings_field() -> None:
+def test_every_key_is_a_settings_or_gateway_field() -> None:
     import dataclasses
 
-    from suno_tui.config.schema import KEYS
+    from suno_tui.config.schema import GATEWAY_KEYS, KEYS
 
     fields = {f.name for f in dataclasses.fields(Settings)}
-    assert set(KEYS) <= fields
+    gateway_fields = {f.name for f in dataclasses.fields(Gateway)}
+    assert set(GATEWAY_KEYS) == gateway_fields - {"name"}
+    assert set(KEYS) - set(GATEWAY_KEYS) <= fields
     assert fields - set(KEYS) == {"gateways", "config_path", "sources"}
+    assert not fields & set(GATEWAY_KEYS)  # the selected gateway lives in gateways only

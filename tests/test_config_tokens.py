@@ -42,8 +42,8 @@ def test_token_command_from_config_file(tmp_path: Path, monkeypatch: pytest.Monk
     command = python_command("print('tok')").replace("\\", "\\\\").replace('"', '\\"')
     config.write_text(f'[profiles.work]\ntoken_command = "{command}"\n')
     settings = load_settings(config, env={}, overrides={"profile": "work"})
-    assert settings.token is None
-    assert settings.resolve_token() == "tok"
+    assert settings.gateway.token is None
+    assert settings.gateway.resolve_token() == "tok"
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ def test_init_creates_a_private_file(config: Path, monkeypatch: pytest.MonkeyPat
 def test_init_starter_file_loads_as_defaults(config: Path) -> None:
     init_config(config)
     assert read(config) == {}  # everything commented out
-    assert load_settings(config, env={}).batch_size == 50
+    assert load_settings(config, env={}).gateway.batch_size == 50
     text = config.read_text(encoding="utf-8")
     assert "# token_command" in text and "[profiles.work]" in text
 
@@ -274,4 +274,4 @@ def test_set_then_load_round_trips_or_refuses(value: int | str) -> None:
         except ConfigError as exc:
             assert "\n" not in str(exc) and not path.exists()
             return
-        assert load_settings(path, env={}).batch_size == int(str(value).strip())
+        assert load_settings(path, env={}).gateway.batch_size == int(str(value).strip())

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from suno_tui.config import ConfigError, Settings
+from suno_tui.config import ConfigError, Gateway, Settings
 from suno_tui.downloads.assets import SkipKind
 from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.downloads import DownloadService, options_from_settings
@@ -169,7 +169,7 @@ async def test_the_service_tallies_a_run_into_its_outcome(tmp_path: Path) -> Non
 
 
 def test_download_options_refuse_bad_values_as_config_errors(tmp_path: Path) -> None:
-    settings = Settings(base_url="http://127.0.0.1:9", download_dir=tmp_path)
+    settings = Settings(download_dir=tmp_path).with_gateway(Gateway(base_url="http://127.0.0.1:9"))
     assert options_from_settings(settings).directory == tmp_path
     with pytest.raises(ConfigError, match="--assets"):
         options_from_settings(settings, assets="audio,nonsense")

@@ -92,7 +92,7 @@ def test_a_socks_proxy_without_the_extra_is_a_clear_config_error(
 ) -> None:
     import httpx
 
-    from suno_tui.config import ConfigError, Settings
+    from suno_tui.config import ConfigError, Gateway, Settings
     from suno_tui.engine.clients import client_for
 
     def no_socks(**options: object) -> None:
@@ -100,4 +100,4 @@ def test_a_socks_proxy_without_the_extra_is_a_clear_config_error(
 
     monkeypatch.setattr(httpx, "AsyncClient", no_socks)
     with pytest.raises(ConfigError, match=r"pip install 'suno-tui\[socks\]'"):
-        client_for(Settings(base_url="https://gw.example", token="t"))
+        client_for(Settings().with_gateway(Gateway(base_url="https://gw.example", token="t")))

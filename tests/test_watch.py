@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from suno_tui.cli import main
-from suno_tui.config import Settings
+from suno_tui.config import GATEWAY_KEYS, Gateway, Settings
 from suno_tui.engine.watch import WatchEnd, WatchOptions, run_watch
 from suno_tui.simulator import ManualClock, Simulator
 from suno_tui.tracking.model import TaskSummary, Transition
@@ -42,13 +42,15 @@ class Recorder:
 
 
 def settings_for(sim: Simulator, tmp_path: Path, **changes: Any) -> Settings:
+    """Settings for the simulator; ``changes`` may hold gateway keys and others."""
+    gateway: dict[str, Any] = {"base_url": sim.base_url, "token": sim.token}
     values: dict[str, Any] = {
-        "base_url": sim.base_url,
-        "token": sim.token,
         "state_path": tmp_path / "state.db",
         "download_dir": tmp_path / "music",
     }
-    return Settings(**{**values, **changes})
+    for name, value in changes.items():
+        (gateway if name in GATEWAY_KEYS else values)[name] = value
+    return Settings(**values).with_gateway(Gateway(**gateway))
 
 
 def manual(sim: Simulator) -> ManualClock:

@@ -53,7 +53,8 @@ def load_settings(
         raise _unknown_profile(profile, profile_source, path, gateways)
 
     # The selected gateway's values replace the top-level ones, then the
-    # environment and the command line apply to both gateway and other keys.
+    # environment and the command line apply to both gateway and other keys;
+    # _settings makes the selected Gateway of the result.
     values.update(gateways[profile])
     values.update(from_env)
     values.update(from_flags)
@@ -164,10 +165,12 @@ def _gateway(name: str, layered: Layered) -> Gateway:
 
 
 def _settings(values: Layered, gateways: Mapping[str, Layered], path: Path) -> Settings:
+    # ``values`` holds the selected gateway's keys with the overrides applied:
+    # they make its Gateway, and their sources stay in ``sources``.
     selected = str(values["profile"][0])
     all_gateways = {name: _gateway(name, layered) for name, layered in gateways.items()}
     all_gateways[selected] = _gateway(selected, values)
-    fields = {name: value for name, (value, _) in values.items()}
+    fields = {name: value for name, (value, _) in values.items() if name not in GATEWAY_KEYS}
     return Settings(
         **fields,  # type: ignore[arg-type]
         gateways=all_gateways,

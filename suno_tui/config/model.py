@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -25,6 +25,10 @@ __all__ = ["Gateway", "Settings"]
 
 
 def _empty_mapping() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+def _empty_gateways() -> Mapping[str, Gateway]:
     return MappingProxyType({})
 
 
@@ -81,26 +85,17 @@ class Gateway:
 class Settings:
     """The effective configuration: defaults < file < environment < command line.
 
-    The gateway keys (``base_url``, ``token``, ``token_command``,
-    ``batch_size`` and the account-mode keys, see Gateway) are those of the
-    selected gateway (``profile``); ``gateway`` bundles them. ``gateways``
-    holds every configured gateway, "default" always among them. ``sources``
-    says where each value came from ("default", "file", "profile NAME",
-    "env VAR", "command line"). The token is left out of ``repr()``/``str()``.
+    ``gateways`` holds every configured gateway, "default" always among them;
+    ``profile`` names the selected one, ``gateway``, whose values include the
+    environment and command-line overrides. ``sources`` says where each value
+    came from ("default", "file", "profile NAME", "env VAR", "command line"),
+    the gateway keys' for the selected gateway. The tokens are left out of
+    ``repr()``/``str()`` (Gateway hides them).
+
+    Tests and scripts build one around a single gateway with
+    ``Settings(...).with_gateway(Gateway(...))``.
     """
 
-    base_url: str = DEFAULT_BASE_URL
-    token: str | None = field(default=None, repr=False)
-    token_command: str | None = None
-    batch_size: int = DEFAULT_BATCH_SIZE
-    access_token: str | None = field(default=None, repr=False)
-    access_token_command: str | None = None
-    user_id: int | None = None
-    user_header: str = DEFAULT_USER_HEADER
-    account_api: str = "auto"
-    follow_account: bool = False
-    account_interval: float = DEFAULT_ACCOUNT_INTERVAL
-    balance_unit: str = "auto"
     request_timeout: float = 30.0
     poll_interval: float = 10.0
     max_backoff: float = 300.0
@@ -122,42 +117,30 @@ class Settings:
     mouse: bool = True
     keys: Mapping[str, str] = field(default_factory=_empty_mapping)
     profile: str = DEFAULT_PROFILE
-    gateways: Mapping[str, Gateway] = field(default_factory=dict)
+    gateways: Mapping[str, Gateway] = field(default_factory=_empty_gateways)
     config_path: Path = field(default_factory=default_config_path)
     sources: Mapping[str, str] = field(default_factory=_empty_mapping, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # Freeze the mappings, and make sure the selected gateway is among them.
+        # Freeze the mappings; "default" is always there, the selected one must be.
         gateways = dict(self.gateways)
-        gateways[self.profile] = self.gateway
         gateways.setdefault(DEFAULT_PROFILE, Gateway(DEFAULT_PROFILE))
+        for name, gateway in gateways.items():
+            if gateway.name != name:
+                raise ValueError(f"gateway {gateway.name!r} filed under {name!r}")
+        if self.profile not in gateways:
+            raise ValueError(f"the selected profile {self.profile!r} is not among the gateways")
         object.__setattr__(self, "gateways", MappingProxyType(gateways))
         object.__setattr__(self, "keys", MappingProxyType(dict(self.keys)))
         object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
 
     @property
     def gateway(self) -> Gateway:
-        """The selected gateway, with environment and command-line overrides applied."""
-        return Gateway(
-            name=self.profile,
-            base_url=self.base_url,
-            token=self.token,
-            token_command=self.token_command,
-            batch_size=self.batch_size,
-            access_token=self.access_token,
-            access_token_command=self.access_token_command,
-            user_id=self.user_id,
-            user_header=self.user_header,
-            account_api=self.account_api,
-            follow_account=self.follow_account,
-            account_interval=self.account_interval,
-            balance_unit=self.balance_unit,
-        )
+        """The selected gateway (``gateways[profile]``), overrides applied."""
+        return self.gateways[self.profile]
 
-    def resolve_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:
-        """The selected gateway's token (may run ``token_command``); see Gateway."""
-        return self.gateway.resolve_token(timeout=timeout)
-
-    def resolve_access_token(self, *, timeout: float = TOKEN_COMMAND_TIMEOUT) -> str | None:
-        """The selected gateway's access token (may run its command); see Gateway."""
-        return self.gateway.resolve_access_token(timeout=timeout)
+    def with_gateway(self, gateway: Gateway) -> Settings:
+        """These settings with ``gateway`` selected, put in ``gateways`` under its name
+        (in place of one of that name)."""
+        gateways = {**self.gateways, gateway.name: gateway}
+        return replace(self, profile=gateway.name, gateways=gateways)

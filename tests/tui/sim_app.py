@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from suno_tui.cli.monitor_cmd import build_app
-from suno_tui.config import Gateway, Settings
+from suno_tui.config import GATEWAY_KEYS, Gateway, Settings
 from suno_tui.downloads import TaskOutcome
 from suno_tui.engine.compose import Wiring, open_engine
 from suno_tui.engine.events import DownloadEnded, EngineEvent
@@ -75,20 +75,23 @@ def clock_of(sim: Simulator) -> Callable[[], datetime]:
 def settings_for(
     sim: Simulator, tmp: Path, *, others: dict[str, Simulator] | None = None, **extra: Any
 ) -> Settings:
+    """Settings whose "default" gateway is ``sim`` and whose ``others`` are
+    more profiles; ``extra`` may hold keys of the default gateway and others
+    (``profile`` selects one of ``others``)."""
     gateways = {
         name: Gateway(name, other.base_url, other.token) for name, other in (others or {}).items()
     }
+    main: dict[str, Any] = {"base_url": sim.base_url, "token": sim.token}
     options: dict[str, Any] = {
-        "base_url": sim.base_url,
-        "token": sim.token,
         "download_dir": tmp / "downloads",
         "state_path": tmp / "state.sqlite3",
         "poll_interval": 3600.0,
         "bell": False,
-        "gateways": gateways,
     }
-    options.update(extra)
-    return Settings(**options)
+    for name, value in extra.items():
+        (main if name in GATEWAY_KEYS else options)[name] = value
+    gateways["default"] = Gateway(**main)
+    return Settings(**options, gateways=gateways)
 
 
 async def small_simulator(seed: int = 0) -> Simulator:

@@ -138,9 +138,8 @@ def test_sizes_and_names() -> None:
 
 async def test_the_client_pool_explains_missing_profiles() -> None:
     settings = Settings(
-        base_url="http://127.0.0.1:9",
-        token="sk-main",
         gateways={
+            "default": Gateway(base_url="http://127.0.0.1:9", token="sk-main"),
             "notoken": Gateway("notoken", "http://127.0.0.1:9"),
             "broken": Gateway("broken", "http://127.0.0.1:9", token_command="false"),
         },

@@ -84,9 +84,9 @@ async def test_ids_go_to_the_selected_profile(
 ) -> None:
     main, other = sims
     there = other.add_task("success", title="Chosen", elapsed=1000)
-    settings = settings_for(main, tmp_path, others={"other": other}, profile="other")
     # --profile other: base URL and token are the other gateway's
-    settings = Settings(**{**settings.__dict__, "base_url": other.base_url, "token": other.token})
+    settings = settings_for(main, tmp_path, others={"other": other}, profile="other")
+    assert settings.gateway.base_url == other.base_url
     app = open_app(settings, main, [there])
     async with app.run_test(size=(100, 30)) as pilot:
         await next_round(app, pilot)
