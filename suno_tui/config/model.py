@@ -28,10 +28,6 @@ def _empty_mapping() -> Mapping[str, str]:
     return MappingProxyType({})
 
 
-def _empty_gateways() -> Mapping[str, Gateway]:
-    return MappingProxyType({})
-
-
 @dataclass(frozen=True)
 class Gateway:
     """One API gateway: where to send requests and how to authenticate.
@@ -79,6 +75,10 @@ class Gateway:
             return None
         label = f"profile '{self.name}': access_token_command"
         return run_token_command(self.access_token_command, label=label, timeout=timeout)
+
+
+def _empty_gateways() -> Mapping[str, Gateway]:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Settings:
         return self.gateways[self.profile]
 
     def with_gateway(self, gateway: Gateway) -> Settings:
-        """These settings with ``gateway`` selected, put in ``gateways`` under its name
-        (in place of one of that name)."""
+        """These settings with ``gateway`` selected, put in ``gateways`` under its
+        name (in place of one of that name); ``sources`` is kept as it is."""
         gateways = {**self.gateways, gateway.name: gateway}
         return replace(self, profile=gateway.name, gateways=gateways)
