@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 from suno_tui.downloads import body
 from suno_tui.downloads.writer import WriterConfig, download, part_path
 from suno_tui.simulator import Fault, Simulator
+from tests.fixtures.direct_reads import record_direct_reads
 
 
 class Sleeps:
@@ -39,16 +39,7 @@ def http() -> Iterator[httpx.Client]:
 def direct(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Every body with a length goes the direct way; records each decision."""
     monkeypatch.setattr(body, "_DIRECT_AFTER", 0)
-    decisions: list[bool] = []
-    real = body._direct_socket
-
-    def spy(response: httpx.Response) -> socket.socket | None:
-        sock = real(response)
-        decisions.append(sock is not None)
-        return sock
-
-    monkeypatch.setattr(body, "_direct_socket", spy)
-    return decisions
+    return record_direct_reads(monkeypatch)
 
 
 def clip_of(sim: Simulator, size: int) -> dict[str, Any]:
@@ -137,17 +128,9 @@ async def test_cancel_stops_a_direct_read_blocked_on_a_stalled_server(
 async def test_small_and_chunked_bodies_keep_the_ordinary_path(
     simulator: Simulator, http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
-    decisions: list[bool] = []
-    real = body._direct_socket
-
-    def spy(response: httpx.Response) -> socket.socket | None:
-        sock = real(response)
-        decisions.append(sock is not None)
-        return sock
-
     clip = clip_of(simulator, 6_000_000)  # under _DIRECT_AFTER
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(body, "_direct_socket", spy)
+        decisions = record_direct_reads(patch)
         await download(http, clip["audio_url"], tmp_path / "a.mp3", "audio", config=config)
     assert decisions == [False]
 

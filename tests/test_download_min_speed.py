@@ -20,12 +20,12 @@ import httpx
 import pytest
 
 from suno_tui.config import ConfigError, Settings, load_settings
-from suno_tui.downloads import body
 from suno_tui.downloads.errors import TransferError
 from suno_tui.downloads.files import resume_offset
 from suno_tui.downloads.speed_floor import SpeedFloor, TooSlow, speed_text
 from suno_tui.downloads.writer import WriterConfig, Written, download, meta_path, part_path
 from suno_tui.engine.downloads import options_from_settings
+from tests.fixtures.direct_reads import record_direct_reads
 from tests.reliability.raw_server import RawServer
 
 GUARD = 60  # seconds: a bound on a hang, not a measurement
@@ -91,16 +91,7 @@ def http() -> Iterator[httpx.Client]:
 @pytest.fixture
 def direct_reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Records whether each body was read straight from the socket."""
-    decisions: list[bool] = []
-    real = body._direct_socket
-
-    def spy(response: httpx.Response) -> socket.socket | None:
-        sock = real(response)
-        decisions.append(sock is not None)
-        return sock
-
-    monkeypatch.setattr(body, "_direct_socket", spy)
-    return decisions
+    return record_direct_reads(monkeypatch)
 
 
 def slow_config(**changes: object) -> WriterConfig:
