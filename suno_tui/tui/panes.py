@@ -83,9 +83,11 @@ class Panes:
         filter_input.value = self._task_list().filter_text
         filter_input.add_class("-shown")
         filter_input.focus()
+        self._place_toasts()  # above the line, not over what is typed
 
     def hide_filter(self) -> None:
         self._app.query_one(FilterInput).remove_class("-shown")
+        self._place_toasts()
 
     def filter_submitted(self, value: str) -> None:
         if not value.strip():

@@ -1,4 +1,5 @@
-"""A poll's finishes make one toast; no toast shows over a modal screen."""
+"""A poll's finishes make one toast; no toast shows over a modal screen or the
+filter line."""
 
 from __future__ import annotations
 
@@ -79,3 +80,23 @@ async def test_one_toast_at_a_time_the_newest_wins() -> None:
         finish_several(app, tracker, 2)
         await pilot.pause()
         assert [n.title for n in app._notifications] == ["2 finished, 1 failed"]
+
+
+async def test_toasts_stay_above_the_filter_line_while_it_is_open() -> None:
+    app, tracker = build_app(with_poller=True)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        finish_several(app, tracker, 2)
+        await pilot.pause()  # the toast is up before the line opens
+        assert list(app.screen.query(Toast))
+        await pilot.press("slash", "o")
+        await pilot.pause()
+        line = app.query_one("#filter").region
+        toasts = [toast.region for toast in app.screen.query(Toast)]
+        assert toasts and all(region.bottom <= line.y for region in toasts)
+        await pilot.press("enter")  # the filter stays: so does the line
+        await pilot.press("escape")  # the filter goes, and the line with it
+        await pilot.pause()
+        assert not app.query_one("#filter").has_class("-shown")
+        status = app.query_one("#status").region
+        toasts = [toast.region for toast in app.screen.query(Toast)]
+        assert toasts and all(region.bottom <= status.y for region in toasts)
