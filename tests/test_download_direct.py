@@ -4,7 +4,6 @@ it is safe (a known length, a plain socket, a big file)."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from suno_tui.downloads import body
 from suno_tui.downloads.writer import WriterConfig, download, part_path
 from suno_tui.simulator import Fault, Simulator
 from tests.fixtures.direct_reads import record_direct_reads
+from tests.fixtures.stalled_download import STALLED_AFTER, cancel_while_stalled
 
 
 class Sleeps:
@@ -90,39 +90,11 @@ async def test_a_big_file_read_directly_then_a_small_one_on_the_same_client(
 async def test_cancel_stops_a_direct_read_blocked_on_a_stalled_server(
     http: httpx.Client, tmp_path: Path, config: WriterConfig, direct: list[bool]
 ) -> None:
-    stall = asyncio.Event()
-    sent = 2 << 20
-
-    async def serve(reader: asyncio.StreamReader, writer_: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        head = b'HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\nETag: "v1"\r\n\r\n'
-        writer_.write(head + b"ID3" + b"\0" * (sent - 3))
-        await writer_.drain()
-        await stall.wait()  # and then nothing: the client blocks in recv_into()
-        writer_.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
     final = tmp_path / "stalled.mp3"
-
-    def progress(received: int, total: int | None) -> None:
-        if received >= 1 << 20:
-            job.cancel()
-
-    url = f"http://127.0.0.1:{port}/a.mp3"
-    job = asyncio.ensure_future(
-        download(http, url, final, "audio", on_progress=progress, config=config)
-    )
-    try:
-        with pytest.raises(asyncio.CancelledError):
-            await job
-    finally:
-        stall.set()
-        server.close()
-        await server.wait_closed()
+    await cancel_while_stalled(http, final, config)
     assert direct == [True]
     assert not final.exists()
-    assert 1 << 20 <= part_path(final).stat().st_size <= sent  # kept for resuming
+    assert 1 << 20 <= part_path(final).stat().st_size <= STALLED_AFTER  # kept for resuming
 
 
 async def test_small_and_chunked_bodies_keep_the_ordinary_path(

@@ -30,6 +30,7 @@ from suno_tui.downloads.errors import (
 )
 from suno_tui.downloads.writer import WriterConfig, download, meta_path, part_path
 from suno_tui.simulator import Fault, Simulator
+from tests.fixtures.stalled_download import cancel_while_stalled
 
 SIZE = 3_000_000  # a bit under three 1 MiB batches
 
@@ -467,36 +468,8 @@ async def test_big_file_dropped_and_resumed_hash_covers_everything(
 async def test_cancel_stops_a_transfer_blocked_on_a_stalled_server(
     http: httpx.Client, tmp_path: Path, config: WriterConfig
 ) -> None:
-    stall = asyncio.Event()
-    sent = 2 << 20
-
-    async def serve(reader: asyncio.StreamReader, writer_: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        head = b'HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\nETag: "v1"\r\n\r\n'
-        writer_.write(head + b"ID3" + b"\0" * (sent - 3))
-        await writer_.drain()
-        await stall.wait()  # and then nothing: the client blocks in recv()
-        writer_.close()
-
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
     final = tmp_path / "stalled.mp3"
-
-    def progress(received: int, total: int | None) -> None:
-        if received >= 1 << 20:
-            job.cancel()
-
-    job = asyncio.ensure_future(
-        download(http, f"http://127.0.0.1:{port}/a.mp3", final, "audio", on_progress=progress,
-                 config=config)
-    )  # fmt: skip
-    try:
-        with pytest.raises(asyncio.CancelledError):
-            await job
-    finally:
-        stall.set()
-        server.close()
-        await server.wait_closed()
+    await cancel_while_stalled(http, final, config)
     assert not final.exists()
     assert part_path(final).stat().st_size >= 1 << 20
     assert json.loads(meta_path(final).read_text())["etag"] == '"v1"'
