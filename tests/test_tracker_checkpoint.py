@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,15 +110,19 @@ async def test_a_write_waits_in_a_thread_while_a_checkpoint_runs(
         await tracker.apply_async(_finish(["a"]))
         assert tracker._checkpointing is not None
         writers: list[int] = []
+        writing = threading.Event()
         save = store.save
-        store.save = lambda *a, **k: writers.append(threading.get_ident()) or save(*a, **k)  # type: ignore[method-assign,func-returns-value]
+
+        def recorded_save(*args: Any, **kwargs: Any) -> int:
+            writers.append(threading.get_ident())
+            writing.set()
+            return save(*args, **kwargs)
+
+        store.save = recorded_save  # type: ignore[method-assign]
         second = asyncio.ensure_future(tracker.apply_async(_finish(["b"])))
         try:
-            for _ in range(100_000):  # until the write has started
-                if writers or second.done():
-                    break
-                await asyncio.sleep(0)
-            assert writers and writers[0] != threading.get_ident()
+            assert await asyncio.to_thread(writing.wait, 30)  # the write has started
+            assert writers[0] != threading.get_ident()
         finally:
             release.set()
         update = await asyncio.wait_for(second, timeout=30)
