@@ -399,6 +399,6 @@ async def test_a_big_round_is_written_in_a_thread_and_saved_before_returning(
     with Store.open(db) as other:
         stored = {s.task_id: s for s in other.load_summaries()}
         assert all(stored[i] == tracker.get(i) for i in done + running)
-        kinds = dict(other._conn.execute("SELECT task_id, typeof(raw_json) FROM task_raw"))
+        kinds = dict(other._state._conn.execute("SELECT task_id, typeof(raw_json) FROM task_raw"))
         assert {kinds[i] for i in done + running} == {"blob"}
         assert other.load_raw(done[0]) is not None and "SUCCESS" in (other.load_raw(done[0]) or "")

@@ -15,7 +15,8 @@ import pytest
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
 from suno_tui.tracking import tracker as tracker_module
-from suno_tui.tracking.store import AUTOCHECKPOINT_PAGES, Store, StoreError
+from suno_tui.tracking.store import Store, StoreError
+from suno_tui.tracking.store_connection import AUTOCHECKPOINT_PAGES
 from suno_tui.tracking.tracker import Tracker
 from tests.fixtures import shapes
 
@@ -34,7 +35,7 @@ def _log_pages(db: Path) -> tuple[int, int]:
 
 def test_sqlite_checkpoints_by_itself_only_as_a_net(tmp_path: Path) -> None:
     with Store.open(tmp_path / "state.db") as store:
-        pages = store._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        pages = store._state._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     assert pages == AUTOCHECKPOINT_PAGES > 1000  # SQLite's default is 1,000
 
 
