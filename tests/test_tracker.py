@@ -332,7 +332,7 @@ def test_detail_cache_is_small(store: Store, clock: Clock) -> None:
     tracker.apply(result(*(shapes.success_task(task_id) for task_id in ids)))
     for task_id in ids:
         assert tracker.task(task_id) is not None
-    assert len(tracker._tasks) == 2
+    assert len(tracker._snapshots) == 2
 
 
 def test_event_log_is_bounded_newest_last(store: Store, clock: Clock) -> None:
