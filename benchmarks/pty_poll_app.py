@@ -19,7 +19,7 @@ from typing import Any
 from suno_tui.engine.engine import Engine
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
-from suno_tui.tracking.poller import PollStatus
+from suno_tui.tracking.poll_status import PollStatus
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.app import MonitorApp

@@ -24,7 +24,8 @@ from typing import Any
 
 from suno_tui.relay.client import RelayClient
 from suno_tui.simulator import Fault, ManualClock, Simulator
-from suno_tui.tracking.poller import Poller, PollStatus
+from suno_tui.tracking.poll_status import PollStatus
+from suno_tui.tracking.poller import Poller
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker, Update
 

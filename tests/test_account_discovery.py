@@ -15,7 +15,7 @@ from suno_tui.account.schedule import (
     balance_pacer,
     discovery_pacer,
 )
-from suno_tui.config.schema import MIN_ACCOUNT_INTERVAL
+from suno_tui.config.account_keys import MIN_ACCOUNT_INTERVAL
 from suno_tui.relay.account import AccountClient
 from suno_tui.relay.client import RelayClient
 from suno_tui.simulator import Simulator

@@ -11,7 +11,7 @@ import pytest
 
 from suno_tui.cli import main
 from suno_tui.config import ConfigError, Settings, load_settings
-from suno_tui.config.schema import MIN_ACCOUNT_INTERVAL
+from suno_tui.config.account_keys import MIN_ACCOUNT_INTERVAL
 
 ACCESS = "acc-DISTINCTIVE-5e1b77d2"
 TOKEN = "sk-DISTINCTIVE-7f3a9c0e"

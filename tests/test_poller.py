@@ -24,7 +24,8 @@ from suno_tui.relay.errors import AuthError, GatewayError, RateLimited, RelayErr
 from suno_tui.relay.models import parse_task
 from suno_tui.tracking.backoff import Backoff
 from suno_tui.tracking.model import NOT_FOUND
-from suno_tui.tracking.poller import Poller, PollStatus
+from suno_tui.tracking.poll_status import PollStatus
+from suno_tui.tracking.poller import Poller
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker, Update
 from tests.fixtures import shapes

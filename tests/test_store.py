@@ -80,8 +80,8 @@ def test_pragmas_and_schema(db_path: Path, store: Store) -> None:
     assert {"task_id", "profile", "status_label", "state_since", "misses"} <= columns
     assert "raw_json" not in columns  # kept in task_raw so the list scan stays small
     assert "transitions_by_task" in indexes
-    busy = store._conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    sync = store._conn.execute("PRAGMA synchronous").fetchone()[0]
+    busy = store._state._conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    sync = store._state._conn.execute("PRAGMA synchronous").fetchone()[0]
     assert (busy, sync) == (5000, 1)  # 1 = NORMAL
 
 

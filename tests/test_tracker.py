@@ -332,7 +332,7 @@ def test_detail_cache_is_small(store: Store, clock: Clock) -> None:
     tracker.apply(result(*(shapes.success_task(task_id) for task_id in ids)))
     for task_id in ids:
         assert tracker.task(task_id) is not None
-    assert len(tracker._tasks) == 2
+    assert len(tracker._snapshots) == 2
 
 
 def test_event_log_is_bounded_newest_last(store: Store, clock: Clock) -> None:
@@ -399,6 +399,6 @@ async def test_a_big_round_is_written_in_a_thread_and_saved_before_returning(
     with Store.open(db) as other:
         stored = {s.task_id: s for s in other.load_summaries()}
         assert all(stored[i] == tracker.get(i) for i in done + running)
-        kinds = dict(other._conn.execute("SELECT task_id, typeof(raw_json) FROM task_raw"))
+        kinds = dict(other._state._conn.execute("SELECT task_id, typeof(raw_json) FROM task_raw"))
         assert {kinds[i] for i in done + running} == {"blob"}
         assert other.load_raw(done[0]) is not None and "SUCCESS" in (other.load_raw(done[0]) or "")

@@ -14,8 +14,9 @@ import pytest
 
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
-from suno_tui.tracking import tracker as tracker_module
-from suno_tui.tracking.store import AUTOCHECKPOINT_PAGES, Store, StoreError
+from suno_tui.tracking import checkpoints as checkpoints_module
+from suno_tui.tracking.store import Store, StoreError
+from suno_tui.tracking.store_connection import AUTOCHECKPOINT_PAGES
 from suno_tui.tracking.tracker import Tracker
 from tests.fixtures import shapes
 
@@ -34,14 +35,14 @@ def _log_pages(db: Path) -> tuple[int, int]:
 
 def test_sqlite_checkpoints_by_itself_only_as_a_net(tmp_path: Path) -> None:
     with Store.open(tmp_path / "state.db") as store:
-        pages = store._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        pages = store._state._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     assert pages == AUTOCHECKPOINT_PAGES > 1000  # SQLite's default is 1,000
 
 
 async def test_enough_rows_start_one_checkpoint_in_a_worker_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tracker_module, "CHECKPOINT_ROWS", 30)
+    monkeypatch.setattr(checkpoints_module, "CHECKPOINT_ROWS", 30)
     db = tmp_path / "state.db"
     with Store.open(db) as store:
         tracker = Tracker(store, clock=lambda: datetime.now(UTC))
@@ -56,23 +57,23 @@ async def test_enough_rows_start_one_checkpoint_in_a_worker_thread(
 
         store.checkpoint = recorded  # type: ignore[method-assign]
         await tracker.apply_async(_finish(ids[:20]))  # 20 rows: not yet
-        assert tracker._checkpointing is None and threads == []
+        assert tracker._checkpoints.running is None and threads == []
         await tracker.apply_async(_finish(ids[20:40]))  # 40 rows since the last
-        running = tracker._checkpointing
+        running = tracker._checkpoints.running
         assert running is not None
         await asyncio.wait_for(running, timeout=30)
         assert threads and threads[0] != threading.get_ident()
-        assert tracker._checkpointing is None
+        assert tracker._checkpoints.running is None
         log, copied = _log_pages(db)
         assert log == copied  # everything in the log is in the file now
         await tracker.apply_async(_finish(ids[40:]))  # 10 more rows: counted afresh
-        assert tracker._checkpointing is None and len(threads) == 1
+        assert tracker._checkpoints.running is None and len(threads) == 1
 
 
 async def test_a_failed_checkpoint_is_not_a_failed_poll(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(tracker_module, "CHECKPOINT_ROWS", 1)
+    monkeypatch.setattr(checkpoints_module, "CHECKPOINT_ROWS", 1)
     with Store.open(tmp_path / "state.db") as store:
         tracker = Tracker(store, clock=lambda: datetime.now(UTC))
         tracker.add(["a", "b"])
@@ -82,7 +83,7 @@ async def test_a_failed_checkpoint_is_not_a_failed_poll(
 
         store.checkpoint = broken  # type: ignore[method-assign]
         await tracker.apply_async(_finish(["a"]))
-        running = tracker._checkpointing
+        running = tracker._checkpoints.running
         assert running is not None
         await asyncio.wait_for(running, timeout=30)  # swallowed, not raised
         update = await tracker.apply_async(_finish(["b"]))
@@ -95,7 +96,7 @@ async def test_a_write_waits_in_a_thread_while_a_checkpoint_runs(
 ) -> None:
     """A small write normally runs on the loop; during a checkpoint (which holds
     the store's lock) it goes to a thread, so the loop never waits for the lock."""
-    monkeypatch.setattr(tracker_module, "CHECKPOINT_ROWS", 1)
+    monkeypatch.setattr(checkpoints_module, "CHECKPOINT_ROWS", 1)
     with Store.open(tmp_path / "state.db") as store:
         tracker = Tracker(store, clock=lambda: datetime.now(UTC))
         tracker.add(["a", "b"])
@@ -108,7 +109,7 @@ async def test_a_write_waits_in_a_thread_while_a_checkpoint_runs(
 
         store.checkpoint = slow  # type: ignore[method-assign]
         await tracker.apply_async(_finish(["a"]))
-        assert tracker._checkpointing is not None
+        assert tracker._checkpoints.running is not None
         writers: list[int] = []
         writing = threading.Event()
         save = store.save

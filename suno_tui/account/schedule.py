@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from suno_tui.config.schema import DEFAULT_ACCOUNT_INTERVAL, MIN_ACCOUNT_INTERVAL
+from suno_tui.config.account_keys import DEFAULT_ACCOUNT_INTERVAL, MIN_ACCOUNT_INTERVAL
 
 __all__ = [
     "BALANCE_INTERVAL",

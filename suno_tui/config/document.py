@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from suno_tui.config.errors import ConfigError, describe_value
+from suno_tui.config.key import Key
 from suno_tui.config.schema import (
     DEFAULT_PROFILE,
     GATEWAY_KEYS,
     KEYS,
-    Key,
     anchor_path,
     check_binding,
     check_profile_name,

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
+from suno_tui.config.account_keys import DEFAULT_ACCOUNT_INTERVAL, DEFAULT_USER_HEADER
 from suno_tui.config.paths import default_config_path, default_download_dir, default_state_path
 from suno_tui.config.schema import (
-    DEFAULT_ACCOUNT_INTERVAL,
     DEFAULT_ASSETS,
     DEFAULT_BASE_URL,
     DEFAULT_BATCH_SIZE,
@@ -17,7 +17,6 @@ from suno_tui.config.schema import (
     DEFAULT_MIN_SPEED_TIME,
     DEFAULT_NAME_TEMPLATE,
     DEFAULT_PROFILE,
-    DEFAULT_USER_HEADER,
 )
 from suno_tui.config.tokens import TOKEN_COMMAND_TIMEOUT, run_token_command
 

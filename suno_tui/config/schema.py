@@ -1,27 +1,26 @@
 """The keys of config.toml: types, limits, defaults, and which converter and
-text parser (values.py) each one uses.
+text parser (values.py) each one uses; which keys make up a gateway.
 
 Every value from any layer (file, environment, command line, ``config set``)
-goes through ``Key.check``, so a limit is written once, here.
+goes through ``Key.check`` (key.py), so a limit is written once, here (the
+account-mode keys in account_keys.py).
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from suno_tui.config import values as v
+from suno_tui.config.account_keys import account_keys
 from suno_tui.config.errors import ConfigError, describe_value
-from suno_tui.config.values import PROFILE_NAME_RE, TOKEN_RE, Converter, Invalid, TextParser
+from suno_tui.config.key import EXPECTED_BOOL, EXPECTED_COMMAND, Key
+from suno_tui.config.values import PROFILE_NAME_RE, TOKEN_RE, Invalid
 
 __all__ = [
-    "ACCOUNT_APIS",
     "ASSET_KINDS",
-    "BALANCE_UNITS",
     "CREDENTIAL_PAIRS",
-    "DEFAULT_ACCOUNT_INTERVAL",
     "DEFAULT_ASSETS",
     "DEFAULT_BASE_URL",
     "DEFAULT_BATCH_SIZE",
@@ -29,15 +28,12 @@ __all__ = [
     "DEFAULT_MIN_SPEED_TIME",
     "DEFAULT_NAME_TEMPLATE",
     "DEFAULT_PROFILE",
-    "DEFAULT_USER_HEADER",
     "ENV_VARS",
     "GATEWAY_KEYS",
     "KEYS",
-    "MIN_ACCOUNT_INTERVAL",
     "PROFILE_NAME_RE",
     "SERVER_BOUND_KEYS",
     "TOKEN_RE",
-    "Key",
     "anchor_path",
     "check_binding",
     "check_profile_name",
@@ -50,13 +46,6 @@ DEFAULT_PROFILE = "default"
 ASSET_KINDS = ("audio", "image", "video", "lyrics", "json")
 DEFAULT_ASSETS = ("audio", "image", "lyrics", "json")
 DEFAULT_NAME_TEMPLATE = "{title} [{clip_id:.8}].{ext}"
-# Account mode (docs/gateway.md): which task-list API the gateway speaks.
-ACCOUNT_APIS = ("auto", "new-api", "one-hub", "off")
-# The unit of the billing endpoints' amounts (the site's display unit, which
-# the answer does not name): "auto" = not known.
-BALANCE_UNITS = ("auto", "USD", "CNY", "tokens")
-DEFAULT_USER_HEADER = "New-Api-User"
-DEFAULT_ACCOUNT_INTERVAL = 300.0
 # A download slower than DEFAULT_MIN_SPEED bytes a second over
 # DEFAULT_MIN_SPEED_TIME seconds fails (resumably), as curl's --speed-limit
 # and --speed-time: a read timeout does not end a server that drips bytes.
@@ -64,15 +53,6 @@ DEFAULT_ACCOUNT_INTERVAL = 300.0
 DEFAULT_MIN_SPEED = 1024
 DEFAULT_MIN_SPEED_TIME = 30.0
 MAX_MIN_SPEED = 1 << 30
-# One discovery is one request to /api/task/self when nothing is new (a page
-# of 100 is read until a known task shows up). new-api allows 360 requests per
-# 180 s per IP on /api/*, shared with the web console and anything else
-# behind the same address; at one discovery a minute the monitor spends at
-# most 3 of them per 180 s (under 1 %), which leaves room for the one burst a
-# first discovery of a busy account costs (up to 100 pages). Polling faster
-# would not show tasks sooner in practice: the gateway itself refreshes a
-# task's row only every ~15 s.
-MIN_ACCOUNT_INTERVAL = 60.0
 
 # Keys that make up a gateway: the top level holds the "default" one and each
 # [profiles.NAME] table may set them again.
@@ -109,37 +89,6 @@ ENV_VARS = {
 }
 
 
-@dataclass(frozen=True)
-class Key:
-    """One configuration key."""
-
-    name: str
-    expected: str
-    convert: Converter
-    default: object = None
-    parse_text: TextParser = v.keep_text
-    secret: bool = False
-    optional: bool = False  # may be unset (None); "" in `config set` removes it
-    is_path: bool = False
-    must_exist: bool = False  # for paths: must name an existing file
-    summary: str = ""
-    example: str | None = None  # TOML text shown in the starter file
-
-    def check(self, value: object, subject: str) -> object:
-        """The value converted to its Python type, or ConfigError naming ``subject``."""
-        try:
-            return self.convert(value)
-        except Invalid as exc:
-            expected = exc.expected or self.expected
-            shown = value if exc.shown is None else exc.shown
-            got = describe_value(shown, secret=self.secret or exc.hide_value)
-            raise ConfigError(f"{subject} must be {expected}, got {got}") from None
-
-    def from_text(self, text: str, subject: str) -> object:
-        """Parse text typed by a user (environment, ``config set``) and check it."""
-        return self.check(self.parse_text(text), subject)
-
-
 # The converter that needs ASSET_KINDS stays beside it.
 def _assets(value: object) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not value:
@@ -154,8 +103,6 @@ def _assets(value: object) -> tuple[str, ...]:
 
 # --- the keys ---------------------------------------------------------------
 
-_BOOL = "true or false"
-_COMMAND = "a command line"
 _TEXT = "a non-empty single-line string"
 
 
@@ -175,13 +122,13 @@ def _keys() -> Iterable[Key]:
     )
     yield Key(
         "token_command",
-        _COMMAND,
+        EXPECTED_COMMAND,
         v.command,
         optional=True,
         example='"pass show suno/token"',
         summary="prints the token; its first line is used; no shell",
     )
-    yield from _account_keys()
+    yield from account_keys()
     yield Key(
         "batch_size",
         "an integer from 1 to 100",
@@ -227,7 +174,7 @@ def _keys() -> Iterable[Key]:
     yield Key("name_template", "a file name template", v.name_template, DEFAULT_NAME_TEMPLATE)
     yield Key(
         "tag_mp3",
-        _BOOL,
+        EXPECTED_BOOL,
         v.boolean,
         True,
         v.parse_bool,
@@ -254,16 +201,16 @@ def _keys() -> Iterable[Key]:
     )
     yield Key(
         "on_finish",
-        _COMMAND,
+        EXPECTED_COMMAND,
         v.command,
         optional=True,
         example='"notify-send suno-tui done"',
         summary="run when a task finishes; no shell",
     )
-    yield Key("bell", _BOOL, v.boolean, True, v.parse_bool)
+    yield Key("bell", EXPECTED_BOOL, v.boolean, True, v.parse_bool)
     yield Key(
         "images",
-        _BOOL,
+        EXPECTED_BOOL,
         v.boolean,
         True,
         v.parse_bool,
@@ -271,13 +218,13 @@ def _keys() -> Iterable[Key]:
     )
     yield Key(
         "notify",
-        _BOOL,
+        EXPECTED_BOOL,
         v.boolean,
         False,
         v.parse_bool,
         summary="desktop notifications through the terminal (OSC 9)",
     )
-    yield Key("verify_tls", _BOOL, v.boolean, True, v.parse_bool)
+    yield Key("verify_tls", EXPECTED_BOOL, v.boolean, True, v.parse_bool)
     yield Key(
         "ca_bundle",
         "the path of an existing file",
@@ -287,7 +234,7 @@ def _keys() -> Iterable[Key]:
         must_exist=True,
         example='"/etc/ssl/certs/my-ca.pem"',
     )
-    yield Key("mouse", _BOOL, v.boolean, True, v.parse_bool)
+    yield Key("mouse", EXPECTED_BOOL, v.boolean, True, v.parse_bool)
     yield Key(
         "keys",
         "a table of binding id = key",
@@ -301,75 +248,6 @@ def _keys() -> Iterable[Key]:
         v.profile_name,
         DEFAULT_PROFILE,
         summary="which [profiles.NAME] gateway to use",
-    )
-
-
-def _account_keys() -> Iterable[Key]:
-    yield Key(
-        "access_token",
-        "a string of visible ASCII characters without spaces",
-        v.token,
-        secret=True,
-        optional=True,
-        parse_text=str.strip,
-        example='"..."',
-        summary="account mode: the access token from the gateway's web console "
-        "(not the sk- key); prefer access_token_command or $SUNO_TUI_ACCESS_TOKEN",
-    )
-    yield Key(
-        "access_token_command",
-        _COMMAND,
-        v.command,
-        optional=True,
-        example='"pass show suno/access-token"',
-        summary="prints the access token; its first line is used; no shell",
-    )
-    yield Key(
-        "user_id",
-        "a positive integer (your user id on the gateway)",
-        v.user_id,
-        optional=True,
-        parse_text=v.parse_int,
-        example="1234",
-        summary="account mode on new-api: the numeric id of the access token's owner",
-    )
-    yield Key(
-        "user_header",
-        "an HTTP header name",
-        v.header_name,
-        DEFAULT_USER_HEADER,
-        summary="the header that carries user_id (some new-api forks rename it)",
-    )
-    yield Key(
-        "account_api",
-        "one of " + ", ".join(ACCOUNT_APIS),
-        v.choice(ACCOUNT_APIS),
-        "auto",
-        summary="the gateway's task-list API: auto, new-api, one-hub, or off",
-    )
-    yield Key(
-        "follow_account",
-        _BOOL,
-        v.boolean,
-        False,
-        v.parse_bool,
-        summary="the monitor adds every task of the account and looks for new ones",
-    )
-    yield Key(
-        "account_interval",
-        f"a number of seconds from {MIN_ACCOUNT_INTERVAL:g} to 86400",
-        v.number_range(MIN_ACCOUNT_INTERVAL, 86400),
-        DEFAULT_ACCOUNT_INTERVAL,
-        v.parse_number,
-        summary="seconds between two looks for new tasks of the account",
-    )
-    yield Key(
-        "balance_unit",
-        "one of " + ", ".join(BALANCE_UNITS),
-        v.canonical_choice(BALANCE_UNITS),
-        "auto",
-        summary="the unit of the key's balance on this gateway (its display unit: "
-        "USD, CNY or tokens); auto = not known, shown without a currency",
     )
 
 

@@ -2,7 +2,8 @@
 
 The converters turn a value from any layer into its Python type or raise
 :class:`Invalid`; the text parsers turn what a user typed (environment,
-``config set``) into a value for a converter. ``schema.py`` pairs them with keys.
+``config set``) into a value for a converter. ``schema.py`` and
+``account_keys.py`` pair them with keys.
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ from typing import Any
 
 from suno_tui.config.document import check_document, profile_key_hint, read_document
 from suno_tui.config.errors import ConfigError, describe_value
-from suno_tui.config.schema import GATEWAY_KEYS, KEYS, Key, check_profile_name, suggestion
+from suno_tui.config.key import Key
+from suno_tui.config.schema import GATEWAY_KEYS, KEYS, check_profile_name, suggestion
 
 __all__ = [
     "config_permissions_warning",

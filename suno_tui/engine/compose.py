@@ -23,7 +23,8 @@ from suno_tui.engine.clients import BuildClient, ClientPool, client_for
 from suno_tui.engine.downloads import DownloadService, options_from_settings
 from suno_tui.engine.engine import Engine
 from suno_tui.engine.watchlist import WatchListError
-from suno_tui.tracking.poller import Poller, PollStatus
+from suno_tui.tracking.poll_status import PollStatus
+from suno_tui.tracking.poller import Poller
 from suno_tui.tracking.store import Store, StoreError
 from suno_tui.tracking.tracker import Tracker, Update
 

@@ -27,16 +27,15 @@ from typing import Protocol
 
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.errors import AuthError, RateLimited
-from suno_tui.safe_text import clean_line
 from suno_tui.tracking.backoff import Backoff
+from suno_tui.tracking.poll_status import PollStatus, one_line
 from suno_tui.tracking.store import StoreError
 from suno_tui.tracking.tracker import Tracker, Update
 from suno_tui.tracking.waiting import sleep_or_wake
 
-__all__ = ["MAX_INTERVAL", "FetchClient", "PollStatus", "Poller"]
+__all__ = ["MAX_INTERVAL", "FetchClient", "Poller"]
 
 MAX_INTERVAL = 3600.0
-_MAX_MESSAGE = 300
 
 
 class FetchClient(Protocol):
@@ -45,40 +44,8 @@ class FetchClient(Protocol):
     async def fetch(self, ids: Iterable[str], *, raise_errors: bool = True) -> FetchResult: ...
 
 
-@dataclass
-class PollStatus:
-    """The poller's state for a status bar. Text fields are display-safe."""
-
-    paused: bool = False
-    interval: float = 10.0
-    last_success_at: datetime | None = None
-    #: one line, never the token; None after a round without failures
-    last_error: str | None = None
-    #: when the next round starts; None while idle or paused
-    next_poll_at: datetime | None = None
-    #: a gateway refused its token: polling of that profile stopped until resume()
-    auth_failed: bool = False
-    auth_message: str | None = None
-    in_flight: bool = False
-    rounds: int = 0
-    requests: int = 0
-    consecutive_failures: int = 0
-    #: nothing unfinished to poll (no HTTP requests are made)
-    idle: bool = False
-    #: answer rows that could not be used (unreadable, or not asked for):
-    #: never dropped silently, so counted here with the latest one's reason
-    problems: int = 0
-    last_problem: str | None = None
-    auth_failed_profiles: tuple[str, ...] = ()
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _one_line(text: str) -> str:
-    line = clean_line(text).strip()
-    return line if len(line) <= _MAX_MESSAGE else line[: _MAX_MESSAGE - 1] + "…"
 
 
 @dataclass
@@ -251,7 +218,7 @@ class Poller:
             self._read_failures(profile, fetched, errors)
             for problem in fetched.problems:
                 self._status.problems += 1
-                self._status.last_problem = _one_line(f"{profile}: {problem}")
+                self._status.last_problem = one_line(f"{profile}: {problem}")
         self._finish_round(errors)
         if self._on_update is not None:
             # The round carries its status: on_status is not told it again.
@@ -333,14 +300,14 @@ class Poller:
         except Exception as error:  # a bug or an odd transport: report, keep polling
             if receiver_failed:
                 raise receiver_failed[0] from None
-            return _one_line(f"{profile}: {type(error).__name__}: {error}"), by_batch
+            return one_line(f"{profile}: {type(error).__name__}: {error}"), by_batch
 
     async def _apply(self, result: FetchResult, profile: str, errors: _RoundErrors) -> Update:
         """Merge through the tracker; a store failure is said, not raised."""
         try:
             return await self._tracker.apply_async(result, profile=profile)
         except StoreError as error:  # e.g. disk full: keep polling, say why
-            errors.errors.append(_one_line(f"cannot save: {error}"))
+            errors.errors.append(one_line(f"cannot save: {error}"))
             return Update()
 
     def _requests_for(self, profile: str, count: int) -> int:
@@ -353,14 +320,14 @@ class Poller:
             error = failure.error
             if isinstance(error, AuthError):
                 refused = True
-                self._auth[profile] = _one_line(
+                self._auth[profile] = one_line(
                     f"profile {profile!r}: {error}. Fix the token in the configuration, "
                     "then resume polling"
                 )
                 continue
             if isinstance(error, RateLimited) and error.retry_after is not None:
                 outcome.retry_after = max(outcome.retry_after or 0.0, error.retry_after)
-            outcome.errors.append(_one_line(f"{profile}: {error}"))
+            outcome.errors.append(one_line(f"{profile}: {error}"))
         if refused:
             self._sync_auth()
         else:

@@ -24,34 +24,24 @@ Layout choices, measured on 10,000 tasks:
   100,000 row tuples: the app paints the first screen from the first page
   and reads the rest in the background.
 
-A connection is shared by the event loop and one writer thread
-(``check_same_thread=False``); a lock serialises its use.
+The file's two connections (writes under a lock, from the event loop or one
+writer thread; reads on their own), its transactions and its errors are
+:class:`~suno_tui.tracking.store_connection.StateConnection`'s.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from suno_tui.tracking.model import TaskSummary, Transition
-from suno_tui.tracking.store_file import (
-    APPLICATION_ID,
-    REMOVED_TABLE,
-    SCHEMA_VERSION,
-    StoreError,
-    claim,
-    connect,
-    ensure_schema,
-    switch_to_wal,
-)
+from suno_tui.tracking.store_connection import StateConnection
+from suno_tui.tracking.store_file import APPLICATION_ID, SCHEMA_VERSION, StoreError
 from suno_tui.tracking.store_rows import (
     SUMMARY_FIELD_ORDER,
     from_micros,
@@ -76,11 +66,6 @@ __all__ = [
 
 #: rows per executemany call (see _execute_many)
 WRITE_SLICE = 200
-# SQLite copies the write-ahead log into the file (a checkpoint, with two
-# fsyncs) inside whichever commit takes the log past this many pages. The
-# tracker checkpoints in a worker thread after its writes instead, so that
-# 15-30 ms lands off the path of a poll; this is only the net under it.
-AUTOCHECKPOINT_PAGES = 8000
 
 # Summary columns, in TaskSummary order as far as summaries_from_rows reads them.
 # The download count is a lookup per row (downloads_by_task), not a GROUP BY
@@ -152,19 +137,12 @@ def _execute_many(conn: sqlite3.Connection, sql: str, rows: Sequence[Sequence[An
 class Store:
     """The state file. Open with :meth:`open`; use as a context manager or ``close()``."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
-        self._conn = connection  # writes (event loop or the writer thread)
-        self._lock = threading.Lock()
-        # Reads get their own connection: under WAL they see the last commit
-        # without waiting for a long write in progress on the other one.
-        self._reader: sqlite3.Connection | None = None
-        self._read_lock = threading.Lock()
-        self.path = path
-        self.journal_mode = ""
-        #: rows inserted/updated/deleted and transactions committed, for tests and stats
+    def __init__(self, state: StateConnection) -> None:
+        self._state = state
+        self.path = state.path
+        self.journal_mode = state.journal_mode
+        #: rows inserted/updated/deleted, for tests and stats
         self.rows_written = 0
-        self.transactions = 0
-        self._closed = False
 
     # -- opening and closing ------------------------------------------------
 
@@ -177,50 +155,20 @@ class Store:
         mode, contents) before the file is known to be ours or new: see
         :func:`~suno_tui.tracking.store_file.claim`.
         """
-        path = Path(path).expanduser()
-        claim(path)
-        try:
-            connection = connect(path)
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot open the state file {path}: {error}") from None
-        store = cls(connection, path)
-        try:
-            store._prepare()
-        except BaseException:
-            store.close()
-            raise
-        return store
-
-    def _prepare(self) -> None:
-        with self._guard("cannot open the state file"):
-            conn = self._conn
-            self.journal_mode = switch_to_wal(conn)
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                ensure_schema(conn, self.path)
-                conn.execute(REMOVED_TABLE)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            self._reader = connect(self.path)
+        return cls(StateConnection.open(path))
 
     def close(self) -> None:
-        with self._lock, self._read_lock:
-            if not self._closed:
-                self._closed = True
-                if self._reader is not None:
-                    self._reader.close()
-                self._conn.close()
+        self._state.close()
 
     def checkpoint(self) -> None:
         """Copy the write-ahead log into the file, as far as readers allow
         (PASSIVE: never waits for them). Any thread; it holds the write lock."""
-        with self._lock, self._guard("cannot checkpoint the state file"):
-            if not self._closed:
-                self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        self._state.checkpoint()
+
+    @property
+    def transactions(self) -> int:
+        """Write transactions committed, for tests and stats."""
+        return self._state.transactions
 
     def __enter__(self) -> Store:
         return self
@@ -233,46 +181,6 @@ class Store:
     ) -> None:
         self.close()
 
-    # -- plumbing -----------------------------------------------------------
-
-    @contextmanager
-    def _guard(self, action: str) -> Iterator[None]:
-        """Turn sqlite3's errors into one StoreError line naming the file."""
-        try:
-            yield
-        except sqlite3.DatabaseError as error:
-            text = str(error)
-            if "not a database" in text or "malformed" in text:
-                raise StoreError(
-                    f"{self.path} is damaged or not a suno-tui state file ({text}); "
-                    "move it away to start afresh"
-                ) from None
-            raise StoreError(f"{action} ({self.path}): {text}") from None
-        except sqlite3.Error as error:
-            raise StoreError(f"{action} ({self.path}): {error}") from None
-
-    @contextmanager
-    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
-        """One write transaction, under the lock, committed on success."""
-        with self._lock, self._guard(action):
-            if self._closed:
-                raise StoreError(f"{action}: the state file {self.path} is closed")
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            self.transactions += 1
-
-    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        with self._read_lock, self._guard("cannot read the state file"):
-            if self._closed or self._reader is None:
-                raise StoreError(f"the state file {self.path} is closed")
-            return self._reader.execute(sql, params).fetchall()
-
     # -- tasks --------------------------------------------------------------
 
     def add_tasks(self, summaries: Sequence[TaskSummary]) -> list[str]:
@@ -282,7 +190,7 @@ class Store:
         """
         if not summaries:
             return []
-        with self._write("cannot add tasks") as conn:
+        with self._state.write("cannot add tasks") as conn:
             last = conn.execute("SELECT coalesce(max(seq), 0) FROM tasks").fetchone()[0]
             rows = []
             for seq, summary in enumerate(summaries, start=last + 1):
@@ -305,7 +213,7 @@ class Store:
         keys = [(task_id,) for task_id in dict.fromkeys(task_ids)]
         if not keys:
             return 0
-        with self._write("cannot remove tasks") as conn:
+        with self._state.write("cannot remove tasks") as conn:
             removed = conn.executemany("DELETE FROM tasks WHERE task_id = ?", keys).rowcount
             conn.executemany("DELETE FROM task_raw WHERE task_id = ?", keys)
             conn.executemany("DELETE FROM transitions WHERE task_id = ?", keys)
@@ -340,7 +248,7 @@ class Store:
             (t.task_id, t.from_label, t.to_label, to_micros(t.at), t.title, t.task_id)
             for t in transitions
         ]
-        with self._write("cannot save task updates") as conn:
+        with self._state.write("cannot save task updates") as conn:
             written = _execute_many(conn, _UPDATE_TASK, updates)
             _execute_many(conn, _UPSERT_RAW, raws)
             _execute_many(conn, _INSERT_TRANSITION, events)
@@ -365,7 +273,7 @@ class Store:
         """
         sql = _SUMMARY_SELECT + " WHERE t.seq > ? ORDER BY t.seq LIMIT ?"
         while True:
-            rows = self._read(sql, (after_seq, page_rows))
+            rows = self._state.read(sql, (after_seq, page_rows))
             if not rows:
                 return
             after_seq = rows[-1][-1]
@@ -377,35 +285,35 @@ class Store:
         """What the list needs before its first frame: every unfinished task
         (the poller wants them) and the ``newest`` finished ones (the top of
         the list in its default order); unfinished first, each part in order."""
-        unfinished = self._read(_SUMMARY_SELECT + " WHERE t.finished = 0 ORDER BY t.seq")
-        finished = self._read(
+        unfinished = self._state.read(_SUMMARY_SELECT + " WHERE t.finished = 0 ORDER BY t.seq")
+        finished = self._state.read(
             _SUMMARY_SELECT + " WHERE t.finished <> 0" + _NEWEST_FIRST + " LIMIT ?",
             (max(newest, 0),),
         )
         return summaries_from_rows(unfinished + finished)
 
     def load_summary(self, task_id: str) -> TaskSummary | None:
-        rows = self._read(_SUMMARY_SELECT + " WHERE t.task_id = ?", (task_id,))
+        rows = self._state.read(_SUMMARY_SELECT + " WHERE t.task_id = ?", (task_id,))
         summaries = summaries_from_rows(rows)
         return summaries[0] if summaries else None
 
     def load_raw(self, task_id: str) -> str | None:
         """The last snapshot's JSON text, or None if never fetched."""
-        rows = self._read("SELECT raw_json FROM task_raw WHERE task_id = ?", (task_id,))
+        rows = self._state.read("SELECT raw_json FROM task_raw WHERE task_id = ?", (task_id,))
         return unpack_raw(rows[0][0]) if rows else None
 
     def count_tasks(self) -> int:
-        return int(self._read("SELECT count(*) FROM tasks")[0][0])
+        return int(self._state.read("SELECT count(*) FROM tasks")[0][0])
 
     def profiles(self) -> set[str]:
         """The profiles tasks were added under (without loading any task)."""
-        return {str(row[0]) for row in self._read("SELECT DISTINCT profile FROM tasks")}
+        return {str(row[0]) for row in self._state.read("SELECT DISTINCT profile FROM tasks")}
 
     # -- transitions --------------------------------------------------------
 
     def load_transitions(self, task_id: str) -> list[Transition]:
         """One task's timeline, oldest first."""
-        rows = self._read(
+        rows = self._state.read(
             "SELECT task_id, from_label, to_label, at, title FROM transitions "
             "WHERE task_id = ? ORDER BY id",
             (task_id,),
@@ -416,7 +324,7 @@ class Store:
         """The last ``limit`` transitions across all tasks, newest last."""
         if limit <= 0:
             return []
-        rows = self._read(
+        rows = self._state.read(
             "SELECT task_id, from_label, to_label, at, title FROM "
             "(SELECT * FROM transitions ORDER BY id DESC LIMIT ?) ORDER BY id",
             (limit,),
@@ -437,7 +345,7 @@ class Store:
     ) -> None:
         """Remember a finished download (replaces an earlier one of the same asset)."""
         when = to_micros(at or datetime.now(UTC))
-        with self._write("cannot record a download") as conn:
+        with self._state.write("cannot record a download") as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO downloads (task_id, clip_id, asset, path, size, sha256, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -446,7 +354,7 @@ class Store:
             self.rows_written += 1
 
     def downloads_for(self, task_id: str) -> list[DownloadRecord]:
-        rows = self._read(
+        rows = self._state.read(
             "SELECT task_id, clip_id, asset, path, size, sha256, at FROM downloads "
             "WHERE task_id = ? ORDER BY at, clip_id, asset",
             (task_id,),
@@ -457,7 +365,7 @@ class Store:
         ]
 
     def download_count(self, task_id: str) -> int:
-        rows = self._read("SELECT count(*) FROM downloads WHERE task_id = ?", (task_id,))
+        rows = self._state.read("SELECT count(*) FROM downloads WHERE task_id = ?", (task_id,))
         return int(rows[0][0])
 
     # -- removed tasks ------------------------------------------------------
@@ -469,7 +377,7 @@ class Store:
         rows = [(task_id, profile, at) for task_id, profile in dict(tasks).items()]
         if not rows:
             return
-        with self._write("cannot remember removed tasks") as conn:
+        with self._state.write("cannot remember removed tasks") as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO removed (task_id, profile, at) VALUES (?, ?, ?)", rows
             )
@@ -477,4 +385,4 @@ class Store:
 
     def removed_ids(self) -> set[str]:
         """Every task id the person ever stopped watching."""
-        return {row[0] for row in self._read("SELECT task_id FROM removed")}
+        return {row[0] for row in self._state.read("SELECT task_id FROM removed")}

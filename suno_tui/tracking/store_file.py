@@ -1,8 +1,9 @@
 """Opening the state file: claim it, connect, WAL, and its schema.
 
 ``--state`` may name anything (/dev/null, another program's database), so the
-file is checked to be ours or new before anything about it changes. The
-queries on an open file are :mod:`suno_tui.tracking.store`'s.
+file is checked to be ours or new before anything about it changes. The open
+file's connections are :mod:`suno_tui.tracking.store_connection`'s, the
+queries on it :mod:`suno_tui.tracking.store`'s.
 """
 
 from __future__ import annotations

@@ -16,18 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from types import MappingProxyType
 
 from suno_tui.relay.client import FetchResult
-from suno_tui.relay.models import (
-    ModelError,
-    Task,
-    parse_task,
-)
+from suno_tui.relay.models import Task
+from suno_tui.tracking.checkpoints import Checkpoints
 from suno_tui.tracking.merge_plan import MergePlan, plan_merge
 from suno_tui.tracking.model import (
     DEFAULT_PROFILE,
@@ -35,7 +31,8 @@ from suno_tui.tracking.model import (
     TaskSummary,
     Transition,
 )
-from suno_tui.tracking.store import Store, StoreError
+from suno_tui.tracking.snapshot_cache import TASK_CACHE, SnapshotCache
+from suno_tui.tracking.store import Store
 from suno_tui.tracking.store_rows import pack_raw
 from suno_tui.tracking.summaries import (
     Update,
@@ -48,15 +45,11 @@ __all__ = ["Tracker", "Update", "new_summary", "summarize"]
 
 NOT_FOUND_AFTER = 3
 EVENTS_KEPT = 1000
-TASK_CACHE = 32
 # Up to this many changed rows, apply_async writes on the event loop's own
 # thread. Bigger writes go to a thread: 1,000 rows took ~30-45 ms on the loop,
 # which with the slices around it blocked it for 55-70 ms; in a thread the
 # SQLite steps, commit and compression run without the GIL.
 INLINE_WRITE_ROWS = 200
-#: rows written by apply_async between two checkpoints (Store.checkpoint, in a
-#: worker thread): ~300-1,000 pages of write-ahead log
-CHECKPOINT_ROWS = 1000
 
 
 class Tracker:
@@ -77,12 +70,10 @@ class Tracker:
         # Hash of the last snapshot saved per task, to skip unchanged raw JSON.
         # Not persisted: after a restart the first poll rewrites raw once.
         self._fingerprints: dict[str, int | None] = {}
-        self._tasks: OrderedDict[str, Task] = OrderedDict()  # small LRU for the detail view
-        self._task_cache = max(0, task_cache)
+        self._snapshots = SnapshotCache(store, task_cache)  # for the detail view
         self._events: deque[Transition] = deque(maxlen=max(1, events_kept))
         self._apply_lock = asyncio.Lock()
-        self._rows_since_checkpoint = 0
-        self._checkpointing: asyncio.Future[None] | None = None
+        self._checkpoints = Checkpoints(store)
         self._removed: set[str] | None = None  # read from the store when first asked
 
     # -- reading ------------------------------------------------------------
@@ -141,7 +132,7 @@ class Tracker:
         # list's rows) stay valid across a reload.
         self._summaries.clear()
         self._fingerprints.clear()
-        self._tasks.clear()
+        self._snapshots.clear()
         self._events.clear()
         self._events.extend(self.store.recent_transitions(self._events.maxlen or 0))
 
@@ -194,23 +185,7 @@ class Tracker:
 
     def task(self, task_id: str) -> Task | None:
         """The latest full snapshot (from the stored JSON; None if never fetched)."""
-        cached = self._tasks.get(task_id)
-        if cached is not None:
-            self._tasks.move_to_end(task_id)
-            return cached
-        if task_id not in self._summaries:
-            return None
-        text = self.store.load_raw(task_id)
-        if text is None:
-            return None
-        try:
-            task = parse_task(json.loads(text))
-        except (ValueError, ModelError):  # a damaged row: show the summary only
-            return None
-        except RecursionError:  # nested as deep as the client let in, read from a deeper stack
-            return None
-        self._remember(task)
-        return task
+        return self._snapshots.get(task_id, watched=task_id in self._summaries)
 
     def transitions(self, task_id: str) -> list[Transition]:
         """One task's timeline, oldest first."""
@@ -278,7 +253,7 @@ class Tracker:
         for task_id in ids:
             self._summaries.pop(task_id, None)
             self._fingerprints.pop(task_id, None)
-            self._tasks.pop(task_id, None)
+            self._snapshots.forget(task_id)
 
     def removed_ids(self) -> set[str]:
         """Ids the person stopped watching, ever (account discovery skips them)."""
@@ -344,11 +319,11 @@ class Tracker:
             if not plan.rows and not plan.update.transitions:
                 return plan.update
             # A checkpoint holds the store's lock: not a moment to wait for it on the loop.
-            if len(plan.rows) <= INLINE_WRITE_ROWS and self._checkpointing is None:
+            if len(plan.rows) <= INLINE_WRITE_ROWS and self._checkpoints.running is None:
                 await asyncio.sleep(0)  # the write starts a fresh stretch of loop time
                 self._persist(plan)
                 await asyncio.sleep(0)  # and the front end's update the next one
-                self._checkpoint_later(len(plan.rows))
+                self._checkpoints.after_write(len(plan.rows))
                 return self._commit(plan)
             write = asyncio.ensure_future(asyncio.to_thread(self._persist, plan))
             try:
@@ -363,26 +338,8 @@ class Tracker:
                     )
                 )
                 raise
-            self._checkpoint_later(len(plan.rows))
+            self._checkpoints.after_write(len(plan.rows))
             return self._commit(plan)
-
-    def _checkpoint_later(self, rows: int) -> None:
-        """Once enough rows were written, copy the write-ahead log into the file
-        in a worker thread after the write (one checkpoint at a time), rather
-        than let SQLite do it inside a commit that someone waits for."""
-        self._rows_since_checkpoint += rows
-        if self._rows_since_checkpoint < CHECKPOINT_ROWS or self._checkpointing is not None:
-            return
-        self._rows_since_checkpoint = 0
-        self._checkpointing = asyncio.ensure_future(self._checkpoint())
-
-    async def _checkpoint(self) -> None:
-        try:
-            await asyncio.to_thread(self.store.checkpoint)
-        except StoreError:
-            pass  # the next write says what is wrong; SQLite's own checkpoint remains
-        finally:
-            self._checkpointing = None
 
     def _planning(self, plan: MergePlan, result: FetchResult, profile: str) -> Iterator[None]:
         return plan_merge(
@@ -412,15 +369,7 @@ class Tracker:
             summaries[new.task_id] = new
             if new.task_id in plan.fingerprints:
                 self._fingerprints[new.task_id] = plan.fingerprints[new.task_id]
-            if task is not None and new.task_id in self._tasks:
-                self._remember(task)
+            if task is not None and new.task_id in self._snapshots:
+                self._snapshots.remember(task)
         self._events.extend(plan.update.transitions)
         return plan.update
-
-    def _remember(self, task: Task) -> None:
-        if self._task_cache == 0:
-            return
-        self._tasks[task.task_id] = task
-        self._tasks.move_to_end(task.task_id)
-        while len(self._tasks) > self._task_cache:
-            self._tasks.popitem(last=False)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from textual.content import Content
 
-from suno_tui.tracking.poller import PollStatus
+from suno_tui.tracking.poll_status import PollStatus
 from suno_tui.tui.status_bar import Counts, StatusBar, status_content
 
 from .conftest import FakeStatus, build_app
