@@ -108,8 +108,8 @@ class TaskEndpoints:
             return r.task_error(403, "quota_not_enough", "用户额度不足")
         sim.relay_upstream(relayed)
         # Upstream's own refusals (the gateway has charged nothing yet).
-        if not prompt and not description:
-            return _invalid("prompt is required")
+        if not prompt and not description and not continue_clip_id:
+            return _invalid("prompt is required")  # an extension may be instrumental
         custom = bool(prompt)
         history: tuple[HistoryEntry, ...] = ()
         if continue_clip_id:
