@@ -13,7 +13,14 @@ from typing import Any
 import httpx
 import pytest
 
-from suno_tui.simulator import FOREIGN_USER, AssetKind, ManualClock, Simulator
+from suno_tui.simulator import (
+    FOREIGN_USER,
+    AssetKind,
+    ManualClock,
+    Simulator,
+    seed_demo,
+    seed_lineage,
+)
 
 STAGES = {"not_start": 5, "submitted": 5, "queued": 5, "in_progress": 30}
 
@@ -374,3 +381,21 @@ async def test_faults_reach_the_act_routes(hosted: Simulator) -> None:
 def test_an_unknown_family_is_refused() -> None:
     with pytest.raises(ValueError, match="family"):
         Simulator(family="other")  # type: ignore[arg-type]
+
+
+def test_the_demo_lineage_is_a_chain_and_its_full_song() -> None:
+    sim = Simulator(seed=0, clock=ManualClock(), family="hosted")
+    base = seed_demo(sim)
+    ids = seed_demo(Simulator(seed=0, clock=ManualClock()), lineage=True)
+    assert ids[: len(base)] == base  # the usual mix is unchanged
+    song, first, second, whole = (sim.render(i) for i in seed_lineage(sim))
+    assert all(task["status"] == "SUCCESS" for task in (song, first, second, whole))
+    song_clip = song["data"][0]["id"]
+    first_clip = first["data"][0]["id"]
+    second_clip = second["data"][0]
+    assert [h["id"] for h in first["data"][0]["metadata"]["history"]] == [song_clip]
+    assert [h["id"] for h in second_clip["metadata"]["history"]] == [song_clip, first_clip]
+    (joined,) = whole["data"]
+    parts = joined["metadata"]["concat_history"]
+    assert [p["id"] for p in parts] == [song_clip, first_clip, second_clip["id"]]
+    assert joined["metadata"]["duration"] > second_clip["metadata"]["duration"]

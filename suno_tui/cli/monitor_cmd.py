@@ -265,7 +265,7 @@ def _run_demo(args: argparse.Namespace, ids: list[str]) -> int:
     sim_clock = ScaledClock(DEMO_SPEED)
     # hosted: the demo shows every clip action (concat, WAV, timed lyrics, MP4)
     sim = Simulator(seed=0, clock=sim_clock, family="hosted")
-    seed_demo(sim)  # found by account discovery, as a real account's tasks would be
+    seed_demo(sim, lineage=True)  # found by account discovery, as a real account's tasks would be
 
     def clock() -> datetime:
         return datetime.fromtimestamp(sim_clock.now(), UTC)

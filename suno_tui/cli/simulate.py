@@ -114,7 +114,7 @@ async def _serve(args: argparse.Namespace, host: str) -> int:
         account_endpoints=not args.no_account_endpoints,
         family=args.family,
     )
-    ids = seed_demo(sim)
+    ids = seed_demo(sim, lineage=args.family == "hosted")
     try:
         await sim.start(host, args.port)
     except OSError as exc:

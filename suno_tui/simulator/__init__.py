@@ -18,7 +18,7 @@ No Textual here: the headless commands import this package.
 from suno_tui.simulator.assets import AssetBody, AssetKind
 from suno_tui.simulator.clip_actions import FAMILIES, GatewayFamily
 from suno_tui.simulator.clock import Clock, ManualClock, ScaledClock
-from suno_tui.simulator.demo import seed_demo
+from suno_tui.simulator.demo import seed_demo, seed_lineage
 from suno_tui.simulator.faults import Fault, FaultInjector, FaultRule
 from suno_tui.simulator.lifecycle import Delays, Scenario, SimTask, Status, Variant
 from suno_tui.simulator.server import Simulator, loopback_bind_address
@@ -49,4 +49,5 @@ __all__ = [
     "Variant",
     "loopback_bind_address",
     "seed_demo",
+    "seed_lineage",
 ]
