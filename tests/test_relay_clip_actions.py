@@ -169,6 +169,21 @@ class TestExtend:
             await actions.extend(ExtendRequest("t", CLIP, 30))
         assert route.call_count == 1
 
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            httpx.Response(403, json=shapes.task_error("quota_not_enough", "用户额度不足")),
+            httpx.Response(404, text="404 page not found"),
+        ],
+    )
+    async def test_quota_and_a_missing_music_route_are_not_refusals_of_the_extension(
+        self, gateway: respx.MockRouter, actions: ClipActions, answer: httpx.Response
+    ) -> None:
+        gateway.post("/suno/submit/music").mock(return_value=answer)
+        with pytest.raises(GatewayError) as caught:
+            await actions.extend(ExtendRequest("t", CLIP, 30))
+        assert not isinstance(caught.value, ActionRefused | ActionNotOffered)
+
     async def test_a_5xx_is_the_gateways_trouble_not_a_refusal(
         self, gateway: respx.MockRouter, actions: ClipActions
     ) -> None:
@@ -383,6 +398,10 @@ class TestFiles:
         with pytest.raises(GatewayError) as server:
             await actions.wav(CLIP)
         assert not isinstance(server.value, ActionRefused)
+        route.respond(403, json=shapes.task_error("quota_not_enough", "用户额度不足"))
+        with pytest.raises(GatewayError) as quota:
+            await actions.wav(CLIP)
+        assert not isinstance(quota.value, ActionRefused) and quota.value.status == 403
         route.respond(400, json=shapes.task_error("invalid_request", f"key {TOKEN} refused"))
         with pytest.raises(ActionRefused) as refused:
             await actions.wav(CLIP)

@@ -62,6 +62,7 @@ __all__ = ["DEFAULT_MAX_ANSWER_BYTES", "ClipActions"]
 #: a timing answer (words and waveform) is tens of KB; a file is never read here
 DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024
 _NOT_A_ROUTE = frozenset({404, 405, 501})
+_QUOTA_CODES = frozenset({"quota_not_enough", "insufficient_user_quota"})
 _MEDIA_MAGIC = (b"RIFF", b"ID3", b"\xff\xfb", b"\xff\xf3")
 
 
@@ -161,8 +162,8 @@ class ClipActions:
             error = error_for_status(status, body, headers)
             if isinstance(error, AuthError | RateLimited) or not isinstance(error, GatewayError):
                 raise error
-            if status >= 500:
-                raise error  # the gateway's trouble, not a refusal: may work later
+            if status >= 500 or error.code in _QUOTA_CODES:
+                raise error  # the gateway's trouble or the quota, not a refusal of this clip
             raise _refused(action, error)
         try:
             return act_data(decode_json(body, status), status)
@@ -177,11 +178,13 @@ def _submit_refusal(action: ClipAction, error: GatewayError) -> RelayError:
     """What a refused submit (extend, concat) means."""
     if is_invalid_action(error.message):
         return ActionNotOffered(action, "the gateway answered invalid_action")
-    if (
-        error.status in _NOT_A_ROUTE
-        and reason_for(error.message, error.code) is RefusalReason.OTHER
-    ):
+    known = reason_for(error.message, error.code) is not RefusalReason.OTHER
+    if error.status in _NOT_A_ROUTE and not known:
+        if action is ClipAction.EXTEND:
+            return error  # no music route at all: the base URL is wrong, as it says
         return ActionNotOffered(action, f"HTTP {error.status} on its route")
+    if error.code in _QUOTA_CODES:
+        return error  # the account's quota, as for any submit: not this request's fault
     if error.status is not None and 400 <= error.status < 500:
         return _refused(action, error)
     return error  # 5xx and the like: the gateway's trouble, not a refusal
