@@ -78,7 +78,10 @@ class Simulator:
     ``submit_scenario``, ``result_order``, ``max_rows``; for account mode
     (simulator/account.py) ``account_flavour``, ``account_endpoints`` (False:
     404 as on a gateway without them), ``ledger`` (the key's quota) and
-    ``account.api_limit`` / ``account.usage_token_limit``.
+    ``account.api_limit`` / ``account.usage_token_limit``; for the clip
+    actions (simulator/clip_actions.py) ``family`` ("stock" or "hosted"),
+    ``wav_delay``, ``act_shape`` and ``timing_wrapped``. ``relayed`` holds
+    the music submits as the gateway passed them upstream.
     """
 
     def __init__(
