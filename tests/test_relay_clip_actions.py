@@ -9,11 +9,15 @@ import math
 import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 import respx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from suno_tui.ids import validate_id
 from suno_tui.relay.action_errors import (
     ActionNotOffered,
     ActionRefused,
@@ -23,12 +27,16 @@ from suno_tui.relay.action_errors import (
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.clip_actions import ClipActions
 from suno_tui.relay.clip_answers import (
+    MAX_WORD_CHARS,
     FileInline,
     FilePending,
     FileReady,
     TimedLyrics,
     TimedWord,
     TimingPending,
+    file_answer,
+    safe_url,
+    timing_answer,
 )
 from suno_tui.relay.clip_requests import ExtendRequest
 from suno_tui.relay.errors import (
@@ -39,6 +47,7 @@ from suno_tui.relay.errors import (
     RateLimited,
 )
 from suno_tui.relay.submit_requests import SubmitError
+from suno_tui.safe_text import clean_text
 from tests.fixtures import shapes
 
 BASE = "https://gw.example"
@@ -507,3 +516,58 @@ class TestTiming:
         gateway.get(f"/suno/act/timing/{CLIP}").respond(404, text="404 page not found")
         with pytest.raises(ActionNotOffered, match="does not offer timed lyrics"):
             await actions.timing(CLIP)
+
+
+# -- any answer at all --------------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=8), children, max_size=5)
+    ),
+    max_leaves=30,
+)
+_WORD = st.fixed_dictionaries(
+    {},
+    optional={
+        "word": st.text(max_size=300) | _JSON,
+        "start_s": st.floats() | st.text(max_size=5) | _JSON,
+        "end_s": st.floats() | _JSON,
+        "success": st.booleans() | _JSON,
+        "p_align": st.floats() | _JSON,
+    },
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    words=st.lists(_WORD | _JSON, max_size=30),
+    waveform=st.lists(st.floats() | _JSON, max_size=30) | _JSON,
+)
+def test_any_timing_answer_reads_safely(words: list[object], waveform: object) -> None:
+    result = timing_answer({"aligned_words": words, "waveform_data": waveform})
+    assert isinstance(result, TimedLyrics)
+    for word in result.words:
+        assert 0 < len(word.text) <= MAX_WORD_CHARS
+        assert clean_text(word.text, multiline=True) == word.text
+        for time in (word.start, word.end):
+            assert time is None or (math.isfinite(time) and 0 <= time <= 86_400)
+        if word.start is not None and word.end is not None:
+            assert word.start <= word.end
+        assert word.confidence is None or 0 <= word.confidence <= 1
+    assert all(math.isfinite(point) for point in result.waveform)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_JSON)
+def test_any_file_answer_is_a_link_an_id_or_malformed(data: object) -> None:
+    try:
+        answer = file_answer(data, ("wav_file_url",))
+    except MalformedResponse:
+        return
+    if isinstance(answer, FileReady):
+        assert urlsplit(answer.url).scheme.lower() in ("http", "https")
+        assert safe_url(answer.url) == answer.url
+    else:
+        assert isinstance(answer, FilePending)
+        assert answer.job_id == "" or validate_id(answer.job_id) == answer.job_id
