@@ -14,6 +14,7 @@ import respx
 from suno_tui import __version__
 from suno_tui.relay.client import BatchFailure, FetchResult, RelayClient, batches
 from suno_tui.relay.errors import (
+    AnswerTooLarge,
     AuthError,
     GatewayError,
     MalformedResponse,
@@ -474,7 +475,7 @@ class TestErrors:
         gateway.post(FETCH).respond(200, content=body)
         async with RelayClient(BASE, TOKEN, max_response_bytes=1000) as relay:
             error = await fetch_error(relay)
-        assert type(error) is MalformedResponse
+        assert type(error) is AnswerTooLarge  # a MalformedResponse that says what it was
         assert error.detail == f"answer of {len(body)} bytes exceeds the 1000-byte limit"
 
     async def test_oversized_streamed(self, gateway: respx.MockRouter) -> None:
@@ -485,7 +486,7 @@ class TestErrors:
         )
         async with RelayClient(BASE, TOKEN, max_response_bytes=1000) as relay:
             error = await fetch_error(relay)
-        assert type(error) is MalformedResponse
+        assert type(error) is AnswerTooLarge
         assert error.detail == "answer exceeds the 1000-byte limit"
 
     async def test_at_the_limit_is_fine(self, gateway: respx.MockRouter) -> None:

@@ -98,7 +98,7 @@ async def test_configured_sizes() -> None:
     assert mp4.size == 40  # never smaller than the ftyp and mdat headers
     assert mp4.read()[4:8] == b"ftyp"
     with pytest.raises(ValueError):
-        Simulator(asset_sizes={"wav": 10})
+        Simulator(asset_sizes={"flac": 10})
 
 
 async def test_head_request(simulator: Simulator, simulator_client: httpx.AsyncClient) -> None:

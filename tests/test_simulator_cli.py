@@ -48,9 +48,10 @@ _CHILD = (
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_simulate_serves_the_demo_and_stops_cleanly_on_ctrl_c() -> None:
+@pytest.mark.parametrize("family", ["stock", "hosted"])
+def test_simulate_serves_the_demo_and_stops_cleanly_on_ctrl_c(family: str) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-c", _CHILD, "simulate", "--speed", "10", "--seed", "3"],
+        [sys.executable, "-c", _CHILD, "simulate", "--speed=10", "--seed=3", f"--family={family}"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -75,7 +76,16 @@ def test_simulate_serves_the_demo_and_stops_cleanly_on_ctrl_c() -> None:
             f"{info['base URL']}/suno/fetch", json={"ids": ids}, headers=headers, timeout=10
         )
         assert response.status_code == 200
-        assert {t["task_id"] for t in response.json()["data"]} == set(ids)
+        tasks = response.json()["data"]
+        assert {t["task_id"] for t in tasks} == set(ids)
+        assert f"family:   {family}" in banner
+        done = next(t for t in tasks if t["status"] == "SUCCESS" and t["action"] == "MUSIC")
+        timing = httpx.get(
+            f"{info['base URL']}/suno/act/timing/{done['data'][0]['id']}",
+            headers=headers,
+            timeout=10,
+        )
+        assert timing.status_code == (200 if family == "hosted" else 404)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     finally:

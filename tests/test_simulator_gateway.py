@@ -195,13 +195,16 @@ async def test_asset_urls_change_on_every_fetch(
 async def test_submit_music_creates_a_task_that_runs(
     simulator: Simulator, simulator_client: httpx.AsyncClient
 ) -> None:
+    parent = simulator.add_task("success", elapsed=1000)
+    parent_clip = simulator.render(parent)["data"][0]["id"]
     payload = {
         "prompt": "[Verse]\nline one\n\n[Chorus]\nla la",
         "title": "Paper Satellites",
         "tags": "indie folk, 104 bpm",
         "mv": "chirp-v3-5",
         "make_instrumental": False,
-        "continue_clip_id": "0f0e0d0c-0000-4000-8000-000000000000",
+        "task_id": parent,
+        "continue_clip_id": parent_clip,
         "continue_at": 42.5,
     }
     response = await simulator_client.post("/suno/submit/music", json=payload)
@@ -239,7 +242,7 @@ async def test_submit_music_description_mode(
     clip = simulator.render(tid)["data"][0]
     assert clip["metadata"]["gpt_description_prompt"] == "a calm lullaby for a rainy night"
     assert clip["title"] and clip["metadata"]["tags"] and clip["metadata"]["prompt"]
-    assert clip["model_name"] == "chirp-v4"
+    assert clip["model_name"] == "chirp-v3-0"  # new-api fills in a missing mv
 
 
 async def test_submit_scenario_switch(

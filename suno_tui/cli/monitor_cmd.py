@@ -263,8 +263,9 @@ def _run_demo(args: argparse.Namespace, ids: list[str]) -> int:
     state_dir = Path(tempfile.mkdtemp(prefix="suno-tui-demo-"))
     download_dir = Path(tempfile.mkdtemp(prefix="suno-tui-demo-downloads-"))
     sim_clock = ScaledClock(DEMO_SPEED)
-    sim = Simulator(seed=0, clock=sim_clock)
-    seed_demo(sim)  # found by account discovery, as a real account's tasks would be
+    # hosted: the demo shows every clip action (concat, WAV, timed lyrics, MP4)
+    sim = Simulator(seed=0, clock=sim_clock, family="hosted")
+    seed_demo(sim, lineage=True)  # found by account discovery, as a real account's tasks would be
 
     def clock() -> datetime:
         return datetime.fromtimestamp(sim_clock.now(), UTC)

@@ -59,6 +59,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="which gateway's task list (/api/task/self) to imitate (default new-api)",
     )
     parser.add_argument(
+        "--family",
+        choices=("stock", "hosted"),
+        default="stock",
+        help="stock new-api/one-hub (music and lyrics only; concat and /suno/act/ refused "
+        "as they refuse them) or a hosted gateway that adds concat, WAV, timed lyrics and "
+        "MP4 (default stock)",
+    )
+    parser.add_argument(
         "--no-account-endpoints",
         action="store_true",
         help="answer 404 on the task list and balance endpoints, as a gateway without them",
@@ -104,8 +112,9 @@ async def _serve(args: argparse.Namespace, host: str) -> int:
         ms_timestamps=args.ms_timestamps,
         account_flavour=args.account_flavour,
         account_endpoints=not args.no_account_endpoints,
+        family=args.family,
     )
-    ids = seed_demo(sim)
+    ids = seed_demo(sim, lineage=args.family == "hosted")
     try:
         await sim.start(host, args.port)
     except OSError as exc:
@@ -130,6 +139,8 @@ def _announce(sim: Simulator, ids: list[str]) -> None:
     print(f"simulated gateway listening on {sim.base_url}", file=err)
     print(f"base URL: {sim.base_url}", file=err)
     print(f"token:    {sim.token}", file=err)
+    offers = "concat, WAV, timed lyrics, MP4" if sim.family == "hosted" else "no clip actions"
+    print(f"family:   {sim.family} ({offers})", file=err)
     if sim.account_endpoints:
         print(f"access token: {sim.access_token}  ({sim.account_flavour})", file=err)
         if sim.account_flavour != "one-hub":

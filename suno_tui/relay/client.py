@@ -241,22 +241,32 @@ class RelayClient:
     async def submit_lyrics(self, prompt: str) -> str:
         return await self._submit("/suno/submit/lyrics", {"prompt": prompt})
 
+    async def submit_to(self, path: str, payload: Mapping[str, Any]) -> str:
+        """``POST`` a job to another submit route (``/suno/submit/...``, e.g.
+        concat); returns the new task id. Never retried, as ``submit_music``."""
+        if not path.startswith("/suno/submit/"):
+            raise ValueError(f"not a submit route: {path!r}")
+        return await self._submit(path, payload)
+
     async def get_raw(
         self,
         path: str,
         *,
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         """One GET with this client's transport, timeouts and size cap: (status,
         lower-case headers, body). ``headers`` replace the client's own (an
-        ``Authorization`` given here is sent instead of the API key). Transport
-        failures raise the typed errors, with the API key redacted; the answer
-        is the caller's to read (relay.account and relay.balance use it).
+        ``Authorization`` given here is sent instead of the API key);
+        ``max_bytes`` lowers the cap (a larger answer raises AnswerTooLarge,
+        unread). Transport failures raise the typed errors, with the API key
+        redacted; the answer is the caller's to read (relay.account,
+        relay.balance and relay.clip_actions use it).
         """
         try:
             return await self._transport.send(
-                "GET", path, None, True, params=params, headers=headers
+                "GET", path, None, True, params=params, headers=headers, max_bytes=max_bytes
             )
         except RelayError as error:
             raise self._redacted(error) from None

@@ -71,6 +71,15 @@ class MalformedResponse(RelayError):
         super().__init__(f"malformed answer from the gateway{where}: {detail}")
 
 
+class AnswerTooLarge(MalformedResponse):
+    """An answer over the size limit, refused unread (e.g. a file where JSON
+    was expected). ``content_type`` says what the server said it was."""
+
+    def __init__(self, detail: str, *, status: int | None = None, content_type: str = "") -> None:
+        super().__init__(detail, status=status)
+        self.content_type = content_type
+
+
 class NetworkError(RelayError):
     """The request did not get an answer: DNS, refused, reset, TLS..."""
 

@@ -16,6 +16,7 @@ import httpx
 from suno_tui import __version__
 from suno_tui.relay.decoding import ACCEPT_ENCODING, BoundedDecoder, DecodeFailed, TooLarge
 from suno_tui.relay.errors import (
+    AnswerTooLarge,
     MalformedResponse,
     NetworkError,
     OutcomeUnknown,
@@ -95,13 +96,16 @@ class Transport:
         *,
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
+        """One exchange; ``max_bytes`` lowers the size limit for this answer."""
         self.requests_sent += 1
+        limit = self._max_response_bytes if max_bytes is None else max_bytes
         progress = _Progress()
         deadline = asyncio.timeout(self._total_timeout)
         try:
             async with deadline:
-                return await self._exchange(method, path, payload, progress, params, headers)
+                return await self._exchange(method, path, payload, progress, params, headers, limit)
         except TimeoutError:
             if not deadline.expired():
                 raise
@@ -166,6 +170,7 @@ class Transport:
         progress: _Progress,
         params: Mapping[str, str | int] | None,
         headers: Mapping[str, str] | None,
+        limit: int,
     ) -> tuple[int, dict[str, str], bytes]:
         request = self._http.build_request(
             method,
@@ -178,24 +183,27 @@ class Transport:
         response = await self._http.send(request, stream=True)
         progress.answered = True
         try:
-            body = await self._read_capped(response)
+            body = await self._read_capped(response, limit)
         finally:
             await response.aclose()
         return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body
 
-    async def _read_capped(self, response: httpx.Response) -> bytes:
+    async def _read_capped(self, response: httpx.Response, limit: int) -> bytes:
         """The decoded body; at most the limit, counted as it is decoded."""
-        limit = self._max_response_bytes
         declared = response.headers.get("content-length", "")
+        content_type = response.headers.get("content-type", "")
         if declared.isdigit() and int(declared) > limit:
-            raise MalformedResponse(
+            raise AnswerTooLarge(
                 f"answer of {declared} bytes exceeds the {limit}-byte limit",
                 status=response.status_code,
+                content_type=content_type,
             )
         if response.is_stream_consumed:  # built in memory (a mock transport): decoded
             if len(response.content) > limit:
-                raise MalformedResponse(
-                    f"answer exceeds the {limit}-byte limit", status=response.status_code
+                raise AnswerTooLarge(
+                    f"answer exceeds the {limit}-byte limit",
+                    status=response.status_code,
+                    content_type=content_type,
                 )
             return response.content
         chunks: list[bytes] = []
@@ -205,8 +213,10 @@ class Transport:
                 chunks.extend(decoder.feed(raw))
             decoder.close()
         except TooLarge:
-            raise MalformedResponse(
-                f"answer exceeds the {limit}-byte limit", status=response.status_code
+            raise AnswerTooLarge(
+                f"answer exceeds the {limit}-byte limit",
+                status=response.status_code,
+                content_type=content_type,
             ) from None
         except DecodeFailed as error:
             raise MalformedResponse(

@@ -1,7 +1,9 @@
 """An embedded Suno task gateway for demos and end-to-end tests.
 
 A real HTTP server on loopback that behaves like a new-api style gateway,
-warts included (see docs/gateway.md), with task lifecycles driven by a
+warts included (see docs/gateway.md), of either family (``family="stock"``:
+music and lyrics only, as new-api and one-hub; ``"hosted"``: also concat,
+WAV, timed lyrics and MP4, simulator/clip_actions.py), with task lifecycles driven by a
 clock the caller controls, fault injection, and media assets of any size::
 
     sim = Simulator(seed=0, clock=ManualClock())
@@ -14,8 +16,9 @@ No Textual here: the headless commands import this package.
 """
 
 from suno_tui.simulator.assets import AssetBody, AssetKind
+from suno_tui.simulator.clip_actions import FAMILIES, GatewayFamily
 from suno_tui.simulator.clock import Clock, ManualClock, ScaledClock
-from suno_tui.simulator.demo import seed_demo
+from suno_tui.simulator.demo import seed_demo, seed_lineage
 from suno_tui.simulator.faults import Fault, FaultInjector, FaultRule
 from suno_tui.simulator.lifecycle import Delays, Scenario, SimTask, Status, Variant
 from suno_tui.simulator.server import Simulator, loopback_bind_address
@@ -24,6 +27,7 @@ from suno_tui.simulator.tasks import FOREIGN_USER, MAIN_USER
 from suno_tui.simulator.thread import SimulatorThread
 
 __all__ = [
+    "FAMILIES",
     "FOREIGN_USER",
     "MAIN_USER",
     "AssetBody",
@@ -33,6 +37,7 @@ __all__ = [
     "Fault",
     "FaultInjector",
     "FaultRule",
+    "GatewayFamily",
     "ManualClock",
     "ScaledClock",
     "Scenario",
@@ -44,4 +49,5 @@ __all__ = [
     "Variant",
     "loopback_bind_address",
     "seed_demo",
+    "seed_lineage",
 ]

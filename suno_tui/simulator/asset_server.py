@@ -74,7 +74,7 @@ class AssetServer:
         task, clip = found
         status = clip_status(task, clip, task.phase_at(self._sim.clock.now()))
         if status == "complete":
-            available = kind is not AssetKind.MP4 or task.variant.video
+            available = self._made(task, clip, kind)
         else:
             available = status == "streaming" and kind in (AssetKind.JPEG, AssetKind.JPEG_LARGE)
         if not available:
@@ -125,6 +125,16 @@ class AssetServer:
             else functools.partial(self._sim.clock.sleep, float(stall["delay"])),
             on_sent=self._sim.stats.sent_asset_bytes,
         )
+
+    def _made(self, task: SimTask, clip: ClipSpec, kind: AssetKind) -> bool:
+        """Whether the file of a complete clip exists: a video only for some
+        clips (or once a hosted gateway made one), a WAV once it was made."""
+        actions = self._sim.clip_actions
+        if kind is AssetKind.MP4:
+            return task.variant.video or actions.mp4_made(clip.id)
+        if kind is AssetKind.WAV:
+            return actions.wav_ready(clip.id)
+        return True
 
     def audiopipe(self, request: Request) -> Response:
         """A live stream: audio generated so far, no length, no ranges."""

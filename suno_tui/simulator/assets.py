@@ -1,7 +1,8 @@
 """Deterministic media files that can be served at any size with flat memory.
 
 A file is ``prefix + pattern repeated + suffix``: a real-looking header (ID3v2
-then MPEG frames for mp3, JFIF for jpeg, an ``ftyp`` box for mp4), a
+then MPEG frames for mp3, JFIF for jpeg, an ``ftyp`` box for mp4, RIFF/WAVE
+for wav, see wav.py), a
 per-clip pseudo-random pattern, and a trailer (``FF D9`` for jpeg). The bytes
 at any offset are computable without building the file, so a 256 MB asset is
 served from one precomputed buffer of a few hundred KiB, in large zero-copy
@@ -17,12 +18,15 @@ import struct
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 
+from suno_tui.simulator import wav
+
 
 class AssetKind(StrEnum):
     MP3 = "mp3"
     MP4 = "mp4"
     JPEG = "jpeg"  # image_url
     JPEG_LARGE = "jpeg_large"  # image_large_url
+    WAV = "wav"  # made on request by a hosted gateway (GET /suno/act/wav/{clip_id})
 
     @property
     def content_type(self) -> str:
@@ -31,6 +35,7 @@ class AssetKind(StrEnum):
             AssetKind.MP4: "video/mp4",
             AssetKind.JPEG: "image/jpeg",
             AssetKind.JPEG_LARGE: "image/jpeg",
+            AssetKind.WAV: "audio/wav",
         }[self]
 
 
@@ -50,14 +55,14 @@ _SAMPLES_PER_FRAME = 1152
 _PATTERN_LEN = 64 * 1024
 
 _NAME_RE = re.compile(
-    r"^(?:(image_large_|image_)(?P<img>[^/]+)\.jpeg|(?P<media>[^/]+)\.(?P<ext>mp3|mp4))$"
+    r"^(?:(image_large_|image_)(?P<img>[^/]+)\.jpeg|(?P<media>[^/]+)\.(?P<ext>mp3|mp4|wav))$"
 )
 
 
 def asset_name(clip_id: str, kind: AssetKind) -> str:
     """The file name under ``/assets/`` (mirrors cdn1/cdn2.suno.ai naming)."""
     match kind:
-        case AssetKind.MP3 | AssetKind.MP4:
+        case AssetKind.MP3 | AssetKind.MP4 | AssetKind.WAV:
             return f"{clip_id}.{kind.value}"
         case AssetKind.JPEG:
             return f"image_{clip_id}.jpeg"
@@ -206,6 +211,13 @@ def build_asset(
         pattern = b"".join(frames)
         if size is None:
             size = len(prefix) + mp3_size_for(duration)
+    elif kind is AssetKind.WAV:
+        # the header states the data size: whatever size was asked, it stays true
+        data = wav.data_size_for(duration) if size is None else size - wav.HEADER_SIZE
+        data = max(wav.BLOCK_ALIGN, data - data % wav.BLOCK_ALIGN)
+        prefix = wav.header(data)
+        pattern = wav.pattern(rng)
+        size = len(prefix) + data
     elif kind is AssetKind.MP4:
         size = DEFAULT_SIZES[kind] if size is None else size
         prefix = _mp4_prefix(size)

@@ -67,11 +67,12 @@ _LYRICS_PROMPTS = (
 )
 
 
-def seed_demo(sim: Simulator, *, foreign: bool = True) -> list[str]:
+def seed_demo(sim: Simulator, *, foreign: bool = True, lineage: bool = False) -> list[str]:
     """Add the demo mix to ``sim``; returns the main user's task ids in creation order.
 
     With ``foreign``, one more task belongs to another user: its id is not
-    returned and the main token cannot see it.
+    returned and the main token cannot see it. With ``lineage``, an
+    extension chain follows (``seed_lineage``).
     """
     songs = all_songs()
     ids: list[str] = []
@@ -99,4 +100,32 @@ def seed_demo(sim: Simulator, *, foreign: bool = True) -> list[str]:
         )
     if foreign:
         sim.add_task(Scenario.SUCCESS, user=FOREIGN_USER, elapsed=500)
+    if lineage:
+        ids.extend(seed_lineage(sim))
+    return ids
+
+
+def seed_lineage(sim: Simulator) -> list[str]:
+    """A song, two extensions of it and the full song (a concat of the last
+    one), finished over the last three hours; returns their task ids."""
+    song = all_songs()[1]
+    first = sim.add_task(
+        Scenario.SUCCESS, title=song.title, tags=song.tags, prompt=song.lyrics, elapsed=3 * _HOUR
+    )
+    ids = [first]
+    parent = sim.task(first).clips[0]
+    verses = ("[Verse 3]\nThe last one drifted over the bay", "[Outro]\nAnd they fly")
+    for index, verse in enumerate(verses):
+        extension = sim.add_task(
+            Scenario.SUCCESS,
+            title=song.title,
+            tags=song.tags,
+            prompt=verse,
+            elapsed=(2 - index) * _HOUR,
+            continue_clip_id=parent.id,
+            continue_at=round(parent.duration * 0.8, 1),
+        )
+        ids.append(extension)
+        parent = sim.task(extension).clips[0]
+    ids.append(sim.add_concat(parent.id, elapsed=0.5 * _HOUR))
     return ids

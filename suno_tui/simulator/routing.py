@@ -17,10 +17,12 @@ def classify(request: Request) -> tuple[str, Scope]:
             return "fetch", "api"
         if path.startswith("/suno/fetch/") and method == "GET":
             return "fetch_one", "api"
-        if path == "/suno/submit/music" and method == "POST":
-            return "submit_music", "api"
-        if path == "/suno/submit/lyrics" and method == "POST":
-            return "submit_lyrics", "api"
+        if path.startswith("/suno/submit/") and method == "POST":
+            return _submit_route(path[len("/suno/submit/") :]), "api"
+        if path.startswith("/suno/act/") and method == "GET":
+            kind, _, clip_id = path[len("/suno/act/") :].partition("/")
+            if kind in ACT_KINDS and clip_id and "/" not in clip_id:
+                return f"act_{kind}", "api"
         return "unknown", "api"
     if method == "GET":
         account = _ACCOUNT_ROUTES.get(
@@ -36,6 +38,21 @@ def classify(request: Request) -> tuple[str, Scope]:
         if path == "/api/forbidden":
             return "forbidden", "other"
     return "unknown", "other"
+
+
+#: the ``/suno/act/{kind}/{clip_id}`` routes hosted gateways add
+ACT_KINDS = ("wav", "timing", "mp4")
+
+
+def _submit_route(action: str) -> str:
+    """new-api's ``/suno/submit/:action`` (the action upper-cased), and the
+    longer spelling of concat some hosted gateways use."""
+    lowered = action.lower()
+    if lowered in ("music", "lyrics"):
+        return f"submit_{lowered}"
+    if lowered in ("concat", "music/concat"):
+        return "submit_concat"
+    return "unknown" if "/" in action or not action else "submit_other"
 
 
 _ACCOUNT_ROUTES = {

@@ -4,41 +4,38 @@ the asset files in asset_server.py, routing and fault shaping in routing.py."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import ipaddress
+from collections import deque
 from collections.abc import Mapping
-from email.utils import formatdate
 from types import TracebackType
 from typing import Any, Literal
 
-from suno_tui.simulator import responses as r
 from suno_tui.simulator.account import (
     ACCOUNT_FLAVOURS,
     AccountEndpoints,
     AccountFlavour,
     Ledger,
-    moved_permanently,
 )
 from suno_tui.simulator.asset_server import AssetServer
 from suno_tui.simulator.assets import (
     AssetBody,
     AssetKind,
 )
-from suno_tui.simulator.clock import Clock, ManualClock
-from suno_tui.simulator.faults import Fault, FaultInjector
-from suno_tui.simulator.http import HttpServer, Request, Response
-from suno_tui.simulator.lifecycle import (
-    ProgressMode,
-    RenderOptions,
-    Scenario,
-    SimTask,
-    Status,
-    Variant,
-    render_task,
+from suno_tui.simulator.clip_actions import (
+    FAMILIES,
+    ActShape,
+    ClipActionEndpoints,
+    GatewayFamily,
 )
+from suno_tui.simulator.clock import Clock, ManualClock
+from suno_tui.simulator.dispatch import Dispatcher
+from suno_tui.simulator.faults import FaultInjector
+from suno_tui.simulator.http import HttpServer
+from suno_tui.simulator.lifecycle import HistoryEntry, Scenario, SimTask, Status, Variant
+from suno_tui.simulator.lineage import Parent, extension_history
 from suno_tui.simulator.links import SignedLinks
-from suno_tui.simulator.routing import asset_path_name, classify, generic_fault, truncate
+from suno_tui.simulator.render import ProgressMode, RenderOptions, render_task
 from suno_tui.simulator.stats import Stats
 from suno_tui.simulator.task_api import TaskEndpoints
 from suno_tui.simulator.tasks import FOREIGN_USER, MAIN_USER, TaskRequest, TaskStore, build_task
@@ -81,7 +78,10 @@ class Simulator:
     ``submit_scenario``, ``result_order``, ``max_rows``; for account mode
     (simulator/account.py) ``account_flavour``, ``account_endpoints`` (False:
     404 as on a gateway without them), ``ledger`` (the key's quota) and
-    ``account.api_limit`` / ``account.usage_token_limit``.
+    ``account.api_limit`` / ``account.usage_token_limit``; for the clip
+    actions (simulator/clip_actions.py) ``family`` ("stock" or "hosted"),
+    ``wav_delay``, ``act_shape`` and ``timing_wrapped``. ``relayed`` holds
+    the music submits as the gateway passed them upstream.
     """
 
     def __init__(
@@ -102,6 +102,10 @@ class Simulator:
         account_flavour: AccountFlavour = "new-api",
         access_token: str | None = None,
         account_endpoints: bool = True,
+        family: GatewayFamily = "stock",
+        wav_delay: float = 8.0,
+        act_shape: ActShape = "url",
+        timing_wrapped: bool = False,
     ) -> None:
         self.seed = seed
         secret = hashlib.sha256(f"suno-tui-simulator:{seed}".encode()).hexdigest()
@@ -144,12 +148,25 @@ class Simulator:
         #: the API key's quota: goes down with each submit
         self.ledger = Ledger()
         self.account = AccountEndpoints(self)
+        if family not in FAMILIES:
+            raise ValueError(f"gateway family must be one of {', '.join(FAMILIES)}")
+        #: "stock" (new-api, one-hub: music and lyrics only) or "hosted" (adds
+        #: concat and /suno/act/...); see simulator/clip_actions.py
+        self.family: GatewayFamily = family
+        #: clock seconds a WAV takes to make after it is first asked for
+        self.wav_delay = wav_delay
+        #: how WAV and MP4 URLs are answered: "url" (data is the URL) or "object"
+        self.act_shape: ActShape = act_shape
+        #: timing answered as {"success": true, "data": {...}} instead of bare
+        self.timing_wrapped = timing_wrapped
+        #: the music submit bodies as the gateway relayed them upstream (newest last)
+        self.relayed: deque[dict[str, Any]] = deque(maxlen=100)
+        self.clip_actions = ClipActionEndpoints(self)
         self.links = SignedLinks(secret.encode(), self.clock, url_ttl)
         self.assets = AssetServer(self)
         self.task_api = TaskEndpoints(self)
         self._http: HttpServer | None = None
         self._base_url: str | None = None
-        self._request_counter = 0
 
     # -- life ------------------------------------------------------------------------
 
@@ -159,7 +176,7 @@ class Simulator:
             raise RuntimeError("simulator already started")
         bind = loopback_bind_address(host)
         http = HttpServer(
-            self._handle,
+            Dispatcher(self).handle,
             on_connection=self.stats.connection,
             on_status=self.stats.status,
             on_error=self.errors.append,
@@ -247,13 +264,21 @@ class Simulator:
         variant: Variant | None = None,
         fail_reason: str | None = None,
         asset_sizes: Mapping[str, int] | None = None,
+        continue_clip_id: str | None = None,
+        continue_at: float | None = None,
     ) -> str:
         """Create a task submitted ``elapsed`` seconds ago; returns its id.
 
         ``delays`` overrides stage durations by name (``not_start``,
         ``submitted``, ``queued``, ``in_progress``); everything not given is
-        chosen from the seed. Safe to call from any thread.
+        chosen from the seed. ``continue_clip_id`` (a clip the simulator
+        made) makes it an extension of that clip at ``continue_at`` seconds
+        (None: from its end), with the chain in ``metadata.history``. Safe to
+        call from any thread.
         """
+        history: tuple[HistoryEntry, ...] = ()
+        if continue_clip_id is not None:
+            history = extension_history(self._parent(continue_clip_id), continue_at)
         request = TaskRequest(
             scenario=Scenario(scenario),
             user=user,
@@ -268,8 +293,26 @@ class Simulator:
             variant=variant,
             fail_reason=fail_reason,
             asset_sizes=_check_sizes(asset_sizes),
+            history=history,
         )
         return self.create(request, self.clock.now() - elapsed)
+
+    def add_concat(self, clip_id: str, *, user: str = MAIN_USER, elapsed: float = 0.0) -> str:
+        """A concat ("the full song") of the extension chain ending with
+        ``clip_id``, submitted ``elapsed`` seconds ago; returns its task id."""
+        parent = self._parent(clip_id)
+        request = self.clip_actions.concat_request(parent.task, parent.clip, user)
+        return self.create(request, self.clock.now() - elapsed)
+
+    def _parent(self, clip_id: str) -> Parent:
+        found = self.tasks.clip(clip_id)
+        if found is None or found[0].music is None:
+            raise KeyError(clip_id)
+        return Parent(*found)
+
+    def relay_upstream(self, body: dict[str, Any]) -> None:
+        """Record a music submit body as the gateway sends it upstream."""
+        self.relayed.append(body)
 
     def create(self, request: TaskRequest, created: float) -> str:
         task = build_task(
@@ -318,97 +361,6 @@ class Simulator:
 
     def render_options(self) -> RenderOptions:
         return RenderOptions(self.progress_mode, self.ms_timestamps)
-
-    # -- dispatch --------------------------------------------------------------------
-
-    async def _handle(self, request: Request) -> Response:
-        route, scope = classify(request)
-        self.stats.request(route, request.path)
-        stale = False
-        if route == "asset":
-            stale = not self.links.is_fresh(asset_path_name(request.path), request.query)
-        injections = self.faults.take(scope, request.path, stale=stale)
-        applied = {i.kind: i.params for i in injections}
-        for kind in applied:
-            self.stats.fault(route, kind.value)
-
-        if Fault.SLOW in applied:
-            params = applied[Fault.SLOW]
-            if params["real_delay"] is not None:
-                await asyncio.sleep(float(params["real_delay"]))
-            else:
-                await self.clock.sleep(float(params["delay"]))
-        replaced = generic_fault(route, applied)
-        if replaced is not None:
-            return replaced
-
-        response = await self._route(route, request, applied)
-
-        if Fault.TRUNCATED_JSON in applied:
-            truncate(response, applied[Fault.TRUNCATED_JSON])
-        return response
-
-    async def _route(
-        self, route: str, request: Request, applied: dict[Fault, dict[str, Any]]
-    ) -> Response:
-        if route == "asset":
-            return self.assets.serve(request, applied)
-        if route == "audiopipe":
-            return self.assets.audiopipe(request)
-        if route == "forbidden":
-            return r.json_response(403, {"detail": "Forbidden"})
-        if route == "unknown":
-            return r.not_found_text()
-        if route.startswith("account_"):
-            return self._account_route(route, request)
-        user = self._authenticate(request)
-        if isinstance(user, Response):
-            return user
-        if route == "fetch":
-            return self.task_api.fetch(request, user)
-        if route == "fetch_one":
-            return self.task_api.fetch_one(request, user)
-        if route == "submit_music":
-            return self.task_api.submit_music(request, user)
-        return self.task_api.submit_lyrics(request, user)
-
-    def _account_route(self, route: str, request: Request) -> Response:
-        usage_token = route in ("account_usage_token", "account_usage_token_redirect")
-        if not self.account_endpoints or (usage_token and self.account_flavour == "one-hub"):
-            return r.not_found_text()
-        if route == "account_task_self":
-            return self.account.task_self(request)
-        if route == "account_usage_token_redirect":
-            return moved_permanently("/api/usage/token/")
-        if route == "account_usage_token":
-            return self.account.usage_token(request)
-        user = self._authenticate(request)
-        if isinstance(user, Response):
-            return user
-        if self.key_exhausted:
-            return r.gateway_error(
-                401, f"该令牌额度已用尽 token quota is exhausted (request id: {self._request_id()})"
-            )
-        if route == "account_billing_subscription":
-            return self.account.subscription()
-        return self.account.usage()
-
-    def _request_id(self) -> str:
-        self._request_counter += 1
-        stamp = formatdate(self.clock.now(), usegmt=True)
-        digest = hashlib.md5(f"{stamp}{self._request_counter}".encode(), usedforsecurity=False)
-        return digest.hexdigest()[:20]
-
-    def _authenticate(self, request: Request) -> str | Response:
-        raw = (request.header("authorization") or "").strip()
-        if raw[:7].lower() == "bearer ":
-            raw = raw[7:].strip()
-        if not raw:
-            return r.gateway_error(401, f"未提供令牌 (request id: {self._request_id()})")
-        user = self._tokens.get(raw)
-        if user is None:
-            return r.gateway_error(401, f"无效的令牌 (request id: {self._request_id()})")
-        return user
 
 
 def _uuid_text(hex_digits: str) -> str:

@@ -13,8 +13,9 @@ class Stats:
     """Requests, answers and injected faults, per route and per kind.
 
     Routes: ``fetch`` (POST /suno/fetch), ``fetch_one`` (GET /suno/fetch/{id}),
-    ``submit_music``, ``submit_lyrics``, ``asset``, ``audiopipe``, ``forbidden``
-    and ``unknown``.
+    ``submit_music``, ``submit_lyrics``, ``submit_concat``, ``submit_other``
+    (any other action), ``act_wav``, ``act_timing``, ``act_mp4``, ``asset``,
+    ``audiopipe``, ``forbidden`` and ``unknown``.
     """
 
     requests: Counter[str] = field(default_factory=Counter)  # by route

@@ -1,6 +1,9 @@
 """The simulated gateway's task endpoints: ``POST /suno/fetch``,
 ``GET /suno/fetch/{id}``, ``POST /suno/submit/music`` and ``/suno/submit/lyrics``
-(the caller has authenticated the request and names its user)."""
+(the caller has authenticated the request and names its user), with stock
+new-api's checks and refusals (docs/gateway.md, "Acting on a clip"): any other
+``/suno/submit/{action}`` is ``invalid_action``; an extension needs the
+``task_id`` of the task that made the clip."""
 
 from __future__ import annotations
 
@@ -11,21 +14,27 @@ from urllib.parse import unquote
 
 from suno_tui.simulator import responses as r
 from suno_tui.simulator.http import Request, Response
-from suno_tui.simulator.lifecycle import Scenario, render_task
+from suno_tui.simulator.lifecycle import HistoryEntry, Scenario, SimTask
+from suno_tui.simulator.lineage import Parent, extension_history
+from suno_tui.simulator.render import render_task
 from suno_tui.simulator.tasks import TaskRequest
 
 if TYPE_CHECKING:
     from suno_tui.simulator.server import Simulator
 
+# new-api's music submit struct: its string fields (omitted when empty)
 _STRING_FIELDS = (
+    "gpt_description_prompt",
     "prompt",
     "mv",
     "title",
     "tags",
-    "gpt_description_prompt",
-    "continue_clip_id",
     "task_id",
+    "continue_clip_id",
+    "model",
 )
+#: what new-api puts in ``mv`` when it is missing
+DEFAULT_MV = "chirp-v3-0"
 
 
 class TaskEndpoints:
@@ -34,7 +43,7 @@ class TaskEndpoints:
 
     def fetch(self, request: Request, user: str) -> Response:
         sim = self._sim
-        body = _json_object(request.body)
+        body = json_object(request.body)
         if body is None:
             return _invalid("invalid request body: expected a JSON object")
         ids = body.get("ids")
@@ -66,8 +75,10 @@ class TaskEndpoints:
         return r.success(render_task(task, sim.observed_at(task), sim.links, sim.render_options()))
 
     def submit_music(self, request: Request, user: str) -> Response:
+        """new-api's music submit: the checks it makes, in its order, then the
+        body re-encoded as it relays it upstream (``Simulator.relayed``)."""
         sim = self._sim
-        body = _json_object(request.body)
+        body = json_object(request.body)
         if body is None:
             return _invalid("invalid request body: expected a JSON object")
         for name in _STRING_FIELDS:
@@ -81,28 +92,41 @@ class TaskEndpoints:
             isinstance(continue_at, bool) or not isinstance(continue_at, int | float)
         ):
             return _invalid("continue_at must be a number")
-        prompt: str = body.get("prompt") or ""
-        description: str = body.get("gpt_description_prompt") or ""
-        if not prompt and not description:
-            return _invalid("prompt is required")
-        continue_clip_id = body.get("continue_clip_id") or None
-        if continue_clip_id and continue_at is None:
-            return _invalid("continue_at is required with continue_clip_id")
+        relayed = relayed_music_body(body)
+        continue_clip_id = relayed.get("continue_clip_id")
+        parent: Parent | None = None
+        if continue_clip_id:
+            if not relayed.get("task_id"):
+                return _invalid("task id is empty")
+            origin = sim.tasks.get(relayed["task_id"], user)
+            if origin is None:
+                return r.task_error(400, "task_not_exist", "task_origin_not_exist")
+            parent = _clip_of(origin, continue_clip_id)
+        prompt: str = relayed.get("prompt", "")
+        description: str = relayed.get("gpt_description_prompt", "")
         if sim.quota_exhausted or not sim.ledger.can_pay("music"):
             return r.task_error(403, "quota_not_enough", "用户额度不足")
+        sim.relay_upstream(relayed)
+        # Upstream's own refusals (the gateway has charged nothing yet).
+        if not prompt and not description and not continue_clip_id:
+            return _invalid("prompt is required")  # an extension may be instrumental
         custom = bool(prompt)
+        history: tuple[HistoryEntry, ...] = ()
+        if continue_clip_id:
+            if parent is None:  # a clip upstream does not know: the job fails there
+                return r.task_error(500, "fail_to_fetch_task", "upstream: clip not found")
+            history = extension_history(parent, relayed.get("continue_at"))
         task_request = TaskRequest(
             scenario=sim.submit_scenario,
             user=user,
             # custom mode keeps what was sent (even ""); description mode invents them
-            title=body.get("title") or ("" if custom else None),
-            tags=body.get("tags") or ("" if custom else None),
+            title=relayed.get("title") or ("" if custom else None),
+            tags=relayed.get("tags") or ("" if custom else None),
             prompt=prompt if custom else None,
             gpt_description_prompt=description,
-            mv=body.get("mv") or "chirp-v4",
-            make_instrumental=bool(instrumental),
-            continue_clip_id=continue_clip_id,
-            continue_at=None if continue_at is None else float(continue_at),
+            mv=relayed["mv"],
+            make_instrumental=relayed["make_instrumental"],
+            history=history,
         )
         task_id = sim.create(task_request, sim.clock.now())
         sim.ledger.charge("music")
@@ -110,12 +134,16 @@ class TaskEndpoints:
 
     def submit_lyrics(self, request: Request, user: str) -> Response:
         sim = self._sim
-        body = _json_object(request.body)
+        body = json_object(request.body)
         if body is None:
             return _invalid("invalid request body: expected a JSON object")
         prompt = body.get("prompt")
-        if not isinstance(prompt, str) or not prompt.strip():
-            return _invalid("prompt is required")
+        if prompt is not None and not isinstance(prompt, str):
+            return _invalid("prompt must be a string")
+        if not prompt:
+            return _invalid("prompt_empty")  # new-api's own check
+        if not prompt.strip():
+            return _invalid("prompt is required")  # upstream's
         if sim.quota_exhausted or not sim.ledger.can_pay("lyrics"):
             return r.task_error(403, "quota_not_enough", "用户额度不足")
         task_request = TaskRequest(scenario=Scenario.LYRICS, user=user, prompt=prompt)
@@ -123,12 +151,44 @@ class TaskEndpoints:
         sim.ledger.charge("lyrics")
         return r.success(task_id)
 
+    def submit_other(self, request: Request) -> Response:
+        """``/suno/submit/{action}`` for an action the gateway does not relay."""
+        if json_object(request.body) is None:
+            return _invalid("invalid request body: expected a JSON object")
+        return _invalid("invalid_action")
+
+
+def relayed_music_body(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as new-api re-encodes it from its struct: its fields only
+    (any other is dropped), empty strings and a zero ``continue_at`` left out,
+    ``mv`` defaulted, the booleans always sent."""
+    relayed: dict[str, Any] = {
+        name: value for name in _STRING_FIELDS if isinstance(value := body.get(name), str) and value
+    }
+    relayed.setdefault("mv", DEFAULT_MV)
+    continue_at = body.get("continue_at")
+    if isinstance(continue_at, int | float) and not isinstance(continue_at, bool) and continue_at:
+        relayed["continue_at"] = float(continue_at)
+    relayed["make_instrumental"] = body.get("make_instrumental") is True
+    relayed["instrumental"] = body.get("instrumental") is True
+    relayed["customMode"] = body.get("customMode") is True
+    callback = body.get("callBackUrl")
+    relayed["callBackUrl"] = callback if isinstance(callback, str) else ""
+    return relayed
+
+
+def _clip_of(task: SimTask, clip_id: str) -> Parent | None:
+    for clip in task.clips:
+        if clip.id == clip_id:
+            return Parent(task, clip)
+    return None
+
 
 def _invalid(message: str) -> Response:
     return r.task_error(400, "invalid_request", message)
 
 
-def _json_object(raw: bytes) -> dict[str, Any] | None:
+def json_object(raw: bytes) -> dict[str, Any] | None:
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError):

@@ -14,6 +14,7 @@ from suno_tui.simulator import catalogue
 from suno_tui.simulator.lifecycle import (
     ClipSpec,
     Delays,
+    HistoryEntry,
     LyricsResult,
     MusicParams,
     Scenario,
@@ -73,8 +74,12 @@ class TaskRequest:
     gpt_description_prompt: str = ""
     mv: str = "chirp-v4"
     make_instrumental: bool = False
-    continue_clip_id: str | None = None
-    continue_at: float | None = None
+    #: an extension's chain, a concat's parts (simulator/lineage.py works them out)
+    history: tuple[HistoryEntry, ...] = ()
+    concat_history: tuple[HistoryEntry, ...] = ()
+    clip_type: str = "gen"
+    clip_count: int = 2  # a concat makes one clip
+    duration: float | None = None  # None: each clip's length is drawn from the seed
     delays: Mapping[str, float] | None = None
     variant: Variant | None = None
     fail_reason: str | None = None
@@ -131,21 +136,24 @@ def build_task(
         mv=request.mv,
         gpt_description_prompt=request.gpt_description_prompt,
         make_instrumental=request.make_instrumental,
-        continue_clip_id=request.continue_clip_id,
-        continue_at=request.continue_at,
+        history=request.history,
+        concat_history=request.concat_history,
+        clip_type=request.clip_type,
     )
     display_name, handle = rng.choice(catalogue.DISPLAY_NAMES)
     user_id = _uuid(rng)
     error_index = rng.randrange(2) if scenario is Scenario.PARTIAL else None
     clips = []
-    for index in range(2):
+    for index in range(request.clip_count):
         error: str | None = None
         if scenario is Scenario.FAILURE or index == error_index:
             error = rng.choice(catalogue.CLIP_ERRORS)
         clips.append(
             ClipSpec(
                 id=_uuid(rng),
-                duration=round(rng.uniform(95, 240), 2),
+                duration=round(rng.uniform(95, 240), 2)
+                if request.duration is None
+                else request.duration,
                 display_name=display_name,
                 handle=handle,
                 user_id=user_id,
