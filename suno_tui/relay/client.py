@@ -247,16 +247,18 @@ class RelayClient:
         *,
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         """One GET with this client's transport, timeouts and size cap: (status,
         lower-case headers, body). ``headers`` replace the client's own (an
-        ``Authorization`` given here is sent instead of the API key). Transport
+        ``Authorization`` given here is sent instead of the API key);
+        ``max_bytes`` lowers the size cap for this answer. Transport
         failures raise the typed errors, with the API key redacted; the answer
         is the caller's to read (relay.account and relay.balance use it).
         """
         try:
             return await self._transport.send(
-                "GET", path, None, True, params=params, headers=headers
+                "GET", path, None, True, params=params, headers=headers, max_bytes=max_bytes
             )
         except RelayError as error:
             raise self._redacted(error) from None

@@ -95,13 +95,19 @@ class Transport:
         *,
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
+        """One exchange: (status, lower-case headers, body). ``max_bytes``
+        lowers the client's size cap for this answer (never raises it)."""
         self.requests_sent += 1
+        limit = self._max_response_bytes
+        if max_bytes is not None:
+            limit = min(limit, max_bytes)
         progress = _Progress()
         deadline = asyncio.timeout(self._total_timeout)
         try:
             async with deadline:
-                return await self._exchange(method, path, payload, progress, params, headers)
+                return await self._exchange(method, path, payload, progress, params, headers, limit)
         except TimeoutError:
             if not deadline.expired():
                 raise
@@ -166,6 +172,7 @@ class Transport:
         progress: _Progress,
         params: Mapping[str, str | int] | None,
         headers: Mapping[str, str] | None,
+        limit: int,
     ) -> tuple[int, dict[str, str], bytes]:
         request = self._http.build_request(
             method,
@@ -178,14 +185,13 @@ class Transport:
         response = await self._http.send(request, stream=True)
         progress.answered = True
         try:
-            body = await self._read_capped(response)
+            body = await self._read_capped(response, limit)
         finally:
             await response.aclose()
         return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body
 
-    async def _read_capped(self, response: httpx.Response) -> bytes:
-        """The decoded body; at most the limit, counted as it is decoded."""
-        limit = self._max_response_bytes
+    async def _read_capped(self, response: httpx.Response, limit: int) -> bytes:
+        """The decoded body; at most ``limit`` bytes, counted as it is decoded."""
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise MalformedResponse(
