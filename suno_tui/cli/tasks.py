@@ -66,7 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=_DEFAULT_LIMIT,
         metavar="N",
         help=f"at most N tasks (default {_DEFAULT_LIMIT}, at most {_MAX_LIMIT}); "
-        "pages of 100 are read until N or the start of the window",
+        "pages of 100 are read until N or the start of the window (and at most "
+        "N/100 + 2 pages, N x 32 KiB)",
     )
     parser.add_argument(
         "--json",
