@@ -3,13 +3,14 @@
 - ``account-paging``: peak resident memory of ``suno-tui tasks --json`` (the
   child's own VmHWM) against
   - 100 items a page with a 150 KB prompt each and ``total: 1e9`` (the
-    default limit). Before: 5.98 GB. A page is ~15 MB, over the 8 MiB cap
+    default limit). Before: 5,884 MiB (the issue: 5.98 GB). A page is ~15 MB, over the 8 MiB cap
     for a page: refused at once (exit 4);
   - the old bare-list shape with 1.5 MB items at ``--limit 500``. Before:
-    2.28 GB. Ten items a page: refused at once as well;
+    2,937 MiB (the issue: 2.28 GB). Ten items a page: refused at once as well;
   - pages just under the cap (100 x 78 KB) and a total of 1e9, at the default
     limit (read until the walk's 312 MiB budget, ~40 pages) beside
     ``--limit 1000`` (31 MiB, ~4 pages): memory flat in the number of pages.
+    Before: 3,088 MiB for 100 pages, beside 357 MiB for 10.
 - and the number of requests one ``tasks`` makes against an old build
   (bare arrays of 10) whose later pages say ``page_size: "1"`` and hold 10
   items or 1, at the default limit. Before: 1,001 and 9,992; the README
@@ -76,7 +77,7 @@ def _refused_row(name: str, gateway: EndlessAccount, before_mib: float, *extra: 
         "MiB",
         "<= 128 MiB, refused (exit 4)",
         ok=refused and 0 < ran.peak_rss_mib <= 128,
-        baseline="before (issue #21)",
+        baseline="before (7c66d89, this gateway)",
         baseline_value=before_mib,
         note="" if refused else f"not refused! exit {ran.code}",
     )
@@ -122,7 +123,7 @@ def _requests_row(quick: bool) -> Row:
         "requests",
         f"<= limit / 100 + 2 = {bound}",
         ok=codes == [0, 0] and max(counts) <= bound,
-        baseline="before (issue #21, default limit)",
+        baseline="before (7c66d89, default limit, 1-item pages)",
         baseline_value=9_992,
     )
 
@@ -133,12 +134,12 @@ def run(quick: bool) -> list[Row]:
         _refused_row(
             "100 x 150 KB items a page, total 1e9",
             EndlessAccount(prompt_bytes=prompt),
-            5.98 * 1024,
+            5_884.2,
         ),
         _refused_row(
             "old bare-list shape, 10 x 1.5 MB items a page, --limit 500",
             EndlessAccount(prompt_bytes=1_500_000, legacy=True),
-            2.28 * 1024,
+            2_937.4,
             "--limit",
             "500",
         ),
