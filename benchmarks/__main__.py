@@ -39,6 +39,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_poll_output": {5},
     "bench_hostile": {"bomb", "drip"},
     "bench_account": {"account-discovery", "account-idle"},
+    "bench_paging": {"account-paging"},
     "bench_stats": {"stats", "stats-view"},
     "bench_history": {13, "13.3"},
     "bench_fetch": {13, "13.5"},

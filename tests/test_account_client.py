@@ -353,7 +353,7 @@ async def test_a_gateway_whose_totals_lie_is_stopped_by_the_bound() -> None:
         calls.clear()
         walk = await account.walk(TaskQuery(), lambda _page: True, limit=1000)
     assert len(calls) == 12 and walk.stop == "bound"
-    assert "stopped after 12 pages" in walk.problems[0]
+    assert "stopped after 12 requests" in walk.problems[0]
 
 
 async def test_secrets_echoed_by_the_gateway_are_redacted() -> None:

@@ -68,6 +68,18 @@ async def test_a_discovery_that_finds_more_than_its_limit_says_it_is_incomplete(
     assert len(found.tasks) == 10 and not found.complete
 
 
+async def test_a_discovery_whose_limit_meets_the_lists_end_is_complete(
+    simulator: Simulator,
+) -> None:
+    # so that the monitor does not say "this look stopped at 30 new tasks"
+    for i in range(30):
+        simulator.add_task(elapsed=100 - i)
+    async with RelayClient(simulator.base_url, simulator.token, verify=False) as relay:
+        account = AccountClient(relay, access_token=simulator.access_token, user_id=1)
+        found = await discover(account, set(), None, limit=30)
+    assert len(found.tasks) == 30 and found.complete
+
+
 # -- the pacer --------------------------------------------------------------------
 
 

@@ -51,14 +51,17 @@ async def discover(
     found = Discovery()
     seen: set[str] = set()
     query = TaskQuery(since=since)
+    left_on_page = False
 
     def visit(page: TaskPage) -> bool:
-        for task in page.tasks:
+        nonlocal left_on_page
+        for index, task in enumerate(page.tasks):
             if task.task_id in known or task.task_id in seen:
                 continue
             seen.add(task.task_id)
             found.tasks.append(task)
             if len(found.tasks) >= limit:
+                left_on_page = index < len(page.tasks) - 1
                 return False
         # a known id on the page (even one the query filtered out) ends the walk
         return not any(task_id in known for task_id in page.ids)
@@ -67,5 +70,7 @@ async def discover(
     found.pages = walk.pages
     found.problems = walk.problems
     met = walk.stop == "visitor" and len(found.tasks) < limit
-    found.complete = met or walk.stop in ("end", "total", "older")
+    # the limit met the list's last task: nothing was left out
+    at_end = walk.stop == "visitor" and walk.last_page and not left_on_page
+    found.complete = met or at_end or walk.stop in ("end", "total", "older")
     return found

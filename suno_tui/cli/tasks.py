@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from suno_tui.relay.account import TaskListing, TaskQuery
+    from suno_tui.relay.models import Task
 
 _STATUSES = ("NOT_START", "SUBMITTED", "QUEUED", "IN_PROGRESS", "SUCCESS", "FAILURE", "UNKNOWN")
 _DEFAULT_LIMIT = 10_000
@@ -65,7 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=_DEFAULT_LIMIT,
         metavar="N",
         help=f"at most N tasks (default {_DEFAULT_LIMIT}, at most {_MAX_LIMIT}); "
-        "pages of 100 are read until N or the start of the window",
+        "pages of 100 are read until N or the start of the window (and at most "
+        "N/100 + 2 pages, N x 32 KiB)",
     )
     parser.add_argument(
         "--json",
@@ -98,18 +100,20 @@ def run(args: argparse.Namespace) -> int:
             args, overrides={"account_api": args.account_api, "user_id": args.user_id}
         )
         query = _query(args, since)
-        listing = asyncio.run(list_account_tasks(settings, query, limit=args.limit))
+        printer = _Printer(as_json=args.json)
+        listing = asyncio.run(
+            list_account_tasks(settings, query, limit=args.limit, on_tasks=printer.take)
+        )
     except (SinceError, ConfigError) as error:
         return fail(str(error), exit_codes.USAGE)
-    except RelayError as error:
+    except RelayError as error:  # the pages before it are printed (--json)
         return fail(describe(error), exit_code_for(error))
     for problem in listing.problems:
         warn(problem)
     if listing.stop == "limit":
         warn(f"stopped at --limit {args.limit}: older tasks of the window are not listed")
-    text = _as_json_lines(listing) if args.json else _as_table(listing, query)
-    if text:
-        _write(text + "\n")
+    if not args.json:
+        _write(_as_table(printer, listing, query) + "\n")
     return exit_codes.OK
 
 
@@ -117,6 +121,28 @@ def _write(text: str) -> None:
     import sys
 
     sys.stdout.write(text)
+    sys.stdout.flush()  # a page at a time: a reader (jq, a pipe) sees it as it comes
+
+
+class _Printer:
+    """Takes the tasks page by page as they arrive: ``--json`` prints them at
+    once (memory stays flat however many pages come); the table keeps only its
+    rows' short cells, since its columns are sized to all of them."""
+
+    def __init__(self, *, as_json: bool) -> None:
+        import shutil
+
+        self.as_json = as_json
+        self.width = shutil.get_terminal_size((100, 24)).columns
+        self.rows: list[list[str]] = []
+
+    def take(self, tasks: list[Task]) -> None:
+        if self.as_json:
+            from suno_tui.relay.export import task_to_json, to_json_text
+
+            _write("".join(to_json_text(task_to_json(task)) + "\n" for task in tasks))
+        else:
+            self.rows.extend(_row(task, self.width) for task in tasks)
 
 
 def _query(args: argparse.Namespace, since: datetime) -> TaskQuery:
@@ -130,40 +156,34 @@ def _query(args: argparse.Namespace, since: datetime) -> TaskQuery:
     return TaskQuery(since=since, status=args.status, action=action, kind=kind)
 
 
-def _as_json_lines(listing: TaskListing) -> str:
-    from suno_tui.relay.export import task_to_json, to_json_text
-
-    return "\n".join(to_json_text(task_to_json(task)) for task in listing.tasks)
-
-
-def _as_table(listing: TaskListing, query: TaskQuery) -> str:
-    import shutil
-
-    from suno_tui.cli.table import format_table
+def _row(task: Task, width: int) -> list[str]:
+    """A table row; no cell is kept longer than the terminal is wide."""
     from suno_tui.safe_text import clean_line
 
-    rows = []
-    for task in listing.tasks:
-        submitted = (
-            task.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            if task.submitted_at is not None
-            else "-"
-        )
-        rows.append(
-            [
-                submitted,
-                clean_line(task.task_id),
-                task.kind.value,
-                clean_line(task.status_label),
-                clean_line(task.progress_text or "-"),
-                clean_line(task.title),
-            ]
-        )
-    width = shutil.get_terminal_size((100, 24)).columns
+    submitted = (
+        task.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if task.submitted_at is not None
+        else "-"
+    )
+    cells = [
+        submitted,
+        clean_line(task.task_id),
+        task.kind.value,
+        clean_line(task.status_label),
+        clean_line(task.progress_text or "-"),
+        clean_line(task.title),
+    ]
+    return [cell[:width] for cell in cells]
+
+
+def _as_table(printer: _Printer, listing: TaskListing, query: TaskQuery) -> str:
+    from suno_tui.cli.table import format_table
+
+    rows = printer.rows
     table = format_table(
-        ["SUBMITTED", "TASK", "KIND", "STATUS", "PROGRESS", "TITLE"], rows, width=width
+        ["SUBMITTED", "TASK", "KIND", "STATUS", "PROGRESS", "TITLE"], rows, width=printer.width
     )
     since = query.since.astimezone().strftime("%Y-%m-%d %H:%M") if query.since else "the start"
-    count = len(listing.tasks)
+    count = listing.count
     footer = f"{count} task{'s' if count != 1 else ''} since {since} ({listing.flavour})"
     return "\n".join([table, footer]) if rows else footer

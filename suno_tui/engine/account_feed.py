@@ -12,6 +12,14 @@ in one background loop beside polling.
   minutes and soon after a task finished, never per poll; a gateway without
   the billing endpoints is told once and not asked again.
 
+What discovery adds is bounded, so that a gateway growing the account by
+thousands of tasks a minute cannot grow the watch list for ever: the first
+look adds up to ``limit`` (10,000), each later one up to ``later_limit``
+(1,000), and one run of the monitor up to ``run_limit`` (20,000), after
+which following stops until the monitor restarts; the look that meets a
+bound says so (``TasksDiscovered.truncated``, the reason first in its
+problems). Each look's walk has the task list's own bounds (requests, bytes).
+
 Both are paced by :class:`~suno_tui.account.schedule.Pacer` (the gateway's
 limits, ``Retry-After`` on a 429, a doubling backoff on failures). Time and
 waiting come from the engine's wiring, so tests run it on a simulator's clock.
@@ -50,6 +58,10 @@ from suno_tui.tracking.waiting import sleep_or_wake
 __all__ = ["AccountFeed", "AccountOptions", "DiscoveryRequest"]
 
 DEFAULT_WINDOW = timedelta(hours=24)
+#: the most a look after the first adds (a busy account makes a few a minute)
+LATER_LOOK_LIMIT = 1_000
+#: the most discovery adds in one run of the monitor
+RUN_LIMIT = 20_000
 _MAX_REASON = 300
 
 Clock = Callable[[], datetime]
@@ -80,7 +92,10 @@ class AccountOptions:
     configured: bool = False
     #: refresh the key's balance
     balance: bool = True
+    #: the most the first look adds, each later look, and all looks of this run
     limit: int = DEFAULT_LIST_LIMIT
+    later_limit: int = LATER_LOOK_LIMIT
+    run_limit: int = RUN_LIMIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +142,11 @@ class AccountFeed:
         self._manual = False
         self._stopping = False
         self._said: dict[str, str] = {}  # what was last told, per kind: told once
+        #: tasks discovery handed to the engine in this run
+        self.discovered = 0
+        self._looked = False  # a look succeeded: the next ones are "later" looks
+        #: why discovery stopped for this run ("": it did not)
+        self.run_limit_reached = ""
         #: the latest balance (None: not known)
         self.balance: Balance | None = None
         self.discovery_unsupported = ""
@@ -153,6 +173,8 @@ class AccountFeed:
         now = self._now()
         if pacer.unsupported:
             return DiscoveryRequest(False, self.discovery_unsupported or "no task list")
+        if self.run_limit_reached:
+            return DiscoveryRequest(False, self.run_limit_reached)
         if pacer.running:
             return DiscoveryRequest(False, "a look at the account is running already")
         if now < pacer.blocked_until:
@@ -233,7 +255,8 @@ class AccountFeed:
                 account = await self._account_client()
                 if self._since is None:
                     self._since = self._clock() - options.window
-                result = await discover(account, self._known(), self._since, limit=options.limit)
+                limit = self._look_limit()
+                result = await discover(account, self._known(), self._since, limit=limit)
                 added, transitions = await found(result.tasks, options.profile)
             except NotSupported as error:
                 pacer.not_supported()
@@ -251,6 +274,10 @@ class AccountFeed:
                 return
             pacer.succeeded(self._now())
             self._said.pop("discovery", None)
+            problems = [clean_line(problem) for problem in result.problems]
+            bound = self._counted(len(result.tasks), limit, complete=result.complete)
+            if bound:
+                problems.insert(0, bound)
             emit(
                 TasksDiscovered(
                     options.profile,
@@ -259,13 +286,38 @@ class AccountFeed:
                     result.pages,
                     manual,
                     result.complete,
-                    tuple(clean_line(problem) for problem in result.problems),
+                    tuple(problems),
+                    truncated=bool(bound),
                 )
             )
         finally:
             pacer.running = False
-            if not options.follow and not pacer.unsupported:
-                pacer.next_at = None  # not following: the next look is by hand
+            if (not options.follow and not pacer.unsupported) or self.run_limit_reached:
+                pacer.next_at = None  # not following: the next look is by hand (or none)
+
+    def _look_limit(self) -> int:
+        options = self.options
+        limit = options.later_limit if self._looked else options.limit
+        return max(1, min(limit, options.run_limit - self.discovered))
+
+    def _counted(self, count: int, limit: int, *, complete: bool) -> str:
+        """Count a look's tasks; what bound it met, if any, said for a person."""
+        self._looked = True
+        self.discovered += count
+        run_limit = self.options.run_limit
+        if self.discovered >= run_limit:
+            self.run_limit_reached = (
+                f"stopped adding tasks from the account: {self.discovered:,} were added in "
+                f"this run, the most one run adds ({run_limit:,}); restart the monitor to "
+                "follow the account again"
+            )
+            return self.run_limit_reached
+        if count >= limit and not complete:
+            return (
+                f"this look stopped at {limit:,} new tasks, the most one look adds; "
+                "older new ones are not added"
+            )
+        return ""
 
     def _failed(self, emit: Emit, error: Exception, *, manual: bool, credential: bool) -> None:
         reason = _reason(error)

@@ -100,6 +100,9 @@ class TasksDiscovered:
     #: False when the look stopped before the window's start (a bound or the limit)
     complete: bool = True
     problems: tuple[str, ...] = ()
+    #: the look stopped at the most discovery adds (per look, or in this run,
+    #: after which following stops): ``problems[0]`` says which
+    truncated: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from suno_tui.account.clients import account_client_for
 from suno_tui.config import ConfigError, Settings
 from suno_tui.engine.clients import client_for
-from suno_tui.relay.account import TaskListing, TaskQuery
+from suno_tui.relay.account import TaskListing, TaskQuery, TaskSink
 from suno_tui.relay.balance import Balance, fetch_balance
 from suno_tui.relay.client import FetchResult
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
@@ -52,15 +52,18 @@ async def submit_job(
                 attempt.sent = client.submit_sent
 
 
-async def list_account_tasks(settings: Settings, query: TaskQuery, *, limit: int) -> TaskListing:
+async def list_account_tasks(
+    settings: Settings, query: TaskQuery, *, limit: int, on_tasks: TaskSink | None = None
+) -> TaskListing:
     """The selected profile's account tasks matching ``query`` (pages of 100,
-    newest first). ConfigError for account mode off, no access token or a
-    failing command; the relay's errors otherwise (AccountAuthError: refused)."""
+    newest first; with ``on_tasks``, handed on page by page and not kept).
+    ConfigError for account mode off, no access token or a failing command;
+    the relay's errors otherwise (AccountAuthError: refused)."""
     async with client_for(settings) as relay:
         account = account_client_for(settings, relay)
         if not account.has_access_token:
             raise ConfigError(NO_ACCESS_TOKEN)
-        return await account.list_tasks(query, limit=limit)
+        return await account.list_tasks(query, limit=limit, on_tasks=on_tasks)
 
 
 async def key_balance(settings: Settings) -> Balance:

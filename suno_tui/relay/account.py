@@ -24,14 +24,19 @@ shape names the flavour: ``data.items`` is new-api, ``data.data`` with
 ``total_count`` is one-hub, a bare array is an old new-api (the walk then
 starts again from page 0). Later pages use only that flavour's parameters.
 
-Both gateways refuse a bad access token with HTTP 200 and ``success: false``;
-that, a 401 and a 403 raise :class:`AccountAuthError`, whose message names
-the credential to fix. A 404 or a web page raises :class:`NotSupported`.
+A refusal (HTTP 200 with ``success: false``, 401, 403) raises
+:class:`AccountAuthError` naming the credential to fix; a 404 or a web page
+:class:`NotSupported` (:mod:`suno_tui.relay.account_pages` reads answers).
 
-A walk over the pages is bounded: it stops at the limit, at a short or empty
-page, when ``total`` is reached, when a page repeats one already seen (a
-gateway that ignores the page number), and in any case after
-``ceil(limit / page size) + 2`` pages (a gateway whose totals lie).
+A walk over the pages is bounded (:class:`WalkBounds`): it stops at the
+limit, at a short or empty page, when ``total`` is reached, when a page
+repeats one already seen (a gateway that ignores the page number), and in any
+case after ``ceil(limit / page size asked) + 2`` requests (a gateway whose
+totals or page sizes lie; the page size it says is never used for this) or
+once its answers came to ``limit`` x 32 KiB (at least 16 MiB). A page over
+8 MiB is refused. With ``on_tasks``, :meth:`AccountClient.list_tasks` hands
+each page's tasks on as the page arrives and keeps none: memory stays flat
+in the number of pages.
 """
 
 from __future__ import annotations
@@ -39,19 +44,24 @@ from __future__ import annotations
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal
 
-from suno_tui.relay.client import RelayClient
-from suno_tui.relay.envelope import decode_json, error_for_status, is_web_page, short_text
-from suno_tui.relay.errors import (
-    AccountAuthError,
-    AuthError,
-    MalformedResponse,
-    NotSupported,
-    RelayError,
+from suno_tui.relay.account_pages import (
+    LEGACY_PAGE_SIZE,
+    PAGE_SIZE,
+    TASK_LIST_PATH,
+    TaskPage,
+    TaskQuery,
+    believed_page_size,
+    page_of,
+    page_params,
+    page_shape,
+    parse_account_item,
+    read_answer,
 )
-from suno_tui.relay.models import ModelError, Task, TaskKind, parse_task
+from suno_tui.relay.client import RelayClient
+from suno_tui.relay.errors import AccountAuthError, RelayError
+from suno_tui.relay.models import Task
 from suno_tui.relay.redaction import redact_error
 
 __all__ = [
@@ -66,6 +76,8 @@ __all__ = [
     "TaskListing",
     "TaskPage",
     "TaskQuery",
+    "TaskSink",
+    "WalkBounds",
     "WalkResult",
     "parse_account_item",
 ]
@@ -73,68 +85,42 @@ __all__ = [
 AccountApi = Literal["auto", "new-api", "one-hub"]
 Flavour = Literal["new-api", "new-api-legacy", "one-hub"]
 
-TASK_LIST_PATH = "/api/task/self"
 DEFAULT_USER_HEADER = "New-Api-User"
-PAGE_SIZE = 100  # the most either gateway gives per page
-LEGACY_PAGE_SIZE = 10  # old new-api builds: fixed
 DEFAULT_LIST_LIMIT = 10_000
 MAX_LIST_LIMIT = 100_000
 _EXTRA_PAGES = 2  # slack for tasks that shift between pages while walking
-_PLATFORM = "suno"
+_MIB = 1024 * 1024
+#: the most one page's answer may take (100 real rows with long lyrics: ~2 MB)
+PAGE_MAX_BYTES = 8 * _MIB
+#: what one walk may read per task asked for (real rows: 5-20 KB)...
+WALK_BYTES_PER_TASK = 32 * 1024
+#: ...and at least this much, so that a small limit still reads two full pages
+WALK_MIN_BYTES = 16 * _MIB
 
-StopReason = Literal["end", "limit", "total", "repeat", "bound", "older", "visitor"]
+StopReason = Literal["end", "limit", "total", "repeat", "bound", "bytes", "older", "visitor"]
 
 
 @dataclass(frozen=True, slots=True)
-class TaskQuery:
-    """What to list. Times are inclusive and compared with the submit time."""
+class WalkBounds:
+    """How much one walk may read, whatever the gateway says (see the module)."""
 
-    since: datetime | None = None
-    until: datetime | None = None
-    #: a gateway status: NOT_START SUBMITTED QUEUED IN_PROGRESS FAILURE SUCCESS UNKNOWN
-    status: str | None = None
-    #: sent to the gateway: MUSIC or LYRICS (an old lyrics task has action "")
-    action: str | None = None
-    #: checked here, from the shape of the task's data (catches action "")
-    kind: TaskKind | None = None
-    task_id: str | None = None
+    page_bytes: int = PAGE_MAX_BYTES
+    bytes_per_task: int = WALK_BYTES_PER_TASK
+    min_bytes: int = WALK_MIN_BYTES
 
-    def matches(self, task: Task) -> bool:
-        """The checks the gateway should have made, made again (forks differ)."""
-        if self.kind is not None and task.kind is not self.kind:
-            return False
-        if self.status is not None and task.status_label != self.status:
-            return False
-        submitted = task.submitted_at
-        if submitted is None:
-            return True
-        if self.since is not None and submitted < self.since:
-            return False
-        return self.until is None or submitted <= self.until
-
-
-@dataclass(slots=True)
-class TaskPage:
-    """One page of the task list, parsed."""
-
-    number: int
-    #: the page's tasks that match the query, newest first
-    tasks: list[Task]
-    #: how many items the page held (before the query's own checks)
-    count: int
-    #: the page size the gateway used
-    page_size: int
-    #: the gateway's count of all matching tasks, when it says
-    total: int | None
-    #: every item was submitted before ``query.since``
-    all_older: bool = False
-    problems: list[str] = field(default_factory=list)
-    ids: tuple[str, ...] = ()
+    def budget(self, limit: int) -> int:
+        """The bytes a walk for up to ``limit`` tasks may read."""
+        return max(self.min_bytes, limit * self.bytes_per_task)
 
 
 @dataclass(slots=True)
 class WalkResult:
+    #: pages handed to the visitor
     pages: int = 0
+    #: requests sent (an old build's first page is asked for twice)
+    requests: int = 0
+    #: the answers' bodies, in all
+    bytes: int = 0
     stop: StopReason = "end"
     problems: list[str] = field(default_factory=list)
     #: the page the walk ended on was the list's last
@@ -145,45 +131,30 @@ class WalkResult:
 class TaskListing:
     """The answer of :meth:`AccountClient.list_tasks`."""
 
+    #: the tasks (empty when they went to ``on_tasks`` instead)
     tasks: list[Task]
     flavour: Flavour
     pages: int
     stop: StopReason
     total: int | None
     problems: list[str] = field(default_factory=list)
+    #: how many tasks were listed (kept or handed on)
+    count: int = 0
 
     @property
     def complete(self) -> bool:
-        """False when the walk stopped before the end (limit, bound, repeated page)."""
+        """False when the walk stopped before the end (limit, bound, bytes, repeated page)."""
         return self.stop in ("end", "total", "older")
 
 
 #: called with each page; returns False to stop the walk
 PageVisitor = Callable[[TaskPage], Awaitable[bool] | bool]
+#: takes each page's new tasks as the page arrives (``list_tasks(on_tasks=...)``)
+TaskSink = Callable[[list[Task]], None]
 
 
-def _int(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def parse_account_item(raw: object) -> Task:
-    """A task-log row as a Task: the row's status, progress and times and its
-    ``data`` (the raw Suno clips, as ``/suno/fetch`` gives them).
-
-    The row's ``id`` is a database id, never the task id (parse_task only
-    takes a string ``id``). one-hub's integer progress becomes ``"57%"``.
-    Raises ModelError for a row without a task id.
-    """
-    if not isinstance(raw, dict):
-        raise ModelError(f"expected a task object, got {type(raw).__name__}")
-    progress = raw.get("progress")
-    if isinstance(progress, int | float) and not isinstance(progress, bool):
-        raw = {**raw, "progress": f"{progress:g}%"}
-    return parse_task(raw)
+def _mib(count: int) -> str:
+    return f"{count / _MIB:,.1f} MiB"
 
 
 class AccountClient:
@@ -203,6 +174,7 @@ class AccountClient:
         user_header: str = DEFAULT_USER_HEADER,
         api: AccountApi = "auto",
         page_size: int = PAGE_SIZE,
+        bounds: WalkBounds | None = None,
     ) -> None:
         token = (access_token or "").strip()
         if token[:7] == "Bearer ":  # new-api strips exactly this; send the bare token
@@ -220,8 +192,9 @@ class AccountClient:
         self.user_header = user_header
         self.api: AccountApi = api
         self.page_size = page_size
+        self.bounds = bounds or WalkBounds()
         self._flavour: Flavour | None = None if api == "auto" else api
-        self._legacy_page_size = LEGACY_PAGE_SIZE
+        self._legacy_page_size = believed_page_size(LEGACY_PAGE_SIZE, page_size)
 
     @property
     def flavour(self) -> Flavour | None:
@@ -234,27 +207,43 @@ class AccountClient:
 
     # -- public API ---------------------------------------------------------
 
-    async def list_tasks(self, query: TaskQuery, *, limit: int = DEFAULT_LIST_LIMIT) -> TaskListing:
-        """The account's tasks matching ``query``, newest first, at most ``limit``."""
+    async def list_tasks(
+        self,
+        query: TaskQuery,
+        *,
+        limit: int = DEFAULT_LIST_LIMIT,
+        on_tasks: TaskSink | None = None,
+    ) -> TaskListing:
+        """The account's tasks matching ``query``, newest first, at most ``limit``.
+
+        With ``on_tasks``, each page's new tasks go to it as the page arrives
+        and none is kept (``tasks`` stays empty; ``count`` says how many)."""
         if not 1 <= limit <= MAX_LIST_LIMIT:
             raise ValueError(f"limit must be from 1 to {MAX_LIST_LIMIT}")
         tasks: list[Task] = []
         seen: set[str] = set()
+        count = 0
         total: int | None = None
         left_on_page = False
 
         def visit(page: TaskPage) -> bool:
-            nonlocal total, left_on_page
+            nonlocal total, left_on_page, count
             total = page.total if page.total is not None else total
+            fresh: list[Task] = []
             for index, task in enumerate(page.tasks):
                 if task.task_id in seen:  # a task pushed down by a newer one
                     continue
                 seen.add(task.task_id)
-                tasks.append(task)
-                if len(tasks) >= limit:
+                fresh.append(task)
+                if count + len(fresh) >= limit:
                     left_on_page = index < len(page.tasks) - 1
-                    return False
-            return True
+                    break
+            count += len(fresh)
+            if on_tasks is None:
+                tasks.extend(fresh)
+            elif fresh:
+                on_tasks(fresh)
+            return count < limit
 
         walk = await self.walk(query, visit, limit=limit)
         stop = walk.stop
@@ -267,6 +256,7 @@ class AccountClient:
             stop=stop,
             total=total,
             problems=walk.problems,
+            count=count,
         )
 
     async def walk(
@@ -275,29 +265,20 @@ class AccountClient:
         """Read pages newest first, handing each to ``visit`` until it returns
         False or a stop rule ends the walk (see the module's doc)."""
         if not self._access_token:
-            raise AccountAuthError(
-                "no access token is set",
-                hint=_CREDENTIAL_ADVICE,
-            )
+            raise AccountAuthError("no access token is set", hint=_CREDENTIAL_ADVICE)
         result = WalkResult()
         seen_pages: set[tuple[str, ...]] = set()
         number = 0 if self._flavour == "new-api-legacy" else 1
         first_number = number
-        max_pages = math.ceil(limit / self.page_size) + _EXTRA_PAGES
         while True:
-            if result.pages >= max_pages:
-                result.stop = "bound"
-                result.problems.append(
-                    f"stopped after {result.pages} pages: the gateway kept sending more "
-                    "than its totals or the limit allow"
-                )
+            if self._out_of_bounds(result, limit):
                 return result
             before = self._flavour
-            page = await self._page(number, query)
+            page = await self._page(number, query, result)
             if before != self._flavour == "new-api-legacy" and number == 1:
                 # An old build pages from 0: what came back was the second page.
                 number = first_number = 0
-                page = await self._page(number, query)
+                page = await self._page(number, query, result)
             result.pages += 1
             result.problems.extend(page.problems)
             if page.ids and page.ids in seen_pages:
@@ -307,8 +288,6 @@ class AccountClient:
                 )
                 return result
             seen_pages.add(page.ids)
-            if self._flavour == "new-api-legacy":
-                max_pages = math.ceil(limit / page.page_size) + _EXTRA_PAGES
             read = (number - first_number + 1) * page.page_size
             short = page.count == 0 or page.count < page.page_size
             result.last_page = short or (page.total is not None and read >= page.total)
@@ -329,18 +308,47 @@ class AccountClient:
                 return result
             number += 1
 
+    def _out_of_bounds(self, result: WalkResult, limit: int) -> bool:
+        """Whether the walk must stop before its next request (and why, in ``result``)."""
+        max_requests = math.ceil(limit / self.page_size) + _EXTRA_PAGES
+        if result.requests >= max_requests:
+            result.stop = "bound"
+            result.problems.append(
+                f"stopped after {result.requests} requests, the most a listing of up to "
+                f"{limit:,} tasks makes ({limit:,} / {self.page_size} + {_EXTRA_PAGES}): "
+                "the gateway sent more pages than its totals, page sizes or the limit allow"
+            )
+            return True
+        budget = self.bounds.budget(limit)
+        if result.bytes >= budget:
+            result.stop = "bytes"
+            result.problems.append(
+                f"stopped after {result.pages} pages: they came to {_mib(result.bytes)}, "
+                f"the most a listing of up to {limit:,} tasks reads ({_mib(budget)}); "
+                "the gateway's tasks are unusually large"
+            )
+            return True
+        return False
+
     # -- one page -----------------------------------------------------------
 
-    async def _page(self, number: int, query: TaskQuery) -> TaskPage:
-        params = self._params(number, query)
+    async def _page(self, number: int, query: TaskQuery, result: WalkResult) -> TaskPage:
+        params = page_params(self._flavour, number, self.page_size, query)
+        result.requests += 1
         try:
             status, headers, body = await self.relay.get_raw(
-                TASK_LIST_PATH, params=params, headers=self._auth_headers()
+                TASK_LIST_PATH,
+                params=params,
+                headers=self._auth_headers(),
+                max_bytes=self.bounds.page_bytes,
             )
-            payload = self._read(status, headers, body)
-            return self._parse_page(payload, number, query, status)
+            result.bytes += len(body)
+            payload = read_answer(status, headers, body, self._refusal_hint)
+            page = self._parse_page(payload, number, query, status)
         except RelayError as error:
             raise redact_error(error, self._secrets()) from None
+        page.bytes = len(body)
+        return page
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._access_token, self.relay.api_key)
@@ -350,57 +358,6 @@ class AccountClient:
         if self.user_id is not None and self._flavour != "one-hub":
             headers[self.user_header] = str(self.user_id)
         return headers
-
-    def _params(self, number: int, query: TaskQuery) -> dict[str, str | int]:
-        params: dict[str, str | int] = {}
-        flavour = self._flavour
-        if flavour in (None, "new-api", "new-api-legacy"):
-            params["p"] = number
-            params["page_size"] = self.page_size
-        if flavour in (None, "one-hub"):
-            params["page"] = number
-            params["size"] = self.page_size
-            params["order"] = "-id"
-        params["platform"] = _PLATFORM
-        if query.status:
-            params["status"] = query.status
-        if query.action:
-            params["action"] = query.action
-        if query.task_id:
-            params["task_id"] = query.task_id
-        if query.since is not None:
-            params["start_timestamp"] = math.floor(query.since.timestamp())
-        if query.until is not None:
-            params["end_timestamp"] = math.ceil(query.until.timestamp())
-        return params
-
-    def _read(self, status: int, headers: dict[str, str], body: bytes) -> Mapping[str, Any]:
-        """The success envelope's object, or the error the answer means."""
-        if status == 404 or status == 405 or is_web_page(body, headers):
-            raise NotSupported(
-                f"the gateway has no task list ({TASK_LIST_PATH} answered "
-                f"{'HTTP ' + str(status) if status != 200 else 'with a web page'}); "
-                "account mode needs a new-api or one-hub gateway"
-            )
-        if status in (401, 403):
-            error = error_for_status(status, body, headers)
-            message = error.message if isinstance(error, AuthError) else str(error)
-            raise AccountAuthError(message, status=status, hint=self._refusal_hint(status))
-        if not 200 <= status < 300:
-            raise error_for_status(status, body, headers)
-        payload = decode_json(body, status)
-        if not isinstance(payload, dict):
-            raise MalformedResponse(
-                f"expected a JSON object, got {type(payload).__name__}", status=status
-            )
-        success = payload.get("success")
-        if success is False:
-            said = payload.get("message")
-            text = short_text(said) if said is not None else ""
-            raise AccountAuthError(text, status=status, hint=self._refusal_hint(status))
-        if "data" not in payload:
-            raise MalformedResponse("no 'data' in the answer", status=status)
-        return payload
 
     def _refusal_hint(self, status: int) -> str:
         hint = _CREDENTIAL_ADVICE
@@ -422,69 +379,17 @@ class AccountClient:
     def _parse_page(
         self, payload: Mapping[str, Any], number: int, query: TaskQuery, status: int
     ) -> TaskPage:
-        data = payload["data"]
-        rows: object
-        total: int | None = None
-        page_size = self.page_size
-        if data is None:
-            rows = []
-        elif isinstance(data, list):
-            rows = data
+        shape = page_shape(payload, status)
+        page_size = believed_page_size(shape.said_page_size, self.page_size)
+        if shape.kind == "list":
             if self._flavour in (None, "new-api"):
                 self._flavour = "new-api-legacy"
             if number == 0:  # the first page shows the build's page size
-                self._legacy_page_size = max(LEGACY_PAGE_SIZE, len(data))
+                self._legacy_page_size = believed_page_size(len(shape.rows), self.page_size)
             page_size = self._legacy_page_size
-        elif isinstance(data, dict) and "items" in data:
-            rows = data.get("items")
-            total = _int(data.get("total"))
-            page_size = _int(data.get("page_size")) or self.page_size
-            if self._flavour is None:
-                self._flavour = "new-api"
-        elif isinstance(data, dict) and ("total_count" in data or "data" in data):
-            rows = data.get("data")
-            total = _int(data.get("total_count"))
-            page_size = _int(data.get("size")) or self.page_size
-            if self._flavour is None:
-                self._flavour = "one-hub"
-        else:
-            raise MalformedResponse(
-                "'data' is neither a page of tasks nor a list of them", status=status
-            )
-        if rows is None:
-            rows = []
-        if not isinstance(rows, list):
-            raise MalformedResponse(
-                f"the page's task list is a {type(rows).__name__}, not a list", status=status
-            )
-        if self._flavour != "new-api-legacy":
-            page_size = max(1, min(page_size, PAGE_SIZE))
-        return self._page_of(rows, number, query, page_size, total)
-
-    def _page_of(
-        self, rows: list[object], number: int, query: TaskQuery, page_size: int, total: int | None
-    ) -> TaskPage:
-        page = TaskPage(number=number, tasks=[], count=len(rows), page_size=page_size, total=total)
-        ids: list[str] = []
-        older = 0
-        for index, row in enumerate(rows):
-            try:
-                task = parse_account_item(row)
-            except ModelError as error:
-                page.problems.append(f"item {index} of page {number} ignored: {error}")
-                continue
-            ids.append(task.task_id)
-            if (
-                query.since is not None
-                and task.submitted_at is not None
-                and task.submitted_at < query.since
-            ):
-                older += 1
-            if query.matches(task):
-                page.tasks.append(task)
-        page.ids = tuple(ids)
-        page.all_older = bool(rows) and older == len(rows)
-        return page
+        elif shape.kind != "empty" and self._flavour is None:
+            self._flavour = shape.kind
+        return page_of(shape.rows, number, query, page_size, shape.total)
 
 
 _CREDENTIAL_ADVICE = (

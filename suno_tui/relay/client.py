@@ -259,10 +259,10 @@ class RelayClient:
         """One GET with this client's transport, timeouts and size cap: (status,
         lower-case headers, body). ``headers`` replace the client's own (an
         ``Authorization`` given here is sent instead of the API key);
-        ``max_bytes`` lowers the cap (a larger answer raises AnswerTooLarge,
-        unread). Transport failures raise the typed errors, with the API key
-        redacted; the answer is the caller's to read (relay.account,
-        relay.balance and relay.clip_actions use it).
+        ``max_bytes`` lowers the size cap for this answer (never raises it; a
+        larger answer raises AnswerTooLarge, unread). Transport failures raise
+        the typed errors, with the API key redacted; the answer is the caller's
+        to read (relay.account, relay.balance and relay.clip_actions use it).
         """
         try:
             return await self._transport.send(

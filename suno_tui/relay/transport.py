@@ -98,9 +98,12 @@ class Transport:
         headers: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
-        """One exchange; ``max_bytes`` lowers the size limit for this answer."""
+        """One exchange: (status, lower-case headers, body). ``max_bytes``
+        lowers the client's size cap for this answer (never raises it)."""
         self.requests_sent += 1
-        limit = self._max_response_bytes if max_bytes is None else max_bytes
+        limit = self._max_response_bytes
+        if max_bytes is not None:
+            limit = min(limit, max_bytes)
         progress = _Progress()
         deadline = asyncio.timeout(self._total_timeout)
         try:
@@ -189,7 +192,7 @@ class Transport:
         return response.status_code, {k.lower(): v for k, v in response.headers.items()}, body
 
     async def _read_capped(self, response: httpx.Response, limit: int) -> bytes:
-        """The decoded body; at most the limit, counted as it is decoded."""
+        """The decoded body; at most ``limit`` bytes, counted as it is decoded."""
         declared = response.headers.get("content-length", "")
         content_type = response.headers.get("content-type", "")
         if declared.isdigit() and int(declared) > limit:

@@ -47,24 +47,37 @@ class Measured:
     killed: bool  # still running at the timeout
 
 
-def run_measured(argv: list[str], env: dict[str, str], *, timeout: float = 120) -> Measured:
+def run_measured(
+    argv: list[str],
+    env: dict[str, str],
+    *,
+    timeout: float = 120,
+    stdout_file: Path | None = None,
+) -> Measured:
+    """``stdout_file``: the child's output goes there, not into memory
+    (``Measured.stdout`` is then empty)."""
     with tempfile.TemporaryDirectory(prefix="suno-tui-measure-") as folder:
         hwm = Path(folder) / "hwm"
         started = time.perf_counter()
         killed = False
+        out = stdout_file.open("wb") if stdout_file is not None else None
         try:
             done = subprocess.run(
                 [sys.executable, "-c", _PROBE, *argv],
                 stdin=subprocess.DEVNULL,
-                capture_output=True,
+                stdout=out if out is not None else subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 env={**env, "SUNO_TUI_MEASURE_HWM": str(hwm)},
                 timeout=timeout,
                 check=False,
             )
-            code, stdout, stderr = done.returncode, done.stdout, done.stderr
+            code, stdout, stderr = done.returncode, done.stdout or b"", done.stderr
         except subprocess.TimeoutExpired as expired:
             killed = True
             code, stdout, stderr = -9, expired.stdout or b"", expired.stderr or b""
+        finally:
+            if out is not None:
+                out.close()
         seconds = time.perf_counter() - started
         peak = int(hwm.read_text()) / 1024 if hwm.exists() else 0.0
     return Measured(
