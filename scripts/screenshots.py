@@ -80,7 +80,7 @@ async def _downloads(app: ScreenshotApp, pilot: Any, key: str) -> None:
 
 async def _cover(app: ScreenshotApp, pilot: Any) -> None:
     """Wait until the detail's cover is drawn (fetched by its worker)."""
-    from suno_tui.tui.cover_view import CoverView
+    from suno_tui.tui.detail.cover_view import CoverView
 
     view = app.screen.query_one(CoverView)
     for _ in range(int(ROUND_TIMEOUT * 100)):
@@ -93,7 +93,7 @@ async def _cover(app: ScreenshotApp, pilot: Any) -> None:
 
 
 async def _stats(app: ScreenshotApp, pilot: Any) -> None:
-    from suno_tui.tui.screens.stats import StatsScreen
+    from suno_tui.tui.screens.stats_screen import StatsScreen
 
     await pilot.press("i")
     screen = app.screen

@@ -31,29 +31,29 @@ from textual.widgets import Footer, Input, Static
 from suno_tui.engine.engine import Engine
 from suno_tui.engine.events import PollingStopped, RowsChanged, TaskFinished
 from suno_tui.tracking.model import Progress, TaskSummary
-from suno_tui.tui.account_ui import ACCOUNT_EVENTS, AccountUI
-from suno_tui.tui.bindings import Scope, bindings
-from suno_tui.tui.chrome import Chrome
-from suno_tui.tui.detail import DetailView
-from suno_tui.tui.detail_doc import CopyTarget
-from suno_tui.tui.details import Details
-from suno_tui.tui.download_pane import DownloadPane
-from suno_tui.tui.downloads_ui import DownloadsUI
-from suno_tui.tui.event_log import EventLog
+from suno_tui.tui.bars.chrome import Chrome
+from suno_tui.tui.bars.status_bar import StatusBar
+from suno_tui.tui.detail.details import Details
+from suno_tui.tui.detail.document import CopyTarget
+from suno_tui.tui.detail.view import DetailView
+from suno_tui.tui.downloads.downloads_ui import DownloadsUI
+from suno_tui.tui.downloads.pane import DownloadPane
 from suno_tui.tui.feed import DownloadsChanged, EngineFeed, EngineNews, PollRound, PollStatusChanged
-from suno_tui.tui.filter_input import FilterInput
+from suno_tui.tui.keys.bindings import Scope, bindings
+from suno_tui.tui.news.announcer import Announcer
+from suno_tui.tui.news.event_log import EventLog
 from suno_tui.tui.palette import system_commands
 from suno_tui.tui.panes import Panes
-from suno_tui.tui.quitting import QuitScreen, Quitting
-from suno_tui.tui.retry import retry_selected
-from suno_tui.tui.row_loading import start_loading
 from suno_tui.tui.screens.help import HelpScreen
-from suno_tui.tui.screens.stats import StatsSource, open_stats
-from suno_tui.tui.status_bar import StatusBar
+from suno_tui.tui.screens.quitting import QuitScreen, Quitting
+from suno_tui.tui.screens.stats_screen import StatsSource, open_stats
 from suno_tui.tui.styles import APP_CSS
-from suno_tui.tui.task_list import TaskList
-from suno_tui.tui.tasks_ui import TasksUI
-from suno_tui.tui.toasts import Announcer
+from suno_tui.tui.tasks.account_ui import ACCOUNT_EVENTS, AccountUI
+from suno_tui.tui.tasks.filter_input import FilterInput
+from suno_tui.tui.tasks.loading import start_loading
+from suno_tui.tui.tasks.retry import retry_selected
+from suno_tui.tui.tasks.task_list import TaskList
+from suno_tui.tui.tasks.tasks_ui import TasksUI
 
 if TYPE_CHECKING:
     from suno_tui.downloads.covers import CoverCache

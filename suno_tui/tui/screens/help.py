@@ -2,7 +2,7 @@
 
 The keys of the screen the help was opened from come first, then the ones that
 work everywhere, side by side when the terminal is wide enough (see
-:mod:`suno_tui.tui.help_layout`), so both are visible without scrolling at
+:mod:`suno_tui.tui.keys.help_layout`), so both are visible without scrolling at
 100x30 and above.
 """
 
@@ -19,8 +19,8 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope, bindings_by_id
-from suno_tui.tui.help_layout import (
+from suno_tui.tui.keys.bindings import BY_ID, COMMANDS, Scope, bindings_by_id
+from suno_tui.tui.keys.help_layout import (
     CURRENT_MARK,
     LEGEND,
     HelpLayout,
@@ -28,8 +28,8 @@ from suno_tui.tui.help_layout import (
     plan,
     widths,
 )
-from suno_tui.tui.keys import key_display
-from suno_tui.tui.row_render import LEGEND as SYMBOLS
+from suno_tui.tui.keys.key_display import key_display
+from suno_tui.tui.tasks.row_render import LEGEND as SYMBOLS
 
 REMAP_NOTE = 'Remap a key by its id in the config file:\n  [keys]\n  poll-now = "f5"'
 NO_IDS_NOTE = "A wider terminal shows each key's id (to remap it in [keys])."

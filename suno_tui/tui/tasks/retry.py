@@ -12,8 +12,8 @@ from suno_tui.tracking.model import NOT_FOUND, TaskSummary
 if TYPE_CHECKING:
     from textual.app import App
 
-    from suno_tui.tui.details import Details
-    from suno_tui.tui.task_list import TaskList
+    from suno_tui.tui.detail.details import Details
+    from suno_tui.tui.tasks.task_list import TaskList
 
 
 class Retrying(Protocol):

@@ -24,15 +24,15 @@ from textual.widget import Widget
 
 from suno_tui.downloads.events import FileState
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.bindings import Scope, bindings
-from suno_tui.tui.download_board import (
+from suno_tui.tui.downloads.board import (
     SYMBOL,
     BoardLine,
     DownloadBoard,
     size_text,
     state_text,
 )
-from suno_tui.tui.row_render import bar_cells, fit, fit_right
+from suno_tui.tui.keys.bindings import Scope, bindings
+from suno_tui.tui.tasks.row_render import bar_cells, fit, fit_right
 
 #: seconds between two repaints while progress events stream in
 REPAINT_EVERY = 0.25

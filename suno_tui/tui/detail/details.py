@@ -12,11 +12,11 @@ from textual.app import App
 
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.detail import DetailView
-from suno_tui.tui.detail_doc import CopyTarget, copy_targets
+from suno_tui.tui.detail.document import CopyTarget, copy_targets
+from suno_tui.tui.detail.screen import DetailScreen
+from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
-from suno_tui.tui.screens.detail_screen import DetailScreen
-from suno_tui.tui.task_list import TaskList
+from suno_tui.tui.tasks.task_list import TaskList
 
 
 class Details:

@@ -1,7 +1,7 @@
 """The task list's order: sort values, the sorted ids, and the filter.
 
 Everything about which rows the list holds and in what order, apart from the
-widget (:mod:`suno_tui.tui.task_list`), which draws them and keeps the cursor.
+widget (:mod:`suno_tui.tui.tasks.task_list`), which draws them and keeps the cursor.
 
 Rows are held once: given the tracker's read-only mapping (``set_rows`` with a
 Mapping), the index keeps a reference to it, not a copy, and holds per task only

@@ -8,8 +8,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from suno_tui.tui.detail import DetailView
-from suno_tui.tui.status_bar import StatusBar
+from suno_tui.tui.bars.status_bar import StatusBar
+from suno_tui.tui.detail.view import DetailView
 
 
 class DetailScreen(Screen[None]):

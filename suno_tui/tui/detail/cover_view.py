@@ -20,7 +20,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from suno_tui.tui.cover_art import cover_size, cover_strips, placeholder_strips
+from suno_tui.tui.detail.cover_art import cover_size, cover_strips, placeholder_strips
 
 if TYPE_CHECKING:
     from PIL.Image import Image

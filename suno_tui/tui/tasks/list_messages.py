@@ -1,4 +1,4 @@
-"""The messages the task list (:mod:`suno_tui.tui.task_list`) posts, as
+"""The messages the task list (:mod:`suno_tui.tui.tasks.task_list`) posts, as
 ``TaskList.Highlighted`` and so on; handled as ``on_task_list_highlighted``...
 and the view it reports through its ``view`` reactive."""
 
@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from textual.message import Message
 
-from suno_tui.tui.task_order import SortKey
+from suno_tui.tui.tasks.order import SortKey
 
 __all__ = ["FilterCleared", "FilterRequested", "Highlighted", "ListView", "Opened"]
 

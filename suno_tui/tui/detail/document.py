@@ -20,7 +20,7 @@ from suno_tui.relay.export import to_json_text
 from suno_tui.relay.models import Clip, ClipStatus, Lyrics, Task
 from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tracking.model import TaskSummary, Transition
-from suno_tui.tui.row_render import percent_text, status_look
+from suno_tui.tui.tasks.row_render import percent_text, status_look
 from suno_tui.tui.timefmt import full_time, precise_duration, short_duration
 
 LABEL = "$text-muted"

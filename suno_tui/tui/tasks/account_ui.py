@@ -22,8 +22,8 @@ from suno_tui.engine.events import (
     TasksDiscovered,
 )
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.event_log import EventLog
-from suno_tui.tui.task_list import TaskList
+from suno_tui.tui.news.event_log import EventLog
+from suno_tui.tui.tasks.task_list import TaskList
 
 ACCOUNT_EVENTS = (
     TasksDiscovered,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from suno_tui.tui.bindings import COMMANDS, Scope
+from suno_tui.tui.keys.bindings import COMMANDS, Scope
 
 #: the legend's pseudo-section name
 LEGEND = "legend"

@@ -14,12 +14,12 @@ from suno_tui.engine.downloads import downloadable, wants_download
 from suno_tui.engine.engine import Engine
 from suno_tui.engine.events import DownloadEnded
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.announce import Toast
-from suno_tui.tui.download_board import DownloadBoard, file_label
-from suno_tui.tui.download_pane import DownloadPane
-from suno_tui.tui.download_toasts import bulk_toast, download_toast, skip_label
+from suno_tui.tui.downloads.board import DownloadBoard, file_label
+from suno_tui.tui.downloads.download_toasts import bulk_toast, download_toast, skip_label
+from suno_tui.tui.downloads.pane import DownloadPane
 from suno_tui.tui.feed import DownloadNews
-from suno_tui.tui.task_list import TaskList
+from suno_tui.tui.news.finished import Toast
+from suno_tui.tui.tasks.task_list import TaskList
 
 
 class DownloadsUI:

@@ -1,6 +1,6 @@
 """The detail view of one task: status, timeline, every clip, lyrics, raw JSON.
 
-One scrollable, wrapping document (see :mod:`suno_tui.tui.detail_doc`). It is
+One scrollable, wrapping document (see :mod:`suno_tui.tui.detail.document`). It is
 rebuilt only when the shown task changes, so an idle detail view writes
 nothing to the terminal.
 """
@@ -19,9 +19,9 @@ from textual.widgets import Static
 
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
-from suno_tui.tui.bindings import Scope, bindings
-from suno_tui.tui.cover_view import CoverView
-from suno_tui.tui.detail_doc import CopyTarget, build_document, copy_targets, raw_document
+from suno_tui.tui.detail.cover_view import CoverView
+from suno_tui.tui.detail.document import CopyTarget, build_document, copy_targets, raw_document
+from suno_tui.tui.keys.bindings import Scope, bindings
 
 
 class DetailView(VerticalScroll, can_focus=True):

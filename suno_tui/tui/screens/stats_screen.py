@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.stats import Stats
 from suno_tui.tracking.stats_report import report_sections
-from suno_tui.tui.bindings import bindings_by_id
+from suno_tui.tui.keys.bindings import bindings_by_id
 
 StatsSource = Callable[[], Stats]
 LOADING = "Reading the state file..."

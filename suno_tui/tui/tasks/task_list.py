@@ -11,7 +11,7 @@ Line 0 is the column header; task ``i`` of the visible order is virtual line
 ``i + 1``.
 
 Which rows the list holds, their sort values, order and the filter are kept
-by :class:`~suno_tui.tui.task_order.RowIndex`; the widget draws the rows and
+by :class:`~suno_tui.tui.tasks.order.RowIndex`; the widget draws the rows and
 keeps the cursor.
 """
 
@@ -30,10 +30,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from suno_tui.tracking.model import TaskSummary
-from suno_tui.tui import task_list_messages as messages
-from suno_tui.tui import task_list_style as look
-from suno_tui.tui.bindings import Scope, bindings
-from suno_tui.tui.row_render import (
+from suno_tui.tui.keys.bindings import Scope, bindings
+from suno_tui.tui.tasks import list_messages as messages
+from suno_tui.tui.tasks import list_style as look
+from suno_tui.tui.tasks.list_messages import ListView
+from suno_tui.tui.tasks.order import RowIndex, SortKey, find_row, sort_value
+from suno_tui.tui.tasks.row_render import (
     Column,
     LiveProgress,
     Palette,
@@ -48,8 +50,6 @@ from suno_tui.tui.row_render import (
     state_x,
     time_texts,
 )
-from suno_tui.tui.task_list_messages import ListView
-from suno_tui.tui.task_order import RowIndex, SortKey, find_row, sort_value
 from suno_tui.tui.virtual_lines import set_virtual_lines
 
 __all__ = ["SortKey", "TaskList", "sort_value"]

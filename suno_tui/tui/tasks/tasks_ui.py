@@ -14,7 +14,7 @@ from suno_tui.tracking.model import TaskSummary
 from suno_tui.tui.screens.add_tasks import AddRequest, AddTasksScreen
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.submit_form import SubmitScreen, Submitted
-from suno_tui.tui.task_list import TaskList
+from suno_tui.tui.tasks.task_list import TaskList
 
 
 class TasksUI:

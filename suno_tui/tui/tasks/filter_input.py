@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.message import Message
 from textual.widgets import Input
 
-from suno_tui.tui.bindings import bindings_by_id
+from suno_tui.tui.keys.bindings import bindings_by_id
 
 
 class FilterInput(Input):

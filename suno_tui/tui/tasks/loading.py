@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from textual.app import App
 
 from suno_tui.tracking.model import TaskSummary
-from suno_tui.tui.task_list import TaskList
+from suno_tui.tui.tasks.task_list import TaskList
 
 #: finished tasks read before the first frame (a screen is ~40 lines; a page
 #: down or two more costs nothing)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from suno_tui.downloads.events import DownloadProgress, TaskOutcome
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.announce import Toast
+from suno_tui.tui.news.finished import Toast
 
 Label = Callable[[DownloadProgress], str]
 

@@ -20,8 +20,8 @@ from textual.strip import Strip
 from suno_tui.relay.models import TaskStatus
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import NEW, NOT_FOUND, Transition
-from suno_tui.tui.bindings import Scope, bindings
-from suno_tui.tui.row_render import Tone, fit, short_id
+from suno_tui.tui.keys.bindings import Scope, bindings
+from suno_tui.tui.tasks.row_render import Tone, fit, short_id
 from suno_tui.tui.timefmt import clock_time
 from suno_tui.tui.virtual_lines import set_virtual_lines
 

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from suno_tui.engine.engine import Engine
-from suno_tui.tui.status_bar import (
+from suno_tui.tui.bars.status_bar import (
     Counts,
     StatusBar,
     auth_banner,
@@ -24,7 +24,7 @@ from suno_tui.tui.status_bar import (
     status_content,
     top_bar_content,
 )
-from suno_tui.tui.task_list import TaskList
+from suno_tui.tui.tasks.task_list import TaskList
 
 
 class Chrome:

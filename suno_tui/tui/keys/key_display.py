@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from textual.app import App
 from textual.binding import Binding
 
-from suno_tui.tui.bindings import Command
+from suno_tui.tui.keys.bindings import Command
 
 
 def effective_keys(command: Command, keymap: Mapping[str, str]) -> str:

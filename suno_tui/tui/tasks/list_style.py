@@ -1,5 +1,5 @@
 """How the task list looks: its component classes, default CSS, the palette
-built from them, and a row's last touches (:mod:`suno_tui.tui.task_list`)."""
+built from them, and a row's last touches (:mod:`suno_tui.tui.tasks.task_list`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from suno_tui.tui.row_render import Palette, Tone
+from suno_tui.tui.tasks.row_render import Palette, Tone
 
 __all__ = ["COMPONENT_CLASSES", "DEFAULT_CSS", "empty_text", "finish", "palette"]
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from textual.app import App
 
 from suno_tui.tracking.model import TaskSummary
-from suno_tui.tui.announce import Toast, toasts
-from suno_tui.tui.notify import TerminalNotifier
+from suno_tui.tui.news.desktop import TerminalNotifier
+from suno_tui.tui.news.finished import Toast, toasts
 
 
 class Announcer:
