@@ -104,20 +104,6 @@ def primary_keys(
     return first_values(pairs, key)
 
 
-def find_row(ids: list[str], task_id: str, near: int, changed: int) -> int:
-    """``ids.index(task_id)`` (ValueError if absent), looking first within
-    ``2 * changed`` places of ``near``, its index before ``changed`` rows were
-    updated (0: none known): each moved, new or newly shown row shifts another
-    by at most two places. At 100,000 rows that spares a scan of the whole
-    list per poll."""
-    if changed:
-        try:
-            return ids.index(task_id, max(near - 2 * changed, 0), near + 2 * changed + 1)
-        except ValueError:
-            pass
-    return ids.index(task_id)
-
-
 def haystack(summary: TaskSummary) -> str:
     """What ``/`` searches: id, title, tags, status and kind, lower-cased."""
     return clean_line(

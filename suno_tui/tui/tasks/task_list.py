@@ -33,23 +33,17 @@ from suno_tui.tracking.model import TaskSummary
 from suno_tui.tui.keys.bindings import Scope, bindings
 from suno_tui.tui.tasks import list_messages as messages
 from suno_tui.tui.tasks import list_style as look
+from suno_tui.tui.tasks.cursor import cursor_after, moved_lines, scroll_target
 from suno_tui.tui.tasks.list_messages import ListView
-from suno_tui.tui.tasks.order import RowIndex, SortKey, find_row, sort_value
+from suno_tui.tui.tasks.order import RowIndex, SortKey, sort_value
 from suno_tui.tui.tasks.row_render import (
     Column,
     LiveProgress,
-    Palette,
     StuckTest,
-    TimeTexts,
     as_reported,
-    header_row,
-    layout_for,
     never_stuck,
-    progress_x,
-    render_row,
-    state_x,
-    time_texts,
 )
+from suno_tui.tui.tasks.row_strips import RowStrips
 from suno_tui.tui.virtual_lines import set_virtual_lines
 
 __all__ = ["SortKey", "TaskList", "sort_value"]
@@ -93,9 +87,7 @@ class TaskList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._clock = clock
-        self._stuck = stuck
-        self._live_progress = live_progress
-        self._tz = tz
+        self._strips = RowStrips(clock=clock, stuck=stuck, live_progress=live_progress, tz=tz)
         self._index = RowIndex(sort)
         #: the ids shown, top to bottom (``_index.all`` when no filter)
         self._order: list[str] = []
@@ -103,14 +95,13 @@ class TaskList(ScrollView, can_focus=True):
         self._shown: set[str] | None = None
         self._cursor = 0
         self._cursor_id: str | None = None
-        self._cache: dict[str, tuple[TimeTexts, Strip]] = {}
-        self._cache_width = -1
-        self._palette: Palette | None = None
-        self._header: Strip | None = None
-        #: how many row strips were rendered (not served from the cache): for tests
-        self.rows_rendered = 0
 
     # ------------------------------------------------------------------ state
+
+    @property
+    def rows_rendered(self) -> int:
+        """How many row strips were rendered (not served from the cache): for tests."""
+        return self._strips.rendered
 
     @property
     def sort(self) -> SortKey:
@@ -174,7 +165,7 @@ class TaskList(ScrollView, can_focus=True):
         :meth:`add_loaded`, counted in :attr:`total` meanwhile.
         """
         self._index.set_rows(summaries, unloaded)
-        self._cache.clear()
+        self._strips.clear()
         self._rebuild(refresh_all=True)
 
     def add_loaded(self, summaries: Iterable[TaskSummary], unloaded: int) -> None:
@@ -195,9 +186,8 @@ class TaskList(ScrollView, can_focus=True):
         changed, reordered = self._index.upsert(summaries, self._shown_ids)
         if not changed:
             return
-        cache = self._cache
         for task_id in changed:
-            cache.pop(task_id, None)
+            self._strips.forget(task_id)
         if reordered:
             self._rebuild(changed=changed)
             return
@@ -209,14 +199,14 @@ class TaskList(ScrollView, can_focus=True):
     def discard(self, task_id: str) -> None:
         if not self._index.discard(task_id):
             return
-        self._cache.pop(task_id, None)
+        self._strips.forget(task_id)
         self._rebuild()
 
     def set_sort(self, sort: SortKey) -> None:
         if sort is self._index.sort:
             return
         self._index.set_sort(sort)
-        self._header = None
+        self._strips.sort_changed()
         self._rebuild(refresh_all=True)
 
     def set_filter(self, text: str) -> None:
@@ -228,28 +218,11 @@ class TaskList(ScrollView, can_focus=True):
 
     def tick(self) -> int:
         """Repaint the visible rows whose clock-driven texts changed; return how many."""
-        if not self._order or self._cache_width < 0:
-            return 0
-        now = self._clock()
         first, last = self._visible_span()
-        repainted = 0
-        for index in range(first, last):
-            task_id = self._order[index]
-            cached = self._cache.get(task_id)
-            if cached is None:
-                continue
-            summary = self._index.rows.get(task_id)
-            if summary is None:
-                continue
-            times = self._times(summary, now)
-            if times != cached[0]:
-                del self._cache[task_id]
-                # Only the cells that can have changed go to the terminal.
-                layout = layout_for(self._cache_width)
-                x = progress_x(layout) if times.progress != cached[0].progress else state_x(layout)
-                self._refresh_index(index, x)
-                repainted += 1
-        return repainted
+        stale = self._strips.stale(self._order, first, last, self._index.rows, self._clock())
+        for index, x in stale:
+            self._refresh_index(index, x)
+        return len(stale)
 
     def select(self, task_id: str) -> bool:
         """Put the cursor on ``task_id`` if it is shown."""
@@ -294,18 +267,8 @@ class TaskList(ScrollView, can_focus=True):
         set_virtual_lines(self, len(ids) + 1)
 
         old_cursor_id = self._cursor_id
-        index: int | None = None
-        if old_cursor_id is not None and old_cursor_id in index_.keys:
-            # Most often the cursor has not moved: look there first.
-            if self._cursor < len(ids) and ids[self._cursor] == old_cursor_id:
-                index = self._cursor
-            else:
-                try:
-                    index = find_row(ids, old_cursor_id, self._cursor, len(changed or ()))
-                except ValueError:
-                    index = None
-        if index is None:
-            index = min(self._cursor, max(len(ids) - 1, 0))
+        known = old_cursor_id if old_cursor_id in index_.keys else None
+        index = cursor_after(ids, self._cursor, known, len(changed or ()))
         self._cursor = index
         self._cursor_id = ids[index] if ids else None
         scrolled = self._scroll_to_cursor()
@@ -314,12 +277,7 @@ class TaskList(ScrollView, can_focus=True):
         else:
             first, last = self._visible_span()
             after = self._order[first:last]
-            changed = changed or set()
-            for offset, task_id in enumerate(after):
-                was = before[offset] if offset < len(before) else None
-                if was != task_id or task_id in changed or task_id == old_cursor_id:
-                    self._refresh_index(first + offset)
-            for offset in range(len(after), len(before)):
+            for offset in moved_lines(before, after, changed or set(), old_cursor_id):
                 self._refresh_index(first + offset)
         if self._cursor_id != old_cursor_id:
             self.post_message(self.Highlighted(self._cursor_id))
@@ -342,13 +300,7 @@ class TaskList(ScrollView, can_focus=True):
     def _scroll_to_cursor(self) -> bool:
         """Scroll the least needed to show the cursor; True if it scrolled."""
         top = int(self.scroll_offset.y)
-        rows = self._rows_high()
-        target = top
-        if self._cursor < top:
-            target = self._cursor
-        elif self._cursor >= top + rows:
-            target = self._cursor - rows + 1
-        target = max(min(target, len(self._order) + 1 - rows - 1), 0)
+        target = scroll_target(top, self._rows_high(), self._cursor, len(self._order))
         if target == top:
             return False
         self.scroll_to(y=target, animate=False)
@@ -376,75 +328,28 @@ class TaskList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._palette = None
-        self._header = None
-        self._cache.clear()
+        self._strips.style_changed()
 
-    def _get_palette(self) -> Palette:
-        if self._palette is None:
-
-            def style(name: str) -> Style:
-                return self.get_component_rich_style(f"task-list--{name}", partial=True)
-
-            self._palette = look.palette(style)
-        return self._palette
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"task-list--{name}", partial=True)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        strips = self._strips
+        strips.fit(self.scrollable_content_region.width)
         base = self.rich_style
-        if width != self._cache_width:
-            self._cache.clear()
-            self._header = None
-            self._cache_width = width
         if y == 0:
-            if self._header is None:
-                segments = header_row(
-                    layout_for(width), self._get_palette(), _SORT_COLUMN[self._index.sort]
-                )
-                self._header = self._finish(segments, width, base)
-            return self._header
+            return strips.header(_SORT_COLUMN[self._index.sort], base, self._style)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self._order):
-            if index == 1 and not self._order:
-                return self._empty_hint(width, base)
-            return Strip.blank(width, base)
-        task_id = self._order[index]
-        strip = self._row_strip(task_id, width, base)
+            if index == 1 and not self._order:  # an empty list says why on line 2
+                text = look.empty_text(bool(self._index.keys), self._index.filter)
+                return strips.line(text, base, self._style)
+            return Strip.blank(strips.width, base)
+        strip = strips.row(self._index.rows.get(self._order[index]), base, self._style)
         if index == self._cursor:
-            name = "task-list--cursor" if self.has_focus else "task-list--cursor-blurred"
-            cursor = self.get_component_rich_style(name, partial=True)
-            strip = Strip(Segment.apply_style(list(strip), post_style=cursor), width)
+            cursor = self._style("cursor" if self.has_focus else "cursor-blurred")
+            strip = Strip(Segment.apply_style(list(strip), post_style=cursor), strips.width)
         return strip
-
-    def _row_strip(self, task_id: str, width: int, base: Style) -> Strip:
-        summary = self._index.rows.get(task_id)
-        if summary is None:  # gone from a shared mapping, discard() not called yet
-            return Strip.blank(width, base)
-        times = self._times(summary, self._clock())
-        cached = self._cache.get(task_id)
-        if cached is not None and cached[0] == times:
-            return cached[1]
-        self.rows_rendered += 1
-        segments = render_row(summary, layout_for(width), self._get_palette(), times)
-        strip = self._finish(segments, width, base)
-        self._cache[task_id] = (times, strip)
-        return strip
-
-    def _empty_hint(self, width: int, base: Style) -> Strip:
-        """What an empty list says (line 2, under a blank line)."""
-        text = look.empty_text(bool(self._index.keys), self._index.filter)
-        return self._finish([Segment(text, self._get_palette().muted)], width, base)
-
-    def _times(self, summary: TaskSummary, now: datetime) -> TimeTexts:
-        return time_texts(
-            summary,
-            now,
-            stuck=self._stuck(summary, now),
-            progress=self._live_progress(summary, now),
-            tz=self._tz,
-        )
-
-    _finish = staticmethod(look.finish)
 
     def on_resize(self, event: events.Resize) -> None:
         self._scroll_to_cursor()
