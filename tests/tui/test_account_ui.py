@@ -214,7 +214,7 @@ def test_an_unlimited_key(snap_compare: Any) -> None:
 
 
 def test_status_text_names_the_key() -> None:
-    from suno_tui.tui.bars.status_bar import balance_text
+    from suno_tui.tui.bars.status_words import balance_text
 
     # "$" only when the unit is known to be USD
     usd = Balance(granted=25.0, used=12.66, remaining=12.34, unit="USD", unit_basis="quota")

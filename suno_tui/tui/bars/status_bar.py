@@ -1,242 +1,28 @@
-"""The bars around the list: the status bar (counts and the state of polling,
-in absolute times), the top bar (sort, filter, gateway) and the banner (why
-polling stopped and how to fix it).
+"""The status bar: one line at the bottom with the counts, the key's balance
+and the state of polling (worded by :mod:`suno_tui.tui.bars.status_words`).
 
-Times are clock times (``polled 16:42:10``, ``next 16:42:20``), never "3 s
-ago", so an idle bar does not change from one second to the next and writes
-nothing to the terminal. The widget repaints only when its text changes.
+It is a widget with reactive state: whoever learns something new sets it
+(the counts after rows change, the poll status from the engine's messages,
+the clock on the slow tick), and the bar words itself again for its width.
+It writes to the terminal only when its text changes, and never asks for a
+layout pass: a poll's rows and the bar land in one frame.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from textual.content import Content
+from textual.reactive import var
 from textual.widgets import Static
 
 from suno_tui.engine.ports import PollStatusLike
 from suno_tui.relay.balance import Balance
-from suno_tui.safe_text import clean_line
-from suno_tui.tui.timefmt import clock_time
+from suno_tui.tui.bars.status_words import Counts, balance_text, status_content
 
-MUTED = "$text-muted"
-_MAX_ERROR = 160
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    watched: int
-    unfinished: int
-    shown: int  # after the filter
-
-
-def interval_text(seconds: float) -> str:
-    if seconds < 60:
-        return f"{seconds:g}s"
-    minutes, secs = divmod(round(seconds), 60)
-    return f"{minutes}m{secs:02d}s" if secs else f"{minutes}m"
-
-
-def error_text(error: object) -> str:
-    """The poller's last error as one clean, bounded line."""
-    if error is None:
-        return ""
-    text = clean_line(str(error)).strip() or type(error).__name__
-    return text if len(text) <= _MAX_ERROR else text[: _MAX_ERROR - 1] + "…"
-
-
-def balance_text(balance: Balance | None) -> str:
-    """What the API key has left, short: ``key $12.34 left`` only when the unit
-    is known to be USD; ``key 12.34 CNY left``, ``key 6,170,000 tokens left``;
-    ``key 12.34 credit left`` when the unit is not known (the billing
-    endpoints answer in the site's display unit without naming it);
-    ``key unlimited`` ("" when nothing is known)."""
-    if balance is None:
-        return ""
-    if balance.unlimited:
-        return "key unlimited"
-    if balance.remaining is None:
-        return ""
-    amount = balance.remaining
-    unit = clean_line(balance.unit or "")[:8]
-    if unit == "USD":
-        money = f"${amount:,.2f}"
-    elif unit == "tokens":
-        money = f"{amount:,.0f} tokens"
-    elif unit:
-        money = f"{amount:,.2f} {unit}"
-    else:
-        money = f"{amount:,.2f} credit"
-    return f"key {money} left"
-
-
-@dataclass(frozen=True, slots=True)
-class _Fit:
-    """How tightly the status line is worded (see _FITS)."""
-
-    narrow: bool = False  # " │ " between the parts instead of "  │  "
-    short_words: bool = False  # "10s" for "every 10s", "idle" for the long idle text
-    balance: bool = True
-    short_counts: bool = False  # "2/4 active" for "4 watched · 2 active"
-    interval: bool = True
-    polled: bool = True
-
-
-# From the widest wording to the narrowest, each one giving up the next least
-# useful thing: the state of polling (next time, paused, stopped) and the
-# error's reason go last of all, the balance before the poll state.
-_FITS = (
-    _Fit(),
-    _Fit(narrow=True),
-    _Fit(narrow=True, short_words=True),
-    _Fit(narrow=True, short_words=True, balance=False),
-    _Fit(narrow=True, short_words=True, balance=False, short_counts=True),
-    _Fit(narrow=True, short_words=True, balance=False, short_counts=True, interval=False),
-    _Fit(True, True, balance=False, short_counts=True, interval=False, polled=False),
-)
-# Cells of the error part ("✗ reason") a wording must leave room for to fit.
-_ERROR_ROOM = 48
-
-Part = str | tuple[str, str]
-
-
-def status_content(
-    counts: Counts,
-    status: PollStatusLike | None,
-    now: datetime,
-    tz: tzinfo | None,
-    *,
-    polling_off: str = "",
-    balance: str = "",
-    width: int | None = None,
-) -> Content:
-    """The bar's text for these counts and this poll status (and the key's
-    balance, after the counts). With a ``width``, the widest wording that fits
-    it (the tail may still be cut with an ellipsis: the error's reason, or the
-    ignored rows)."""
-    content, _ = _worded(counts, status, now, tz, polling_off, balance, _FITS[0])
-    if width is None:
-        return content
-    for fit in _FITS:
-        content, needed = _worded(counts, status, now, tz, polling_off, balance, fit)
-        if needed <= width:
-            break
-    return content
-
-
-def _worded(
-    counts: Counts,
-    status: PollStatusLike | None,
-    now: datetime,
-    tz: tzinfo | None,
-    polling_off: str,
-    balance: str,
-    fit: _Fit,
-) -> tuple[Content, int]:
-    """The line in this wording, and the cells it needs (the error counted up
-    to _ERROR_ROOM, the ignored rows not at all: they may be cut)."""
-    groups: list[list[Part]] = [_counts(counts, fit)]
-    if balance and fit.balance:
-        groups.append([(balance, "$text-success")])
-    cut: list[Part] = []  # the tail that may be cut
-    if status is None:
-        # why, and how to fix it, is in the banner above the list
-        groups.append([("■ not polling" if polling_off else "not polling", "$text-warning")])
-    else:
-        groups += _polling(counts, status, now, tz, fit)
-        error = error_text(status.last_error) if not status.auth_failed else ""
-        if error:
-            cut.append((f"✗ {error}", "$text-error"))
-        ignored = getattr(status, "problems", 0)
-        if ignored and not status.auth_failed:
-            # rows of answers that could not be used: say so, never drop them silently
-            plural = "s" if ignored != 1 else ""
-            cut.append((f"⚠ {ignored} odd row{plural} ignored", "$text-warning"))
-    sep = (" │ " if fit.narrow else "  │  ", MUTED)
-    parts: list[Part] = [" "]
-    for index, group in enumerate(groups):
-        parts += ([sep] if index else []) + group
-    needed = Content.assemble(*parts).cell_length
-    if cut:
-        needed += len(sep[0]) + min(Content.assemble(cut[0]).cell_length, _ERROR_ROOM)
-    for part in cut:
-        parts += [sep, part]
-    return Content.assemble(*parts), needed
-
-
-def _counts(counts: Counts, fit: _Fit) -> list[Part]:
-    if fit.short_counts:
-        parts: list[Part] = [(f"{counts.unfinished}/{counts.watched}", "bold"), " active"]
-    else:
-        parts = [(f"{counts.watched}", "bold"), " watched · ", (f"{counts.unfinished}", "bold")]
-        parts.append(" active")
-    if counts.shown != counts.watched:
-        parts += [" · ", (f"{counts.shown} shown", "$text-accent")]
-    return parts
-
-
-def _polling(
-    counts: Counts, status: PollStatusLike, now: datetime, tz: tzinfo | None, fit: _Fit
-) -> list[list[Part]]:
-    """The poll's groups: last success, interval, and its state."""
-    groups: list[list[Part]] = []
-    if fit.polled:
-        if status.last_success_at is not None:
-            groups.append([("polled ", MUTED), clock_time(status.last_success_at, now, tz)])
-        else:
-            groups.append([("not polled yet", MUTED)])
-    if fit.interval:
-        every = interval_text(status.interval)
-        groups.append([every] if fit.short_words else [("every ", MUTED), every])
-    if status.auth_failed:
-        groups.append([("■ stopped: token refused", "bold $text-error")])
-    elif status.paused:
-        groups.append([("⏸ paused", "bold $text-warning")])
-    elif status.in_flight:
-        groups.append([("↻ polling", "$text-accent")])
-    elif counts.unfinished == 0 or getattr(status, "idle", False):
-        # The poller's last status may still name a round it will not run:
-        # with nothing unfinished there is nothing to poll.
-        long = "idle: every task has finished" if counts.watched else "idle"
-        groups.append([("idle" if fit.short_words else long, MUTED)])
-    elif status.next_poll_at is not None:
-        groups.append([("next ", MUTED), clock_time(status.next_poll_at, now, tz)])
-    return groups
-
-
-TOKEN_HELP = "set SUNO_TUI_TOKEN, or run: suno-tui config set token YOUR_TOKEN"  # noqa: S105
-
-
-def top_bar_content(sort: str, filter_text: str, shown: int, total: int, gateway: str) -> Content:
-    parts: list[str | tuple[str, str]] = [(" suno-tui", "bold")]
-    parts += [("  ·  sort: ", MUTED), sort]
-    if filter_text:
-        parts += [
-            ("  ·  filter: ", MUTED),
-            (clean_line(filter_text), "$text-accent"),
-            (f" ({shown} of {total})", MUTED),
-        ]
-    if gateway:  # last: the first thing to go on a narrow screen
-        parts += [("  ·  ", MUTED), clean_line(gateway)]
-    return Content.assemble(*parts)
-
-
-def auth_banner(message: str | None) -> Content:
-    """Polling stopped on a refused token: why (the gateway's words) and the fix."""
-    why = clean_line(message or "the gateway refused the token")
-    return Content.assemble(
-        ("Polling stopped: the gateway refused the token. ", "bold"),
-        why,
-        "\nTo fix it: ",
-        (TOKEN_HELP, "bold"),
-        ", then restart suno-tui. p retries with the same token.",
-    )
-
-
-def polling_off_banner(reason: str) -> Content:
-    return Content.assemble(("Not polling: ", "bold"), clean_line(reason))
+#: the reactive state a bar on another screen follows (see :meth:`StatusBar.follow`)
+_STATE = ("counts", "poll", "polling_off", "balance", "ticks", "player")
 
 
 class StatusBar(Static):
@@ -252,27 +38,92 @@ class StatusBar(Static):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    #: tasks watched, unfinished and shown (after the filter)
+    counts: var[Counts] = var(Counts(0, 0, 0))
+    #: the poller's latest status (None: not polling); the same object may
+    #: come back changed (a fake poller's), so it is worded again every time
+    poll: var[PollStatusLike | None] = var(None, always_update=True)
+    #: why polling is off ("" while it runs)
+    polling_off: var[str] = var("")
+    #: what the selected key has left (None: not known)
+    balance: var[Balance | None] = var(None)
+    #: the slow ticks so far (see :meth:`tick`)
+    ticks: var[int] = var(0)
+    #: what plays (room for a player; "" shows nothing)
+    player: var[str] = var("")
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        tz: tzinfo | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(Content(""), id=id)
+        #: None: says nothing until it follows a bar that has one
+        self._clock = clock
+        self._tz = tz
         self._content = Content("")
-        self._wording: Callable[[int], Content] | None = None
 
     @property
     def text(self) -> str:
         return self._content.plain
 
-    def show(self, content: Content | Callable[[int], Content]) -> None:
-        """Show this text, or the text ``content(width)`` words for the bar's
-        width (worded again when the bar is resized)."""
-        self._wording = content if callable(content) else None
-        self._show(content(self._width()) if callable(content) else content)
+    def follow(self, source: StatusBar) -> None:
+        """Show what ``source`` shows, from now on (a bar on another screen)."""
+        self._clock, self._tz = source._clock, source._tz
+        for name in _STATE:
+            self.watch(source, name, self._copier(name))
+
+    def _copier(self, name: str) -> Callable[[object], None]:
+        def copy(value: object) -> None:
+            setattr(self, name, value)
+
+        return copy
+
+    # Every change words the line again; _show writes only if the text changed.
+    def watch_counts(self) -> None:
+        self._reword()
+
+    def watch_poll(self) -> None:
+        self._reword()
+
+    def watch_polling_off(self) -> None:
+        self._reword()
+
+    def watch_balance(self) -> None:
+        self._reword()
+
+    def tick(self) -> None:
+        """The slow clock: a clock time on the bar may read differently now
+        ("today" turned into another day)."""
+        self.ticks += 1
+
+    def watch_ticks(self) -> None:
+        self._reword()
+
+    def watch_player(self) -> None:
+        self._reword()
 
     def on_resize(self) -> None:
-        if self._wording is not None:
-            self._show(self._wording(self._width()))
+        self._reword()
 
-    def _width(self) -> int:
-        return self.size.width or self.app.size.width
+    def _reword(self) -> None:
+        if self._clock is None:
+            return
+        now = self._clock()
+        width = self.size.width or self.app.size.width
+        content = status_content(
+            self.counts,
+            self.poll,
+            now,
+            self._tz,
+            polling_off=self.polling_off,
+            balance=balance_text(self.balance),
+            player=self.player,
+            width=width,
+        )
+        self._show(content)
 
     def _show(self, content: Content) -> None:
         if content.is_same(self._content):
@@ -281,17 +132,3 @@ class StatusBar(Static):
         # One line high whatever it says: no layout pass (a full one per poll,
         # and a second, scrollbar-only frame after it, at 100,000 tasks).
         self.update(content, layout=False)
-
-
-def profiles_banner(problems: dict[str, tuple[int, str]]) -> Content:
-    """Watched tasks that cannot be polled: their profile has no client."""
-    parts: list[str | tuple[str, str]] = []
-    for index, (profile, (count, why)) in enumerate(sorted(problems.items())):
-        if index:
-            parts.append("\n")
-        tasks = f"{count} task{'s' if count != 1 else ''}"
-        parts += [
-            (f"Not polled: {tasks} of profile {clean_line(profile)!r}. ", "bold"),
-            clean_line(why),
-        ]
-    return Content.assemble(*parts)

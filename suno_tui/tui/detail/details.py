@@ -12,6 +12,7 @@ from textual.app import App
 
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
+from suno_tui.tui.bars.status_bar import StatusBar
 from suno_tui.tui.detail.document import CopyTarget, copy_targets
 from suno_tui.tui.detail.screen import DetailScreen
 from suno_tui.tui.detail.view import DetailView
@@ -26,10 +27,12 @@ class Details:
         engine: Engine,
         task_list: Callable[[], TaskList],
         *,
+        status_bar: Callable[[], StatusBar],
         clock: Callable[[], datetime],
         tz: tzinfo | None,
     ) -> None:
         self._app = app
+        self._status_bar = status_bar
         self._engine = engine
         self._task_list = task_list
         self._clock = clock
@@ -88,7 +91,8 @@ class Details:
             self.fill(self.side, task_id)
             self.side.focus()
         else:
-            self._app.push_screen(DetailScreen(lambda view: self.fill(view, task_id)))
+            fill = lambda view: self.fill(view, task_id)  # noqa: E731
+            self._app.push_screen(DetailScreen(fill, self._status_bar()))
 
     def current_task_id(self) -> str | None:
         """The task the user is looking at: an open detail's, else the cursor's."""

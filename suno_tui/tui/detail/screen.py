@@ -13,11 +13,13 @@ from suno_tui.tui.detail.view import DetailView
 
 
 class DetailScreen(Screen[None]):
-    """Holds one DetailView; the app fills it (``fill``) and keeps it current."""
+    """Holds one DetailView; the app fills it (``fill``) and keeps it current.
+    Its status bar shows what the main one (``status``) shows."""
 
-    def __init__(self, fill: Callable[[DetailView], None]) -> None:
+    def __init__(self, fill: Callable[[DetailView], None], status: StatusBar) -> None:
         super().__init__()
         self._fill = fill
+        self._status = status
 
     def compose(self) -> ComposeResult:
         yield DetailView(id="detail-full")
@@ -31,12 +33,7 @@ class DetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self._fill(self.detail)
         self.detail.focus()
-        self.app.call_later(self._status_ready)
-
-    def _status_ready(self) -> None:
-        refresh = getattr(self.app, "refresh_status", None)
-        if callable(refresh):
-            refresh()
+        self.query_one(StatusBar).follow(self._status)
 
     def on_detail_view_back(self, event: DetailView.Back) -> None:
         event.stop()

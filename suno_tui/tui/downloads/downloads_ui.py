@@ -12,12 +12,10 @@ from textual.app import App
 from suno_tui.downloads.events import DownloadProgress, TaskOutcome
 from suno_tui.engine.downloads import downloadable, wants_download
 from suno_tui.engine.engine import Engine
-from suno_tui.engine.events import DownloadEnded
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.downloads.board import DownloadBoard, file_label
 from suno_tui.tui.downloads.download_toasts import bulk_toast, download_toast, skip_label
 from suno_tui.tui.downloads.pane import DownloadPane
-from suno_tui.tui.feed import DownloadNews
 from suno_tui.tui.news.finished import Toast
 from suno_tui.tui.tasks.task_list import TaskList
 
@@ -153,14 +151,10 @@ class DownloadsUI:
         summary = self._engine.get(event.task_id)
         return skip_label(event, summary.title if summary is not None else "")
 
-    def apply(self, events: list[DownloadNews]) -> None:
+    def apply(self, progress: Sequence[DownloadProgress], ended: Sequence[TaskOutcome]) -> None:
         """Progress onto the board (one repaint), then a toast per run that ended."""
-        ended: list[TaskOutcome] = []
-        for event in events:
-            if isinstance(event, DownloadEnded):
-                ended.append(event.outcome)
-            else:
-                self.board.apply(event.progress, self.label)
+        for event in progress:
+            self.board.apply(event, self.label)
         self.pane.board_changed()
         self._place_toasts()
         for outcome in ended:

@@ -128,8 +128,12 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, scope: Scope | None = None) -> None:
+    def __init__(
+        self, scope: Scope | None = None, *, keymap: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__()
+        #: the user's key remaps ([keys] in the settings)
+        self._keymap: Mapping[str, str] = keymap or {}
         if scope is None:
             try:
                 scope = scope_of(self.app.focused)
@@ -141,7 +145,7 @@ class HelpScreen(ModalScreen[None]):
         self.layout_plan: HelpLayout | None = None
 
     def compose(self) -> ComposeResult:
-        keymap = getattr(self.app, "user_keymap", {})
+        keymap = self._keymap
         self._keys_of = {command.id: key_display(self.app, command, keymap) for command in COMMANDS}
         width = self._width or self.app.size.width
         layout = plan(self.scope, width, self._keys_of, legend_lines=legend_lines())

@@ -1,6 +1,6 @@
 """Account mode on screen: the rows a look at the account found, ``A`` (look
 now) and what it says, and news about the key's balance (the status bar
-shows the balance itself, from the engine).
+shows the balance itself).
 
 Nothing here repaints while nothing is found: a look that finds no new task
 writes nothing to the terminal unless it was asked for by hand.
@@ -14,24 +14,14 @@ from textual.app import App
 
 from suno_tui.engine.engine import Engine
 from suno_tui.engine.events import (
-    BalanceChanged,
     BalanceUnavailable,
     DiscoveryFailed,
     DiscoveryUnsupported,
-    EngineEvent,
     TasksDiscovered,
 )
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.news.event_log import EventLog
 from suno_tui.tui.tasks.task_list import TaskList
-
-ACCOUNT_EVENTS = (
-    TasksDiscovered,
-    DiscoveryFailed,
-    DiscoveryUnsupported,
-    BalanceChanged,
-    BalanceUnavailable,
-)
 
 
 def found_text(count: int) -> str:
@@ -47,14 +37,12 @@ class AccountUI:
         event_log: Callable[[], EventLog],
         *,
         rows_changed: Callable[[], None],
-        status_changed: Callable[[], None],
     ) -> None:
         self._app = app
         self._engine = engine
         self._task_list = task_list
         self._event_log = event_log
         self._rows_changed = rows_changed
-        self._status_changed = status_changed
 
     @property
     def available(self) -> bool:
@@ -70,26 +58,22 @@ class AccountUI:
             self._app.notify(clean_line(request.why), title="Not now", severity="warning",
                              timeout=4, markup=False)  # fmt: skip
 
-    def handle(self, event: EngineEvent) -> None:
-        if isinstance(event, TasksDiscovered):
-            self._discovered(event)
-        elif isinstance(event, DiscoveryFailed):
-            title = "Account: access refused" if event.credential else "Account: look failed"
-            self._app.notify(clean_line(event.reason), title=title, severity="error",
-                             timeout=10, markup=False)  # fmt: skip
-        elif isinstance(event, DiscoveryUnsupported):
-            self._app.notify(clean_line(event.reason), title="Account mode unavailable",
-                             severity="warning", timeout=8, markup=False)  # fmt: skip
-        elif isinstance(event, BalanceUnavailable):
-            # said once by the engine; the bar shows no balance then
-            title = "No balance" if event.final else "Balance not updated"
-            self._app.notify(clean_line(event.reason), title=title, severity="information",
-                             timeout=6, markup=False)  # fmt: skip
-            self._status_changed()
-        else:  # the balance: the bar repaints only if its text changed
-            self._status_changed()
+    def failed(self, event: DiscoveryFailed) -> None:
+        title = "Account: access refused" if event.credential else "Account: look failed"
+        self._app.notify(clean_line(event.reason), title=title, severity="error",
+                         timeout=10, markup=False)  # fmt: skip
 
-    def _discovered(self, event: TasksDiscovered) -> None:
+    def unsupported(self, event: DiscoveryUnsupported) -> None:
+        self._app.notify(clean_line(event.reason), title="Account mode unavailable",
+                         severity="warning", timeout=8, markup=False)  # fmt: skip
+
+    def balance_unavailable(self, event: BalanceUnavailable) -> None:
+        """Said once by the engine; the bar shows no balance after a final one."""
+        title = "No balance" if event.final else "Balance not updated"
+        self._app.notify(clean_line(event.reason), title=title, severity="information",
+                         timeout=6, markup=False)  # fmt: skip
+
+    def discovered(self, event: TasksDiscovered) -> None:
         if event.added:
             self._task_list().upsert(event.added)
             if event.transitions:

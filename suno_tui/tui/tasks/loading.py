@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Protocol
 
 from textual.app import App
@@ -26,19 +26,18 @@ FIRST_ROWS = 200
 
 
 class TwoStepTracker(Protocol):
+    """What the load reads (the engine's reading side)."""
+
+    def summaries(self) -> Mapping[str, TaskSummary]: ...
     def load_first(self, newest: int) -> list[TaskSummary]: ...
     def load_rest(self, page_rows: int = ...) -> Iterator[list[TaskSummary]]: ...
     @property
     def unloaded(self) -> int: ...
 
 
-def fill_first(tracker: Any, task_list: TaskList) -> TwoStepTracker | None:
+def fill_first(tracker: TwoStepTracker, task_list: TaskList) -> TwoStepTracker | None:
     """Put the first rows in the list; returns the tracker to finish the
-    load with (:func:`fill_rest`), or None when everything is in already (a
-    tracker without the two-step load, such as the tests' fakes)."""
-    if not callable(getattr(tracker, "load_first", None)):
-        task_list.set_rows(tracker.load())
-        return None
+    load with (:func:`fill_rest`), or None when everything is in already."""
     first = tracker.load_first(FIRST_ROWS)
     if not tracker.unloaded:  # a short history: all in already, the list keeps its own index
         task_list.set_rows(first)
@@ -46,8 +45,7 @@ def fill_first(tracker: Any, task_list: TaskList) -> TwoStepTracker | None:
     # A long one: the list shares the tracker's rows (held once) while the
     # rest is read in.
     task_list.set_rows(tracker.summaries(), unloaded=tracker.unloaded)
-    two_step: TwoStepTracker = tracker
-    return two_step
+    return tracker
 
 
 async def fill_rest(tracker: TwoStepTracker, task_list: TaskList) -> None:
@@ -67,7 +65,7 @@ async def fill_rest(tracker: TwoStepTracker, task_list: TaskList) -> None:
     gc.freeze()
 
 
-def start_loading(app: App[Any], tracker: Any, task_list: TaskList) -> None:
+def start_loading(app: App[Any], tracker: TwoStepTracker, task_list: TaskList) -> None:
     """The first rows now; the rest in a worker of ``app`` after the first frame."""
     rest = fill_first(tracker, task_list)
     if rest is not None:
