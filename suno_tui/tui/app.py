@@ -21,9 +21,7 @@ from suno_tui.tui.engine_messages import PollRoundsEnded, PollStatusChanged
 from suno_tui.tui.monitor import Monitor
 from suno_tui.tui.news.event_log import EventLog
 from suno_tui.tui.palette import system_commands
-from suno_tui.tui.screens.help import HelpScreen
 from suno_tui.tui.screens.quitting import QuitScreen
-from suno_tui.tui.screens.stats_screen import open_stats
 from suno_tui.tui.tasks.filter_input import FilterInput
 from suno_tui.tui.tasks.retry import retry_selected
 from suno_tui.tui.tasks.task_list import TaskList
@@ -76,6 +74,8 @@ class MonitorApp(Monitor):
     # ---------------------------------------------------------------- actions
 
     def action_help(self) -> None:
+        from suno_tui.tui.screens.help import HelpScreen  # screens load when opened
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(keymap=self.user_keymap))
 
@@ -83,6 +83,8 @@ class MonitorApp(Monitor):
         retry_selected(self, self.engine, self.task_list, self.details, self._rows_changed)
 
     def action_show_stats(self) -> None:
+        from suno_tui.tui.screens.stats_screen import open_stats
+
         open_stats(self, self._stats_source)
 
     def action_poll_now(self) -> None:

@@ -59,7 +59,6 @@ from suno_tui.tui.news.announcer import Announcer
 from suno_tui.tui.news.event_log import EventLog
 from suno_tui.tui.panes import Panes
 from suno_tui.tui.screens.quitting import Quitting
-from suno_tui.tui.screens.stats_screen import StatsSource
 from suno_tui.tui.styles import APP_CSS
 from suno_tui.tui.tasks.account_ui import AccountUI
 from suno_tui.tui.tasks.filter_input import FilterInput
@@ -69,6 +68,7 @@ from suno_tui.tui.tasks.tasks_ui import TasksUI
 
 if TYPE_CHECKING:
     from suno_tui.downloads.covers import CoverCache
+    from suno_tui.tui.screens.stats_screen import StatsSource
 
 Clock = Callable[[], datetime]
 

@@ -16,7 +16,6 @@ from suno_tui.tui.bars.status_bar import StatusBar
 from suno_tui.tui.detail.document import CopyTarget, copy_targets
 from suno_tui.tui.detail.screen import DetailScreen
 from suno_tui.tui.detail.view import DetailView
-from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.tasks.task_list import TaskList
 
 
@@ -119,6 +118,8 @@ class Details:
 
     def copy_field(self) -> None:
         """A picker of the task's URLs and ids; the chosen one is copied."""
+        from suno_tui.tui.screens.copy_picker import CopyPickerScreen  # when opened
+
         task_id = self.current_task_id()
         if task_id is None:
             self._app.notify("No task selected", severity="warning", markup=False)

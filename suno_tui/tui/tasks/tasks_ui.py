@@ -4,6 +4,7 @@ watching one (after asking), ``n`` submits a new job (the form) and watches it."
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.content import Content
@@ -11,10 +12,12 @@ from textual.content import Content
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import TaskSummary
-from suno_tui.tui.screens.add_tasks import AddRequest, AddTasksScreen
-from suno_tui.tui.screens.confirm import ConfirmScreen
-from suno_tui.tui.screens.submit_form import SubmitScreen, Submitted
 from suno_tui.tui.tasks.task_list import TaskList
+
+# The screens are imported when opened: the first frame does not need them.
+if TYPE_CHECKING:
+    from suno_tui.tui.screens.add_tasks import AddRequest
+    from suno_tui.tui.screens.submit_form import Submitted
 
 
 class TasksUI:
@@ -36,6 +39,8 @@ class TasksUI:
         self._cursor_blink = cursor_blink
 
     def ask_to_add(self) -> None:
+        from suno_tui.tui.screens.add_tasks import AddTasksScreen
+
         def added(request: AddRequest | None) -> None:
             if request and request.ids:
                 self.add(request.ids, announce=True, profile=request.profile)
@@ -71,6 +76,8 @@ class TasksUI:
         return added
 
     def ask_to_remove(self, task_id: str | None) -> None:
+        from suno_tui.tui.screens.confirm import ConfirmScreen
+
         if task_id is None:
             self._app.notify("No task selected", severity="warning", markup=False)
             return
@@ -96,6 +103,8 @@ class TasksUI:
         self._app.notify(f"Stopped watching {clean_line(task_id)}", timeout=3, markup=False)
 
     def submit(self) -> None:
+        from suno_tui.tui.screens.submit_form import SubmitScreen
+
         """``n``: the form for a new music or lyrics job."""
         engine = self._engine
         if engine.clients is None:
