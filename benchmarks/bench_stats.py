@@ -30,7 +30,7 @@ def _compute_ms(path: Path) -> float:
 async def _view_ms(path: Path) -> float:
     from textual.app import App
 
-    from suno_tui.tui.screens.stats import StatsScreen
+    from suno_tui.tui.screens.stats_screen import StatsScreen
 
     app: App[None] = App()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -28,7 +28,7 @@ from suno_tui.downloads.covers import CoverCache
 from suno_tui.engine.compose import Wiring, open_engine
 from suno_tui.engine.events import DownloadEnded, EngineEvent
 from suno_tui.simulator import ManualClock, Simulator, seed_demo
-from suno_tui.tui.app import MonitorApp, PollRound
+from suno_tui.tui.app import MonitorApp, PollRoundsEnded
 
 ROUND_TIMEOUT = 30.0
 #: the simulator's URLs (shown in the detail view) hold its port: keep it fixed
@@ -49,8 +49,8 @@ class ScreenshotApp(MonitorApp):
         self.download_seen = asyncio.Event()
         self.engine.subscribe(self._engine_event)
 
-    def on_poll_round(self, message: PollRound) -> None:
-        super().on_poll_round(message)
+    def on_poll_rounds_ended(self, message: PollRoundsEnded) -> None:
+        super().on_poll_rounds_ended(message)
         self.round_seen.set()
 
     def _engine_event(self, event: EngineEvent) -> None:
@@ -80,7 +80,7 @@ async def _downloads(app: ScreenshotApp, pilot: Any, key: str) -> None:
 
 async def _cover(app: ScreenshotApp, pilot: Any) -> None:
     """Wait until the detail's cover is drawn (fetched by its worker)."""
-    from suno_tui.tui.cover_view import CoverView
+    from suno_tui.tui.detail.cover_view import CoverView
 
     view = app.screen.query_one(CoverView)
     for _ in range(int(ROUND_TIMEOUT * 100)):
@@ -93,7 +93,7 @@ async def _cover(app: ScreenshotApp, pilot: Any) -> None:
 
 
 async def _stats(app: ScreenshotApp, pilot: Any) -> None:
-    from suno_tui.tui.screens.stats import StatsScreen
+    from suno_tui.tui.screens.stats_screen import StatsScreen
 
     await pilot.press("i")
     screen = app.screen

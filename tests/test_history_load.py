@@ -14,7 +14,7 @@ from suno_tui.relay.client import FetchResult
 from suno_tui.relay.models import parse_task
 from suno_tui.tracking.store import SCHEMA_VERSION, Store
 from suno_tui.tracking.tracker import Tracker
-from suno_tui.tui.task_list import SortKey, sort_value
+from suno_tui.tui.tasks.task_list import SortKey, sort_value
 from tests.fixtures import shapes
 
 NOW = datetime.fromtimestamp(shapes.FINISH_TIME, UTC) + timedelta(hours=1)

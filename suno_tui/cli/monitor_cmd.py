@@ -229,7 +229,7 @@ def build_app(
     from suno_tui.tracking.progress import is_stuck, refresh_progress
     from suno_tui.tracking.stats import compute as compute_stats
     from suno_tui.tui.app import MonitorApp
-    from suno_tui.tui.bindings import keymap_from_settings
+    from suno_tui.tui.keys.bindings import keymap_from_settings
 
     keymap, unknown = keymap_from_settings(settings.keys)
     app_options: dict[str, Any] = {

@@ -133,24 +133,17 @@ class Engine:
 
     def load_first(self, newest: int) -> list[TaskSummary]:
         """The first screen of a long history: every unfinished task and the
-        ``newest`` finished ones; the rest comes through :meth:`load_rest`.
-        A tracker without the two-step load loads everything here."""
-        load_first = getattr(self._tracker, "load_first", None)
-        if load_first is None:
-            return self._tracker.load()
-        first: list[TaskSummary] = load_first(newest)
-        return first
+        ``newest`` finished ones; the rest comes through :meth:`load_rest`."""
+        return self._tracker.load_first(newest)
 
     def load_rest(self, page_rows: int = 2000) -> Iterator[list[TaskSummary]]:
         """What :meth:`load_first` left out, a page at a time."""
-        load_rest = getattr(self._tracker, "load_rest", None)
-        if load_rest is not None:
-            yield from load_rest(page_rows)
+        yield from self._tracker.load_rest(page_rows)
 
     @property
     def unloaded(self) -> int:
         """Saved tasks not in memory yet (0 once the load is complete)."""
-        return int(getattr(self._tracker, "unloaded", 0))
+        return self._tracker.unloaded
 
     def summaries(self) -> Mapping[str, TaskSummary]:
         return self._tracker.summaries()

@@ -117,15 +117,13 @@ class _Watch:
                 self.observer.problem(event.hook_problem)
 
     def on_status(self, status: PollStatusLike) -> None:
-        problems = getattr(status, "problems", 0)
-        last_problem = getattr(status, "last_problem", None)
-        if problems > self.problems_seen and last_problem:
-            self.problems_seen = problems
-            self.observer.problem(last_problem)
+        if status.problems > self.problems_seen and status.last_problem:
+            self.problems_seen = status.problems
+            self.observer.problem(status.last_problem)
         if status.auth_failed:
             self.end(WatchEnd.AUTH_REFUSED, status.auth_message or "authentication refused")
             return
-        if getattr(status, "consecutive_failures", 0) and status.last_error:
+        if status.consecutive_failures and status.last_error:
             since = status.last_success_at or self.started
             if (self.clock() - since).total_seconds() >= self.options.unreachable_after:
                 self.end(

@@ -1,103 +1,96 @@
 """The engine's events, brought to the app as Textual messages.
 
-The engine calls :meth:`EngineFeed.take` on the event loop for every event.
-Poll rounds and download progress can come faster than the screen: they wait
-here (typed) and one message is posted until the app handles it, so a burst
-costs one repaint. Other events become one message each.
+The engine calls :meth:`EngineFeed.take` on the event loop for every event;
+a table says what each kind becomes (:mod:`suno_tui.tui.engine_messages`).
+Poll rounds, status changes and download progress can come faster than the
+screen: each kind fills the accumulator of the message already posted until
+its handler takes it, so a burst costs one repaint. Every other event is one
+message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from typing import Any
 
-from textual.message import Message
 from textual.message_pump import MessagePump
 
-from suno_tui.engine.events import (
-    DownloadEnded,
-    DownloadProgressed,
-    EngineEvent,
-    RoundEnded,
-    StatusChanged,
-)
+from suno_tui.engine import events
+from suno_tui.engine.events import EngineEvent
 from suno_tui.engine.ports import PollStatusLike
-from suno_tui.tracking.model import TaskSummary, Transition
+from suno_tui.tui import engine_messages as messages
+from suno_tui.tui.engine_messages import DownloadNews, LatestStatus, Rounds
 
-
-class PollRound(Message):
-    """One or more poll rounds ended (:meth:`EngineFeed.rounds` has them, merged)."""
-
-
-class PollStatusChanged(Message):
-    """The poller's status changed between rounds (the engine has the latest)."""
-
-
-class DownloadsChanged(Message):
-    """Download progress waits in :meth:`EngineFeed.downloads`."""
-
-
-class EngineNews(Message):
-    """Any other engine event (polling stopped, rows or profiles changed, a hook ran)."""
-
-    def __init__(self, event: EngineEvent) -> None:
-        super().__init__()
-        self.event = event
-
-
-@dataclass
-class Rounds:
-    """Rounds merged for one repaint: the latest row of each task, every transition."""
-
-    count: int = 0
-    changed: dict[str, TaskSummary] = field(default_factory=dict)
-    transitions: list[Transition] = field(default_factory=list)
-    news: list[TaskSummary] = field(default_factory=list)
-    status: PollStatusLike | None = None
-
-    def add(self, event: RoundEnded) -> None:
-        self.count += 1
-        for summary in event.changed:
-            self.changed[summary.task_id] = summary
-        self.transitions.extend(event.transitions)
-        self.news.extend(event.news)
-        self.status = event.status
-
-
-DownloadNews = DownloadProgressed | DownloadEnded
+#: the events that become one message each, and their message
+_ONE_EACH: dict[type[Any], Callable[[Any], messages.EngineMessage[Any]]] = {
+    events.PollingStopped: messages.PollingStopped,
+    events.RowsChanged: messages.RowsChanged,
+    events.ProfilesChanged: messages.ProfilesChanged,
+    events.TaskFinished: messages.TaskFinished,
+    events.TasksDiscovered: messages.TasksDiscovered,
+    events.DiscoveryFailed: messages.DiscoveryFailed,
+    events.DiscoveryUnsupported: messages.DiscoveryUnsupported,
+    events.BalanceChanged: messages.BalanceChanged,
+    events.BalanceUnavailable: messages.BalanceUnavailable,
+}
 
 
 class EngineFeed:
-    """Buffers the engine's fast events; posts messages to ``target``."""
+    """Turns the engine's events into messages posted to ``target``."""
 
     def __init__(self, target: MessagePump) -> None:
         self._target = target
-        self._rounds = Rounds()
-        self._downloads: list[DownloadNews] = []
-        self._status_posted = False
+        self._rounds: Rounds | None = None
+        self._status: LatestStatus | None = None
+        self._downloads: DownloadNews | None = None
+        self._merged: dict[type[Any], Callable[[Any], None]] = {
+            events.RoundEnded: self._round_ended,
+            events.StatusChanged: self._status_changed,
+            events.DownloadProgressed: self._download_progressed,
+            events.DownloadEnded: self._download_ended,
+        }
 
     def take(self, event: EngineEvent) -> None:
-        if isinstance(event, RoundEnded):
-            if not self._rounds.count:
-                self._target.post_message(PollRound())
-            self._rounds.add(event)
-        elif isinstance(event, StatusChanged):
-            if not self._status_posted:
-                self._status_posted = True
-                self._target.post_message(PollStatusChanged())
-        elif isinstance(event, DownloadProgressed | DownloadEnded):
-            if not self._downloads:
-                self._target.post_message(DownloadsChanged())
-            self._downloads.append(event)
+        merge = self._merged.get(type(event))
+        if merge is not None:
+            merge(event)
         else:
-            self._target.post_message(EngineNews(event))
+            self._target.post_message(_ONE_EACH[type(event)](event))
 
-    def rounds(self) -> Rounds:
-        rounds, self._rounds = self._rounds, Rounds()
-        return rounds
+    def _round_ended(self, event: events.RoundEnded) -> None:
+        rounds = self._rounds
+        if rounds is None or rounds.taken:
+            rounds = self._rounds = Rounds(event.status)
+            self._target.post_message(messages.PollRoundsEnded(rounds))
+        rounds.add(event)
+        # The round's status is the latest: a status message waiting to be
+        # handled must not show an older one after the round.
+        self._latest_status(event.status, post=False)
 
-    def status_seen(self) -> None:
-        self._status_posted = False
+    def _status_changed(self, event: events.StatusChanged) -> None:
+        self._latest_status(event.status, post=True)
 
-    def downloads(self) -> list[DownloadNews]:
-        events, self._downloads = self._downloads, []
-        return events
+    def _latest_status(self, status: PollStatusLike, *, post: bool) -> None:
+        """Every waiting message that shows the status gets this one."""
+        rounds = self._rounds
+        if rounds is not None and not rounds.taken:
+            rounds.status = status
+        latest = self._status
+        if latest is not None and not latest.taken:
+            latest.status = status
+        elif post:
+            self._status = LatestStatus(status)
+            self._target.post_message(messages.PollStatusChanged(self._status))
+
+    def _download_news(self) -> DownloadNews:
+        news = self._downloads
+        if news is None or news.taken:
+            news = self._downloads = DownloadNews()
+            self._target.post_message(messages.DownloadsReported(news))
+        return news
+
+    def _download_progressed(self, event: events.DownloadProgressed) -> None:
+        self._download_news().progress.append(event.progress)
+
+    def _download_ended(self, event: events.DownloadEnded) -> None:
+        self._download_news().ended.append(event.outcome)

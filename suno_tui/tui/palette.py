@@ -7,9 +7,9 @@ from typing import Any
 
 from textual.app import App, SystemCommand
 
-from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope
-from suno_tui.tui.detail import DetailView
-from suno_tui.tui.task_list import TaskList
+from suno_tui.tui.detail.view import DetailView
+from suno_tui.tui.keys.bindings import BY_ID, COMMANDS, Scope
+from suno_tui.tui.tasks.task_list import TaskList
 
 
 def system_commands(

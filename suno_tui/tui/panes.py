@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 from textual.app import App
 
-from suno_tui.tui.details import Details
-from suno_tui.tui.download_pane import DownloadPane
-from suno_tui.tui.event_log import EventLog
-from suno_tui.tui.filter_input import FilterInput
-from suno_tui.tui.task_list import TaskList
+from suno_tui.tui.detail.details import Details
+from suno_tui.tui.downloads.pane import DownloadPane
+from suno_tui.tui.news.event_log import EventLog
+from suno_tui.tui.tasks.filter_input import FilterInput
+from suno_tui.tui.tasks.task_list import TaskList
 
 
 class Panes:

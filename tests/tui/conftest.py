@@ -40,6 +40,10 @@ class FakeStatus:
     auth_failed: bool = False
     auth_message: str | None = None
     in_flight: bool = False
+    consecutive_failures: int = 0
+    idle: bool = False
+    problems: int = 0
+    last_problem: str | None = None
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -36,6 +36,16 @@ class FakeTracker:
 
     def load(self) -> list[TaskSummary]:
         return list(self._summaries.values())
+
+    def load_first(self, newest: int) -> list[TaskSummary]:
+        return self.load()  # everything at once: nothing left for load_rest
+
+    def load_rest(self, page_rows: int = 2000) -> Iterator[list[TaskSummary]]:
+        return iter(())
+
+    @property
+    def unloaded(self) -> int:
+        return 0
 
     def add(self, ids: Iterable[str], profile: str = "default") -> list[TaskSummary]:
         added = []

@@ -21,7 +21,7 @@ from suno_tui.downloads import TaskOutcome
 from suno_tui.engine.compose import Wiring, open_engine
 from suno_tui.engine.events import DownloadEnded, EngineEvent
 from suno_tui.simulator import ManualClock, Simulator
-from suno_tui.tui.app import MonitorApp, PollRound
+from suno_tui.tui.app import MonitorApp, PollRoundsEnded
 
 WAIT = 30.0  # a safety net for a hung test, not a timing assertion
 #: small files: a download takes milliseconds on loopback
@@ -38,8 +38,8 @@ class SimApp(MonitorApp):
         self.download_ended = asyncio.Event()
         self.engine.subscribe(self._engine_event)
 
-    def on_poll_round(self, message: PollRound) -> None:
-        super().on_poll_round(message)
+    def on_poll_rounds_ended(self, message: PollRoundsEnded) -> None:
+        super().on_poll_rounds_ended(message)
         self.round_seen.set()
 
     def _engine_event(self, event: EngineEvent) -> None:

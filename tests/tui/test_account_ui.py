@@ -22,7 +22,7 @@ from suno_tui.engine.events import (
 )
 from suno_tui.relay.balance import Balance
 from suno_tui.simulator import ManualClock, Scenario, Simulator
-from suno_tui.tui.status_bar import StatusBar
+from suno_tui.tui.bars.status_bar import StatusBar
 
 from .conftest import build_app
 from .fakes import FakeClients
@@ -214,7 +214,7 @@ def test_an_unlimited_key(snap_compare: Any) -> None:
 
 
 def test_status_text_names_the_key() -> None:
-    from suno_tui.tui.status_bar import balance_text
+    from suno_tui.tui.bars.status_words import balance_text
 
     # "$" only when the unit is known to be USD
     usd = Balance(granted=25.0, used=12.66, remaining=12.34, unit="USD", unit_basis="quota")

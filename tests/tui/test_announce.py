@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from suno_tui.relay.models import TaskStatus
-from suno_tui.tui.announce import MAX_NAMES, toasts
+from suno_tui.tui.news.finished import MAX_NAMES, toasts
 
 from .factories import summary
 

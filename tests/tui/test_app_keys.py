@@ -7,12 +7,12 @@ from textual import events
 
 from suno_tui.relay.models import TaskStatus
 from suno_tui.tracking.model import NEW, Transition
-from suno_tui.tui.bindings import COMMANDS, Scope
-from suno_tui.tui.detail import DetailView
+from suno_tui.tui.detail.screen import DetailScreen
+from suno_tui.tui.detail.view import DetailView
+from suno_tui.tui.keys.bindings import COMMANDS, Scope
 from suno_tui.tui.screens.add_tasks import AddTasksScreen
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
-from suno_tui.tui.screens.detail_screen import DetailScreen
 from suno_tui.tui.screens.help import HelpScreen
 
 from .conftest import FakeUpdate, build_app

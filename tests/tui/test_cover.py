@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from suno_tui.downloads.covers import CoverError
-from suno_tui.tui.cover_art import SHADES, UPPER_HALF, cover_size, cover_strips
-from suno_tui.tui.cover_view import CoverView
+from suno_tui.tui.detail.cover_art import SHADES, UPPER_HALF, cover_size, cover_strips
+from suno_tui.tui.detail.cover_view import CoverView
 
 from .conftest import build_app
 from .factories import sample_summaries
@@ -136,7 +136,7 @@ async def test_the_cover_leaves_the_status_and_title_on_the_first_screen(
 ) -> None:
     from textual.widget import Widget
 
-    from suno_tui.tui.cover_view import HEIGHT_SHARE, MIN_ROWS
+    from suno_tui.tui.detail.cover_view import HEIGHT_SHARE, MIN_ROWS
 
     app, _ = build_app(covers=FakeCovers())
     async with app.run_test(size=size) as pilot:

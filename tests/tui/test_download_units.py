@@ -15,9 +15,9 @@ from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.clients import ClientPool, ProfileUnavailable
 from suno_tui.engine.downloads import downloadable, wants_download
 from suno_tui.relay.models import TaskKind, TaskStatus
-from suno_tui.tui.download_board import DownloadBoard, human_size
-from suno_tui.tui.download_pane import fit_name, fit_path
-from suno_tui.tui.download_toasts import download_toast
+from suno_tui.tui.downloads.board import DownloadBoard, human_size
+from suno_tui.tui.downloads.download_toasts import download_toast
+from suno_tui.tui.downloads.pane import fit_name, fit_path
 
 from .factories import summary, with_status
 

@@ -24,7 +24,7 @@ from suno_tui.tracking.poller import Poller
 from suno_tui.tracking.progress import is_stuck, refresh_progress
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker
-from suno_tui.tui.app import MonitorApp, PollRound, PollStatusChanged
+from suno_tui.tui.app import MonitorApp, PollRoundsEnded, PollStatusChanged
 
 ROUND_TIMEOUT = 20.0  # a safety net for a hung test, not a timing assertion
 
@@ -37,8 +37,8 @@ class E2EApp(MonitorApp):
         self.round_seen = asyncio.Event()
         self.bar_changed = asyncio.Event()
 
-    def on_poll_round(self, message: PollRound) -> None:
-        super().on_poll_round(message)
+    def on_poll_rounds_ended(self, message: PollRoundsEnded) -> None:
+        super().on_poll_rounds_ended(message)
         self.round_seen.set()
         self.bar_changed.set()
 

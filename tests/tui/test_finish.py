@@ -19,7 +19,7 @@ from suno_tui.engine.events import EngineEvent, TaskFinished
 from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Simulator
 from suno_tui.tracking.model import Transition
-from suno_tui.tui.notify import Flavour, osc_notification, tmux_wrap
+from suno_tui.tui.news.desktop import Flavour, osc_notification, tmux_wrap
 
 from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, with_status

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from textual.widget import Widget
 
-from suno_tui.tui.bindings import COMMANDS, Scope
-from suno_tui.tui.help_layout import LEGEND, plan, section_order
+from suno_tui.tui.keys.bindings import COMMANDS, Scope
+from suno_tui.tui.keys.help_layout import LEGEND, plan, section_order
 from suno_tui.tui.screens.help import HelpScreen, section_id
 
 from .conftest import build_app

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from suno_tui.relay.models import TaskStatus, parse_task
 from suno_tui.tracking.model import Transition
-from suno_tui.tui.detail import DetailView
+from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 
@@ -185,7 +185,7 @@ async def test_confirm_dialog_and_copy_picker_are_literal() -> None:
 
 def test_raw_view_of_a_hostile_deeply_nested_answer_does_not_crash() -> None:
     from suno_tui.relay.models import parse_task
-    from suno_tui.tui.detail_doc import raw_document
+    from suno_tui.tui.detail.document import raw_document
 
     nested: object = "bottom"
     for _ in range(5000):

@@ -8,8 +8,8 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from suno_tui.tracking.model import TaskSummary
-from suno_tui.tui.filter_input import FilterInput
-from suno_tui.tui.task_list import SortKey
+from suno_tui.tui.tasks.filter_input import FilterInput
+from suno_tui.tui.tasks.task_list import SortKey
 
 from .conftest import build_app
 from .factories import summary

@@ -15,7 +15,7 @@ from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Simulator
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker
-from suno_tui.tui.screens.detail_screen import DetailScreen
+from suno_tui.tui.detail.screen import DetailScreen
 from suno_tui.tui.screens.submit_form import SubmitScreen
 
 from .sim_app import (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from suno_tui.tui.screens.detail_screen import DetailScreen
+from suno_tui.tui.detail.screen import DetailScreen
 
 from .conftest import build_app
 from .factories import sample_summaries

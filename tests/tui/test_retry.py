@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from suno_tui.tui.retry import retry_not_found
+from suno_tui.tui.tasks.retry import retry_not_found
 
 from .conftest import build_app
 from .factories import sample_summaries

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.style import Style
 
 from suno_tui.relay.models import TaskStatus
-from suno_tui.tui.row_render import (
+from suno_tui.tui.tasks.row_render import (
     Column,
     Palette,
     Tone,
@@ -162,7 +162,7 @@ def test_clock_time_shows_the_day_only_when_needed() -> None:
 
 @pytest.mark.parametrize("width", [40, 80, 120, 200])
 def test_column_offsets_point_at_the_bar_and_the_state(width: int) -> None:
-    from suno_tui.tui.row_render import progress_x, state_x
+    from suno_tui.tui.tasks.row_render import progress_x, state_x
 
     layout = layout_for(width)
     item = summary("abc", title="T", fraction=0.5, state_minutes=7)

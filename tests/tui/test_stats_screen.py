@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from textual.app import App
 
 from suno_tui.tracking.stats import ModelTimes, SlowTask, Stats, StatsError
-from suno_tui.tui.screens.stats import StatsScreen
+from suno_tui.tui.screens.stats_screen import StatsScreen
 
 NOW = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
 

@@ -9,7 +9,8 @@ import pytest
 from textual.content import Content
 
 from suno_tui.tracking.poll_status import PollStatus
-from suno_tui.tui.status_bar import Counts, StatusBar, status_content
+from suno_tui.tui.bars.status_bar import StatusBar
+from suno_tui.tui.bars.status_words import Counts, status_content
 
 from .conftest import FakeStatus, build_app
 from .factories import NOW as APP_NOW

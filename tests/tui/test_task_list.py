@@ -9,9 +9,9 @@ import pytest
 from textual.geometry import Region
 
 from suno_tui.relay.models import TaskStatus
-from suno_tui.tui.row_render import short_id
-from suno_tui.tui.task_list import SortKey, TaskList
-from suno_tui.tui.task_list_messages import ListView
+from suno_tui.tui.tasks.list_messages import ListView
+from suno_tui.tui.tasks.row_render import short_id
+from suno_tui.tui.tasks.task_list import SortKey, TaskList
 
 from .conftest import build_app
 from .factories import sample_summaries, summary, with_status

@@ -10,7 +10,8 @@ import pytest
 
 from suno_tui.relay.models import TaskStatus
 from suno_tui.tracking.model import TaskSummary
-from suno_tui.tui.task_order import RowIndex, SortKey, find_row, sort_value
+from suno_tui.tui.tasks.cursor import find_row
+from suno_tui.tui.tasks.order import RowIndex, SortKey, sort_value
 
 from .factories import summary
 

@@ -17,7 +17,7 @@ from textual.widgets import Button, Select, Static, TextArea
 
 from suno_tui.ids import InvalidTaskId, parse_ids, validate_id
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.bindings import bindings_by_id
+from suno_tui.tui.keys.bindings import bindings_by_id
 
 _SHOWN_BAD = 3
 

@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from suno_tui.tui.bindings import bindings_by_id
+from suno_tui.tui.keys.bindings import bindings_by_id
 
 
 class ConfirmScreen(ModalScreen[bool]):

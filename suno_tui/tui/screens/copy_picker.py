@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from suno_tui.tui.bindings import bindings_by_id
-from suno_tui.tui.detail_doc import CopyTarget
+from suno_tui.tui.detail.document import CopyTarget
+from suno_tui.tui.keys.bindings import bindings_by_id
 
 _PREVIEW = 60
 

@@ -2,7 +2,7 @@
 
 The keys of the screen the help was opened from come first, then the ones that
 work everywhere, side by side when the terminal is wide enough (see
-:mod:`suno_tui.tui.help_layout`), so both are visible without scrolling at
+:mod:`suno_tui.tui.keys.help_layout`), so both are visible without scrolling at
 100x30 and above.
 """
 
@@ -19,8 +19,8 @@ from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from suno_tui.tui.bindings import BY_ID, COMMANDS, Scope, bindings_by_id
-from suno_tui.tui.help_layout import (
+from suno_tui.tui.keys.bindings import BY_ID, COMMANDS, Scope, bindings_by_id
+from suno_tui.tui.keys.help_layout import (
     CURRENT_MARK,
     LEGEND,
     HelpLayout,
@@ -28,8 +28,8 @@ from suno_tui.tui.help_layout import (
     plan,
     widths,
 )
-from suno_tui.tui.keys import key_display
-from suno_tui.tui.row_render import LEGEND as SYMBOLS
+from suno_tui.tui.keys.key_display import key_display
+from suno_tui.tui.tasks.row_render import LEGEND as SYMBOLS
 
 REMAP_NOTE = 'Remap a key by its id in the config file:\n  [keys]\n  poll-now = "f5"'
 NO_IDS_NOTE = "A wider terminal shows each key's id (to remap it in [keys])."
@@ -128,8 +128,12 @@ class HelpScreen(ModalScreen[None]):
     }
     """
 
-    def __init__(self, scope: Scope | None = None) -> None:
+    def __init__(
+        self, scope: Scope | None = None, *, keymap: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__()
+        #: the user's key remaps ([keys] in the settings)
+        self._keymap: Mapping[str, str] = keymap or {}
         if scope is None:
             try:
                 scope = scope_of(self.app.focused)
@@ -141,7 +145,7 @@ class HelpScreen(ModalScreen[None]):
         self.layout_plan: HelpLayout | None = None
 
     def compose(self) -> ComposeResult:
-        keymap = getattr(self.app, "user_keymap", {})
+        keymap = self._keymap
         self._keys_of = {command.id: key_display(self.app, command, keymap) for command in COMMANDS}
         width = self._width or self.app.size.width
         layout = plan(self.scope, width, self._keys_of, legend_lines=legend_lines())

@@ -32,7 +32,7 @@ from suno_tui.relay.errors import (
 )
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest, SubmitError
 from suno_tui.safe_text import clean_line
-from suno_tui.tui.bindings import bindings_by_id
+from suno_tui.tui.keys.bindings import bindings_by_id
 
 Request = MusicRequest | LyricsRequest
 #: send(request, profile) -> the new task id (raises RelayError)

@@ -1,0 +1,1 @@
+"""Downloads as a person sees them: the pane, its board, the keys, the toasts when runs end."""

@@ -1,0 +1,1 @@
+"""The one registry of key bindings, how keys are shown, the help screen's layout."""

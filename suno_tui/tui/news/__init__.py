@@ -1,0 +1,1 @@
+"""How the monitor tells news: toasts, the bell, terminal notifications, the event log."""
