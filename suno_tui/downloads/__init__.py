@@ -53,7 +53,7 @@ from suno_tui.downloads.naming import (
     file_name,
 )
 from suno_tui.downloads.records import DownloadStore, store_callbacks
-from suno_tui.downloads.writer import WriterConfig, Written
+from suno_tui.downloads.transfer.writer import WriterConfig, Written
 
 __all__ = [
     "ASSET_KINDS",

@@ -23,12 +23,12 @@ from typing import TYPE_CHECKING
 
 from suno_tui.downloads.assets import DEFAULT_ASSETS, Asset, check_assets, plan_task
 from suno_tui.downloads.clip_files import (
-    _fields,
-    _find_clip,
-    _fresh_url,
-    _relay_kind,
-    _size_and_hash,
-    _Tagger,
+    Tagger,
+    find_clip,
+    fresh_url,
+    name_fields,
+    relay_error_kind,
+    size_and_hash,
 )
 from suno_tui.downloads.connection import file_client
 from suno_tui.downloads.errors import DownloadError, LinkRefused, StorageError, storage_error
@@ -55,10 +55,10 @@ from suno_tui.downloads.naming import (
     check_template,
     file_name,
 )
-from suno_tui.downloads.reporting import _Events
-from suno_tui.downloads.runs import _Meter, _TaskRun
+from suno_tui.downloads.reporting import ProgressEvents
+from suno_tui.downloads.runs import SpeedMeter, TaskRun
 from suno_tui.downloads.tagging import TagInfo
-from suno_tui.downloads.writer import (
+from suno_tui.downloads.transfer.writer import (
     WriterConfig,
     Written,
     download,
@@ -105,7 +105,7 @@ class DownloadOptions:
             raise ValueError("concurrency must be at least 1")
 
 
-class DownloadManager(_Events):
+class DownloadManager(ProgressEvents):
     """Use as ``async with DownloadManager(client.fetch_one, options) as manager``."""
 
     def __init__(
@@ -172,7 +172,7 @@ class DownloadManager(_Events):
         if running is not None and not running.done():
             return False
         snapshot = None if isinstance(task, str) else task
-        run = _TaskRun(task_id, snapshot, fetched_at, TaskOutcome(task_id))
+        run = TaskRun(task_id, snapshot, fetched_at, TaskOutcome(task_id))
         self._emit_task(run, FileState.QUEUED, "waiting for a download slot")
         self._runs[task_id] = asyncio.ensure_future(self._run(run))
         return True
@@ -217,7 +217,7 @@ class DownloadManager(_Events):
 
     # -- one task ----------------------------------------------------------------------
 
-    async def _run(self, run: _TaskRun) -> TaskOutcome:
+    async def _run(self, run: TaskRun) -> TaskOutcome:
         try:
             async with self._task_slots:
                 await self._process(run)
@@ -230,7 +230,7 @@ class DownloadManager(_Events):
         self._outcomes[run.task_id] = run.outcome
         return run.outcome
 
-    async def _process(self, run: _TaskRun) -> None:
+    async def _process(self, run: TaskRun) -> None:
         task = await self._fresh_task(run)
         if task is None:
             return
@@ -257,7 +257,7 @@ class DownloadManager(_Events):
         state = FileState.FAILED if failed else FileState.DONE if done else FileState.SKIPPED
         self._emit_task(run, state, f"{done} done, {skipped} skipped, {failed} failed")
 
-    async def _fresh_task(self, run: _TaskRun) -> Task | None:
+    async def _fresh_task(self, run: TaskRun) -> Task | None:
         age_ok = (
             run.task is not None
             and run.fetched_at is not None
@@ -272,13 +272,13 @@ class DownloadManager(_Events):
             self._fail_task(run, "task not found on the gateway", "not-found")
             return None
         except RelayError as error:
-            self._fail_task(run, str(error), _relay_kind(error))
+            self._fail_task(run, str(error), relay_error_kind(error))
             return None
         run.task, run.fetched_at = task, self._clock()
         run.generation += 1
         return task
 
-    async def _refetch(self, run: _TaskRun, seen: int) -> Task | None:
+    async def _refetch(self, run: TaskRun, seen: int) -> Task | None:
         """Fetch the task again after a refused link; one fetch serves every file
         that failed before it (``seen`` is the generation the caller used)."""
         async with run.refresh_lock:
@@ -304,7 +304,7 @@ class DownloadManager(_Events):
 
     # -- one clip, one file -----------------------------------------------------------
 
-    async def _clip(self, run: _TaskRun, directory: Path, assets: list[Asset]) -> None:
+    async def _clip(self, run: TaskRun, directory: Path, assets: list[Asset]) -> None:
         # Local files first (instant), then the cover, then audio and video together.
         first = [a for a in assets if not a.remote or a.kind == "image"]
         rest = [a for a in assets if a.remote and a.kind != "image"]
@@ -314,7 +314,7 @@ class DownloadManager(_Events):
             for asset in rest:
                 group.create_task(self._file(run, directory, asset))
 
-    async def _file(self, run: _TaskRun, directory: Path, asset: Asset) -> None:
+    async def _file(self, run: TaskRun, directory: Path, asset: Asset) -> None:
         path: Path | None = None
         try:
             path, owner, copy, source = await self._place(directory, asset)
@@ -347,7 +347,7 @@ class DownloadManager(_Events):
         """Where the file goes, what is there now, its copy number, and a
         complete earlier download of it elsewhere (another folder or
         template) to copy from, if the store knows one."""
-        name = file_name(self.options.template, _fields(asset))
+        name = file_name(self.options.template, name_fields(asset))
         known = self._lookup(asset.task_id, asset.clip_id, asset.kind) if self._lookup else None
         if known is not None and not await asyncio.to_thread(matches_record, known):
             known = None
@@ -365,11 +365,11 @@ class DownloadManager(_Events):
         return "{clip_id" in self.options.template
 
     async def _remote(
-        self, run: _TaskRun, directory: Path, asset: Asset, path: Path, owner: Owner, copy: int
+        self, run: TaskRun, directory: Path, asset: Asset, path: Path, owner: Owner, copy: int
     ) -> None:
         # The task may have been fetched again (after a 403) since it was planned.
         generation = run.generation
-        url = (_fresh_url(run.task, asset) if run.task is not None else "") or asset.url
+        url = (fresh_url(run.task, asset) if run.task is not None else "") or asset.url
         refreshed = False
         while True:
             self._emit(run, asset, path, FileState.RUNNING, "connecting")
@@ -382,7 +382,7 @@ class DownloadManager(_Events):
                     if not self._named_by_clip:
                         # Another clip's file (or the user's): take the next free name.
                         self._claims.release(path)
-                        name = file_name(self.options.template, _fields(asset))
+                        name = file_name(self.options.template, name_fields(asset))
                         path, owner, copy = await place(
                             self._claims, directory, name, asset, named_by_clip=False,
                             start=copy + 1,
@@ -402,7 +402,7 @@ class DownloadManager(_Events):
                 self._emit(run, asset, path, FileState.RUNNING, "link refused; fetching it again")
                 fresh = await self._refetch(run, generation)
                 generation = run.generation
-                url = _fresh_url(fresh, asset) if fresh is not None else ""
+                url = fresh_url(fresh, asset) if fresh is not None else ""
                 if not url:
                     raise LinkRefused(
                         f"{error}; the task, fetched again, offers no link", status=error.status
@@ -416,9 +416,9 @@ class DownloadManager(_Events):
         return size is not None and size == path.stat().st_size
 
     async def _transfer(
-        self, run: _TaskRun, asset: Asset, path: Path, url: str
+        self, run: TaskRun, asset: Asset, path: Path, url: str
     ) -> tuple[Written, str]:
-        meter = _Meter(self._clock, 0)
+        meter = SpeedMeter(self._clock, 0)
         started: list[int] = []
 
         def progress(received: int, total: int | None) -> None:
@@ -441,13 +441,13 @@ class DownloadManager(_Events):
         )
         return written, tagger.note if tagger is not None else ""
 
-    def _tagger(self, run: _TaskRun, asset: Asset) -> _Tagger | None:
+    def _tagger(self, run: TaskRun, asset: Asset) -> Tagger | None:
         if not self.options.tag_mp3:
             return None
-        clip = _find_clip(run.task, asset.clip_id)
+        clip = find_clip(run.task, asset.clip_id)
         if clip is None:
             return None
-        return _Tagger(
+        return Tagger(
             TagInfo(
                 title=clip.title,
                 artist=self.options.artist or clip.display_name or clip.handle,
@@ -460,13 +460,13 @@ class DownloadManager(_Events):
             )
         )
 
-    async def _present(self, run: _TaskRun, asset: Asset, path: Path) -> None:
-        size, digest = await asyncio.to_thread(_size_and_hash, path)
+    async def _present(self, run: TaskRun, asset: Asset, path: Path) -> None:
+        size, digest = await asyncio.to_thread(size_and_hash, path)
         written = Written(path, size, digest)
         self._finish(run, asset, written, present=True)
 
     def _finish(
-        self, run: _TaskRun, asset: Asset, written: Written, *, present: bool = False,
+        self, run: TaskRun, asset: Asset, written: Written, *, present: bool = False,
         note: str = "",
     ) -> None:  # fmt: skip
         if asset.kind == "image":

@@ -12,11 +12,11 @@ from suno_tui.downloads.events import (
     FileState,
     ProgressCallback,
 )
-from suno_tui.downloads.runs import _TaskRun
+from suno_tui.downloads.runs import TaskRun
 from suno_tui.safe_text import clean_line
 
 
-class _Events:
+class ProgressEvents:
     """Emitting progress events (a base of DownloadManager)."""
 
     _on_progress: ProgressCallback | None
@@ -24,7 +24,7 @@ class _Events:
 
     def _emit(
         self,
-        run: _TaskRun,
+        run: TaskRun,
         asset: Asset,
         path: Path | None,
         state: FileState,
@@ -61,7 +61,7 @@ class _Events:
             self._latest[key] = event
         self._send(event)
 
-    def _emit_skip(self, run: _TaskRun, skip: Skip) -> None:
+    def _emit_skip(self, run: TaskRun, skip: Skip) -> None:
         event = DownloadProgress(
             task_id=skip.task_id,
             clip_id=skip.clip_id,
@@ -77,7 +77,7 @@ class _Events:
         run.outcome.files.append(event)
         self._send(event)
 
-    def _emit_task(self, run: _TaskRun, state: FileState, message: str, kind: str = "") -> None:
+    def _emit_task(self, run: TaskRun, state: FileState, message: str, kind: str = "") -> None:
         event = DownloadProgress(
             task_id=run.task_id,
             clip_id="",
@@ -92,7 +92,7 @@ class _Events:
         )
         self._send(event)
 
-    def _fail_task(self, run: _TaskRun, message: str, kind: str) -> None:
+    def _fail_task(self, run: TaskRun, message: str, kind: str) -> None:
         run.outcome.error, run.outcome.error_kind = clean_line(message), kind
         self._emit_task(run, FileState.FAILED, message, kind)
 

@@ -16,7 +16,7 @@ _PROGRESS_INTERVAL = 0.1  # seconds between "running" events of one file
 _SPEED_WINDOW = 3.0  # seconds of samples behind speed_bps
 
 
-class _Meter:
+class SpeedMeter:
     """Speed over a sliding window, and throttling of progress events."""
 
     def __init__(self, clock: Callable[[], float], start: int) -> None:
@@ -42,7 +42,7 @@ class _Meter:
 
 
 @dataclass(slots=True)
-class _TaskRun:
+class TaskRun:
     """A submitted task while it is processed."""
 
     task_id: str

@@ -48,6 +48,7 @@ from suno_tui.relay.models import Task
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import DEFAULT_PROFILE, NOT_FOUND, TaskSummary, Transition
+from suno_tui.tracking.wanted import download_problem, wants_download
 
 Listener = Callable[[EngineEvent], None]
 
@@ -395,6 +396,27 @@ class Engine:
         return rows, tuple(update.transitions)
 
     # -- commands: downloads and submitting -----------------------------------
+
+    def download_problem(self, task_id: str) -> str | None:
+        """Why ``d`` on ``task_id`` would download nothing (None: worth a try)."""
+        summary = self._tracker.get(task_id)
+        if summary is None:
+            return "the task is not watched any more"
+        return download_problem(summary) or self.profile_problem(summary.profile)
+
+    def worth_downloading(self) -> list[str]:
+        """For ``D``: the finished tasks with files not on disk yet, whose
+        profile can fetch them (the tasks a run left complete are skipped)."""
+        downloads = self.downloads
+        if downloads is None:
+            return []
+        return [
+            summary.task_id
+            for summary in self._tracker.summaries().values()
+            if wants_download(summary, downloads.assets)
+            and summary.task_id not in downloads.complete
+            and not self.profile_problem(summary.profile)
+        ]
 
     def download(self, task_ids: Iterable[str]) -> list[str]:
         """Queue downloads; the tasks newly queued."""

@@ -23,19 +23,19 @@ from suno_tui.downloads.files import (
 
 if TYPE_CHECKING:
     import httpx
-from suno_tui.downloads.threads import _in_thread, _Stopper
+from suno_tui.downloads.transfer.threads import Stopper, in_thread
 
 MAX_REDIRECTS = 5
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 
 
-def _retry_after(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None) -> float | None:
     if value and value.strip().isdigit():
         return float(value.strip())
     return None
 
 
-def _status_error(status: int, url_hint: str, retry_after: float | None) -> HttpStatusError:
+def status_error(status: int, url_hint: str, retry_after: float | None) -> HttpStatusError:
     if status in (401, 403, 410):
         return LinkRefused(
             f"the server refused the link (HTTP {status}): it may have expired", status=status
@@ -51,7 +51,7 @@ def _status_error(status: int, url_hint: str, retry_after: float | None) -> Http
     )
 
 
-def _url_hint(url: str) -> str:
+def url_hint(url: str) -> str:
     """Scheme, host and path: the query of a signed URL is a credential of sorts."""
     from urllib.parse import urlsplit
 
@@ -59,15 +59,15 @@ def _url_hint(url: str) -> str:
     return f"{parts.scheme}://{parts.hostname}{parts.path}"
 
 
-def _int_header(value: str | None) -> int | None:
+def int_header(value: str | None) -> int | None:
     if value is not None and value.strip().isdigit():
         return int(value.strip())
     return None
 
 
 @contextlib.contextmanager
-def _get(
-    http: httpx.Client, url: str, headers: dict[str, str], stopper: _Stopper
+def send_get(
+    http: httpx.Client, url: str, headers: dict[str, str], stopper: Stopper
 ) -> Iterator[httpx.Response]:
     """GET with redirects followed here: at most MAX_REDIRECTS, http(s) only."""
     import httpx
@@ -96,7 +96,7 @@ def _get(
     raise DownloadError(f"too many redirects (more than {MAX_REDIRECTS})")
 
 
-def _content_range(value: str | None) -> tuple[int, int | None]:
+def content_range(value: str | None) -> tuple[int, int | None]:
     match = _CONTENT_RANGE.match(value or "")
     if match is None:
         raise TransferError(f"a 206 answer with an unreadable Content-Range ({value!r})")
@@ -104,7 +104,7 @@ def _content_range(value: str | None) -> tuple[int, int | None]:
     return int(match[1]), total
 
 
-def _same_file(saved: Meta | None, fresh: Meta) -> bool:
+def same_file(saved: Meta | None, fresh: Meta) -> bool:
     """Does a 206 continue the bytes we have? Compare whatever validators both have."""
     if saved is None:
         return False
@@ -115,7 +115,7 @@ def _same_file(saved: Meta | None, fresh: Meta) -> bool:
     return False
 
 
-def _check_identity(content_encoding: str) -> None:
+def check_identity(content_encoding: str) -> None:
     """Files are asked for as they are (``Accept-Encoding: identity``) and written
     raw: an encoded body would be stored encoded, and decoding it has no bound."""
     names = [name.strip().lower() for name in content_encoding.split(",")]
@@ -130,7 +130,7 @@ def _check_identity(content_encoding: str) -> None:
         )
 
 
-def _untrusted_certificate(error: BaseException) -> bool:
+def untrusted_certificate(error: BaseException) -> bool:
     """Did TLS refuse the server's certificate (somewhere in the cause chain)?"""
     import ssl
 
@@ -149,21 +149,21 @@ async def remote_size(http: httpx.Client, url: str) -> int | None:
 
     A refused link raises LinkRefused, so that the caller can fetch a fresh one.
     """
-    stopper = _Stopper()
-    return await _in_thread(stopper, _remote_size, http, url, stopper)
+    stopper = Stopper()
+    return await in_thread(stopper, _remote_size, http, url, stopper)
 
 
-def _remote_size(http: httpx.Client, url: str, stopper: _Stopper) -> int | None:
+def _remote_size(http: httpx.Client, url: str, stopper: Stopper) -> int | None:
     import httpx
 
     try:
-        with _get(http, url, {"Accept-Encoding": "identity"}, stopper) as response:
+        with send_get(http, url, {"Accept-Encoding": "identity"}, stopper) as response:
             status = response.status_code
             if status in (401, 403, 410):
-                raise _status_error(status, _url_hint(url), None)
+                raise status_error(status, url_hint(url), None)
             if status != 200:
                 return None
-            return _int_header(response.headers.get("content-length"))
+            return int_header(response.headers.get("content-length"))
     except LinkRefused:
         raise
     except (httpx.HTTPError, httpx.InvalidURL, DownloadError):
