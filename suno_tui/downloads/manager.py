@@ -8,13 +8,15 @@ cover image comes first so it can be embedded in the mp3. A 403/410 fetches
 the task once more and retries with the new link before giving up.
 
 Progress goes to ``on_progress`` (called on the event loop; cheap work only,
-e.g. post a message), finished files to ``record`` (the store). Nothing here
-imports Textual or the store.
+e.g. post a message), each task's outcome to ``on_ended`` when its run ends,
+finished files to ``record`` (the store). Nothing here imports Textual or
+the store.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -34,6 +36,7 @@ from suno_tui.downloads.connection import file_client
 from suno_tui.downloads.errors import DownloadError, LinkRefused, StorageError, storage_error
 from suno_tui.downloads.events import (
     DownloadProgress,
+    EndedCallback,
     FileState,
     ProgressCallback,
     RecordCallback,
@@ -114,6 +117,7 @@ class DownloadManager(ProgressEvents):
         options: DownloadOptions,
         *,
         on_progress: ProgressCallback | None = None,
+        on_ended: EndedCallback | None = None,
         record: RecordCallback | None = None,
         lookup: LookupCallback | None = None,
         http: httpx.Client | None = None,
@@ -122,6 +126,7 @@ class DownloadManager(ProgressEvents):
         self.options = options
         self._fetch_task = fetch_task
         self._on_progress = on_progress
+        self._on_ended = on_ended
         self._record = record
         self._lookup = lookup
         self._clock = clock
@@ -225,10 +230,16 @@ class DownloadManager(ProgressEvents):
             if not run.outcome.error:
                 run.outcome.error, run.outcome.error_kind = "cancelled", "cancelled"
             self._emit_task(run, FileState.CANCELLED, "cancelled; partial files kept for resume")
-            self._outcomes[run.task_id] = run.outcome
+            self._ended(run.outcome)
             raise
-        self._outcomes[run.task_id] = run.outcome
+        self._ended(run.outcome)
         return run.outcome
+
+    def _ended(self, outcome: TaskOutcome) -> None:
+        self._outcomes[outcome.task_id] = outcome
+        if self._on_ended is not None:
+            with contextlib.suppress(Exception):  # a broken listener must not stop downloads
+                self._on_ended(outcome)
 
     async def _process(self, run: TaskRun) -> None:
         task = await self._fresh_task(run)

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
-from suno_tui.downloads.events import TaskOutcome
+from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.account_feed import AccountFeed, DiscoveryRequest
 from suno_tui.engine.downloads import DownloadService, outcome_problems
 from suno_tui.engine.events import (
@@ -111,11 +110,7 @@ class Engine:
         self.account = account
         self._account_loop: asyncio.Future[None] | None = None
         if downloads is not None:
-            downloads.listen(
-                progress=lambda event: self._emit(DownloadProgressed(event)),
-                ended=self._download_ended,
-                record=self._record_download,
-            )
+            downloads.listen(progress=self._download_progressed, ended=self._download_ended)
 
     # -- events ---------------------------------------------------------------
 
@@ -455,13 +450,14 @@ class Engine:
         self._status = status
         self._emit(StatusChanged(status))
 
-    def _record_download(
-        self, task_id: str, clip_id: str, asset: str, path: Path, size: int, sha256: str
-    ) -> None:
-        """A file is on disk: remember it (the row's count changes)."""
-        summary = self._tracker.record_download(task_id, clip_id, asset, str(path), size, sha256)
-        if summary is not None:
-            self._emit(RowsChanged((summary,)))
+    def _download_progressed(self, event: DownloadProgress) -> None:
+        if event.state is FileState.DONE and not event.is_task_event:
+            # The file was recorded through the tracker (``store_callbacks``
+            # in compose): the row's download count changed.
+            summary = self._tracker.get(event.task_id)
+            if summary is not None:
+                self._emit(RowsChanged((summary,)))
+        self._emit(DownloadProgressed(event))
 
     def _download_ended(self, outcome: TaskOutcome) -> None:
         self._emit(DownloadEnded(outcome))
