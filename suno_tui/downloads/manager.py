@@ -423,7 +423,9 @@ class DownloadManager(ProgressEvents):
             return
 
     async def _same_size(self, url: str, path: Path) -> bool:
-        size = await remote_size(self._client(), url)
+        writer = self.options.writer
+        deadline = writer.min_speed_time if writer.min_speed else None  # as for a transfer
+        size = await remote_size(self._client(), url, deadline)
         return size is not None and size == path.stat().st_size
 
     async def _transfer(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from suno_tui.downloads.errors import (
 from suno_tui.downloads.files import (
     Meta,
 )
+from suno_tui.downloads.transfer.speed_floor import TooSlow
 
 if TYPE_CHECKING:
     import httpx
@@ -67,33 +69,79 @@ def int_header(value: str | None) -> int | None:
 
 @contextlib.contextmanager
 def send_get(
-    http: httpx.Client, url: str, headers: dict[str, str], stopper: Stopper
+    http: httpx.Client,
+    url: str,
+    headers: dict[str, str],
+    stopper: Stopper,
+    header_deadline: float | None = None,
 ) -> Iterator[httpx.Response]:
-    """GET with redirects followed here: at most MAX_REDIRECTS, http(s) only."""
+    """GET with redirects followed here: at most MAX_REDIRECTS, http(s) only.
+
+    ``header_deadline``: seconds the final answer's headers may take, from
+    the first request (redirects included). A read timeout does not bound a
+    server that sends its headers a byte at a time; this does (TooSlow).
+    """
     import httpx
 
+    deadline = _HeaderDeadline(stopper, header_deadline)
     target = httpx.URL(url)
-    for _ in range(MAX_REDIRECTS + 1):
-        if target.scheme not in ("http", "https"):
-            raise DownloadError(f"refusing to follow a link that is not http(s) ({target.scheme}:)")
-        stopper.check()
-        request = http.build_request(
-            "GET", target, headers=headers, extensions={"trace": stopper.trace}
-        )
-        response = http.send(request, stream=True, follow_redirects=False)
-        location = response.headers.get("location")
-        if response.is_redirect and location:
-            response.close()
-            target = target.join(location)
-            continue
-        stopper.watch(response)
-        try:
-            yield response
-        finally:
-            stopper.watch(None)
-            response.close()
-        return
-    raise DownloadError(f"too many redirects (more than {MAX_REDIRECTS})")
+    try:
+        for _ in range(MAX_REDIRECTS + 1):
+            if target.scheme not in ("http", "https"):
+                raise DownloadError(
+                    f"refusing to follow a link that is not http(s) ({target.scheme}:)"
+                )
+            stopper.check()
+            request = http.build_request(
+                "GET", target, headers=headers, extensions={"trace": stopper.trace}
+            )
+            try:
+                response = http.send(request, stream=True, follow_redirects=False)
+            except httpx.TransportError:
+                deadline.check()
+                raise
+            location = response.headers.get("location")
+            if response.is_redirect and location:
+                response.close()
+                target = target.join(location)
+                continue
+            break
+        else:
+            raise DownloadError(f"too many redirects (more than {MAX_REDIRECTS})")
+    finally:
+        deadline.stop()
+    if stopper.cut_short:  # the headers came just as the deadline cut the connection
+        response.close()
+        deadline.check()
+    stopper.watch(response)
+    try:
+        yield response
+    finally:
+        stopper.watch(None)
+        response.close()
+
+
+class _HeaderDeadline:
+    """Cuts the transfer's connection (``Stopper.cut``) if the headers have
+    not all come ``seconds`` after it starts; None: no deadline."""
+
+    def __init__(self, stopper: Stopper, seconds: float | None) -> None:
+        self._stopper = stopper
+        self._seconds = seconds
+        self._timer: threading.Timer | None = None
+        stopper.cut_short = False  # a new attempt: the last one's cut is over
+        if seconds is not None:
+            self._timer = threading.Timer(seconds, stopper.cut)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def check(self) -> None:
+        if self._stopper.cut_short:
+            raise TooSlow(f"too slow: the answer's headers took over {self._seconds:g} s")
 
 
 def content_range(value: str | None) -> tuple[int, int | None]:
@@ -144,20 +192,26 @@ def untrusted_certificate(error: BaseException) -> bool:
     return False
 
 
-async def remote_size(http: httpx.Client, url: str) -> int | None:
-    """The file's size from a GET's headers (the body is not read), or None.
+async def remote_size(
+    http: httpx.Client, url: str, header_deadline: float | None = None
+) -> int | None:
+    """The file's size from a GET's headers (the body is not read), or None
+    (also when the headers take over ``header_deadline`` seconds).
 
     A refused link raises LinkRefused, so that the caller can fetch a fresh one.
     """
     stopper = Stopper()
-    return await in_thread(stopper, _remote_size, http, url, stopper)
+    return await in_thread(stopper, _remote_size, http, url, stopper, header_deadline)
 
 
-def _remote_size(http: httpx.Client, url: str, stopper: Stopper) -> int | None:
+def _remote_size(
+    http: httpx.Client, url: str, stopper: Stopper, header_deadline: float | None
+) -> int | None:
     import httpx
 
     try:
-        with send_get(http, url, {"Accept-Encoding": "identity"}, stopper) as response:
+        identity = {"Accept-Encoding": "identity"}
+        with send_get(http, url, identity, stopper, header_deadline) as response:
             status = response.status_code
             if status in (401, 403, 410):
                 raise status_error(status, url_hint(url), None)

@@ -39,6 +39,8 @@ class Stopper:
 
     def __init__(self) -> None:
         self.event = threading.Event()
+        #: the connection was cut by a deadline (not a cancel): the attempt fails
+        self.cut_short = False
         self._lock = threading.Lock()
         self._stream: Any = None  # the transfer's network stream (httpx's extension)
 
@@ -53,11 +55,20 @@ class Stopper:
     def _watch_stream(self, stream: Any) -> None:
         with self._lock:
             self._stream = stream
-        if stream is not None and self.event.is_set():
+        if stream is not None and (self.event.is_set() or self.cut_short):
             self._shutdown(stream)
 
     def stop(self) -> None:
         self.event.set()
+        with self._lock:
+            stream = self._stream
+        if stream is not None:
+            self._shutdown(stream)
+
+    def cut(self) -> None:
+        """End the connection without cancelling the download (a deadline
+        passed): the blocked read fails, and the attempt with it."""
+        self.cut_short = True
         with self._lock:
             stream = self._stream
         if stream is not None:

@@ -168,7 +168,9 @@ def _attempt(job: Job) -> tuple[int, str]:
     if offset and saved is not None:
         headers["Range"] = f"bytes={offset}-"
         headers["If-Range"] = saved.validator
-    with send_get(job.http, job.url, headers, job.stopper) as response:
+    # The speed floor's window bounds the wait for the headers too.
+    deadline = job.config.min_speed_time if job.config.min_speed else None
+    with send_get(job.http, job.url, headers, job.stopper, deadline) as response:
         status = response.status_code
         if status == 416 and offset:
             raise _Restart
@@ -184,6 +186,11 @@ def _attempt(job: Job) -> tuple[int, str]:
             start, total = content_range(response.headers.get("content-range"))
             if start != offset or (offset and not same_file(saved, fresh)):
                 raise _Restart
+            known = saved.total if saved is not None else None
+            if total is None:
+                total = known  # "/*": the first answer's length still decides
+            elif known is not None and total != known:
+                raise _Restart  # not the length we started: another file
         else:
             offset, total = 0, int_header(response.headers.get("content-length"))
         if total == 0:
