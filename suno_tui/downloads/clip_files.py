@@ -58,6 +58,27 @@ def size_and_hash(path: Path) -> tuple[int, str]:
     return path.stat().st_size, file_sha256(path)
 
 
+def tagger_for(
+    task: Task | None, asset: Asset, artist: str | None, cover: Path | None
+) -> Tagger | None:
+    """The tagging hook for ``asset``'s mp3 (None if its clip is not in ``task``)."""
+    clip = find_clip(task, asset.clip_id)
+    if clip is None:
+        return None
+    return Tagger(
+        TagInfo(
+            title=clip.title,
+            artist=artist or clip.display_name or clip.handle,
+            clip_id=asset.clip_id,
+            task_id=asset.task_id,
+            tags=clip.tags,
+            lyrics=clip.lyrics,
+            created=clip.created_at,
+            cover=cover,
+        )
+    )
+
+
 class Tagger:
     """The writer's before-commit hook for mp3s: tags the complete .part."""
 

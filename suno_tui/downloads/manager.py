@@ -16,24 +16,21 @@ the store.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from suno_tui.downloads.assets import DEFAULT_ASSETS, Asset, check_assets, plan_task
+from suno_tui.downloads.assets import Asset, plan_task
 from suno_tui.downloads.clip_files import (
-    Tagger,
-    find_clip,
     fresh_url,
     name_fields,
     relay_error_kind,
     size_and_hash,
+    tagger_for,
 )
 from suno_tui.downloads.connection import file_client
-from suno_tui.downloads.errors import DownloadError, LinkRefused, StorageError, storage_error
+from suno_tui.downloads.errors import DownloadError, LinkRefused, StorageError
 from suno_tui.downloads.events import (
     DownloadProgress,
     EndedCallback,
@@ -44,25 +41,21 @@ from suno_tui.downloads.events import (
 )
 from suno_tui.downloads.existing import (
     Claims,
-    KnownDownload,
     Owner,
     matches_record,
     place,
     where_asked,
 )
-from suno_tui.downloads.files import copy_file
+from suno_tui.downloads.files import copy_file, ensure_folder
 from suno_tui.downloads.naming import (
-    DEFAULT_TEMPLATE,
     TemplateError,
     UnsafePath,
-    check_template,
     file_name,
 )
+from suno_tui.downloads.options import DownloadOptions, FetchTask, LookupCallback
 from suno_tui.downloads.reporting import ProgressEvents
 from suno_tui.downloads.runs import SpeedMeter, TaskRun
-from suno_tui.downloads.tagging import TagInfo
 from suno_tui.downloads.transfer.writer import (
-    WriterConfig,
     Written,
     download,
     remote_size,
@@ -73,39 +66,12 @@ from suno_tui.relay.models import Task
 from suno_tui.safe_text import clean_line
 
 if TYPE_CHECKING:
-    import ssl
-
     import httpx
 
 __all__ = ["DownloadManager", "DownloadOptions", "FetchTask", "LookupCallback"]
 
-FetchTask = Callable[[str], Awaitable[Task]]
-#: lookup(task_id, clip_id, asset) -> what the store recorded, or None
-LookupCallback = Callable[[str, str, str], "KnownDownload | None"]
-
 #: what may be at the wanted name when an earlier download is copied there
 _REPLACEABLE = frozenset({Owner.ABSENT, Owner.OURS})
-
-
-@dataclass(frozen=True, slots=True)
-class DownloadOptions:
-    directory: Path
-    assets: tuple[str, ...] = DEFAULT_ASSETS
-    template: str = DEFAULT_TEMPLATE
-    tag_mp3: bool = True
-    artist: str | None = None
-    concurrency: int = 3
-    timeout: float = 30.0
-    verify: bool | str | ssl.SSLContext = True
-    #: a Task handed to submit() younger than this is not fetched again
-    link_max_age: float = 60.0
-    writer: WriterConfig = field(default_factory=WriterConfig)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "assets", check_assets(self.assets))
-        check_template(self.template)
-        if self.concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
 
 
 class DownloadManager(ProgressEvents):
@@ -235,12 +201,6 @@ class DownloadManager(ProgressEvents):
         self._ended(run.outcome)
         return run.outcome
 
-    def _ended(self, outcome: TaskOutcome) -> None:
-        self._outcomes[outcome.task_id] = outcome
-        if self._on_ended is not None:
-            with contextlib.suppress(Exception):  # a broken listener must not stop downloads
-                self._on_ended(outcome)
-
     async def _process(self, run: TaskRun) -> None:
         task = await self._fresh_task(run)
         if task is None:
@@ -269,48 +229,20 @@ class DownloadManager(ProgressEvents):
         self._emit_task(run, state, f"{done} done, {skipped} skipped, {failed} failed")
 
     async def _fresh_task(self, run: TaskRun) -> Task | None:
-        age_ok = (
-            run.task is not None
-            and run.fetched_at is not None
-            and self._clock() - run.fetched_at < self.options.link_max_age
-        )
-        if age_ok:
+        if run.task is not None and run.links_fresh(self._clock(), self.options.link_max_age):
             return run.task
         self._emit_task(run, FileState.RUNNING, "fetching fresh links")
         try:
-            task = await self._fetch_task(run.task_id)
+            return await run.fetch(self._fetch_task, self._clock)
         except TaskNotFound:
             self._fail_task(run, "task not found on the gateway", "not-found")
-            return None
         except RelayError as error:
             self._fail_task(run, str(error), relay_error_kind(error))
-            return None
-        run.task, run.fetched_at = task, self._clock()
-        run.generation += 1
-        return task
-
-    async def _refetch(self, run: TaskRun, seen: int) -> Task | None:
-        """Fetch the task again after a refused link; one fetch serves every file
-        that failed before it (``seen`` is the generation the caller used)."""
-        async with run.refresh_lock:
-            if run.generation > seen and run.task is not None:
-                return run.task
-            try:
-                task = await self._fetch_task(run.task_id)
-            except RelayError:
-                return None
-            run.task, run.fetched_at = task, self._clock()
-            run.generation += 1
-            return task
+        return None
 
     def _ensure_directory(self) -> Path:
         if self._directory is None:
-            directory = self.options.directory.expanduser()
-            try:
-                directory.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise storage_error(error, directory, "create the folder") from None
-            self._directory = directory.resolve()
+            self._directory = ensure_folder(self.options.directory)
         return self._directory
 
     # -- one clip, one file -----------------------------------------------------------
@@ -411,7 +343,7 @@ class DownloadManager(ProgressEvents):
                     ) from None
                 refreshed = True
                 self._emit(run, asset, path, FileState.RUNNING, "link refused; fetching it again")
-                fresh = await self._refetch(run, generation)
+                fresh = await run.refetch(self._fetch_task, self._clock, generation)
                 generation = run.generation
                 url = fresh_url(fresh, asset) if fresh is not None else ""
                 if not url:
@@ -442,7 +374,12 @@ class DownloadManager(ProgressEvents):
                 self._emit(run, asset, path, FileState.RUNNING, received=received, total=total,
                            speed=speed)  # fmt: skip
 
-        tagger = self._tagger(run, asset) if asset.kind == "audio" else None
+        options = self.options
+        tagger = (
+            tagger_for(run.task, asset, options.artist, run.covers.get(asset.clip_id))
+            if asset.kind == "audio" and options.tag_mp3
+            else None
+        )
         written = await download(
             self._client(),
             url,
@@ -454,49 +391,7 @@ class DownloadManager(ProgressEvents):
         )
         return written, tagger.note if tagger is not None else ""
 
-    def _tagger(self, run: TaskRun, asset: Asset) -> Tagger | None:
-        if not self.options.tag_mp3:
-            return None
-        clip = find_clip(run.task, asset.clip_id)
-        if clip is None:
-            return None
-        return Tagger(
-            TagInfo(
-                title=clip.title,
-                artist=self.options.artist or clip.display_name or clip.handle,
-                clip_id=asset.clip_id,
-                task_id=asset.task_id,
-                tags=clip.tags,
-                lyrics=clip.lyrics,
-                created=clip.created_at,
-                cover=run.covers.get(asset.clip_id),
-            )
-        )
-
     async def _present(self, run: TaskRun, asset: Asset, path: Path) -> None:
         size, digest = await asyncio.to_thread(size_and_hash, path)
         written = Written(path, size, digest)
         self._finish(run, asset, written, present=True)
-
-    def _finish(
-        self, run: TaskRun, asset: Asset, written: Written, *, present: bool = False,
-        note: str = "",
-    ) -> None:  # fmt: skip
-        if asset.kind == "image":
-            run.covers[asset.clip_id] = written.path
-        message = "already downloaded" if present else note
-        if written.resumed_from:
-            message = "; ".join(filter(None, [f"resumed after {written.resumed_from} bytes", note]))
-        if self._record is not None:
-            try:
-                self._record(
-                    asset.task_id, asset.clip_id, asset.kind, written.path, written.size,
-                    written.sha256,
-                )  # fmt: skip
-            except Exception as error:
-                message = f"saved, but not recorded in the state store: {clean_line(str(error))}"
-        self._emit(
-            run, asset, written.path, FileState.DONE, message, received=written.size,
-            total=written.size, sha256=written.sha256, present=present,
-            resumed_from=written.resumed_from,
-        )  # fmt: skip
