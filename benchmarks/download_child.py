@@ -1,11 +1,12 @@
 """Row 9's child process: ``D`` through the engine, headless.
 
-    python -m benchmarks.download_child BASE_URL TOKEN FOLDER ID [ID ...]
+    python -m benchmarks.download_child BASE_URL TOKEN FOLDER TAGS ID [ID ...]
 
 The tasks are watched in a fresh state file and fetched once (as a poll
 would), then the engine is asked which are worth downloading (``D``'s
 command) and downloads them with the monitor's settings, concurrency 4
-(as curl's ``--parallel-max 4``). Prints JSON: the seconds from ``D`` to
+(as curl's ``--parallel-max 4``); TAGS is ``tags`` or ``no-tags``
+(``tag_mp3``: where the time goes). Prints JSON: the seconds from ``D`` to
 the last task's end, the files in the folder, and the peak RSS
 (VmHWM) after a quarter of the tasks and at the end.
 """
@@ -33,13 +34,16 @@ def _peak_rss() -> int:
     return int(line.split()[1]) * 1024
 
 
-async def main(base_url: str, token: str, folder: Path, ids: list[str]) -> dict[str, float]:
+async def main(
+    base_url: str, token: str, folder: Path, tags: bool, ids: list[str]
+) -> dict[str, float]:
     settings = Settings(
         download_dir=folder / "downloads",
         state_path=folder / "state.sqlite3",
         poll_interval=3600.0,
         download_concurrency=4,
         bell=False,
+        tag_mp3=tags,
         gateways={"default": Gateway("default", base_url, token)},
     )
     tracker = Tracker(Store.open(settings.state_path), clock=lambda: datetime.now(UTC))
@@ -83,5 +87,6 @@ async def main(base_url: str, token: str, folder: Path, ids: list[str]) -> dict[
 
 
 if __name__ == "__main__":
-    figures = asyncio.run(main(sys.argv[1], sys.argv[2], Path(sys.argv[3]), sys.argv[4:]))
+    base_url, token, folder, tags, *ids = sys.argv[1:]
+    figures = asyncio.run(main(base_url, token, Path(folder), tags == "tags", ids))
     print(json.dumps(figures))
