@@ -1,6 +1,6 @@
 """The minimum download speed (curl's --speed-limit/--speed-time): a server
 that drips bytes never trips a read timeout, so the writer fails such a
-transfer itself, on both ways of reading a body, and keeps the ``.part``.
+transfer itself, for a small body and a big one, and keeps the ``.part``.
 
 The rule's clock is a fake that moves one second each time it is read (once
 per chunk received), so a window of a few "seconds" is a few chunks and no
