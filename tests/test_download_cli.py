@@ -203,7 +203,7 @@ def test_unreachable_gateway_exit_4(
 def test_dropped_asset_connections_that_never_recover_exit_4(
     served: Simulator, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from suno_tui.downloads import writer
+    from suno_tui.downloads.transfer import writer
 
     async def no_sleep(delay: float) -> None:
         return None
@@ -217,7 +217,7 @@ def test_dropped_asset_connections_that_never_recover_exit_4(
 
 
 def _config_without_sleep(sleep: object) -> object:
-    from suno_tui.downloads.writer import WriterConfig
+    from suno_tui.downloads.transfer.writer import WriterConfig
 
     original = WriterConfig.__init__
 

@@ -23,9 +23,9 @@ from suno_tui.downloads import (
     KnownDownload,
     SkipKind,
     TaskOutcome,
-    body,
 )
-from suno_tui.downloads.writer import WriterConfig, meta_path, part_path
+from suno_tui.downloads.transfer import body
+from suno_tui.downloads.transfer.writer import WriterConfig, meta_path, part_path
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.models import Task
 from suno_tui.simulator import Fault, Simulator, Variant

@@ -1,6 +1,6 @@
 """The minimum download speed (curl's --speed-limit/--speed-time): a server
 that drips bytes never trips a read timeout, so the writer fails such a
-transfer itself, on both ways of reading a body, and keeps the ``.part``.
+transfer itself, for a small body and a big one, and keeps the ``.part``.
 
 The rule's clock is a fake that moves one second each time it is read (once
 per chunk received), so a window of a few "seconds" is a few chunks and no
@@ -22,10 +22,9 @@ import pytest
 from suno_tui.config import ConfigError, Settings, load_settings
 from suno_tui.downloads.errors import TransferError
 from suno_tui.downloads.files import resume_offset
-from suno_tui.downloads.speed_floor import SpeedFloor, TooSlow, speed_text
-from suno_tui.downloads.writer import WriterConfig, Written, download, meta_path, part_path
+from suno_tui.downloads.transfer.speed_floor import SpeedFloor, TooSlow, speed_text
+from suno_tui.downloads.transfer.writer import WriterConfig, Written, download, meta_path, part_path
 from suno_tui.engine.downloads import options_from_settings
-from tests.fixtures.direct_reads import record_direct_reads
 from tests.reliability.raw_server import RawServer
 
 GUARD = 60  # seconds: a bound on a hang, not a measurement
@@ -86,12 +85,6 @@ def dripper(length: int, *, finish_resumed: bool = False) -> RawServer:
 def http() -> Iterator[httpx.Client]:
     with httpx.Client(timeout=10.0) as client:  # the guard against a hang, not a measure
         yield client
-
-
-@pytest.fixture
-def direct_reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Records whether each body was read straight from the socket."""
-    return record_direct_reads(monkeypatch)
 
 
 def slow_config(**changes: object) -> WriterConfig:
@@ -165,23 +158,18 @@ def test_the_writer_refuses_nonsense_values() -> None:
         WriterConfig(min_speed_time=0)
 
 
-# -- both ways of reading a body -----------------------------------------------------------------
+# -- a small body, and a big one (hashed on a helper thread) --------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("length", "direct"),
-    [(200_000, False), (40 << 20, True)],  # 40 MiB: read past h11, straight from the socket
-    ids=["httpx", "socket"],
-)
+@pytest.mark.parametrize("length", [200_000, 40 << 20], ids=["small", "big"])
 async def test_a_dripping_server_fails_the_download_and_the_part_is_kept(
-    tmp_path: Path, http: httpx.Client, direct_reads: list[bool], length: int, direct: bool
+    tmp_path: Path, http: httpx.Client, length: int
 ) -> None:
     final = tmp_path / "song.mp3"
     with dripper(length) as base_url, pytest.raises(TooSlow) as caught:
         await fetch(http, f"{base_url}/song.mp3", final, slow_config())
     assert str(caught.value) == "too slow: under 1 KiB/s for 5 s"
     assert isinstance(caught.value, TransferError)  # retried like a dropped connection
-    assert direct_reads == [direct]
     assert not final.exists()
     offset, saved = resume_offset(part_path(final), meta_path(final))
     assert offset >= len(HEAD)  # every byte that came is there to resume from

@@ -18,7 +18,7 @@ import httpx
 import pytest
 import respx
 
-from suno_tui.downloads import body, files
+from suno_tui.downloads import files
 from suno_tui.downloads.errors import (
     ContentError,
     DownloadError,
@@ -28,7 +28,8 @@ from suno_tui.downloads.errors import (
     StorageError,
     TransferError,
 )
-from suno_tui.downloads.writer import WriterConfig, download, meta_path, part_path
+from suno_tui.downloads.transfer import body
+from suno_tui.downloads.transfer.writer import WriterConfig, download, meta_path, part_path
 from suno_tui.simulator import Fault, Simulator
 from tests.fixtures.stalled_download import cancel_while_stalled
 

@@ -111,14 +111,19 @@ def test_interval_steps() -> None:
 
 
 class ScriptedManager:
-    """Reports a script of progress events at once on submit."""
+    """Reports a script of progress events at once on submit, then the run's
+    outcome (the manager's tally of those events)."""
 
-    def __init__(self, on_progress: Any, events: list[DownloadProgress]) -> None:
-        self.on_progress, self.events = on_progress, events
+    def __init__(self, on_progress: Any, on_ended: Any, events: list[DownloadProgress]) -> None:
+        self.on_progress, self.on_ended, self.events = on_progress, on_ended, events
 
     def submit(self, task: str) -> bool:
+        outcome = TaskOutcome(task)
         for event in self.events:
             self.on_progress(event)
+            if event.state.final and not event.is_task_event:
+                outcome.files.append(event)
+        self.on_ended(outcome)
         return True
 
     async def download(self, task: str) -> TaskOutcome:
@@ -142,7 +147,7 @@ def progress(asset: str, state: FileState, path: str | None = None, **kw: Any) -
     return DownloadProgress("t1", clip, asset, Path(path) if path else None, state=state, **values)
 
 
-async def test_the_service_tallies_a_run_into_its_outcome(tmp_path: Path) -> None:
+async def test_the_engine_passes_the_managers_outcome_on(tmp_path: Path) -> None:
     script = [
         progress("", FileState.QUEUED),
         progress("audio", FileState.DONE, str(tmp_path / "a.mp3"), received=5, total=5),
@@ -151,7 +156,9 @@ async def test_the_service_tallies_a_run_into_its_outcome(tmp_path: Path) -> Non
         progress("", FileState.DONE, message="2 done"),
     ]
     service = DownloadService(
-        lambda on_progress, record: ScriptedManager(on_progress, script), tmp_path, ("audio",)
+        lambda on_progress, on_ended: ScriptedManager(on_progress, on_ended, script),
+        tmp_path,
+        ("audio",),
     )
     engine = Engine(FakeTracker(), downloads=service)
     seen: list[EngineEvent] = []

@@ -5,8 +5,11 @@ download or a tag actually happens. The front ends use:
 
 - :class:`DownloadManager` with :class:`DownloadOptions`: ``submit(task)``,
   ``join()``, ``cancel()``, ``busy``, ``active()``; progress arrives as
-  :class:`DownloadProgress` events, finished files go to ``record(...)``;
-- :func:`store_callbacks` to back ``record``/``lookup`` by the state store;
+  :class:`DownloadProgress` events, each task's :class:`TaskOutcome` (the
+  run's one tally) at ``on_ended``, finished files go to ``record(...)``;
+- :func:`store_callbacks`, the one way to back ``record``/``lookup`` by the
+  state (the monitor's tracker, or ``download``'s store);
+- ``downloads.transfer``: one URL to one file (:func:`download`);
 - :func:`plan_task` to show what a task offers (and why things are skipped).
 
 Files go to ``<name>.part`` (resumable), are checked (length, magic bytes),
@@ -37,6 +40,7 @@ from suno_tui.downloads.errors import (
 )
 from suno_tui.downloads.events import (
     DownloadProgress,
+    EndedCallback,
     FileState,
     ProgressCallback,
     RecordCallback,
@@ -53,7 +57,7 @@ from suno_tui.downloads.naming import (
     file_name,
 )
 from suno_tui.downloads.records import DownloadStore, store_callbacks
-from suno_tui.downloads.writer import WriterConfig, Written
+from suno_tui.downloads.transfer.writer import WriterConfig, Written
 
 __all__ = [
     "ASSET_KINDS",
@@ -66,6 +70,7 @@ __all__ = [
     "DownloadOptions",
     "DownloadProgress",
     "DownloadStore",
+    "EndedCallback",
     "FetchTask",
     "FileState",
     "HttpStatusError",

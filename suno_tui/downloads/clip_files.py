@@ -11,13 +11,13 @@ from suno_tui.downloads.assets import Asset, plan_task
 from suno_tui.downloads.errors import storage_error
 from suno_tui.downloads.naming import NameFields
 from suno_tui.downloads.tagging import TagInfo, tag_mp3
-from suno_tui.downloads.writer import file_sha256
+from suno_tui.downloads.transfer.writer import file_sha256
 from suno_tui.relay.errors import AuthError, RelayError
 from suno_tui.relay.models import Clip, Task
 from suno_tui.safe_text import clean_line
 
 
-def _fields(asset: Asset) -> NameFields:
+def name_fields(asset: Asset) -> NameFields:
     return NameFields(
         title=asset.title,
         clip_id=asset.clip_id,
@@ -30,7 +30,7 @@ def _fields(asset: Asset) -> NameFields:
     )
 
 
-def _find_clip(task: Task | None, clip_id: str) -> Clip | None:
+def find_clip(task: Task | None, clip_id: str) -> Clip | None:
     if task is None:
         return None
     for index, clip in enumerate(task.clips, start=1):
@@ -39,7 +39,7 @@ def _find_clip(task: Task | None, clip_id: str) -> Clip | None:
     return None
 
 
-def _fresh_url(task: Task, asset: Asset) -> str:
+def fresh_url(task: Task, asset: Asset) -> str:
     """The same asset's link in a newer snapshot of the task ('' if none)."""
     assets, _ = plan_task(task, (asset.kind,))
     for candidate in assets:
@@ -48,17 +48,38 @@ def _fresh_url(task: Task, asset: Asset) -> str:
     return ""
 
 
-def _relay_kind(error: RelayError) -> str:
+def relay_error_kind(error: RelayError) -> str:
     if isinstance(error, AuthError):
         return "auth"
     return error.kind if error.kind in ("network", "timeout", "malformed") else "gateway"
 
 
-def _size_and_hash(path: Path) -> tuple[int, str]:
+def size_and_hash(path: Path) -> tuple[int, str]:
     return path.stat().st_size, file_sha256(path)
 
 
-class _Tagger:
+def tagger_for(
+    task: Task | None, asset: Asset, artist: str | None, cover: Path | None
+) -> Tagger | None:
+    """The tagging hook for ``asset``'s mp3 (None if its clip is not in ``task``)."""
+    clip = find_clip(task, asset.clip_id)
+    if clip is None:
+        return None
+    return Tagger(
+        TagInfo(
+            title=clip.title,
+            artist=artist or clip.display_name or clip.handle,
+            clip_id=asset.clip_id,
+            task_id=asset.task_id,
+            tags=clip.tags,
+            lyrics=clip.lyrics,
+            created=clip.created_at,
+            cover=cover,
+        )
+    )
+
+
+class Tagger:
     """The writer's before-commit hook for mp3s: tags the complete .part."""
 
     def __init__(self, info: TagInfo) -> None:

@@ -68,6 +68,8 @@ class DownloadProgress:
 ProgressCallback = Callable[[DownloadProgress], None]
 #: record(task_id, clip_id, asset, path, size, sha256): the store's record_download
 RecordCallback = Callable[[str, str, str, Path, int, str], None]
+#: a task's run ended: its outcome (the one tally of the run)
+EndedCallback = Callable[["TaskOutcome"], None]
 
 
 @dataclass(slots=True)

@@ -107,6 +107,16 @@ def hash_file(path: Path, digest: Any, limit: int | None) -> None:
                 remaining -= len(block)
 
 
+def ensure_folder(directory: Path) -> Path:
+    """The download folder, made if missing, as an absolute path; StorageError if it cannot be."""
+    folder = directory.expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise storage_error(error, folder, "create the folder") from None
+    return folder.resolve()
+
+
 def fsync_dir(directory: Path) -> None:
     """Make a rename durable; not possible (nor needed) everywhere."""
     try:

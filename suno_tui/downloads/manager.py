@@ -8,32 +8,32 @@ cover image comes first so it can be embedded in the mp3. A 403/410 fetches
 the task once more and retries with the new link before giving up.
 
 Progress goes to ``on_progress`` (called on the event loop; cheap work only,
-e.g. post a message), finished files to ``record`` (the store). Nothing here
-imports Textual or the store.
+e.g. post a message), each task's outcome to ``on_ended`` when its run ends,
+finished files to ``record`` (the store). Nothing here imports Textual or
+the store.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from suno_tui.downloads.assets import DEFAULT_ASSETS, Asset, check_assets, plan_task
+from suno_tui.downloads.assets import Asset, plan_task
 from suno_tui.downloads.clip_files import (
-    _fields,
-    _find_clip,
-    _fresh_url,
-    _relay_kind,
-    _size_and_hash,
-    _Tagger,
+    fresh_url,
+    name_fields,
+    relay_error_kind,
+    size_and_hash,
+    tagger_for,
 )
 from suno_tui.downloads.connection import file_client
-from suno_tui.downloads.errors import DownloadError, LinkRefused, StorageError, storage_error
+from suno_tui.downloads.errors import DownloadError, LinkRefused, StorageError
 from suno_tui.downloads.events import (
     DownloadProgress,
+    EndedCallback,
     FileState,
     ProgressCallback,
     RecordCallback,
@@ -41,25 +41,21 @@ from suno_tui.downloads.events import (
 )
 from suno_tui.downloads.existing import (
     Claims,
-    KnownDownload,
     Owner,
     matches_record,
     place,
     where_asked,
 )
-from suno_tui.downloads.files import copy_file
+from suno_tui.downloads.files import copy_file, ensure_folder
 from suno_tui.downloads.naming import (
-    DEFAULT_TEMPLATE,
     TemplateError,
     UnsafePath,
-    check_template,
     file_name,
 )
-from suno_tui.downloads.reporting import _Events
-from suno_tui.downloads.runs import _Meter, _TaskRun
-from suno_tui.downloads.tagging import TagInfo
-from suno_tui.downloads.writer import (
-    WriterConfig,
+from suno_tui.downloads.options import DownloadOptions, FetchTask, LookupCallback
+from suno_tui.downloads.reporting import ProgressEvents
+from suno_tui.downloads.runs import SpeedMeter, TaskRun
+from suno_tui.downloads.transfer.writer import (
     Written,
     download,
     remote_size,
@@ -70,42 +66,15 @@ from suno_tui.relay.models import Task
 from suno_tui.safe_text import clean_line
 
 if TYPE_CHECKING:
-    import ssl
-
     import httpx
 
 __all__ = ["DownloadManager", "DownloadOptions", "FetchTask", "LookupCallback"]
-
-FetchTask = Callable[[str], Awaitable[Task]]
-#: lookup(task_id, clip_id, asset) -> what the store recorded, or None
-LookupCallback = Callable[[str, str, str], "KnownDownload | None"]
 
 #: what may be at the wanted name when an earlier download is copied there
 _REPLACEABLE = frozenset({Owner.ABSENT, Owner.OURS})
 
 
-@dataclass(frozen=True, slots=True)
-class DownloadOptions:
-    directory: Path
-    assets: tuple[str, ...] = DEFAULT_ASSETS
-    template: str = DEFAULT_TEMPLATE
-    tag_mp3: bool = True
-    artist: str | None = None
-    concurrency: int = 3
-    timeout: float = 30.0
-    verify: bool | str | ssl.SSLContext = True
-    #: a Task handed to submit() younger than this is not fetched again
-    link_max_age: float = 60.0
-    writer: WriterConfig = field(default_factory=WriterConfig)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "assets", check_assets(self.assets))
-        check_template(self.template)
-        if self.concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
-
-
-class DownloadManager(_Events):
+class DownloadManager(ProgressEvents):
     """Use as ``async with DownloadManager(client.fetch_one, options) as manager``."""
 
     def __init__(
@@ -114,6 +83,7 @@ class DownloadManager(_Events):
         options: DownloadOptions,
         *,
         on_progress: ProgressCallback | None = None,
+        on_ended: EndedCallback | None = None,
         record: RecordCallback | None = None,
         lookup: LookupCallback | None = None,
         http: httpx.Client | None = None,
@@ -122,6 +92,7 @@ class DownloadManager(_Events):
         self.options = options
         self._fetch_task = fetch_task
         self._on_progress = on_progress
+        self._on_ended = on_ended
         self._record = record
         self._lookup = lookup
         self._clock = clock
@@ -172,7 +143,7 @@ class DownloadManager(_Events):
         if running is not None and not running.done():
             return False
         snapshot = None if isinstance(task, str) else task
-        run = _TaskRun(task_id, snapshot, fetched_at, TaskOutcome(task_id))
+        run = TaskRun(task_id, snapshot, fetched_at, TaskOutcome(task_id))
         self._emit_task(run, FileState.QUEUED, "waiting for a download slot")
         self._runs[task_id] = asyncio.ensure_future(self._run(run))
         return True
@@ -217,7 +188,7 @@ class DownloadManager(_Events):
 
     # -- one task ----------------------------------------------------------------------
 
-    async def _run(self, run: _TaskRun) -> TaskOutcome:
+    async def _run(self, run: TaskRun) -> TaskOutcome:
         try:
             async with self._task_slots:
                 await self._process(run)
@@ -225,12 +196,12 @@ class DownloadManager(_Events):
             if not run.outcome.error:
                 run.outcome.error, run.outcome.error_kind = "cancelled", "cancelled"
             self._emit_task(run, FileState.CANCELLED, "cancelled; partial files kept for resume")
-            self._outcomes[run.task_id] = run.outcome
+            self._ended(run.outcome)
             raise
-        self._outcomes[run.task_id] = run.outcome
+        self._ended(run.outcome)
         return run.outcome
 
-    async def _process(self, run: _TaskRun) -> None:
+    async def _process(self, run: TaskRun) -> None:
         task = await self._fresh_task(run)
         if task is None:
             return
@@ -257,54 +228,26 @@ class DownloadManager(_Events):
         state = FileState.FAILED if failed else FileState.DONE if done else FileState.SKIPPED
         self._emit_task(run, state, f"{done} done, {skipped} skipped, {failed} failed")
 
-    async def _fresh_task(self, run: _TaskRun) -> Task | None:
-        age_ok = (
-            run.task is not None
-            and run.fetched_at is not None
-            and self._clock() - run.fetched_at < self.options.link_max_age
-        )
-        if age_ok:
+    async def _fresh_task(self, run: TaskRun) -> Task | None:
+        if run.task is not None and run.links_fresh(self._clock(), self.options.link_max_age):
             return run.task
         self._emit_task(run, FileState.RUNNING, "fetching fresh links")
         try:
-            task = await self._fetch_task(run.task_id)
+            return await run.fetch(self._fetch_task, self._clock)
         except TaskNotFound:
             self._fail_task(run, "task not found on the gateway", "not-found")
-            return None
         except RelayError as error:
-            self._fail_task(run, str(error), _relay_kind(error))
-            return None
-        run.task, run.fetched_at = task, self._clock()
-        run.generation += 1
-        return task
-
-    async def _refetch(self, run: _TaskRun, seen: int) -> Task | None:
-        """Fetch the task again after a refused link; one fetch serves every file
-        that failed before it (``seen`` is the generation the caller used)."""
-        async with run.refresh_lock:
-            if run.generation > seen and run.task is not None:
-                return run.task
-            try:
-                task = await self._fetch_task(run.task_id)
-            except RelayError:
-                return None
-            run.task, run.fetched_at = task, self._clock()
-            run.generation += 1
-            return task
+            self._fail_task(run, str(error), relay_error_kind(error))
+        return None
 
     def _ensure_directory(self) -> Path:
         if self._directory is None:
-            directory = self.options.directory.expanduser()
-            try:
-                directory.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise storage_error(error, directory, "create the folder") from None
-            self._directory = directory.resolve()
+            self._directory = ensure_folder(self.options.directory)
         return self._directory
 
     # -- one clip, one file -----------------------------------------------------------
 
-    async def _clip(self, run: _TaskRun, directory: Path, assets: list[Asset]) -> None:
+    async def _clip(self, run: TaskRun, directory: Path, assets: list[Asset]) -> None:
         # Local files first (instant), then the cover, then audio and video together.
         first = [a for a in assets if not a.remote or a.kind == "image"]
         rest = [a for a in assets if a.remote and a.kind != "image"]
@@ -314,7 +257,7 @@ class DownloadManager(_Events):
             for asset in rest:
                 group.create_task(self._file(run, directory, asset))
 
-    async def _file(self, run: _TaskRun, directory: Path, asset: Asset) -> None:
+    async def _file(self, run: TaskRun, directory: Path, asset: Asset) -> None:
         path: Path | None = None
         try:
             path, owner, copy, source = await self._place(directory, asset)
@@ -347,7 +290,7 @@ class DownloadManager(_Events):
         """Where the file goes, what is there now, its copy number, and a
         complete earlier download of it elsewhere (another folder or
         template) to copy from, if the store knows one."""
-        name = file_name(self.options.template, _fields(asset))
+        name = file_name(self.options.template, name_fields(asset))
         known = self._lookup(asset.task_id, asset.clip_id, asset.kind) if self._lookup else None
         if known is not None and not await asyncio.to_thread(matches_record, known):
             known = None
@@ -365,11 +308,11 @@ class DownloadManager(_Events):
         return "{clip_id" in self.options.template
 
     async def _remote(
-        self, run: _TaskRun, directory: Path, asset: Asset, path: Path, owner: Owner, copy: int
+        self, run: TaskRun, directory: Path, asset: Asset, path: Path, owner: Owner, copy: int
     ) -> None:
         # The task may have been fetched again (after a 403) since it was planned.
         generation = run.generation
-        url = (_fresh_url(run.task, asset) if run.task is not None else "") or asset.url
+        url = (fresh_url(run.task, asset) if run.task is not None else "") or asset.url
         refreshed = False
         while True:
             self._emit(run, asset, path, FileState.RUNNING, "connecting")
@@ -382,7 +325,7 @@ class DownloadManager(_Events):
                     if not self._named_by_clip:
                         # Another clip's file (or the user's): take the next free name.
                         self._claims.release(path)
-                        name = file_name(self.options.template, _fields(asset))
+                        name = file_name(self.options.template, name_fields(asset))
                         path, owner, copy = await place(
                             self._claims, directory, name, asset, named_by_clip=False,
                             start=copy + 1,
@@ -400,9 +343,9 @@ class DownloadManager(_Events):
                     ) from None
                 refreshed = True
                 self._emit(run, asset, path, FileState.RUNNING, "link refused; fetching it again")
-                fresh = await self._refetch(run, generation)
+                fresh = await run.refetch(self._fetch_task, self._clock, generation)
                 generation = run.generation
-                url = _fresh_url(fresh, asset) if fresh is not None else ""
+                url = fresh_url(fresh, asset) if fresh is not None else ""
                 if not url:
                     raise LinkRefused(
                         f"{error}; the task, fetched again, offers no link", status=error.status
@@ -412,13 +355,15 @@ class DownloadManager(_Events):
             return
 
     async def _same_size(self, url: str, path: Path) -> bool:
-        size = await remote_size(self._client(), url)
+        writer = self.options.writer
+        deadline = writer.min_speed_time if writer.min_speed else None  # as for a transfer
+        size = await remote_size(self._client(), url, deadline)
         return size is not None and size == path.stat().st_size
 
     async def _transfer(
-        self, run: _TaskRun, asset: Asset, path: Path, url: str
+        self, run: TaskRun, asset: Asset, path: Path, url: str
     ) -> tuple[Written, str]:
-        meter = _Meter(self._clock, 0)
+        meter = SpeedMeter(self._clock, 0)
         started: list[int] = []
 
         def progress(received: int, total: int | None) -> None:
@@ -429,7 +374,12 @@ class DownloadManager(_Events):
                 self._emit(run, asset, path, FileState.RUNNING, received=received, total=total,
                            speed=speed)  # fmt: skip
 
-        tagger = self._tagger(run, asset) if asset.kind == "audio" else None
+        options = self.options
+        tagger = (
+            tagger_for(run.task, asset, options.artist, run.covers.get(asset.clip_id))
+            if asset.kind == "audio" and options.tag_mp3
+            else None
+        )
         written = await download(
             self._client(),
             url,
@@ -441,49 +391,7 @@ class DownloadManager(_Events):
         )
         return written, tagger.note if tagger is not None else ""
 
-    def _tagger(self, run: _TaskRun, asset: Asset) -> _Tagger | None:
-        if not self.options.tag_mp3:
-            return None
-        clip = _find_clip(run.task, asset.clip_id)
-        if clip is None:
-            return None
-        return _Tagger(
-            TagInfo(
-                title=clip.title,
-                artist=self.options.artist or clip.display_name or clip.handle,
-                clip_id=asset.clip_id,
-                task_id=asset.task_id,
-                tags=clip.tags,
-                lyrics=clip.lyrics,
-                created=clip.created_at,
-                cover=run.covers.get(asset.clip_id),
-            )
-        )
-
-    async def _present(self, run: _TaskRun, asset: Asset, path: Path) -> None:
-        size, digest = await asyncio.to_thread(_size_and_hash, path)
+    async def _present(self, run: TaskRun, asset: Asset, path: Path) -> None:
+        size, digest = await asyncio.to_thread(size_and_hash, path)
         written = Written(path, size, digest)
         self._finish(run, asset, written, present=True)
-
-    def _finish(
-        self, run: _TaskRun, asset: Asset, written: Written, *, present: bool = False,
-        note: str = "",
-    ) -> None:  # fmt: skip
-        if asset.kind == "image":
-            run.covers[asset.clip_id] = written.path
-        message = "already downloaded" if present else note
-        if written.resumed_from:
-            message = "; ".join(filter(None, [f"resumed after {written.resumed_from} bytes", note]))
-        if self._record is not None:
-            try:
-                self._record(
-                    asset.task_id, asset.clip_id, asset.kind, written.path, written.size,
-                    written.sha256,
-                )  # fmt: skip
-            except Exception as error:
-                message = f"saved, but not recorded in the state store: {clean_line(str(error))}"
-        self._emit(
-            run, asset, written.path, FileState.DONE, message, received=written.size,
-            total=written.size, sha256=written.sha256, present=present,
-            resumed_from=written.resumed_from,
-        )  # fmt: skip

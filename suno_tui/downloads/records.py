@@ -1,9 +1,10 @@
-"""Adapters between the download manager and the state store.
+"""The one way a saved file is recorded, and an earlier one found.
 
-The manager takes two plain callables (``record`` and ``lookup``); these
-build them from anything shaped like the monitor's ``Store``, without
-importing it (the store is the monitor's, and this package must not depend
-on it).
+The manager takes two plain callables (``record`` and ``lookup``);
+:func:`store_callbacks` builds both from anything shaped like the state:
+the monitor's tracker (which keeps the row's count too) or, for
+``suno-tui download``, the store itself, without importing either (this
+package must not depend on them).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ class _Record(Protocol):
 
 
 class DownloadStore(Protocol):
-    """What the manager needs of the monitor's Store."""
+    """What the manager needs of the state: the tracker or the store."""
 
     def record_download(
         self,
@@ -43,7 +44,7 @@ class DownloadStore(Protocol):
         path: str | os.PathLike[str],
         size: int | None = ...,
         sha256: str | None = ...,
-    ) -> None: ...
+    ) -> object: ...
 
     def downloads_for(self, task_id: str) -> Sequence[_Record]: ...
 

@@ -1,5 +1,8 @@
 """The manager's progress events: one per change of a file or a task, the
-latest of each file kept for ``active()``, none lost to a broken listener."""
+latest of each file kept for ``active()``, none lost to a broken listener;
+each file's final event tallied into its task's :class:`TaskOutcome` (the
+run's one tally, handed to ``on_ended``); a saved file recorded (``record``)
+before its ``done`` event."""
 
 from __future__ import annotations
 
@@ -9,22 +12,29 @@ from pathlib import Path
 from suno_tui.downloads.assets import Asset, Skip
 from suno_tui.downloads.events import (
     DownloadProgress,
+    EndedCallback,
     FileState,
     ProgressCallback,
+    RecordCallback,
+    TaskOutcome,
 )
-from suno_tui.downloads.runs import _TaskRun
+from suno_tui.downloads.runs import TaskRun
+from suno_tui.downloads.transfer import Written
 from suno_tui.safe_text import clean_line
 
 
-class _Events:
+class ProgressEvents:
     """Emitting progress events (a base of DownloadManager)."""
 
     _on_progress: ProgressCallback | None
+    _on_ended: EndedCallback | None
+    _record: RecordCallback | None
     _latest: dict[tuple[str, str, str], DownloadProgress]
+    _outcomes: dict[str, TaskOutcome]
 
     def _emit(
         self,
-        run: _TaskRun,
+        run: TaskRun,
         asset: Asset,
         path: Path | None,
         state: FileState,
@@ -61,7 +71,7 @@ class _Events:
             self._latest[key] = event
         self._send(event)
 
-    def _emit_skip(self, run: _TaskRun, skip: Skip) -> None:
+    def _emit_skip(self, run: TaskRun, skip: Skip) -> None:
         event = DownloadProgress(
             task_id=skip.task_id,
             clip_id=skip.clip_id,
@@ -77,7 +87,7 @@ class _Events:
         run.outcome.files.append(event)
         self._send(event)
 
-    def _emit_task(self, run: _TaskRun, state: FileState, message: str, kind: str = "") -> None:
+    def _emit_task(self, run: TaskRun, state: FileState, message: str, kind: str = "") -> None:
         event = DownloadProgress(
             task_id=run.task_id,
             clip_id="",
@@ -92,7 +102,7 @@ class _Events:
         )
         self._send(event)
 
-    def _fail_task(self, run: _TaskRun, message: str, kind: str) -> None:
+    def _fail_task(self, run: TaskRun, message: str, kind: str) -> None:
         run.outcome.error, run.outcome.error_kind = clean_line(message), kind
         self._emit_task(run, FileState.FAILED, message, kind)
 
@@ -100,3 +110,32 @@ class _Events:
         if self._on_progress is not None:
             with contextlib.suppress(Exception):  # a broken listener must not stop downloads
                 self._on_progress(event)
+
+    def _ended(self, outcome: TaskOutcome) -> None:
+        self._outcomes[outcome.task_id] = outcome
+        if self._on_ended is not None:
+            with contextlib.suppress(Exception):  # a broken listener must not stop downloads
+                self._on_ended(outcome)
+
+    def _finish(
+        self, run: TaskRun, asset: Asset, written: Written, *, present: bool = False,
+        note: str = "",
+    ) -> None:  # fmt: skip
+        if asset.kind == "image":
+            run.covers[asset.clip_id] = written.path
+        message = "already downloaded" if present else note
+        if written.resumed_from:
+            message = "; ".join(filter(None, [f"resumed after {written.resumed_from} bytes", note]))
+        if self._record is not None:
+            try:
+                self._record(
+                    asset.task_id, asset.clip_id, asset.kind, written.path, written.size,
+                    written.sha256,
+                )  # fmt: skip
+            except Exception as error:
+                message = f"saved, but not recorded in the state store: {clean_line(str(error))}"
+        self._emit(
+            run, asset, written.path, FileState.DONE, message, received=written.size,
+            total=written.size, sha256=written.sha256, present=present,
+            resumed_from=written.resumed_from,
+        )  # fmt: skip

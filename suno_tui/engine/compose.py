@@ -176,9 +176,11 @@ def open_engine(
             scope=wiring.scope,
         )
 
-    _, lookup = store_callbacks(store)
+    # Saved files are recorded through the tracker (the row's count follows),
+    # the one way ``download`` records them too (there, in the store alone).
+    record, lookup = store_callbacks(tracker)
     downloads = DownloadService.for_profiles(
-        options, pool, tracker, default_profile=settings.profile, lookup=lookup
+        options, pool, tracker, default_profile=settings.profile, record=record, lookup=lookup
     )
 
     async def close() -> None:

@@ -4,9 +4,9 @@ front end uses it.
 :func:`options_from_settings` turns the settings (and a command's overrides)
 into :class:`~suno_tui.downloads.DownloadOptions`; a bad value is a
 :class:`~suno_tui.config.ConfigError`. :class:`DownloadService` builds the
-manager on the first download, sends each task's progress to a listener,
-tallies every run into a :class:`~suno_tui.downloads.TaskOutcome`, and
-remembers what is on disk (the completion hook gets the paths; ``D`` skips
+manager on the first download, sends each task's progress and the
+manager's :class:`~suno_tui.downloads.TaskOutcome` of each run to a
+listener, and remembers what is on disk (the completion hook gets the paths; ``D`` skips
 tasks already complete).
 """
 
@@ -22,6 +22,7 @@ from suno_tui.downloads import (
     DownloadManager,
     DownloadOptions,
     DownloadProgress,
+    EndedCallback,
     FetchTask,
     FileState,
     LookupCallback,
@@ -35,22 +36,14 @@ from suno_tui.downloads import (
 )
 from suno_tui.engine.clients import tls_verify
 from suno_tui.engine.ports import ClientsLike, TrackerLike
-from suno_tui.relay.models import Task, TaskKind, TaskStatus
-from suno_tui.safe_text import clean_line
-from suno_tui.tracking.model import NOT_FOUND, TaskSummary
+from suno_tui.relay.models import Task
 
 __all__ = [
     "DownloadService",
     "Downloader",
     "DownloaderFactory",
-    "downloadable",
     "options_from_settings",
-    "wants_download",
 ]
-
-#: asset kinds that many clips simply do not have (not counted as missing)
-_OPTIONAL = frozenset({"video"})
-_LYRICS_TASK_KINDS = frozenset({"lyrics", "json"})
 
 
 def options_from_settings(
@@ -98,37 +91,6 @@ def options_from_settings(
     )
 
 
-# -- which tasks are worth downloading ---------------------------------------------
-
-
-def downloadable(summary: TaskSummary) -> str | None:
-    """Why ``summary`` has nothing to download yet (None: worth asking the manager).
-
-    Unfinished tasks are worth it: a complete clip of a running task is saved,
-    and the others are skipped with their reason.
-    """
-    if summary.status_label == NOT_FOUND:
-        return "the gateway does not know this task: nothing to download"
-    failed = summary.status is TaskStatus.FAILURE and summary.kind is not TaskKind.LYRICS
-    if failed and summary.clips_done == 0:
-        reason = clean_line(summary.fail_reason)
-        return "the task failed with no finished clip" + (f" ({reason})" if reason else "")
-    return None
-
-
-def wants_download(summary: TaskSummary, assets: Sequence[str]) -> bool:
-    """For ``D``: a finished task with files, and fewer of them on disk than it offers."""
-    if not summary.finished or downloadable(summary) is not None:
-        return False
-    if summary.kind is TaskKind.LYRICS:
-        expected = sum(1 for kind in assets if kind in _LYRICS_TASK_KINDS)
-    else:
-        if summary.clips_done == 0:
-            return False
-        expected = summary.clips_done * sum(1 for kind in assets if kind not in _OPTIONAL)
-    return summary.downloaded == 0 or summary.downloaded < expected
-
-
 # -- the service -------------------------------------------------------------------
 
 
@@ -143,18 +105,22 @@ class Downloader(Protocol):
     async def aclose(self) -> None: ...
 
 
-#: builds the manager with the service's progress and record callbacks
-DownloaderFactory = Callable[[ProgressCallback, RecordCallback], Downloader]
+#: builds the manager with the service's progress and end-of-run callbacks
+DownloaderFactory = Callable[[ProgressCallback, EndedCallback], Downloader]
 
 
 def manager_factory(
-    options: DownloadOptions, fetch: FetchTask, lookup: LookupCallback | None
+    options: DownloadOptions,
+    fetch: FetchTask,
+    record: RecordCallback | None,
+    lookup: LookupCallback | None,
 ) -> DownloaderFactory:
-    """The real manager: each task fetched afresh with ``fetch``."""
+    """The real manager: each task fetched afresh with ``fetch``, each saved
+    file given to ``record`` (built by ``downloads.store_callbacks``)."""
 
-    def build(on_progress: ProgressCallback, record: RecordCallback) -> DownloadManager:
-        return DownloadManager(fetch, options, on_progress=on_progress, record=record,
-                               lookup=lookup)  # fmt: skip
+    def build(on_progress: ProgressCallback, on_ended: EndedCallback) -> DownloadManager:
+        return DownloadManager(fetch, options, on_progress=on_progress, on_ended=on_ended,
+                               record=record, lookup=lookup)  # fmt: skip
 
     return build
 
@@ -162,8 +128,7 @@ def manager_factory(
 @dataclass
 class _Listeners:
     progress: ProgressCallback
-    ended: Callable[[TaskOutcome], None]
-    record: RecordCallback
+    ended: EndedCallback
 
 
 def _ignore(*_: object) -> None:
@@ -171,15 +136,15 @@ def _ignore(*_: object) -> None:
 
 
 class DownloadService:
-    """The download manager (built on first use), its progress, and each run's outcome."""
+    """The download manager (built on first use), its progress, and each
+    run's outcome as the manager tallied it."""
 
     def __init__(self, factory: DownloaderFactory, directory: Path, assets: Sequence[str]) -> None:
         self._factory = factory
         self.directory = directory
         self.assets = tuple(assets)
         self._manager: Downloader | None = None
-        self._listeners = _Listeners(_ignore, _ignore, _ignore)
-        self._runs: dict[str, TaskOutcome] = {}
+        self._listeners = _Listeners(_ignore, _ignore)
         #: done paths per task, across runs (for the completion hook)
         self._paths: dict[str, list[str]] = {}
         #: tasks whose last run left everything on disk
@@ -187,10 +152,14 @@ class DownloadService:
 
     @classmethod
     def from_options(
-        cls, options: DownloadOptions, fetch: FetchTask, lookup: LookupCallback | None = None
+        cls,
+        options: DownloadOptions,
+        fetch: FetchTask,
+        record: RecordCallback | None = None,
+        lookup: LookupCallback | None = None,
     ) -> DownloadService:
         directory = options.directory.expanduser().resolve()
-        return cls(manager_factory(options, fetch, lookup), directory, options.assets)
+        return cls(manager_factory(options, fetch, record, lookup), directory, options.assets)
 
     @classmethod
     def for_profiles(
@@ -200,6 +169,7 @@ class DownloadService:
         tracker: TrackerLike,
         *,
         default_profile: str,
+        record: RecordCallback | None = None,
         lookup: LookupCallback | None = None,
     ) -> DownloadService:
         """Each task's fresh links fetched from its own profile's gateway."""
@@ -211,17 +181,11 @@ class DownloadService:
             task: Task = await client.fetch_one(task_id)
             return task
 
-        return cls.from_options(options, fetch, lookup)
+        return cls.from_options(options, fetch, record, lookup)
 
-    def listen(
-        self,
-        *,
-        progress: ProgressCallback,
-        ended: Callable[[TaskOutcome], None],
-        record: RecordCallback,
-    ) -> None:
-        """Where progress, each run's end and each saved file go (the engine)."""
-        self._listeners = _Listeners(progress, ended, record)
+    def listen(self, *, progress: ProgressCallback, ended: EndedCallback) -> None:
+        """Where progress and each run's end go (the engine)."""
+        self._listeners = _Listeners(progress, ended)
 
     @property
     def busy(self) -> bool:
@@ -229,26 +193,17 @@ class DownloadService:
 
     def _ensure_manager(self) -> Downloader:
         if self._manager is None:
-            self._manager = self._factory(self._take, self._record)
+            self._manager = self._factory(self._progress, self._ended)
         return self._manager
 
     def start(self, task_ids: Iterable[str]) -> list[str]:
         """Queue tasks (those already queued are left as they are); returns the new ones."""
         manager = self._ensure_manager()
-        started: list[str] = []
-        for task_id in task_ids:
-            self._runs[task_id] = TaskOutcome(task_id)
-            if manager.submit(task_id):
-                started.append(task_id)
-            else:
-                self._runs.pop(task_id, None)
-        return started
+        return [task_id for task_id in task_ids if manager.submit(task_id)]
 
     async def download(self, task_id: str) -> TaskOutcome:
         """Download one task now and wait for it (``watch --download``)."""
-        manager = self._ensure_manager()
-        self._runs.setdefault(task_id, TaskOutcome(task_id))
-        return await manager.download(task_id)
+        return await self._ensure_manager().download(task_id)
 
     def cancel(self, task_id: str | None = None) -> None:
         if self._manager is not None:
@@ -266,39 +221,18 @@ class DownloadService:
         known = self._paths.setdefault(task_id, [])
         known.extend(path for path in paths if path not in known)
 
-    def _record(
-        self, task_id: str, clip_id: str, asset: str, path: Path, size: int, sha256: str
-    ) -> None:
-        self._listeners.record(task_id, clip_id, asset, path, size, sha256)
-
-    def _take(self, event: DownloadProgress) -> None:
-        """One progress event: tally it into its run, then pass it on."""
-        outcome = self._runs.get(event.task_id)
-        ended = False
-        if outcome is not None and event.state.final:
-            if event.is_task_event:
-                _end(outcome, event)
-                ended = True
-            else:
-                outcome.files.append(event)
-                if event.state is FileState.DONE and event.path is not None:
-                    self.remember_paths(event.task_id, [str(event.path)])
+    def _progress(self, event: DownloadProgress) -> None:
         self._listeners.progress(event)
-        if ended and outcome is not None:
-            del self._runs[event.task_id]
-            if outcome.complete:
-                self.complete.add(outcome.task_id)
-            else:
-                self.complete.discard(outcome.task_id)
-            self._listeners.ended(outcome)
 
-
-def _end(outcome: TaskOutcome, event: DownloadProgress) -> None:
-    if event.state is FileState.CANCELLED:
-        outcome.error_kind = "cancelled"
-    elif event.state is FileState.FAILED and not (outcome.failed or outcome.paths):
-        outcome.error = clean_line(event.message) or "failed"
-        outcome.error_kind = event.error_kind
+    def _ended(self, outcome: TaskOutcome) -> None:
+        """A run ended: remember what is on disk, then pass the outcome on."""
+        done = [str(e.path) for e in outcome.files if e.state is FileState.DONE and e.path]
+        self.remember_paths(outcome.task_id, done)
+        if outcome.complete:
+            self.complete.add(outcome.task_id)
+        else:
+            self.complete.discard(outcome.task_id)
+        self._listeners.ended(outcome)
 
 
 def outcome_problems(outcome: TaskOutcome) -> tuple[list[str], list[str]]:

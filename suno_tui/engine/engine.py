@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
-from suno_tui.downloads.events import TaskOutcome
+from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.account_feed import AccountFeed, DiscoveryRequest
 from suno_tui.engine.downloads import DownloadService, outcome_problems
 from suno_tui.engine.events import (
@@ -48,6 +47,7 @@ from suno_tui.relay.models import Task
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import DEFAULT_PROFILE, NOT_FOUND, TaskSummary, Transition
+from suno_tui.tracking.wanted import download_problem, wants_download
 
 Listener = Callable[[EngineEvent], None]
 
@@ -110,11 +110,7 @@ class Engine:
         self.account = account
         self._account_loop: asyncio.Future[None] | None = None
         if downloads is not None:
-            downloads.listen(
-                progress=lambda event: self._emit(DownloadProgressed(event)),
-                ended=self._download_ended,
-                record=self._record_download,
-            )
+            downloads.listen(progress=self._download_progressed, ended=self._download_ended)
 
     # -- events ---------------------------------------------------------------
 
@@ -389,6 +385,27 @@ class Engine:
 
     # -- commands: downloads and submitting -----------------------------------
 
+    def download_problem(self, task_id: str) -> str | None:
+        """Why ``d`` on ``task_id`` would download nothing (None: worth a try)."""
+        summary = self._tracker.get(task_id)
+        if summary is None:
+            return "the task is not watched any more"
+        return download_problem(summary) or self.profile_problem(summary.profile)
+
+    def worth_downloading(self) -> list[str]:
+        """For ``D``: the finished tasks with files not on disk yet, whose
+        profile can fetch them (the tasks a run left complete are skipped)."""
+        downloads = self.downloads
+        if downloads is None:
+            return []
+        return [
+            summary.task_id
+            for summary in self._tracker.summaries().values()
+            if wants_download(summary, downloads.assets)
+            and summary.task_id not in downloads.complete
+            and not self.profile_problem(summary.profile)
+        ]
+
     def download(self, task_ids: Iterable[str]) -> list[str]:
         """Queue downloads; the tasks newly queued."""
         return self.downloads.start(task_ids) if self.downloads is not None else []
@@ -426,13 +443,14 @@ class Engine:
         self._status = status
         self._emit(StatusChanged(status))
 
-    def _record_download(
-        self, task_id: str, clip_id: str, asset: str, path: Path, size: int, sha256: str
-    ) -> None:
-        """A file is on disk: remember it (the row's count changes)."""
-        summary = self._tracker.record_download(task_id, clip_id, asset, str(path), size, sha256)
-        if summary is not None:
-            self._emit(RowsChanged((summary,)))
+    def _download_progressed(self, event: DownloadProgress) -> None:
+        if event.state is FileState.DONE and not event.is_task_event:
+            # The file was recorded through the tracker (``store_callbacks``
+            # in compose): the row's download count changed.
+            summary = self._tracker.get(event.task_id)
+            if summary is not None:
+                self._emit(RowsChanged((summary,)))
+        self._emit(DownloadProgressed(event))
 
     def _download_ended(self, outcome: TaskOutcome) -> None:
         self._emit(DownloadEnded(outcome))

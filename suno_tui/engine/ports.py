@@ -78,15 +78,6 @@ class TrackerLike(Protocol):
     def transitions(self, task_id: str) -> list[Transition]: ...
     def events(self, limit: int = ...) -> list[Transition]: ...
     async def apply_async(self, result: Any, *, profile: str = ...) -> UpdateLike: ...
-    def record_download(
-        self,
-        task_id: str,
-        clip_id: str,
-        asset: str,
-        path: str,
-        size: int | None = ...,
-        sha256: str | None = ...,
-    ) -> TaskSummary | None: ...
 
 
 class PollerLike(Protocol):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
@@ -32,7 +33,7 @@ from suno_tui.tracking.model import (
     Transition,
 )
 from suno_tui.tracking.snapshot_cache import TASK_CACHE, SnapshotCache
-from suno_tui.tracking.store import Store
+from suno_tui.tracking.store import DownloadRecord, Store
 from suno_tui.tracking.store_rows import pack_raw
 from suno_tui.tracking.summaries import (
     Update,
@@ -281,7 +282,7 @@ class Tracker:
         task_id: str,
         clip_id: str,
         asset: str,
-        path: str,
+        path: str | os.PathLike[str],
         size: int | None = None,
         sha256: str | None = None,
     ) -> TaskSummary | None:
@@ -293,6 +294,10 @@ class Tracker:
         summary = dataclasses.replace(old, downloaded=self.store.download_count(task_id))
         self._summaries[task_id] = summary
         return summary
+
+    def downloads_for(self, task_id: str) -> list[DownloadRecord]:
+        """What the store recorded of ``task_id``'s files."""
+        return self.store.downloads_for(task_id)
 
     # -- merging snapshots ----------------------------------------------------
 

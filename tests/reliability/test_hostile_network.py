@@ -33,7 +33,7 @@ import pytest
 
 from suno_tui.cli import exit_codes, main
 from suno_tui.downloads.errors import ContentError
-from suno_tui.downloads.writer import download
+from suno_tui.downloads.transfer.writer import download
 from suno_tui.relay.client import DEFAULT_MAX_RESPONSE_BYTES, RelayClient
 from suno_tui.relay.decoding import BoundedDecoder, DecodeFailed, TooLarge
 from suno_tui.relay.errors import MalformedResponse

@@ -29,7 +29,7 @@ import pytest
 
 from suno_tui.cli import main
 from suno_tui.downloads.errors import DownloadError
-from suno_tui.downloads.writer import MAX_REDIRECTS, download
+from suno_tui.downloads.transfer.writer import MAX_REDIRECTS, download
 from suno_tui.relay.client import DEFAULT_MAX_RESPONSE_BYTES, RelayClient
 from suno_tui.relay.errors import GatewayError, MalformedResponse
 from tests.fixtures import shapes

@@ -13,8 +13,8 @@ from suno_tui.config import Gateway, Settings
 from suno_tui.downloads.assets import SkipKind
 from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.clients import ClientPool, ProfileUnavailable
-from suno_tui.engine.downloads import downloadable, wants_download
 from suno_tui.relay.models import TaskKind, TaskStatus
+from suno_tui.tracking.wanted import download_problem, wants_download
 from suno_tui.tui.downloads.board import DownloadBoard, human_size
 from suno_tui.tui.downloads.download_toasts import download_toast
 from suno_tui.tui.downloads.pane import fit_name, fit_path
@@ -97,9 +97,9 @@ def test_lyrics_tasks_and_not_found_tasks() -> None:
     assert wants_download(lyrics, ASSETS)
     assert not wants_download(dataclasses.replace(lyrics, downloaded=2), ASSETS)
     gone = summary("g1", status=TaskStatus.UNKNOWN, label="NOT_FOUND")
-    assert "does not know this task" in (downloadable(gone) or "")
+    assert "does not know this task" in (download_problem(gone) or "")
     failed = summary("f1", status=TaskStatus.FAILURE, fail_reason="moderation", clips=(0, 2))
-    assert "moderation" in (downloadable(failed) or "")
+    assert "moderation" in (download_problem(failed) or "")
 
 
 def done(path: Path, *, present: bool = False) -> DownloadProgress:

@@ -92,7 +92,10 @@ def bulk_toast(results: Sequence[TaskOutcome], directory: Path) -> Toast:
     """One toast for a whole ``D`` run: a toast per task would bury the screen."""
     saved = sum(len(result.saved) for result in results)
     present = sum(len(result.present) for result in results)
-    troubled = sum(1 for result in results if result.error or result.failed)
+    # a cancelled task is not a failed one (its outcome says "cancelled")
+    troubled = sum(
+        1 for result in results if (result.error and not result.cancelled) or result.failed
+    )
     folder = clean_line(str(directory))
     lines = [f"{saved} new file{'s' if saved != 1 else ''} in {folder}"]
     if present:

@@ -10,7 +10,6 @@ from pathlib import Path
 from textual.app import App
 
 from suno_tui.downloads.events import DownloadProgress, TaskOutcome
-from suno_tui.engine.downloads import downloadable, wants_download
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.downloads.board import DownloadBoard, file_label
@@ -63,7 +62,7 @@ class DownloadsUI:
         if not self._set_up() or summary is None:
             return
         name = self.task_name(task_id)
-        problem = downloadable(summary) or self._engine.profile_problem(summary.profile)
+        problem = self._engine.download_problem(task_id)
         if problem:
             app.notify(f"{name}\n{problem}", title="Not downloaded", severity="warning",
                        markup=False)  # fmt: skip
@@ -77,16 +76,9 @@ class DownloadsUI:
 
     def download_all(self) -> None:
         """``D``: every finished task with files not downloaded yet."""
-        downloads = self._engine.downloads
-        if not self._set_up() or downloads is None:
+        if not self._set_up():
             return
-        wanted = [
-            summary.task_id
-            for summary in self._engine.summaries().values()
-            if wants_download(summary, downloads.assets)
-            and summary.task_id not in downloads.complete
-            and not self._engine.profile_problem(summary.profile)
-        ]
+        wanted = self._engine.worth_downloading()
         if not wanted:
             self._app.notify("Nothing new to download: every finished task's files are on disk",
                              timeout=4, markup=False)  # fmt: skip

@@ -6,7 +6,8 @@ every chunk written and fails the transfer (:class:`TooSlow`, a retryable
 transfer error: the ``.part`` keeps what came, so a retry or a later run
 resumes) once fewer than ``min_speed`` bytes a second arrived over the last
 ``window`` seconds. It is checked as chunks arrive, so a server that sends
-nothing at all is still the read timeout's to end.
+nothing at all is still the read timeout's to end. The wait for an
+answer's headers is bounded by the same window (``http_get.send_get``).
 """
 
 from __future__ import annotations

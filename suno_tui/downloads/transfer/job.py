@@ -16,7 +16,7 @@ from suno_tui.downloads.files import (
 
 if TYPE_CHECKING:
     import httpx
-from suno_tui.downloads.threads import _Stopper
+from suno_tui.downloads.transfer.threads import Stopper
 
 ProgressFn = Callable[[int, "int | None"], None]  # (bytes in the .part, total or None)
 CommitHook = Callable[[Path], bool]  # runs on the complete .part; True if it changed it
@@ -50,14 +50,14 @@ class WriterConfig:
 
 
 @dataclass(slots=True)
-class _Job:
+class Job:
     http: httpx.Client
     url: str
     final: Path
     kind: str
     config: WriterConfig
     progress: ProgressFn | None  # called from the worker thread
-    stopper: _Stopper = field(default_factory=_Stopper)
+    stopper: Stopper = field(default_factory=Stopper)
     part: Path = field(init=False)
     meta: Path = field(init=False)
     resumed_from: int = 0

@@ -19,7 +19,7 @@ _EXECUTOR: ThreadPoolExecutor | None = None
 _EXECUTOR_LOCK = threading.Lock()
 
 
-def _executor() -> ThreadPoolExecutor:
+def executor() -> ThreadPoolExecutor:
     """Threads for transfers, tagging and hashing, shared by all downloads."""
     global _EXECUTOR
     with _EXECUTOR_LOCK:
@@ -28,19 +28,21 @@ def _executor() -> ThreadPoolExecutor:
         return _EXECUTOR
 
 
-class _Stopped(Exception):
+class Stopped(Exception):
     """The transfer was asked to stop (the download was cancelled)."""
 
 
-class _Stopper:
+class Stopper:
     """Lets the event loop stop a transfer blocked in a socket read, including
     the wait for the response's headers (the socket is known from the moment
     it connects, through httpx's trace extension)."""
 
     def __init__(self) -> None:
         self.event = threading.Event()
+        #: the connection was cut by a deadline (not a cancel): the attempt fails
+        self.cut_short = False
         self._lock = threading.Lock()
-        self._stream: Any = None  # httpcore's network stream of the transfer
+        self._stream: Any = None  # the transfer's network stream (httpx's extension)
 
     def watch(self, response: httpx.Response | None) -> None:
         self._watch_stream(None if response is None else response.extensions.get("network_stream"))
@@ -53,7 +55,7 @@ class _Stopper:
     def _watch_stream(self, stream: Any) -> None:
         with self._lock:
             self._stream = stream
-        if stream is not None and self.event.is_set():
+        if stream is not None and (self.event.is_set() or self.cut_short):
             self._shutdown(stream)
 
     def stop(self) -> None:
@@ -63,9 +65,18 @@ class _Stopper:
         if stream is not None:
             self._shutdown(stream)
 
+    def cut(self) -> None:
+        """End the connection without cancelling the download (a deadline
+        passed): the blocked read fails, and the attempt with it."""
+        self.cut_short = True
+        with self._lock:
+            stream = self._stream
+        if stream is not None:
+            self._shutdown(stream)
+
     def check(self) -> None:
         if self.event.is_set():
-            raise _Stopped
+            raise Stopped
 
     @staticmethod
     def _shutdown(stream: Any) -> None:
@@ -77,15 +88,15 @@ class _Stopper:
                 sock.shutdown(socket.SHUT_RDWR)
 
 
-async def _in_thread(stopper: _Stopper, function: Callable[..., T], *args: object) -> T:
+async def in_thread(stopper: Stopper, function: Callable[..., T], *args: object) -> T:
     """Run a blocking step in the pool; on cancellation stop it and wait for it."""
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(_executor(), function, *args)
+    future = loop.run_in_executor(executor(), function, *args)
     try:
         return await asyncio.shield(future)
     except asyncio.CancelledError:
         stopper.stop()
         await asyncio.wait([future])
         if not future.cancelled():
-            future.exception()  # retrieved: _Stopped is expected here
+            future.exception()  # retrieved: Stopped is expected here
         raise

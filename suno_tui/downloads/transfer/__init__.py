@@ -1,0 +1,40 @@
+"""The transfer unit: one URL to one file, resumable and checked.
+
+:func:`download` streams a URL to ``<name>.part`` (resuming with ``Range``
+and ``If-Range``), checks its length and first bytes, runs a hook on the
+complete ``.part`` (ID3 tags) and renames it; :func:`remote_size` reads a
+file's size from a GET's headers. Transfers run in worker threads with
+httpx's synchronous client (``threads``), a cancel shuts their socket down,
+and :class:`~suno_tui.downloads.transfer.speed_floor.SpeedFloor` ends one
+that is too slow. Modules: ``writer`` (attempts, restarts, the commit),
+``http_get`` (the GET and its headers), ``body`` (the bytes into the
+``.part``), ``job`` (one download's settings), ``threads``, ``speed_floor``.
+"""
+
+from __future__ import annotations
+
+from suno_tui.downloads.transfer.job import CommitHook, ProgressFn, WriterConfig
+from suno_tui.downloads.transfer.writer import (
+    MAX_REDIRECTS,
+    Written,
+    download,
+    file_sha256,
+    meta_path,
+    part_path,
+    remote_size,
+    write_atomic,
+)
+
+__all__ = [
+    "MAX_REDIRECTS",
+    "CommitHook",
+    "ProgressFn",
+    "WriterConfig",
+    "Written",
+    "download",
+    "file_sha256",
+    "meta_path",
+    "part_path",
+    "remote_size",
+    "write_atomic",
+]
