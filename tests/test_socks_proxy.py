@@ -58,7 +58,8 @@ class Socks5Proxy:
 
     def __enter__(self) -> Socks5Proxy:
         self._thread.start()
-        self._ready.wait(5)
+        if not self._ready.wait(5):  # bounded: fail here, not later on port 0
+            raise AssertionError("the SOCKS5 proxy did not start listening")
         return self
 
     def __exit__(self, *exc: object) -> None:
