@@ -17,7 +17,7 @@ from suno_tui.account.schedule import (
     discovery_pacer,
 )
 from suno_tui.config.schema import MIN_ACCOUNT_INTERVAL
-from suno_tui.relay.account import AccountClient
+from suno_tui.relay.account import AccountApi, AccountClient
 from suno_tui.relay.client import RelayClient
 from suno_tui.simulator import ManualClock, Simulator
 
@@ -35,17 +35,24 @@ async def gateway(request: pytest.FixtureRequest) -> AsyncIterator[Simulator]:
     assert not sim.errors, f"simulator handler errors: {sim.errors!r}"
 
 
+@pytest.fixture(params=["detected", "configured"])
+def api(request: pytest.FixtureRequest, gateway: Simulator) -> AccountApi:
+    """The profile's account_api: "auto" (the first answer names the flavour)
+    or the gateway's own flavour, configured (its parameters only, from the start)."""
+    return "auto" if request.param == "detected" else gateway.account_flavour  # type: ignore[return-value]
+
+
 def since_of(sim: Simulator, hours: float = 24) -> datetime:
     return datetime.fromtimestamp(sim.clock.now(), UTC) - timedelta(hours=hours)
 
 
 async def test_first_discovery_reads_the_window_then_one_page_per_look(
-    gateway: Simulator,
+    gateway: Simulator, api: AccountApi
 ) -> None:
     ids = [gateway.add_task(elapsed=5000 - i) for i in range(230)]
     gateway.add_task(elapsed=2 * 86400)  # outside the window
     async with RelayClient(gateway.base_url, gateway.token, verify=False) as relay:
-        account = AccountClient(relay, access_token=gateway.access_token, user_id=1)
+        account = AccountClient(relay, access_token=gateway.access_token, user_id=1, api=api)
         first = await discover(account, set(), since_of(gateway))
         assert account.flavour == gateway.account_flavour  # detected, and spoken since
         assert [t.task_id for t in first.tasks] == ids[::-1]
@@ -62,10 +69,10 @@ async def test_first_discovery_reads_the_window_then_one_page_per_look(
         assert found.pages == 1 and found.complete
 
 
-async def test_removed_tasks_are_not_found_again(gateway: Simulator) -> None:
+async def test_removed_tasks_are_not_found_again(gateway: Simulator, api: AccountApi) -> None:
     ids = [gateway.add_task(elapsed=100 - i) for i in range(5)]
     async with RelayClient(gateway.base_url, gateway.token, verify=False) as relay:
-        account = AccountClient(relay, access_token=gateway.access_token, user_id=1)
+        account = AccountClient(relay, access_token=gateway.access_token, user_id=1, api=api)
         watched = set(ids[:2])
         removed = {ids[4]}  # the person pressed x on the newest
         found = await discover(account, watched | removed, since_of(gateway))
@@ -73,12 +80,12 @@ async def test_removed_tasks_are_not_found_again(gateway: Simulator) -> None:
 
 
 async def test_a_discovery_that_finds_more_than_its_limit_says_it_is_incomplete(
-    gateway: Simulator,
+    gateway: Simulator, api: AccountApi
 ) -> None:
     for i in range(30):
         gateway.add_task(elapsed=100 - i)
     async with RelayClient(gateway.base_url, gateway.token, verify=False) as relay:
-        account = AccountClient(relay, access_token=gateway.access_token, user_id=1)
+        account = AccountClient(relay, access_token=gateway.access_token, user_id=1, api=api)
         found = await discover(account, set(), None, limit=10)
     assert len(found.tasks) == 10 and not found.complete
 
