@@ -3,6 +3,7 @@ account endpoints within the gateway's limits (a fake clock: plain numbers)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,9 +17,29 @@ from suno_tui.account.schedule import (
     discovery_pacer,
 )
 from suno_tui.config.account_keys import MIN_ACCOUNT_INTERVAL
-from suno_tui.relay.account import AccountClient
+from suno_tui.relay.account import AccountApi, AccountClient
 from suno_tui.relay.client import RelayClient
-from suno_tui.simulator import Simulator
+from suno_tui.simulator import ManualClock, Simulator
+
+
+@pytest.fixture(params=["new-api", "one-hub"])
+async def gateway(request: pytest.FixtureRequest) -> AsyncIterator[Simulator]:
+    """A simulated gateway of each flavour of ``/api/task/self``
+    (docs/gateway.md: new-api and one-hub): discovery walks them all alike."""
+    sim = Simulator(seed=0, clock=ManualClock(), account_flavour=request.param)
+    await sim.start()
+    try:
+        yield sim
+    finally:
+        await sim.stop()
+    assert not sim.errors, f"simulator handler errors: {sim.errors!r}"
+
+
+@pytest.fixture(params=["detected", "configured"])
+def api(request: pytest.FixtureRequest, gateway: Simulator) -> AccountApi:
+    """The profile's account_api: "auto" (the first answer names the flavour)
+    or the gateway's own flavour, configured (its parameters only, from the start)."""
+    return "auto" if request.param == "detected" else gateway.account_flavour  # type: ignore[return-value]
 
 
 def since_of(sim: Simulator, hours: float = 24) -> datetime:
@@ -26,44 +47,45 @@ def since_of(sim: Simulator, hours: float = 24) -> datetime:
 
 
 async def test_first_discovery_reads_the_window_then_one_page_per_look(
-    simulator: Simulator,
+    gateway: Simulator, api: AccountApi
 ) -> None:
-    ids = [simulator.add_task(elapsed=5000 - i) for i in range(230)]
-    simulator.add_task(elapsed=2 * 86400)  # outside the window
-    async with RelayClient(simulator.base_url, simulator.token, verify=False) as relay:
-        account = AccountClient(relay, access_token=simulator.access_token, user_id=1)
-        first = await discover(account, set(), since_of(simulator))
+    ids = [gateway.add_task(elapsed=5000 - i) for i in range(230)]
+    gateway.add_task(elapsed=2 * 86400)  # outside the window
+    async with RelayClient(gateway.base_url, gateway.token, verify=False) as relay:
+        account = AccountClient(relay, access_token=gateway.access_token, user_id=1, api=api)
+        first = await discover(account, set(), since_of(gateway))
+        assert account.flavour == gateway.account_flavour  # detected, and spoken since
         assert [t.task_id for t in first.tasks] == ids[::-1]
         assert first.pages == 3 and first.complete
         known = {t.task_id for t in first.tasks}
 
         before = relay.requests_sent
-        nothing = await discover(account, known, since_of(simulator))
+        nothing = await discover(account, known, since_of(gateway))
         assert nothing.tasks == [] and relay.requests_sent - before == 1
 
-        new = [simulator.add_task() for _ in range(3)]
-        found = await discover(account, known, since_of(simulator))
+        new = [gateway.add_task() for _ in range(3)]
+        found = await discover(account, known, since_of(gateway))
         assert [t.task_id for t in found.tasks] == new[::-1]
         assert found.pages == 1 and found.complete
 
 
-async def test_removed_tasks_are_not_found_again(simulator: Simulator) -> None:
-    ids = [simulator.add_task(elapsed=100 - i) for i in range(5)]
-    async with RelayClient(simulator.base_url, simulator.token, verify=False) as relay:
-        account = AccountClient(relay, access_token=simulator.access_token, user_id=1)
+async def test_removed_tasks_are_not_found_again(gateway: Simulator, api: AccountApi) -> None:
+    ids = [gateway.add_task(elapsed=100 - i) for i in range(5)]
+    async with RelayClient(gateway.base_url, gateway.token, verify=False) as relay:
+        account = AccountClient(relay, access_token=gateway.access_token, user_id=1, api=api)
         watched = set(ids[:2])
         removed = {ids[4]}  # the person pressed x on the newest
-        found = await discover(account, watched | removed, since_of(simulator))
+        found = await discover(account, watched | removed, since_of(gateway))
     assert [t.task_id for t in found.tasks] == [ids[3], ids[2]]
 
 
 async def test_a_discovery_that_finds_more_than_its_limit_says_it_is_incomplete(
-    simulator: Simulator,
+    gateway: Simulator, api: AccountApi
 ) -> None:
     for i in range(30):
-        simulator.add_task(elapsed=100 - i)
-    async with RelayClient(simulator.base_url, simulator.token, verify=False) as relay:
-        account = AccountClient(relay, access_token=simulator.access_token, user_id=1)
+        gateway.add_task(elapsed=100 - i)
+    async with RelayClient(gateway.base_url, gateway.token, verify=False) as relay:
+        account = AccountClient(relay, access_token=gateway.access_token, user_id=1, api=api)
         found = await discover(account, set(), None, limit=10)
     assert len(found.tasks) == 10 and not found.complete
 

@@ -248,7 +248,7 @@ def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
 
 
 def test_bad_flag_value_is_a_config_error() -> None:
-    with pytest.raises(ConfigError, match="'batch_size' must be an integer from 1 to 100"):
+    with pytest.raises(ConfigError, match="'batch_size' must be an integer from 1 to 50"):
         settings_from_args(parse("--batch-size", "500"))
 
 

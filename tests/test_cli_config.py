@@ -93,7 +93,7 @@ def test_show_bad_config_is_one_line_exit_2(
     assert code == 2 and out == ""
     assert err == (
         f"suno-tui: error: {default_config}: key 'batch_size' must be an integer "
-        "from 1 to 100, got 'fifty'\n"
+        "from 1 to 50, got 'fifty'\n"
     )
 
 
@@ -165,7 +165,7 @@ def test_set_token_from_stdin(
 def test_set_bad_value_exit_2(capsys: pytest.CaptureFixture[str], default_config: Path) -> None:
     code, out, err = run(capsys, "set", "batch_size", "fifty")
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "must be an integer from 1 to 100, got 'fifty'" in err
+    assert err.count("\n") == 1 and "must be an integer from 1 to 50, got 'fifty'" in err
     code, _, err = run(capsys, "set", "tokn", TOKEN)
     assert code == 2 and "did you mean 'token'" in err and TOKEN not in err
     code, _, err = run(capsys, "set", "token", TOKEN + " space")

@@ -333,11 +333,12 @@ def test_unreadable_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('batch_size = "fifty"', "key 'batch_size' must be an integer from 1 to 100, got 'fifty'"),
-        ("batch_size = 0", "key 'batch_size' must be an integer from 1 to 100, got 0"),
-        ("batch_size = 101", "key 'batch_size' must be an integer from 1 to 100, got 101"),
-        ("batch_size = true", "must be an integer from 1 to 100, got true"),
-        ("batch_size = 5.5", "must be an integer from 1 to 100, got 5.5"),
+        ('batch_size = "fifty"', "key 'batch_size' must be an integer from 1 to 50, got 'fifty'"),
+        ("batch_size = 0", "key 'batch_size' must be an integer from 1 to 50, got 0"),
+        ("batch_size = 51", "key 'batch_size' must be an integer from 1 to 50, got 51"),
+        ("batch_size = 100", "key 'batch_size' must be an integer from 1 to 50, got 100"),
+        ("batch_size = true", "must be an integer from 1 to 50, got true"),
+        ("batch_size = 5.5", "must be an integer from 1 to 50, got 5.5"),
         ("poll_interval = 1", "key 'poll_interval' must be a number of seconds from 2 to 3600"),
         ("request_timeout = 0", "key 'request_timeout' must be a number of seconds"),
         ("max_backoff = nan", "key 'max_backoff' must be a number of seconds"),

@@ -173,8 +173,8 @@ def test_set_empty_value_removes_an_optional_key(config: Path) -> None:
 @pytest.mark.parametrize(
     ("key", "text", "expected"),
     [
-        ("batch_size", "fifty", "key 'batch_size' must be an integer from 1 to 100, got 'fifty'"),
-        ("batch_size", "", "key 'batch_size' must be an integer from 1 to 100, got ''"),
+        ("batch_size", "fifty", "key 'batch_size' must be an integer from 1 to 50, got 'fifty'"),
+        ("batch_size", "", "key 'batch_size' must be an integer from 1 to 50, got ''"),
         ("tag_mp3", "maybe", "key 'tag_mp3' must be true or false, got 'maybe'"),
         ("assets", "audio,mp4", "key 'assets' must be a list drawn from"),
         ("bach_size", "3", "unknown key 'bach_size' (did you mean 'batch_size'?)"),

@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -319,12 +320,20 @@ def _spawn(tmp_path: Path, sim: Simulator, base_url: str, task_id: str) -> subpr
     )  # fmt: skip
 
 
+#: a guard against a download that never starts (not a measurement)
+PART_GUARD = 120.0
+
+
 def _wait_for_part(folder: Path, proc: subprocess.Popen[str]) -> None:
-    """Until the first .part holds some data (polling, no timed assertion)."""
+    """Until the first .part holds some data (polling, no timed assertion);
+    fails if the download ends first, or never gets that far."""
+    deadline = time.monotonic() + PART_GUARD
     while proc.poll() is None:
         parts = list(folder.glob("*.part")) if folder.exists() else []
         if parts and parts[0].stat().st_size > 4_000_000:
             return
+        if time.monotonic() >= deadline:  # the caller kills the process
+            raise AssertionError(f"no .part of 4 MB after {PART_GUARD:g} s")
         with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(0.01)
     raise AssertionError(f"the download ended before it could be interrupted: {proc.returncode}")

@@ -6,6 +6,8 @@ download options (a config problem is a ConfigError)."""
 from __future__ import annotations
 
 import asyncio
+import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -195,3 +197,41 @@ async def test_closing_does_not_wait_for_a_round_in_flight() -> None:
     engine.start()
     await asyncio.sleep(0)
     await asyncio.wait_for(engine.aclose(), 5)  # a guard against a hang, not a measurement
+
+
+async def test_every_finished_task_is_handled_once_however_many_rounds_report_it(
+    tmp_path: Path,
+) -> None:
+    """``watch`` handles every finished task (finish_every): a task reported
+    finished by two rounds runs its on_finish hook once; another task that
+    finishes in the second round still runs its own."""
+    log = tmp_path / "hook.log"
+    script = tmp_path / "hook.py"
+    script.write_text(
+        "import os\n"
+        f"with open({str(log)!r}, 'a', encoding='utf-8') as f:\n"
+        "    f.write(os.environ['SUNO_TUI_TASK_ID'] + '\\n')\n"
+    )
+    pollers: list[FakePoller] = []
+
+    def poller_factory(on_update: Any, on_status: Any) -> FakePoller:
+        pollers.append(FakePoller(on_update, on_status))
+        return pollers[-1]
+
+    tracker = FakeTracker(sample_summaries())
+    engine = Engine(
+        tracker,
+        poller_factory=poller_factory,
+        on_finish=shlex.join([sys.executable, str(script)]),
+        finish_every=True,
+    )
+    engine.start()
+    [poller] = pollers
+    first, second = sample_summaries()[:2]
+    a = tracker.put(with_status(first, TaskStatus.SUCCESS))
+    b = tracker.put(with_status(second, TaskStatus.FAILURE))
+    for round_finished in ([a], [a, b]):
+        poller.on_update(FakeUpdate(round_finished, [], round_finished), FakeStatus())
+        await asyncio.wait_for(engine.finishing(), 30)  # a guard against a hang
+    await engine.aclose()
+    assert log.read_text().splitlines() == [a.task_id, b.task_id]

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mutagen.mp3 import MP3
 
 from suno_tui.simulator import AssetBody, AssetKind, Fault, ManualClock, Simulator, Variant
 from suno_tui.simulator.assets import build_asset, parse_range
@@ -68,9 +69,8 @@ async def test_mp3_jpeg_mp4_magic_bytes_and_headers(
 
 
 async def test_mp3_is_readable_by_mutagen_with_the_clip_duration(simulator: Simulator) -> None:
-    mp3 = pytest.importorskip("mutagen.mp3")
     clip = complete_clip(simulator)
-    info = mp3.MP3(io.BytesIO(full(simulator, clip, AssetKind.MP3))).info
+    info = MP3(io.BytesIO(full(simulator, clip, AssetKind.MP3))).info
     assert abs(info.length - clip["metadata"]["duration"]) < 1.0
     assert info.bitrate == 128_000
 

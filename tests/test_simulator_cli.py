@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -132,9 +133,7 @@ def test_thread_runner_for_sync_callers() -> None:
             sim.faults.add(Fault.SLOW, delay=10)
             with concurrent.futures.ThreadPoolExecutor(1) as pool:
                 pending = pool.submit(client.post, "/suno/fetch", json={"ids": [tid]})
-                deadline = time.monotonic() + 10
-                while clock.sleepers == 0 and time.monotonic() < deadline:
-                    time.sleep(0.005)
+                wait_until(lambda: clock.sleepers == 1, "the request never waited for the clock")
                 assert not pending.done()
                 clock.advance(10)
                 assert pending.result(timeout=10).status_code == 200
@@ -143,6 +142,16 @@ def test_thread_runner_for_sync_callers() -> None:
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base_url}/suno/fetch/x", timeout=2)
     assert not sim.errors
+
+
+def wait_until(condition: Callable[[], bool], failure: str, timeout: float = 10.0) -> None:
+    """Wait (bounded) for another thread to make ``condition`` true; fail with
+    ``failure`` if it never does."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{failure} (waited {timeout:g} s)")
+        time.sleep(0.005)
 
 
 async def _answer() -> int:

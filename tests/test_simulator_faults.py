@@ -121,6 +121,29 @@ async def wait_for_sleepers(clock: ManualClock, count: int) -> None:
     raise AssertionError("the request never started waiting for the clock")
 
 
+async def let_the_loop_run(turns: int = 200) -> None:
+    """Give the loop many turns: far more than an answer needs once it is due
+    (test_a_due_answer_arrives_within_the_turns_the_test_allows checks that)."""
+    for _ in range(turns):
+        await asyncio.sleep(0)
+
+
+async def test_a_due_answer_arrives_within_the_turns_the_test_allows(
+    simulator: Simulator, simulator_client: httpx.AsyncClient
+) -> None:
+    """Without this, "not done after let_the_loop_run" could hold only because
+    the loop was not given enough turns for the answer to arrive."""
+    clock = simulator.clock
+    assert isinstance(clock, ManualClock)
+    simulator.faults.add(Fault.SLOW, delay=30)
+    pending = asyncio.create_task(fetch(simulator_client))
+    await wait_for_sleepers(clock, 1)
+    clock.advance(30)
+    await let_the_loop_run()
+    assert pending.done()
+    assert pending.result().status_code == 200
+
+
 async def test_slow_answer_waits_for_the_clock(
     simulator: Simulator, simulator_client: httpx.AsyncClient
 ) -> None:
@@ -130,7 +153,9 @@ async def test_slow_answer_waits_for_the_clock(
     pending = asyncio.create_task(fetch(simulator_client))
     await wait_for_sleepers(clock, 1)
     clock.advance(29)
-    await asyncio.sleep(0)
+    # the answer is still waiting for the clock, however long the loop runs
+    await let_the_loop_run()
+    assert clock.sleepers == 1
     assert not pending.done()
     clock.advance(1)
     response = await pending

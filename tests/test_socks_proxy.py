@@ -11,11 +11,10 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+import socksio  # noqa: F401 - httpx's SOCKS support; a test dependency: missing, the tests fail
 
 from suno_tui.cli import main
 from suno_tui.simulator import Simulator
-
-pytest.importorskip("socksio", reason="the socks extra is not installed")
 
 
 class Socks5Proxy:
@@ -59,7 +58,8 @@ class Socks5Proxy:
 
     def __enter__(self) -> Socks5Proxy:
         self._thread.start()
-        self._ready.wait(5)
+        if not self._ready.wait(5):  # bounded: fail here, not later on port 0
+            raise AssertionError("the SOCKS5 proxy did not start listening")
         return self
 
     def __exit__(self, *exc: object) -> None:

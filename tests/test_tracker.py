@@ -13,7 +13,7 @@ import pytest
 from suno_tui.relay.client import BatchFailure, FetchResult
 from suno_tui.relay.errors import GatewayError
 from suno_tui.relay.models import TaskStatus, parse_task
-from suno_tui.tracking.model import NEW, NOT_FOUND, Transition
+from suno_tui.tracking.model import NEW, NOT_FOUND
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker, Update, summarize
 from tests.fixtures import shapes
@@ -375,11 +375,14 @@ async def test_a_task_removed_during_apply_async_stays_removed(
 
 def test_summarize_is_usable_on_its_own() -> None:
     task = parse_task(shapes.lyrics_task(A))
-    summary = summarize(task, profile="p", added_at=START, state_since=FINISH, now=FINISH)
+    later = FINISH + timedelta(minutes=5)
+    summary = summarize(task, profile="p", added_at=START, state_since=FINISH, now=later)
     assert summary.tags == "synthwave, dreamy, female vocals"
     assert summary.finished and summary.clips_total == 0
-    assert isinstance(summary.state_since, datetime)
-    assert Transition(A, None, "SUCCESS", FINISH) == Transition(A, None, "SUCCESS", FINISH)
+    # the row carries what it was given, not a default or the task's own times
+    assert (summary.task_id, summary.profile) == (A, "p")
+    assert (summary.added_at, summary.state_since) == (START, FINISH)
+    assert summary.status_label == "SUCCESS"
 
 
 async def test_a_big_round_is_written_in_a_thread_and_saved_before_returning(

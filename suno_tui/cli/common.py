@@ -156,7 +156,7 @@ def add_connection_options(parser: argparse.ArgumentParser) -> None:
         "since other users can see command lines",
     )
     group.add_argument(
-        "--batch-size", metavar="N", type=positive_int, help="task ids per request (1-100)"
+        "--batch-size", metavar="N", type=positive_int, help="task ids per request (1-50)"
     )
     group.add_argument(
         "--request-timeout", metavar="SECONDS", type=seconds, help="HTTP request timeout in seconds"

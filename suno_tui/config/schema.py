@@ -31,6 +31,7 @@ __all__ = [
     "ENV_VARS",
     "GATEWAY_KEYS",
     "KEYS",
+    "MAX_BATCH_SIZE",
     "PROFILE_NAME_RE",
     "SERVER_BOUND_KEYS",
     "TOKEN_RE",
@@ -42,6 +43,11 @@ __all__ = [
 
 DEFAULT_BASE_URL = "https://api.gpt.ge"
 DEFAULT_BATCH_SIZE = 50
+# Ids per fetch request (relay-api.md): one gateway documents 50; another cuts
+# its answer at 100 rows, and a cut answer looks like tasks the gateway does
+# not know (they would be missed, then marked gone). relay/client.py holds the
+# same bound.
+MAX_BATCH_SIZE = 50
 DEFAULT_PROFILE = "default"
 ASSET_KINDS = ("audio", "image", "video", "lyrics", "json")
 DEFAULT_ASSETS = ("audio", "image", "lyrics", "json")
@@ -131,8 +137,8 @@ def _keys() -> Iterable[Key]:
     yield from account_keys()
     yield Key(
         "batch_size",
-        "an integer from 1 to 100",
-        v.int_range(1, 100),
+        f"an integer from 1 to {MAX_BATCH_SIZE}",
+        v.int_range(1, MAX_BATCH_SIZE),
         DEFAULT_BATCH_SIZE,
         v.parse_int,
         summary="task ids per fetch request",

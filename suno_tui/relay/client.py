@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_CONCURRENCY",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
+    "MAX_BATCH_SIZE",
     "SOCKS_HINT",  # downloads/manager.py imports it from here
     "BatchFailure",
     "FetchResult",
@@ -47,6 +48,10 @@ __all__ = [
 ]
 
 DEFAULT_BATCH_SIZE = 50
+# The most ids one request may carry (relay-api.md): one gateway documents 50,
+# another cuts its answer at 100 rows, and a cut answer cannot be told from
+# ids the gateway does not know. config/schema.py holds the same bound.
+MAX_BATCH_SIZE = 50
 DEFAULT_CONCURRENCY = 4
 DEFAULT_TIMEOUT = 30.0
 # A batch of 50 finished tasks is ~100 KB; anything near this is hostile.
@@ -111,6 +116,8 @@ class RelayClient:
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch size must be at least 1")
+        if batch_size > MAX_BATCH_SIZE:
+            raise ValueError(f"batch size must be at most {MAX_BATCH_SIZE} (gateways' limit)")
         # A token read from a file often ends in a newline; one that is sent
         # with it fails in h11 with the header value (token and all) quoted in
         # the error, escaped so that redaction cannot find it.
