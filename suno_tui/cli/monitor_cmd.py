@@ -197,9 +197,10 @@ def covers_for(settings: Settings, no_images: bool) -> object | None:
     """The detail view's cover cache, or None when images are off."""
     if no_images or not settings.images:
         return None
+    from suno_tui.downloads.cover_pool import CoverLoader
     from suno_tui.downloads.covers import CoverCache
 
-    return CoverCache()
+    return CoverLoader(CoverCache(gateway_url=settings.gateway.base_url))
 
 
 def check_download_settings(settings: Settings) -> None:

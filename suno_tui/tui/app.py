@@ -56,7 +56,7 @@ from suno_tui.tui.tasks_ui import TasksUI
 from suno_tui.tui.toasts import Announcer
 
 if TYPE_CHECKING:
-    from suno_tui.downloads.covers import CoverCache
+    from suno_tui.downloads.cover_pool import CoverLoader
 
 __all__ = ["MonitorApp", "PollRound", "QuitScreen"]
 
@@ -99,7 +99,7 @@ class MonitorApp(App[int]):
         notify: bool = False,
         env: Mapping[str, str] | None = None,
         stats_source: StatsSource | None = None,
-        covers: CoverCache | None = None,
+        covers: CoverLoader | None = None,
     ) -> None:
         super().__init__()
         # Over SSH every frame costs: scroll jumps instead of gliding.
@@ -391,6 +391,6 @@ class MonitorApp(App[int]):
         self.quitting.quit()
 
     async def on_unmount(self) -> None:
-        await self.engine.aclose()
         if self.covers is not None:
-            self.covers.close()
+            self.covers.close()  # returns at once: cover threads are never waited for
+        await self.engine.aclose()
