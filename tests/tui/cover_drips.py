@@ -4,7 +4,7 @@ and quit tests.
 :func:`dripping_task` is a task whose cover is at ``{base_url}/{kind}/N``;
 :func:`serve` answers ``/drip/...`` with a status line and then one byte every
 50 ms until the server stops, ``/bomb/...`` with a 4096x4096 progressive JPEG
-of 20,000 scans (about a minute of CPU to decode, 1.1 MB), and anything else
+of 20,000 scans (0.7 MB, a minute or more of CPU to decode), and anything else
 with a small JPEG.
 """
 
