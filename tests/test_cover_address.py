@@ -112,3 +112,16 @@ def test_a_gateway_on_the_lan_may_serve_lan_covers(tmp_path: Path) -> None:
     assert len(cdn.seen) == 1
     with pytest.raises(CoverError, match="loopback address refused"):
         cache.get("clip-2", "http://127.0.0.1/image.jpeg")
+
+
+def test_the_monitor_judges_covers_by_its_gateway() -> None:
+    from suno_tui.cli.monitor_cmd import covers_for
+    from suno_tui.config.model import Gateway, Settings
+    from suno_tui.downloads.cover_pool import CoverLoader
+
+    settings = Settings().with_gateway(Gateway(base_url="http://127.0.0.1:8765"))
+    loader = covers_for(settings, no_images=False)
+    assert isinstance(loader, CoverLoader)
+    assert loader.cache.gateway_url == "http://127.0.0.1:8765"
+    loader.close()
+    assert covers_for(settings, no_images=True) is None
