@@ -4,6 +4,7 @@ without waiting."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -86,8 +87,9 @@ def test_close_cancels_everything_and_waits_for_nothing(cdn: Cdn, tmp_path: Path
     running = [loader.request(f"drip-{i}", url(loader, f"/drip/{i}.jpeg")) for i in range(2)]
     waiting = loader.request("ok", url(loader, "/ok/1.jpeg"))
     wait_until(lambda: fetches_started(cdn.requests) == 2)
-    threads = [t for t in threading.enumerate() if t.name.startswith("cover-")]
-    assert len(threads) == 2 and all(thread.daemon for thread in threads)
+    assert loader.alive == 2
+    pool_threads = [t for t in threading.enumerate() if re.fullmatch(r"cover-\d+", t.name)]
+    assert pool_threads and all(thread.daemon for thread in pool_threads)  # exit never joins them
     loader.close()
     assert all(future.cancelled() for future in [*running, waiting])
     wait_until(lambda: loader.alive == 0)  # the fetches were cut, the threads ended
