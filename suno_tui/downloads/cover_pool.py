@@ -21,6 +21,7 @@ own and a queue of at most :data:`QUEUED` requests:
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 from collections import deque
 from concurrent.futures import Future, InvalidStateError
@@ -61,6 +62,7 @@ class CoverLoader:
         self._started: list[threading.Thread] = []
         self._running: set[_Request] = set()
         self._closed = False
+        self._numbers = itertools.count(1)
 
     def request(self, clip_id: str, url: str) -> Future[Image]:
         """The clip's thumbnail, later; cancel the future when it is no longer wanted."""
@@ -72,7 +74,7 @@ class CoverLoader:
             self._waiting.append(request)
             while len(self._waiting) > self.queued:
                 self._waiting.popleft().future.cancel()  # superseded
-            if len(self._started) < self.threads:
+            if self.alive < self.threads:  # started lazily; one that died is replaced
                 self._start_thread()
             self._condition.notify()
         return request.future
@@ -93,8 +95,9 @@ class CoverLoader:
         return sum(thread.is_alive() for thread in self._started)
 
     def _start_thread(self) -> None:
+        self._started = [thread for thread in self._started if thread.is_alive()]
         thread = threading.Thread(
-            target=self._work, daemon=True, name=f"cover-{len(self._started) + 1}"
+            target=self._work, daemon=True, name=f"cover-{next(self._numbers)}"
         )
         self._started.append(thread)
         thread.start()
