@@ -38,6 +38,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_apply": {2},
     "bench_poll_output": {5},
     "bench_hostile": {"bomb", "drip"},
+    "bench_covers": {"cover-bomb", "cover-png", "cover-drip", "cover-quit"},
     "bench_account": {"account-discovery", "account-idle"},
     "bench_paging": {"account-paging"},
     "bench_stats": {"stats", "stats-view"},

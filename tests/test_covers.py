@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -13,6 +13,12 @@ import pytest
 from PIL import Image
 
 from suno_tui.downloads.covers import THUMBNAIL, CoverCache, CoverError, decode_cover
+from tests.fixtures import fake_dns
+
+
+@pytest.fixture(autouse=True)
+def _no_real_lookups(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_dns.install(monkeypatch)
 
 
 def jpeg(size: tuple[int, int] = (300, 300), colour: tuple[int, int, int] = (200, 40, 90)) -> bytes:
@@ -44,7 +50,7 @@ Handler = Callable[[httpx.Request], httpx.Response]
 def cache_with(tmp_path: Path, handler: Handler, **kwargs: int) -> CoverCache:
     return CoverCache(
         tmp_path / "covers",
-        http_factory=lambda: httpx.Client(transport=httpx.MockTransport(handler)),
+        http_factory=lambda: httpx.AsyncClient(transport=httpx.MockTransport(handler)),
         **kwargs,
     )
 
@@ -126,8 +132,12 @@ def test_an_oversize_body_is_refused_declared_or_not(tmp_path: Path) -> None:
     with pytest.raises(CoverError, match="too big"):
         declared.get("clip-1", "https://cdn.example/1.jpeg")
 
+    async def pieces() -> AsyncIterator[bytes]:
+        yield big[:3000]
+        yield big[3000:]
+
     def streamed(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=iter([big[:3000], big[3000:]]))  # no length
+        return httpx.Response(200, content=pieces())  # no length
 
     undeclared = cache_with(tmp_path, streamed, max_download=4000)
     with pytest.raises(CoverError, match="too big"):
@@ -172,11 +182,8 @@ def test_the_simulators_covers_decode_over_loopback(tmp_path: Path) -> None:
     with SimulatorThread(sim):
         task_id = sim.add_task("success", elapsed=1000, variant=Variant(video=False))
         clip = sim.render(task_id)["data"][0]
-        cache = CoverCache(tmp_path / "covers")
-        try:
-            image = cache.get(clip["id"], clip["image_url"])
-        finally:
-            cache.close()
+        cache = CoverCache(tmp_path / "covers", gateway_url=sim.base_url)
+        image = cache.get(clip["id"], clip["image_url"])
     assert image.size == (48, 48)
     assert cache.fetches == 1 and cache.path_for(clip["id"]).exists()
     assert not sim.errors

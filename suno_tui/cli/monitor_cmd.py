@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from suno_tui.config import Settings
+    from suno_tui.downloads.cover_pool import CoverLoader
     from suno_tui.engine.engine import Engine
     from suno_tui.tui.app import MonitorApp
 
@@ -193,13 +194,14 @@ def _run_monitor(
     return app.return_code or 0
 
 
-def covers_for(settings: Settings, no_images: bool) -> object | None:
-    """The detail view's cover cache, or None when images are off."""
+def covers_for(settings: Settings, no_images: bool) -> CoverLoader | None:
+    """The detail view's covers (judged by the gateway's address), or None when off."""
     if no_images or not settings.images:
         return None
+    from suno_tui.downloads.cover_pool import CoverLoader
     from suno_tui.downloads.covers import CoverCache
 
-    return CoverCache()
+    return CoverLoader(CoverCache(gateway_url=settings.gateway.base_url))
 
 
 def check_download_settings(settings: Settings) -> None:

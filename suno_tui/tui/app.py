@@ -145,6 +145,6 @@ class MonitorApp(Monitor):
         self.quitting.quit()
 
     async def on_unmount(self) -> None:
-        await self.engine.aclose()
         if self.covers is not None:
-            self.covers.close()
+            self.covers.close()  # returns at once: cover threads are never waited for
+        await self.engine.aclose()

@@ -67,7 +67,7 @@ from suno_tui.tui.tasks.task_list import TaskList
 from suno_tui.tui.tasks.tasks_ui import TasksUI
 
 if TYPE_CHECKING:
-    from suno_tui.downloads.covers import CoverCache
+    from suno_tui.downloads.cover_pool import CoverLoader
     from suno_tui.tui.screens.stats_screen import StatsSource
 
 Clock = Callable[[], datetime]
@@ -110,7 +110,7 @@ class Monitor(App[int]):
         notify: bool = False,
         env: Mapping[str, str] | None = None,
         stats_source: StatsSource | None = None,
-        covers: CoverCache | None = None,
+        covers: CoverLoader | None = None,
     ) -> None:
         super().__init__()
         # Over SSH every frame costs: scroll jumps instead of gliding.

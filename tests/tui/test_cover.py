@@ -4,6 +4,7 @@ a placeholder on failure, greyscale by shading under NO_COLOR, off without a sou
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from typing import Any
 
 import pytest
@@ -35,12 +36,19 @@ class FakeCovers:
         self.threads: list[str] = []
         self.closed = False
 
-    def get(self, clip_id: str, url: str) -> Image.Image:
+    def request(self, clip_id: str, url: str) -> Future[Image.Image]:
+        """Answers from a thread of its own, as the real loader does."""
+        future: Future[Image.Image] = Future()
+        threading.Thread(target=self._answer, args=(clip_id, url, future)).start()
+        return future
+
+    def _answer(self, clip_id: str, url: str, future: Future[Image.Image]) -> None:
         self.calls.append((clip_id, url))
         self.threads.append(threading.current_thread().name)
         if self.error:
-            raise CoverError(self.error)
-        return self.image
+            future.set_exception(CoverError(self.error))
+        else:
+            future.set_result(self.image)
 
     def close(self) -> None:
         self.closed = True

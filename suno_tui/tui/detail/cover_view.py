@@ -1,19 +1,21 @@
 """The selected task's cover at the top of the detail view.
 
 The thumbnail comes from the app's ``covers`` source (a
-:class:`~suno_tui.downloads.covers.CoverCache`: cache folder, else one fetch),
-always in a thread worker: the UI never waits for the network or Pillow, and
-a poll never waits for a cover. No source (``--no-images``, ``images =
-false``) means no cover and no request. The picture is sized to the pane
-(a third of its width, a quarter of its height at most, so the task's
-status and title stay on the first screen at 80x24; none when that is under
-MIN_ROWS) and redrawn from the thumbnail when the pane changes size.
+:class:`~suno_tui.downloads.cover_pool.CoverLoader`: cache folder, else one
+fetch, on the covers' own threads) as a future that an async worker awaits:
+the UI never waits for the network or Pillow, a poll never waits for a cover,
+and no cover holds a thread of the default executor. Moving to another task
+cancels the request still running or waiting (its thread is freed). No
+source (``--no-images``, ``images = false``) means no cover and no request.
+The picture is sized to the pane (a third of its width, a quarter of its
+height at most, so the task's status and title stay on the first screen at
+80x24; none when that is under MIN_ROWS) and redrawn from the thumbnail when the pane changes size.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
-from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.strip import Strip
@@ -23,6 +25,8 @@ from textual.worker import Worker, WorkerState
 from suno_tui.tui.detail.cover_art import cover_size, cover_strips, placeholder_strips
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from PIL.Image import Image
 
     from suno_tui.relay.models import Task
@@ -37,7 +41,7 @@ MIN_ROWS = 4
 
 
 class CoverSource(Protocol):
-    def get(self, clip_id: str, url: str) -> Image: ...
+    def request(self, clip_id: str, url: str) -> Future[Image]: ...
 
 
 def cover_link(task: Task | None) -> tuple[str, str] | None:
@@ -70,6 +74,7 @@ class CoverView(Widget):
         self.reason = ""
         self._strips: list[Strip] = []
         self._drawn: tuple[Any, ...] = ()
+        self._pending: Future[Image] | None = None
 
     def _source(self) -> CoverSource | None:
         source = getattr(self.app, "covers", None)
@@ -80,6 +85,7 @@ class CoverView(Widget):
         link = cover_link(task) if visible else None
         source = self._source()
         if link is None or source is None:
+            self._cancel_pending()
             self.clip_id = None
             self.display = False
             return
@@ -90,14 +96,23 @@ class CoverView(Widget):
             return
         self.clip_id, self.image, self.reason = clip_id, None, "cover…"
         self.relayout()
+        self._cancel_pending()
+        self._pending = source.request(clip_id, url)
         self.run_worker(
-            partial(source.get, clip_id, url),
-            thread=True,
+            _wait_for(self._pending),
             exclusive=True,
             group="cover",
             name=clip_id,
             exit_on_error=False,
         )
+
+    def _cancel_pending(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()  # no-op once done
+            self._pending = None
+
+    def on_unmount(self) -> None:
+        self._cancel_pending()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "cover":
@@ -144,3 +159,8 @@ class CoverView(Widget):
         if 0 <= y < len(self._strips):
             return self._strips[y]
         return Strip.blank(self.size.width)
+
+
+async def _wait_for(future: Future[Image]) -> Image:
+    # cancelling the worker cancels the wrapped future, and with it the request
+    return await asyncio.wrap_future(future)
