@@ -25,6 +25,7 @@ from suno_tui.config.schema import (
     DEFAULT_PROFILE,
     ENV_VARS,
     GATEWAY_KEYS,
+    SECRET_ENV_VARS,
 )
 from suno_tui.config.tokens import TOKEN_COMMAND_TIMEOUT, run_token_command
 from suno_tui.config.writer import (
@@ -44,6 +45,7 @@ __all__ = [
     "DEFAULT_PROFILE",
     "ENV_VARS",
     "GATEWAY_KEYS",
+    "SECRET_ENV_VARS",
     "TOKEN_COMMAND_TIMEOUT",
     "ConfigError",
     "Gateway",
