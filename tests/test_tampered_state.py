@@ -129,3 +129,82 @@ def test_the_figures_skip_what_is_not_a_time(tmp_path: Path) -> None:
     assert stats.total == 2 and stats.finished == 1
     assert stats.slowest == []
     assert stats.times == []
+
+
+# -- the monitor's and watch's reads (Store) ------------------------------------------------
+
+ROW_TAMPERINGS = {
+    **TAMPERINGS,
+    "text-started_at": ("started_at", "later"),
+    "text-progress": ("progress", "half"),
+    "huge-progress": ("progress", 1e308),
+    "text-clips_done": ("clips_done", "many"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ROW_TAMPERINGS))
+def test_the_store_reads_a_tampered_row(name: str, tmp_path: Path) -> None:
+    """Every way the monitor and watch read tasks back: no exception, values
+    of their types (a time that is not one is None, or the epoch for the two
+    every task has)."""
+    path = _state(tmp_path / "state.db")
+    column, value = ROW_TAMPERINGS[name]
+    _tamper(path, column, value)
+    with Store.open(path) as store:
+        everything = store.load_summaries()
+        first = store.load_first(10)
+        one = store.load_summary(everything[0].task_id)
+    assert len(everything) == len(first) == 2 and one is not None
+    for summary in everything:
+        assert isinstance(summary.added_at, datetime) and isinstance(summary.state_since, datetime)
+        assert summary.submitted_at is None or isinstance(summary.submitted_at, datetime)
+        assert 0.0 <= summary.progress.fraction <= 1.0
+        assert isinstance(summary.clips_done, int)
+
+
+def test_a_tampered_transition_or_download_time(tmp_path: Path) -> None:
+    path = _state(tmp_path / "state.db")
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO transitions (task_id, from_label, to_label, at, title) "
+            "VALUES ('run-1', 'QUEUED', 'IN_PROGRESS', 'noon', 'Slow')"
+        )
+        connection.execute(
+            "INSERT INTO downloads (task_id, clip_id, asset, path, size, sha256, at) "
+            "VALUES ('done-1', 'c', 'audio', '/x.mp3', 1, '', 'noon')"
+        )
+    connection.close()
+    with Store.open(path) as store:
+        transitions = store.load_transitions("run-1") + store.recent_transitions(5)
+        records = store.downloads_for("done-1")
+    assert transitions and all(isinstance(t.at, datetime) for t in transitions)
+    assert len(records) == 1 and isinstance(records[0].at, datetime)
+
+
+@pytest.mark.parametrize("column", ["status_label", "title"])
+def test_watch_prints_no_tampered_word_raw(
+    column: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfdbinary: pytest.CaptureFixture[bytes],
+    isolated_user: object,
+) -> None:
+    """``watch`` of a task the file says is finished prints it without asking
+    the gateway (nobody listens at the base URL): its status and the closing
+    summary line came raw from the file."""
+    path = _state(tmp_path / "state.db")
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            f"UPDATE tasks SET {column} = {column} || ? WHERE task_id = 'done-1'", (EVIL,)
+        )
+    connection.close()
+    task_id = "done-1"
+    monkeypatch.setenv("SUNO_TUI_TOKEN", "sk-KEY-1234")
+    monkeypatch.setenv("SUNO_TUI_BASE_URL", "http://127.0.0.1:9")  # discard: nobody listens
+    for argv in (
+        ["watch", "--state", str(path), "--timeout", "5", task_id],
+        ["watch", "--json", "--state", str(path), "--timeout", "5", task_id],
+    ):
+        ran = _run(capfdbinary, argv)
+        assert terminal_hazards(ran) == [], ran.output
+        assert ran.code == 0 and b"finished" in ran.stdout, ran.output
