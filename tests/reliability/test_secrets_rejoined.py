@@ -203,3 +203,59 @@ def _reaches_the_cleaner(hider: str) -> bool:
     (Python's whitespace, U+001C-U+001F among it, is a space): those show the
     two halves apart, never joined."""
     return not (hider.isspace() or "\ud800" <= hider <= "\udfff")
+
+
+# -- the monitor: what its toasts say (the engine's events) --------------------------------
+
+
+@pytest.mark.parametrize("hider", ["\u200b", "\u202e", "\x1b[31m", "\x9d0;x\x9c"], ids=ascii)
+async def test_the_monitors_messages_hold_no_rejoined_secret(
+    hider: str, gateway: EchoingGateway, tmp_path: Path, isolated_user: object
+) -> None:
+    """The reasons of DiscoveryFailed and BalanceUnavailable, which the monitor
+    shows as toasts and in its status bar."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from suno_tui.config import Gateway, Settings
+    from suno_tui.engine.compose import Wiring, open_engine
+    from suno_tui.engine.events import BalanceUnavailable, DiscoveryFailed, EngineEvent
+    from suno_tui.simulator import ManualClock
+
+    gateway.hider = hider
+    clock = ManualClock()
+    settings = Settings(
+        download_dir=tmp_path / "downloads", state_path=tmp_path / "state.sqlite3"
+    ).with_gateway(
+        Gateway(
+            base_url=gateway.base_url,
+            token=KEY,
+            access_token=ACCESS,
+            user_id=7,
+            follow_account=True,
+        )
+    )
+    engine = open_engine(
+        settings,
+        Wiring(clock=lambda: datetime.fromtimestamp(clock.now(), UTC), sleep=clock.sleep),
+    )
+    events: list[EngineEvent] = []
+    both = asyncio.Event()
+
+    def take(event: EngineEvent) -> None:
+        events.append(event)
+        kinds = {type(seen) for seen in events}
+        if {DiscoveryFailed, BalanceUnavailable} <= kinds:
+            both.set()
+
+    engine.subscribe(take)
+    try:
+        engine.start()
+        async with asyncio.timeout(30):  # a safety net for a hung test, not a timing
+            await both.wait()
+    finally:
+        await engine.aclose()
+    reasons = [e.reason for e in events if isinstance(e, DiscoveryFailed | BalanceUnavailable)]
+    for reason in reasons:
+        assert not any(marker in reason for marker in MARKERS), reason
+        assert "invalid token ***" in reason, reason
