@@ -139,6 +139,8 @@ ROW_TAMPERINGS = {
     "text-progress": ("progress", "half"),
     "huge-progress": ("progress", 1e308),
     "text-clips_done": ("clips_done", "many"),
+    "escape-clips_total": ("clips_total", f"2{EVIL}"),
+    "text-misses": ("misses", "some"),
 }
 
 
@@ -159,7 +161,8 @@ def test_the_store_reads_a_tampered_row(name: str, tmp_path: Path) -> None:
         assert isinstance(summary.added_at, datetime) and isinstance(summary.state_since, datetime)
         assert summary.submitted_at is None or isinstance(summary.submitted_at, datetime)
         assert 0.0 <= summary.progress.fraction <= 1.0
-        assert isinstance(summary.clips_done, int)
+        assert isinstance(summary.clips_done, int) and isinstance(summary.clips_total, int)
+        assert isinstance(summary.misses, int)
 
 
 def test_a_tampered_transition_or_download_time(tmp_path: Path) -> None:

@@ -137,12 +137,17 @@ def summaries_from_rows(rows: list[Any]) -> list[TaskSummary]:
             fraction, estimated, stage, added, submitted, since, finished, fail_reason,
             downloaded, started, misses, _seq,
         ) = row  # fmt: skip
-        # A row of another program's making (a time as text, a progress as a
-        # word) fails here or at the progress check, once per distinct value:
-        # it is read again value by value, at no cost to the rows that are right.
+        # A row of another program's making (a time, a count or a progress
+        # that is not a number, a time past the year 9999) fails one of these
+        # steps and is read again value by value (_tolerant_summary); the
+        # checks cost the rows that are right ~2% of this loop.
         try:
-            if done.__class__ is not int or total.__class__ is not int:  # shown as is
-                raise TypeError("not a count")
+            if (
+                done.__class__ is not int
+                or total.__class__ is not int
+                or misses.__class__ is not int
+            ):
+                raise TypeError("not a count")  # counts are shown and added to as they are
             progress = progresses.get((fraction, estimated, stage))
             if progress is None:
                 progress = _progress(fraction, estimated, word(stage, stage))
