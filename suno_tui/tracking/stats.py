@@ -82,11 +82,13 @@ CREATE TEMP VIEW IF NOT EXISTS stats_raw AS
 _COUNTS = """
 SELECT status_label, kind, count(*) FROM stats_tasks GROUP BY 1, 2
 """
-# Only the tasks the monitor saw finish within the window are grouped.
+# Only the tasks the monitor saw finish within the window are grouped. A
+# state_since that is not an INTEGER makes a REAL or a negative hour (text is
+# read as 0), which _compute drops: checking typeof here cost a quarter more.
 _HOURLY = """
 SELECT (state_since - :since) / :hour, count(*)
 FROM stats_tasks
-WHERE finished = 1 AND typeof(state_since) = 'integer' AND state_since >= :since
+WHERE finished = 1 AND state_since >= :since
 GROUP BY 1
 """
 # Newest first through the tasks_by_seq index: stops after :limit successes.
