@@ -74,6 +74,17 @@ def test_token_echoed_on_stderr_is_redacted() -> None:
     assert "bad token ***" in str(caught.value)
 
 
+@pytest.mark.parametrize("hider", ["\u200b", "\u202e", "\x7f", "\x1b[31m", "\x9b0m", "\U000e0041"])
+def test_token_split_by_what_the_cleaner_removes_is_redacted(hider: str) -> None:
+    """Issue #21 item 5: the stderr was redacted, then cleaned, joining the halves again."""
+    said = f"bad token {TOKEN[:6]}{hider}{TOKEN[6:]}\n"
+    code = f"import sys; print('{TOKEN}'); sys.stderr.write({said!r}); sys.exit(2)"
+    with pytest.raises(ConfigError) as caught:
+        run_token_command(python_command(code), label="token_command")
+    assert TOKEN not in str(caught.value)
+    assert "bad token ***" in str(caught.value)
+
+
 def test_missing_program() -> None:
     with pytest.raises(ConfigError, match="program not found: 'no-such-program-xyz'"):
         run_token_command("no-such-program-xyz --flag", label="token_command")

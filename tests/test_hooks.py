@@ -92,3 +92,42 @@ def test_environment_drops_the_token() -> None:
     env = hook_environment({"task_id": "x"}, [], base={"SUNO_TUI_TOKEN": "s", "HOME": "/h"})
     assert env["HOME"] == "/h"
     assert "SUNO_TUI_TOKEN" not in env
+
+
+ENV_DUMP = """
+import json, os, sys
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    json.dump(dict(os.environ), f)
+"""
+
+
+def _credential_variables() -> list[str]:
+    """Every environment variable the configuration reads a secret from."""
+    from suno_tui.config import ENV_VARS
+    from suno_tui.config.schema import KEYS
+
+    return sorted(var for var, key in ENV_VARS.items() if KEYS[key].secret)
+
+
+async def test_a_real_hook_sees_no_credential_in_its_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #21 item 6: the access token reached the hook (only the API key was removed)."""
+    credentials = _credential_variables()
+    assert {"SUNO_TUI_TOKEN", "SUNO_TUI_ACCESS_TOKEN"} <= set(credentials)
+    values = {var: f"SECRET-{index}-{var.lower()}" for index, var in enumerate(credentials)}
+    for var, value in values.items():
+        monkeypatch.setenv(var, value)
+    monkeypatch.setenv("SUNO_TUI_PROFILE", "work")  # not a secret: it stays
+    script = tmp_path / "dump_env.py"
+    script.write_text(ENV_DUMP)
+    out = tmp_path / "env.json"
+
+    await run_finish_hook(shlex.join([sys.executable, str(script), str(out)]), {"task_id": "t"})
+
+    seen = json.loads(out.read_text(encoding="utf-8"))
+    assert seen["SUNO_TUI_TASK_ID"] == "t" and seen["SUNO_TUI_PROFILE"] == "work"
+    assert not set(credentials) & set(seen)
+    dumped = json.dumps(seen)
+    for value in values.values():
+        assert value not in dumped

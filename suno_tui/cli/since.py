@@ -1,6 +1,6 @@
 """Reading ``--since``: a span back from now (``90s``, ``30m``, ``2h``, ``7d``,
 ``2w``) or a moment (``2026-01-31``, ``2026-01-31T08:00``, with or without a
-zone; without one it is local time)."""
+zone; without one it is local time). Either reaches back at most 400 days."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     if match:
         seconds = float(match.group(1)) * _UNITS[match.group(2).lower()]
         if seconds > _MAX_SPAN:
-            raise SinceError(f"--since {text!r} reaches back more than 400 days")
+            raise _too_far(text)
         return now - timedelta(seconds=seconds)
     try:
         moment = datetime.fromisoformat(value)
@@ -35,7 +35,16 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
             f"--since {text!r} is neither a span such as 2h or 7d nor a date such as 2026-01-31"
         ) from None
     if moment.tzinfo is None:
-        moment = moment.astimezone()  # local time, as typed
+        try:
+            moment = moment.astimezone()  # local time, as typed
+        except (OverflowError, ValueError):  # 0001-01-01 east of UTC is in year 0
+            raise _too_far(text) from None
     if moment > now:
         raise SinceError(f"--since {text!r} is in the future")
+    if (now - moment).total_seconds() > _MAX_SPAN:  # the same bound as a span
+        raise _too_far(text)
     return moment
+
+
+def _too_far(text: str) -> SinceError:
+    return SinceError(f"--since {text!r} reaches back more than 400 days")

@@ -21,8 +21,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from suno_tui.cli.common import fail, settings_from_args
     from suno_tui.config import ConfigError
     from suno_tui.tracking.stats import StatsError, compute
@@ -33,7 +31,10 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, StatsError) as error:
         return fail(str(error), exit_codes.USAGE)
     if args.json:
-        print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
+        from suno_tui.relay.export import to_json_text
+
+        # as fetch --json: the exact words, with what a terminal could obey escaped
+        print(to_json_text(stats.to_json(), indent=2))
     else:
         from suno_tui.tracking.stats_report import report_text
 

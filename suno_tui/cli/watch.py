@@ -96,7 +96,8 @@ class WatchPrinter:
         from suno_tui.relay.timestamps import to_iso
         from suno_tui.safe_text import clean_line
 
-        before = transition.from_label or "NEW"  # None: the first sighting
+        # Words read back from the state file are as untrusted as the gateway's.
+        before = clean_line(transition.from_label or "NEW")  # None: the first sighting
         title = clean_line(transition.title)
         self._emit(
             {
@@ -108,7 +109,7 @@ class WatchPrinter:
                 "title": transition.title,
             },
             f"{transition.at.astimezone():%H:%M:%S}  {clean_line(transition.task_id)}  "
-            f"{before} -> {transition.to_label}  {title}".rstrip(),
+            f"{before} -> {clean_line(transition.to_label)}  {title}".rstrip(),
         )
 
     def finished(self, summary: TaskSummary, task: dict[str, Any], paths: list[str]) -> None:
@@ -118,7 +119,8 @@ class WatchPrinter:
         from suno_tui.safe_text import clean_line
 
         now = datetime.now().astimezone()
-        text = f"{now:%H:%M:%S}  {clean_line(summary.task_id)}  finished {summary.status_label}"
+        label = clean_line(summary.status_label)
+        text = f"{now:%H:%M:%S}  {clean_line(summary.task_id)}  finished {label}"
         if paths:
             text += "".join(f"\n  saved {clean_line(path)}" for path in paths)
         self._emit(
@@ -142,7 +144,9 @@ class WatchPrinter:
 def summary_line(summaries: list[TaskSummary]) -> str:
     from collections import Counter
 
-    counts = Counter(summary.status_label for summary in summaries)
+    from suno_tui.safe_text import clean_line
+
+    counts = Counter(clean_line(summary.status_label) for summary in summaries)
     parts = ", ".join(f"{count} {label}" for label, count in sorted(counts.items()))
     return f"{len(summaries)} task{'s' if len(summaries) != 1 else ''}: {parts}"
 

@@ -26,6 +26,7 @@ from suno_tui.config.schema import (
     ENV_VARS,
     GATEWAY_KEYS,
     MAX_BATCH_SIZE,
+    SECRET_ENV_VARS,
 )
 from suno_tui.config.tokens import TOKEN_COMMAND_TIMEOUT, run_token_command
 from suno_tui.config.writer import (
@@ -46,6 +47,7 @@ __all__ = [
     "ENV_VARS",
     "GATEWAY_KEYS",
     "MAX_BATCH_SIZE",
+    "SECRET_ENV_VARS",
     "TOKEN_COMMAND_TIMEOUT",
     "ConfigError",
     "Gateway",

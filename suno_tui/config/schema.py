@@ -33,6 +33,7 @@ __all__ = [
     "KEYS",
     "MAX_BATCH_SIZE",
     "PROFILE_NAME_RE",
+    "SECRET_ENV_VARS",
     "SERVER_BOUND_KEYS",
     "TOKEN_RE",
     "anchor_path",
@@ -258,6 +259,9 @@ def _keys() -> Iterable[Key]:
 
 
 KEYS: dict[str, Key] = {key.name: key for key in _keys()}
+#: the environment variables that hold a credential (the API key, the access
+#: token): kept out of the environment of programs the tool starts (the hook)
+SECRET_ENV_VARS = tuple(var for var, name in ENV_VARS.items() if KEYS[name].secret)
 
 
 def check_profile_name(name: object, subject: str) -> str:

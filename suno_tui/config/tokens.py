@@ -86,11 +86,13 @@ def _stderr_tail(stderr: bytes, output: str) -> str:
     lines = [line for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
     if not lines:
         return ""
-    text = lines[-1]
+    # Cleaned first: a token split by a character the cleaning removes would
+    # escape the search and be joined again by it.
+    text = clean_line(lines[-1])
     for secret in {output, *output.split()}:
         if secret:
             text = text.replace(secret, "***")
-    text = clean_line(text).strip()[:_STDERR_CHARS]
+    text = text.strip()[:_STDERR_CHARS]
     return f": {text}" if text else ""
 
 

@@ -15,12 +15,14 @@ import shlex
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from suno_tui.config import SECRET_ENV_VARS
 from suno_tui.relay.export import to_json_text
 from suno_tui.safe_text import clean_line
 
 HOOK_TIMEOUT = 60.0
-# The hook needs none of these; keep secrets out of programs that did not ask.
-_SECRET_ENV = ("SUNO_TUI_TOKEN",)
+# The hook needs no credential (the API key, the access token): keep secrets
+# out of programs that did not ask for them.
+_SECRET_ENV = frozenset(SECRET_ENV_VARS)
 
 
 class HookError(Exception):

@@ -14,7 +14,10 @@ Two sources (docs/gateway.md), both with the API key (``sk-...``):
   20-requests-per-20-minutes limit with logins, so it is only asked when the
   billing pair is missing (:func:`fetch_balance`).
 
-A gateway without them (404, or a web page) raises NotSupported.
+A gateway without them (404, or a web page) raises NotSupported. A figure
+that cannot be a balance (negative, not a finite number, or over
+:data:`MAX_AMOUNT`) is None, as one the gateway did not give
+(:func:`balance_figure`).
 """
 
 from __future__ import annotations
@@ -32,12 +35,14 @@ from suno_tui.relay.redaction import redact_error
 from suno_tui.relay.timestamps import from_epoch
 
 __all__ = [
+    "MAX_AMOUNT",
     "QUOTA_PER_USD",
     "SUBSCRIPTION_PATH",
     "TOKEN_USAGE_PATH",
     "UNLIMITED_AMOUNT",
     "USAGE_PATH",
     "Balance",
+    "balance_figure",
     "billing_balance",
     "fetch_balance",
     "token_usage_balance",
@@ -48,6 +53,19 @@ USAGE_PATH = "/dashboard/billing/usage"
 TOKEN_USAGE_PATH = "/api/usage/token/"  # noqa: S105 - a path, not a password
 UNLIMITED_AMOUNT = 100_000_000.0  # what new-api's billing shows for an unlimited key
 QUOTA_PER_USD = 500_000.0  # new-api's and one-hub's default quota per display unit
+#: the largest figure shown (a quadrillion: 2,000 times an unlimited key's
+#: 100,000,000 as raw quota at 500,000 per USD); above it is not a balance
+MAX_AMOUNT = 1e15
+
+
+def balance_figure(value: object) -> float | None:
+    """``value`` as an amount a key can hold, or None: what is not a finite
+    number, a negative one (``granted -5, used -10`` is no balance of 5) or
+    one over :data:`MAX_AMOUNT` (``total_usage: -1e308`` is no 300-digit sum)."""
+    number = to_float(value)
+    if number is None or not 0.0 <= number <= MAX_AMOUNT:
+        return None
+    return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +118,14 @@ async def billing_balance(relay: RelayClient, *, unit: str = "auto") -> Balance:
     if limit is None:
         limit = to_float(subscription.get("soft_limit_usd"))
     total_usage = to_float(usage.get("total_usage"))
-    used = None if total_usage is None else total_usage / 100.0
+    used = None if total_usage is None else balance_figure(total_usage / 100.0)
     unlimited = limit is not None and limit >= UNLIMITED_AMOUNT
+    granted = None if unlimited else balance_figure(limit)
     remaining = None
-    if limit is not None and used is not None and not unlimited:
-        remaining = max(limit - used, 0.0)
+    if granted is not None and used is not None:
+        remaining = max(granted - used, 0.0)  # used more than granted: nothing left
     return Balance(
-        granted=None if unlimited else limit,
+        granted=granted,
         used=used,
         remaining=remaining,
         unit=None if unit == "auto" else unit,
@@ -147,7 +166,7 @@ async def token_usage_balance(relay: RelayClient, *, raw: bool = False) -> Balan
 
 def _units(value: object, per_unit: float) -> float | None:
     number = to_float(value)
-    return None if number is None else number / per_unit
+    return None if number is None else balance_figure(number / per_unit)
 
 
 def _expiry(value: object) -> datetime | None:

@@ -3,6 +3,11 @@
 A gateway may echo a credential back in its error text, and the envelope
 code shortens long texts with an ellipsis, which can leave the first part of
 a secret just before it: both are replaced with ``***``.
+
+The text is cleaned for the terminal first (``safe_text.clean_text``): a
+gateway that splits a secret with a character the cleaner removes (U+200B, a
+bidi control, an escape sequence) would otherwise hide it from the search,
+and the cleaning done before display would join the halves again.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from suno_tui.relay.errors import RelayError
+from suno_tui.safe_text import clean_text
 
 __all__ = ["redact", "redact_error"]
 
@@ -19,8 +25,14 @@ _KEEP = 3
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret (and a secret cut short by an ellipsis) replaced."""
-    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+    """``text``, cleaned (line breaks kept), with every secret (and a secret cut
+    short by an ellipsis) replaced."""
+    secrets = {s for s in secrets if s}
+    if not secrets:
+        return text
+    text = clean_text(text, multiline=True)  # first: what is shown is what is searched
+    # a secret as the cleaning would show it, too (a token holds none of that)
+    for secret in sorted(secrets | {clean_text(s) for s in secrets} - {""}, key=len, reverse=True):
         text = _redact_one(text, secret)
     return text
 

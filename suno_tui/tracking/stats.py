@@ -19,6 +19,12 @@ saw it finished).
 ``task_raw``: ``task_id``, ``raw_json`` (the gateway's task object: text, or a
 zlib BLOB since schema 2, read through ``store.unpack_raw``).
 
+The state file is read as untrusted (another program, or a person with
+sqlite3, may have written anything in any column): a time that is not an
+INTEGER is no time (the task counts, but gives no duration and is not listed
+as running), and the words are kept exact here (``--json`` escapes them) and
+cleaned where they are worded (``stats_report``).
+
 The failure rate is FAILURE / (SUCCESS + FAILURE). Throughput counts the tasks
 the monitor saw finish in each of the last 24 hours. Generation time
 (submitted to finished) is the gateway's ``finish_time`` minus its
@@ -76,7 +82,9 @@ CREATE TEMP VIEW IF NOT EXISTS stats_raw AS
 _COUNTS = """
 SELECT status_label, kind, count(*) FROM stats_tasks GROUP BY 1, 2
 """
-# Only the tasks the monitor saw finish within the window are grouped.
+# Only the tasks the monitor saw finish within the window are grouped. A
+# state_since that is not an INTEGER makes a REAL or a negative hour (text is
+# read as 0), which _compute drops: checking typeof here cost a quarter more.
 _HOURLY = """
 SELECT (state_since - :since) / :hour, count(*)
 FROM stats_tasks
@@ -92,10 +100,14 @@ FROM (SELECT task_id, kind, submitted_at, state_since FROM stats_tasks
       WHERE status = 'SUCCESS' ORDER BY seq DESC LIMIT :limit) AS t
 LEFT JOIN stats_raw AS r ON r.task_id = t.task_id
 """
+# A time that is not an INTEGER (text, a BLOB, a REAL) is no time.
 _SLOWEST = """
-SELECT task_id, title, status_label, coalesce(submitted_at, added_at) AS since
-FROM stats_tasks
-WHERE finished = 0 AND status_label NOT IN ('NEW', 'NOT_FOUND')
+SELECT task_id, title, status_label, since FROM (
+    SELECT task_id, title, status_label,
+           CASE WHEN typeof(submitted_at) = 'integer' THEN submitted_at ELSE added_at END AS since
+    FROM stats_tasks
+    WHERE finished = 0 AND status_label NOT IN ('NEW', 'NOT_FOUND'))
+WHERE typeof(since) = 'integer'
 ORDER BY since LIMIT :limit
 """
 
@@ -243,7 +255,7 @@ def _compute(
     hourly = [0] * HOURS
     total = finished = failed = 0
     for hour, count in connection.execute(_HOURLY, {"since": since, "hour": _MICROS_PER_HOUR}):
-        if 0 <= hour < HOURS:
+        if isinstance(hour, int) and 0 <= hour < HOURS:
             hourly[hour] += count
     times, sample = _times(connection.execute(_TIMES, {"limit": TIME_SAMPLE}).fetchall())
     slow_rows = connection.execute(_SLOWEST, {"limit": SLOWEST}).fetchall()
@@ -284,9 +296,15 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _micros(value: object) -> int | None:
+    """A stored time (microseconds, an INTEGER), or None for anything else."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _times(rows: Sequence[tuple[Any, ...]]) -> tuple[list[ModelTimes], int]:
     durations: dict[str, list[float]] = {}
-    for kind, submitted_micros, finished_micros, extracted in rows:
+    for kind, submitted_at, state_since, extracted in rows:
+        submitted_micros, finished_micros = _micros(submitted_at), _micros(state_since)
         values: list[Any] = []
         if isinstance(extracted, str):
             try:
@@ -301,7 +319,7 @@ def _times(rows: Sequence[tuple[Any, ...]]) -> tuple[list[ModelTimes], int]:
         submit, finish = _number(values[3]), _number(values[4])
         if submit is not None and finish is not None:
             seconds = finish - submit
-        elif submitted_micros is not None:
+        elif submitted_micros is not None and finished_micros is not None:
             seconds = (finished_micros - submitted_micros) / 1e6
         else:
             continue

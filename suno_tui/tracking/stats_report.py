@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from suno_tui.safe_text import clean_line
 from suno_tui.tracking.stats import HOURS, Stats, sparkline
+
+#: a status or kind name as shown (the state file may hold any text there)
+_MAX_NAME = 40
 
 
 def duration_text(seconds: float) -> str:
@@ -20,8 +24,14 @@ def duration_text(seconds: float) -> str:
     return f"{days}d{hours:02d}h"
 
 
+def _name(text: str) -> str:
+    """A word read back from the state file, safe and short enough to show."""
+    name = clean_line(text).strip() or "?"
+    return name if len(name) <= _MAX_NAME else name[: _MAX_NAME - 1] + "…"
+
+
 def _counts(counts: dict[str, int]) -> str:
-    return "  ".join(f"{name} {count:,}" for name, count in counts.items()) or "-"
+    return "  ".join(f"{_name(name)} {count:,}" for name, count in counts.items()) or "-"
 
 
 def report_sections(stats: Stats) -> list[tuple[str, list[str]]]:

@@ -46,6 +46,7 @@ from suno_tui.tracking.store_rows import (
     SUMMARY_FIELD_ORDER,
     from_micros,
     pack_raw,
+    stored_moment,
     summaries_from_rows,
     summary_values,
     to_micros,
@@ -360,7 +361,15 @@ class Store:
             (task_id,),
         )
         return [
-            DownloadRecord(row[0], row[1], row[2], row[3], row[4], row[5], from_micros(row[6]))
+            DownloadRecord(
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                row[5],
+                stored_moment(row[6]) or from_micros(0),
+            )
             for row in rows
         ]
 

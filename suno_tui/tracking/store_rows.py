@@ -16,6 +16,7 @@ __all__ = [
     "opt_datetime",
     "opt_micros",
     "pack_raw",
+    "stored_moment",
     "summaries_from_rows",
     "summary_values",
     "to_micros",
@@ -49,6 +50,18 @@ def opt_micros(value: datetime | None) -> int | None:
 
 def opt_datetime(value: int | None) -> datetime | None:
     return None if value is None else _EPOCH + timedelta(microseconds=value)
+
+
+def stored_moment(value: object) -> datetime | None:
+    """A time as read back from the file, or None for what is not one: the
+    file may have been edited by another program, and SQLite keeps text, a
+    BLOB or a number past the year 9999 in an INTEGER column."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return _EPOCH + timedelta(microseconds=value)
+    except (OverflowError, ValueError):  # ValueError: NaN
+        return None
 
 
 def pack_raw(text: str) -> bytes:
@@ -118,24 +131,39 @@ def summaries_from_rows(rows: list[Any]) -> list[TaskSummary]:
     summary = TaskSummary
     result: list[TaskSummary] = []
     append = result.append
-    for (
-        task_id, profile, kind, status, label, title, tags, done, total,
-        fraction, estimated, stage, added, submitted, since, finished, fail_reason,
-        downloaded, started, misses, _seq,
-    ) in rows:  # fmt: skip
-        progress = progresses.get((fraction, estimated, stage))
-        if progress is None:
-            progress = Progress(fraction, bool(estimated), word(stage, stage))
-            progresses[(fraction, estimated, stage)] = progress
-        added_at = moment(added) or moments.setdefault(added, epoch + added * micro)
-        since_at = moment(since) or moments.setdefault(since, epoch + since * micro)
-        submitted_at = started_at = None
-        if submitted is not None:
-            submitted_at = moment(submitted) or moments.setdefault(
-                submitted, epoch + submitted * micro
-            )
-        if started is not None:
-            started_at = moment(started) or moments.setdefault(started, epoch + started * micro)
+    for row in rows:
+        (
+            task_id, profile, kind, status, label, title, tags, done, total,
+            fraction, estimated, stage, added, submitted, since, finished, fail_reason,
+            downloaded, started, misses, _seq,
+        ) = row  # fmt: skip
+        # A row of another program's making (a time, a count or a progress
+        # that is not a number, a time past the year 9999) fails one of these
+        # steps and is read again value by value (_tolerant_summary); the
+        # checks cost the rows that are right ~2% of this loop.
+        try:
+            if (
+                done.__class__ is not int
+                or total.__class__ is not int
+                or misses.__class__ is not int
+            ):
+                raise TypeError("not a count")  # counts are shown and added to as they are
+            progress = progresses.get((fraction, estimated, stage))
+            if progress is None:
+                progress = _progress(fraction, estimated, word(stage, stage))
+                progresses[(fraction, estimated, stage)] = progress
+            added_at = moment(added) or moments.setdefault(added, epoch + added * micro)
+            since_at = moment(since) or moments.setdefault(since, epoch + since * micro)
+            submitted_at = started_at = None
+            if submitted is not None:
+                submitted_at = moment(submitted) or moments.setdefault(
+                    submitted, epoch + submitted * micro
+                )
+            if started is not None:
+                started_at = moment(started) or moments.setdefault(started, epoch + started * micro)
+        except (TypeError, ValueError, OverflowError):
+            append(_tolerant_summary(row))
+            continue
         append(
             summary(
                 task_id,
@@ -161,7 +189,69 @@ def summaries_from_rows(rows: list[Any]) -> list[TaskSummary]:
     return result
 
 
+def _progress(fraction: object, estimated: object, stage: str) -> Progress:
+    """The stored progress; ValueError for one that is not a fraction."""
+    if isinstance(fraction, bool) or not isinstance(fraction, int | float):
+        raise ValueError("not a fraction")
+    if not 0.0 <= fraction <= 1.0:  # NaN too
+        raise ValueError("not a fraction")
+    return Progress(fraction, bool(estimated), stage)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def _tolerant_summary(row: Any) -> TaskSummary:
+    """A row the fast loop could not read, each value of the wrong type (or
+    out of range) replaced by a neutral one: a missing time is None, or the
+    epoch for the two every task has (when it was added, and since when it
+    is in its state, which falls back to when it was added)."""
+    (
+        task_id, profile, kind, status, label, title, tags, done, total,
+        fraction, estimated, stage, added, submitted, since, finished, fail_reason,
+        downloaded, started, misses, _seq,
+    ) = row  # fmt: skip
+    try:
+        progress = _progress(fraction, estimated, _text(stage))
+    except ValueError:
+        progress = Progress(0.0, True, _text(stage))
+    added_at = stored_moment(added) or _EPOCH
+    return TaskSummary(
+        task_id if isinstance(task_id, str) else str(task_id),
+        _text(profile),
+        _KINDS.get(kind, TaskKind.UNKNOWN) if isinstance(kind, str) else TaskKind.UNKNOWN,
+        _STATUSES.get(status, TaskStatus.UNKNOWN)
+        if isinstance(status, str)
+        else TaskStatus.UNKNOWN,
+        _text(label),
+        _text(title),
+        _text(tags),
+        _count(done),
+        _count(total),
+        progress,
+        added_at,
+        stored_moment(submitted),
+        stored_moment(since) or added_at,
+        finished is True or (isinstance(finished, int) and finished != 0),
+        _text(fail_reason),
+        _count(downloaded),
+        stored_moment(started),
+        _count(misses),
+    )
+
+
 def transition_from_row(row: Any) -> Transition:
+    # read as untrusted (see stored_moment): a time that is not one is the epoch
+    from_label = row[1] if row[1] is None else _text(row[1])
     return Transition(
-        task_id=row[0], from_label=row[1], to_label=row[2], at=from_micros(row[3]), title=row[4]
+        task_id=row[0],
+        from_label=from_label,
+        to_label=_text(row[2]),
+        at=stored_moment(row[3]) or _EPOCH,
+        title=_text(row[4]),
     )

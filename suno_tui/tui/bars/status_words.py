@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 from textual.content import Content
 
 from suno_tui.engine.ports import PollStatusLike
-from suno_tui.relay.balance import Balance
+from suno_tui.relay.balance import Balance, balance_figure
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.timefmt import clock_time
 
@@ -54,9 +54,9 @@ def balance_text(balance: Balance | None) -> str:
         return ""
     if balance.unlimited:
         return "key unlimited"
-    if balance.remaining is None:
+    amount = balance_figure(balance.remaining)  # None for what cannot be a balance
+    if amount is None:
         return ""
-    amount = balance.remaining
     unit = clean_line(balance.unit or "")[:8]
     if unit == "USD":
         money = f"${amount:,.2f}"
