@@ -124,6 +124,7 @@ class AssetServer:
             if stall is None
             else functools.partial(self._sim.clock.sleep, float(stall["delay"])),
             on_sent=self._sim.stats.sent_asset_bytes,
+            pace=None if self._sim.link is None else self._sim.link.send,
         )
 
     def _made(self, task: SimTask, clip: ClipSpec, kind: AssetKind) -> bool:

@@ -63,6 +63,8 @@ class Response:
     reset: bool = False
     #: called with the number of body bytes written
     on_sent: Callable[[int], None] | None = None
+    #: awaited with each body chunk's size before it is written (a shared link)
+    pace: Callable[[int], Awaitable[None]] | None = None
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -223,6 +225,8 @@ class HttpServer:
                 writer.close()
                 return False
             if chunk:
+                if response.pace is not None:
+                    await response.pace(len(chunk))
                 writer.write(chunk)
                 sent += len(chunk)
                 await writer.drain()

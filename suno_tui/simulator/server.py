@@ -34,6 +34,7 @@ from suno_tui.simulator.faults import FaultInjector
 from suno_tui.simulator.http import HttpServer
 from suno_tui.simulator.lifecycle import HistoryEntry, Scenario, SimTask, Status, Variant
 from suno_tui.simulator.lineage import Parent, extension_history
+from suno_tui.simulator.link import Link
 from suno_tui.simulator.links import SignedLinks
 from suno_tui.simulator.render import ProgressMode, RenderOptions, render_task
 from suno_tui.simulator.stats import Stats
@@ -81,7 +82,9 @@ class Simulator:
     ``account.api_limit`` / ``account.usage_token_limit``; for the clip
     actions (simulator/clip_actions.py) ``family`` ("stock" or "hosted"),
     ``wav_delay``, ``act_shape`` and ``timing_wrapped``. ``relayed`` holds
-    the music submits as the gateway passed them upstream.
+    the music submits as the gateway passed them upstream. ``link_rate``
+    (bytes per second) puts asset bodies behind one shared link
+    (simulator/link.py), as a person's connection would.
     """
 
     def __init__(
@@ -106,6 +109,7 @@ class Simulator:
         wav_delay: float = 8.0,
         act_shape: ActShape = "url",
         timing_wrapped: bool = False,
+        link_rate: float | None = None,
     ) -> None:
         self.seed = seed
         secret = hashlib.sha256(f"suno-tui-simulator:{seed}".encode()).hexdigest()
@@ -163,6 +167,8 @@ class Simulator:
         self.relayed: deque[dict[str, Any]] = deque(maxlen=100)
         self.clip_actions = ClipActionEndpoints(self)
         self.links = SignedLinks(secret.encode(), self.clock, url_ttl)
+        #: asset bodies share this many bytes per second (None: as fast as loopback)
+        self.link = None if link_rate is None else Link(link_rate)
         self.assets = AssetServer(self)
         self.task_api = TaskEndpoints(self)
         self._http: HttpServer | None = None
