@@ -17,7 +17,7 @@ from suno_tui.config import ConfigError, Gateway, Settings
 from suno_tui.downloads.assets import SkipKind
 from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.downloads import DownloadService, options_from_settings
-from suno_tui.engine.engine import Engine, news, next_interval
+from suno_tui.engine.engine import Engine
 from suno_tui.engine.events import (
     DownloadEnded,
     DownloadProgressed,
@@ -25,6 +25,8 @@ from suno_tui.engine.events import (
     RoundEnded,
     StatusChanged,
 )
+from suno_tui.engine.finishing import news
+from suno_tui.engine.polling import next_interval
 from suno_tui.relay.models import TaskStatus
 from suno_tui.tracking.model import Transition
 from tests.tui.conftest import FakePoller, FakeStatus, FakeUpdate
@@ -54,7 +56,7 @@ async def test_a_round_is_one_event_with_its_changes_and_its_status() -> None:
     done = tracker.put(with_status(first, TaskStatus.SUCCESS))
     moved = Transition(first.task_id, "IN_PROGRESS", "SUCCESS", NOW)
     status = FakeStatus(interval=30.0)
-    poller = engine._poller
+    poller = engine._polls.poller
     assert isinstance(poller, FakePoller)
     poller.on_update(FakeUpdate([done], [moved], [done]), status)
     [event] = seen
@@ -71,7 +73,7 @@ async def test_a_task_removed_during_a_round_does_not_come_back() -> None:
     engine.start()
     first = sample_summaries()[0]
     engine.remove(first.task_id)
-    poller = engine._poller
+    poller = engine._polls.poller
     assert isinstance(poller, FakePoller)
     poller.on_update(FakeUpdate([first], [], []), FakeStatus())
     event = seen[-1]
@@ -93,7 +95,7 @@ async def test_commands_say_when_polling_is_off() -> None:
 async def test_commands_reach_the_poller() -> None:
     engine, _, _ = engine_with_poller()
     engine.start()
-    poller = engine._poller
+    poller = engine._polls.poller
     assert isinstance(poller, FakePoller)
     assert engine.toggle_pause() is True and engine.toggle_pause() is False
     assert engine.step_interval(1) == 15.0

@@ -1,14 +1,12 @@
 """The engine: the watch list, polling, downloads, hooks and submitting, as
-one object both front ends drive.
-
-It owns the tracker (and its store), the client pool, the poller and the
-download service; a front end subscribes to its events
-(:mod:`suno_tui.engine.events`) and sends it commands (poll now, pause,
-interval, add, remove, download, submit). Everything runs on the caller's
-event loop; nothing here knows Textual or argparse.
-
-:meth:`Engine.open` builds it from the settings; the constructor takes the
-parts, so tests drive it with a fixed tracker and a scripted poller.
+one object both front ends drive. It owns the tracker (and its store), the
+client pool, the poller (engine/polling.py) and the download service; finished
+tasks go through engine/finishing.py, tasks found in the account through
+engine/adopting.py. A front end subscribes to its events (engine/events.py) and
+sends it commands (poll now, pause, interval, add, remove, download, submit).
+Everything runs on the caller's event loop; nothing here knows Textual or
+argparse. ``engine/compose.py: open_engine`` builds it from the settings; the
+constructor takes the parts, so tests drive it with fakes.
 """
 
 from __future__ import annotations
@@ -19,7 +17,8 @@ from typing import Any
 
 from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.account_feed import AccountFeed, DiscoveryRequest
-from suno_tui.engine.downloads import DownloadService, outcome_problems
+from suno_tui.engine.adopting import adopt
+from suno_tui.engine.downloads import DownloadService
 from suno_tui.engine.events import (
     DownloadEnded,
     DownloadProgressed,
@@ -29,43 +28,24 @@ from suno_tui.engine.events import (
     RoundEnded,
     RowsChanged,
     StatusChanged,
-    TaskFinished,
 )
-from suno_tui.engine.hooks import FinishHook
+from suno_tui.engine.finishing import Finishing, news
+from suno_tui.engine.polling import Polling, unpolled_profiles
 from suno_tui.engine.ports import (
     ClientsLike,
     PollerFactory,
-    PollerLike,
     PollStatusLike,
     TrackerLike,
     UpdateLike,
 )
 from suno_tui.relay.balance import Balance
-from suno_tui.relay.client import FetchResult
-from suno_tui.relay.export import not_found_json, task_to_json
 from suno_tui.relay.models import Task
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 from suno_tui.safe_text import clean_line
-from suno_tui.tracking.model import DEFAULT_PROFILE, NOT_FOUND, TaskSummary, Transition
+from suno_tui.tracking.model import DEFAULT_PROFILE, TaskSummary, Transition
 from suno_tui.tracking.wanted import download_problem, wants_download
 
 Listener = Callable[[EngineEvent], None]
-
-#: the steps the poll interval moves through (seconds)
-INTERVAL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
-
-
-def next_interval(current: float, direction: int) -> float:
-    """The next step up (``direction`` 1) or down (-1) from ``current``."""
-    if direction > 0:
-        return next((step for step in INTERVAL_STEPS if step > current + 1e-9), current)
-    return next((step for step in reversed(INTERVAL_STEPS) if step < current - 1e-9), current)
-
-
-def news(finished: Iterable[TaskSummary], transitions: Iterable[Transition]) -> list[TaskSummary]:
-    """The finished tasks worth telling: not those first seen already finished."""
-    first_seen = {t.task_id for t in transitions if t.from_label is None}
-    return [summary for summary in finished if summary.task_id not in first_seen]
 
 
 class Engine:
@@ -89,22 +69,24 @@ class Engine:
         self._tracker = tracker
         self.profile = profile
         self.clients = clients
-        self._poller_factory = poller_factory
-        self._poller: PollerLike | None = None
-        self._status: PollStatusLike | None = None
+        self._polls = Polling(poller_factory, self._on_update, self._on_status)
         self.downloads = downloads
-        self._hook = FinishHook(on_finish) if on_finish else None
         #: why polling is off (no token, a crash); "" while it may run
         self.polling_off = polling_off
-        #: every finished task is handled (``watch``), not only the news (the monitor)
-        self._finish_every = finish_every
-        self._auto_download = auto_download
         self._on_close = on_close
         self._listeners: list[Listener] = []
         #: profiles the poller has a client for (others are wired when first used)
         self._wired: set[str] = set(clients.ready()) if clients is not None else set()
-        self._reported: set[str] = set()
         self._background: set[asyncio.Future[Any]] = set()
+        self._finishing = Finishing(
+            tracker,
+            downloads,
+            on_finish=on_finish,
+            every=finish_every,
+            auto_download=auto_download,
+            emit=self._emit,
+            spawn=self._background_task,
+        )
         self._polling: asyncio.Task[None] | None = None
         #: account discovery and the key's balance (None: not wired, e.g. ``watch``)
         self.account = account
@@ -162,11 +144,11 @@ class Engine:
     @property
     def status(self) -> PollStatusLike | None:
         """The poller's latest status (None while polling is off)."""
-        return self._status
+        return self._polls.status
 
     @property
     def polling(self) -> bool:
-        return self._poller is not None
+        return self._polls.poller is not None
 
     def profiles(self) -> list[str]:
         return self.clients.profiles() if self.clients is not None else [self.profile]
@@ -179,66 +161,47 @@ class Engine:
         """Unfinished tasks whose profile has no client: {profile: (count, why)}."""
         if self.clients is None:
             return {}
-        counts: dict[str, int] = {}
-        for summary in self._tracker.summaries().values():
-            if not summary.finished:
-                counts[summary.profile] = counts.get(summary.profile, 0) + 1
-        problems: dict[str, tuple[int, str]] = {}
-        for profile, count in counts.items():
-            why = self.clients.problem(profile)
-            if why:
-                problems[profile] = (count, why)
-        return problems
+        return unpolled_profiles(self.clients, self._tracker.summaries().values())
 
     # -- running --------------------------------------------------------------
 
     def start(self) -> None:
         """Start polling, and account mode if wired, in the background (on the
         running event loop)."""
-        if self._start_poller():
+        if self._polls.make():
             self._polling = asyncio.ensure_future(self.run_polling(raise_errors=False))
         if self.account is not None and self._account_loop is None:
             self._account_loop = asyncio.ensure_future(
                 self.account.run(self._discovered, self._emit)
             )
 
-    def _start_poller(self) -> bool:
-        if self._poller_factory is None or self._poller is not None:
-            return False
-        self._poller = self._poller_factory(self._on_update, self._on_status)
-        self._status = self._poller.status
-        return True
-
     async def run_polling(self, *, raise_errors: bool = True) -> None:
         """Poll until :meth:`stop`; an internal error ends polling with a
         PollingStopped event (and is raised again if ``raise_errors``)."""
-        if self._poller is None and not self._start_poller():
+        self._polls.make()
+        poller = self._polls.poller
+        if poller is None:
             return
-        poller = self._poller
-        assert poller is not None
         try:
             await poller.run()
         except Exception as error:
             message = clean_line(f"{type(error).__name__}: {error}")
             self.polling_off = f"polling crashed: {message}"
-            self._poller = None
-            self._status = None
+            self._polls.ended()
             self._emit(PollingStopped(message))
             if raise_errors:
                 raise
 
     def stop(self) -> None:
         """Stop polling and cancel downloads (.part files stay): quitting."""
-        if self._poller is not None:
-            self._poller.stop()
+        self._polls.stop()
         if self.account is not None:
             self.account.stop()
         if self.downloads is not None:
             self.downloads.cancel()
 
     def stop_polling(self) -> None:
-        if self._poller is not None:
-            self._poller.stop()
+        self._polls.stop()
 
     async def finishing(self) -> None:
         """Wait for the finished tasks being handled (downloads, hooks)."""
@@ -268,33 +231,15 @@ class Engine:
 
     def poll_now(self) -> bool:
         """A round as soon as allowed (resuming a pause or an auth stop); False if off."""
-        if self._poller is None:
-            return False
-        status = self._poller.status
-        if status.auth_failed or status.paused:
-            self._poller.resume()
-        self._poller.poll_now()
-        return True
+        return self._polls.poll_now()
 
     def toggle_pause(self) -> bool | None:
         """Pause, or resume; the new paused state (None: polling is off)."""
-        if self._poller is None:
-            return None
-        status = self._poller.status
-        if status.paused or status.auth_failed:
-            self._poller.resume()
-        else:
-            self._poller.pause()
-        self._status = self._poller.status
-        return self._status.paused
+        return self._polls.toggle_pause()
 
     def step_interval(self, direction: int) -> float | None:
         """Move the interval one step; the new interval (None: polling is off)."""
-        if self._poller is None:
-            return None
-        self._poller.set_interval(next_interval(self._poller.status.interval, direction))
-        self._status = self._poller.status
-        return self._status.interval
+        return self._polls.step_interval(direction)
 
     # -- commands: the watch list ---------------------------------------------
 
@@ -306,8 +251,8 @@ class Engine:
         if added:
             if self.clients is not None and profile not in self._wired:
                 self._background_task(self._wire(profile))
-            elif self._poller is not None:
-                self._poller.notify_added()
+            elif (poller := self._polls.poller) is not None:
+                poller.notify_added()
         return added
 
     def remove(self, task_id: str) -> None:
@@ -317,8 +262,8 @@ class Engine:
     def retry(self, task_ids: Iterable[str]) -> list[TaskSummary]:
         """Poll tasks the gateway did not find once more (now); the rows that changed."""
         changed = self._tracker.retry(task_ids)
-        if changed and self._poller is not None:
-            self._poller.poll_now()
+        if changed and (poller := self._polls.poller) is not None:
+            poller.poll_now()
         return changed
 
     async def _wire(self, profile: str) -> None:
@@ -330,9 +275,9 @@ class Engine:
             self._emit(ProfilesChanged())
             return
         self._wired.add(profile)
-        if self._poller is not None:
-            self._poller.set_client(profile, client)
-            self._poller.notify_added()
+        if (poller := self._polls.poller) is not None:
+            poller.set_client(profile, client)
+            poller.notify_added()
         self._emit(ProfilesChanged())
 
     # -- commands: account mode ------------------------------------------------
@@ -357,31 +302,16 @@ class Engine:
     async def _discovered(
         self, tasks: list[Task], profile: str
     ) -> tuple[tuple[TaskSummary, ...], tuple[Transition, ...]]:
-        """Watch tasks found in the account's list and show them from the list's
-        own data, merged by the tracker as a poll result would be (no fetch).
-        Unfinished ones are polled from the next regular round on."""
-        wanted = [task.task_id for task in reversed(tasks)]  # oldest first, as submitted
-        try:
-            added = self._tracker.add(wanted, profile)
-        except ValueError:  # an id that cannot be one: skip it, keep the others
-            added = []
-            for task_id in wanted:
-                try:
-                    added.extend(self._tracker.add([task_id], profile))
-                except ValueError:
-                    continue
-        ids = [summary.task_id for summary in added]
-        if not ids:
-            return (), ()
-        by_id = {task.task_id: task for task in tasks}
-        result = FetchResult(requested=ids, tasks={task_id: by_id[task_id] for task_id in ids})
-        update = await self._tracker.apply_async(result, profile=profile)
+        """Watch tasks found in the account's list (engine/adopting.py);
+        unfinished ones are polled from the next regular round on."""
+        rows, transitions = await adopt(self._tracker, tasks, profile)
+        if not rows:
+            return rows, transitions
         if self.clients is not None and profile not in self._wired:
             self._background_task(self._wire(profile))
-        elif self._poller is not None:
-            self._poller.notify_fresh()
-        rows = tuple(s for task_id in ids if (s := self._tracker.get(task_id)) is not None)
-        return rows, tuple(update.transitions)
+        elif (poller := self._polls.poller) is not None:
+            poller.notify_fresh()
+        return rows, transitions
 
     # -- commands: downloads and submitting -----------------------------------
 
@@ -426,7 +356,7 @@ class Engine:
     # -- what the parts report ------------------------------------------------
 
     def _on_update(self, update: UpdateLike, status: PollStatusLike) -> None:
-        self._status = status
+        self._polls.status = status
         watched = self._tracker.summaries()
         # A task removed while the round was in flight stays removed.
         changed = tuple(s for s in update.changed if s.task_id in watched)
@@ -436,11 +366,11 @@ class Engine:
         self._emit(RoundEnded(changed, transitions, finished, told, status))
         if finished and self.account is not None:
             self.account.task_finished()
-        for summary in finished if self._finish_every else told:
+        for summary in finished if self._finishing.every else told:
             self.finish(summary)
 
     def _on_status(self, status: PollStatusLike) -> None:
-        self._status = status
+        self._polls.status = status
         self._emit(StatusChanged(status))
 
     def _download_progressed(self, event: DownloadProgress) -> None:
@@ -459,29 +389,7 @@ class Engine:
 
     def finish(self, summary: TaskSummary) -> None:
         """Handle a finished task once: its downloads (if asked), then its hook."""
-        if not (self._hook or self._auto_download or self._finish_every):
-            return
-        if self._finish_every:
-            if summary.task_id in self._reported:
-                return
-            self._reported.add(summary.task_id)
-        self._background_task(self._finish(summary))
-
-    async def _finish(self, summary: TaskSummary) -> None:
-        task = self._tracker.task(summary.task_id)
-        document = task_to_json(task) if task is not None else not_found_json(summary.task_id)
-        paths: list[str] = []
-        problems: list[str] = []
-        downloads = self.downloads
-        if downloads is not None and self._auto_download and summary.status_label != NOT_FOUND:
-            try:
-                paths, problems = outcome_problems(await downloads.download(summary.task_id))
-            except Exception as error:  # reported, and the watch goes on
-                problems = [f"download failed: {error}"]
-        elif downloads is not None:
-            paths = downloads.paths_for(summary.task_id)
-        hook_problem = await self._hook.run(document, paths) if self._hook else None
-        self._emit(TaskFinished(summary, document, tuple(paths), tuple(problems), hook_problem))
+        self._finishing.finish(summary)
 
     def _background_task(self, work: Awaitable[None]) -> None:
         future = asyncio.ensure_future(work)
