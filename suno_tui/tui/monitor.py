@@ -141,7 +141,7 @@ class Monitor(App[int]):
         rows = lambda: self.task_list  # noqa: E731 - the list exists once composed
         self.controls = PollingControls(engine, self.notify, changed=self._polling_changed)
         self.details = Details(self, engine, rows, status_bar=lambda: self.status_bar,
-                               clock=clock, tz=tz)  # fmt: skip
+                               clock=clock, tz=tz, covers=covers)  # fmt: skip
         self.downloads = DownloadsUI(self, engine, rows, toast=self.announcer.toast,
                                      place_toasts=self.announcer.place)  # fmt: skip
         self.tasks = TasksUI(self, engine, rows, rows_changed=self._rows_changed,
@@ -164,7 +164,7 @@ class Monitor(App[int]):
         with Horizontal(id="main"):
             yield TaskList(clock=self.clock, stuck=self._stuck, live_progress=self._live_progress,
                            tz=self.tz, id="tasks")  # fmt: skip
-            yield DetailView(id="side")
+            yield DetailView(covers=self.covers, id="side")
         yield DownloadPane(self.downloads.board, self.downloads.directory, id="downloads")
         yield EventLog(tz=self.tz, max_events=self._events_limit, id="events")
         filter_input = FilterInput(placeholder="filter: id, title, tags or status", id="filter")

@@ -67,8 +67,10 @@ class CoverView(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, source: CoverSource | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        #: where thumbnails come from (None: no covers, nothing fetched)
+        self._cover_source = source
         self.clip_id: str | None = None
         self.image: Image | None = None
         self.reason = ""
@@ -76,14 +78,10 @@ class CoverView(Widget):
         self._drawn: tuple[Any, ...] = ()
         self._pending: Future[Image] | None = None
 
-    def _source(self) -> CoverSource | None:
-        source = getattr(self.app, "covers", None)
-        return source if source is not None else None
-
     def show_task(self, task: Task | None, *, visible: bool = True) -> None:
         """Show the cover of ``task``'s first clip (or nothing)."""
         link = cover_link(task) if visible else None
-        source = self._source()
+        source = self._cover_source
         if link is None or source is None:
             self._cancel_pending()
             self.clip_id = None

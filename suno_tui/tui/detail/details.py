@@ -13,6 +13,7 @@ from textual.app import App
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.bars.status_bar import StatusBar
+from suno_tui.tui.detail.cover_view import CoverSource
 from suno_tui.tui.detail.document import CopyTarget, copy_targets
 from suno_tui.tui.detail.screen import DetailScreen
 from suno_tui.tui.detail.view import DetailView
@@ -29,8 +30,10 @@ class Details:
         status_bar: Callable[[], StatusBar],
         clock: Callable[[], datetime],
         tz: tzinfo | None,
+        covers: CoverSource | None = None,
     ) -> None:
         self._app = app
+        self._covers = covers
         self._status_bar = status_bar
         self._engine = engine
         self._task_list = task_list
@@ -91,7 +94,7 @@ class Details:
             self.side.focus()
         else:
             fill = lambda view: self.fill(view, task_id)  # noqa: E731
-            self._app.push_screen(DetailScreen(fill, self._status_bar()))
+            self._app.push_screen(DetailScreen(fill, self._status_bar(), self._covers))
 
     def current_task_id(self) -> str | None:
         """The task the user is looking at: an open detail's, else the cursor's."""

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from suno_tui.tui.bars.status_bar import StatusBar
+from suno_tui.tui.detail.cover_view import CoverSource
 from suno_tui.tui.detail.view import DetailView
 
 
@@ -16,13 +17,19 @@ class DetailScreen(Screen[None]):
     """Holds one DetailView; the app fills it (``fill``) and keeps it current.
     Its status bar shows what the main one (``status``) shows."""
 
-    def __init__(self, fill: Callable[[DetailView], None], status: StatusBar) -> None:
+    def __init__(
+        self,
+        fill: Callable[[DetailView], None],
+        status: StatusBar,
+        covers: CoverSource | None = None,
+    ) -> None:
         super().__init__()
         self._fill = fill
         self._status = status
+        self._covers = covers
 
     def compose(self) -> ComposeResult:
-        yield DetailView(id="detail-full")
+        yield DetailView(covers=self._covers, id="detail-full")
         yield StatusBar(id="detail-status")
         yield Footer(show_command_palette=False)
 

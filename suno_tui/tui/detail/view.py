@@ -19,7 +19,7 @@ from textual.widgets import Static
 
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
-from suno_tui.tui.detail.cover_view import CoverView
+from suno_tui.tui.detail.cover_view import CoverSource, CoverView
 from suno_tui.tui.detail.document import CopyTarget, build_document, copy_targets, raw_document
 from suno_tui.tui.keys.bindings import Scope, bindings
 
@@ -51,9 +51,15 @@ class DetailView(VerticalScroll, can_focus=True):
             return self.view
 
     def __init__(
-        self, *, name: str | None = None, id: str | None = None, classes: str | None = None
+        self,
+        *,
+        covers: CoverSource | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._covers = covers
         self.task_id: str | None = None
         self.raw = False
         self._summary: TaskSummary | None = None
@@ -67,7 +73,7 @@ class DetailView(VerticalScroll, can_focus=True):
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content(""), id="detail-mode")
-        yield CoverView(id="detail-cover")
+        yield CoverView(self._covers, id="detail-cover")
         yield Static(Content(""), id="detail-body")
 
     @property
