@@ -24,6 +24,7 @@ from typing import Any
 
 from suno_tui.cli.monitor_cmd import build_app
 from suno_tui.config import Gateway, Settings
+from suno_tui.downloads.cover_pool import CoverLoader
 from suno_tui.downloads.covers import CoverCache
 from suno_tui.engine.compose import Wiring, open_engine
 from suno_tui.engine.events import DownloadEnded, EngineEvent
@@ -147,7 +148,10 @@ async def shoot(out: Path) -> list[Path]:
                 tick_seconds=3600.0,
                 show_events=False,
                 env={},
-                covers=CoverCache(Path(state_dir) / "covers"),
+                # the covers come from the simulator on loopback, as --demo's do
+                covers=CoverLoader(
+                    CoverCache(Path(state_dir) / "covers", gateway_url=sim.base_url)
+                ),
             )
             assert isinstance(app, ScreenshotApp)
 
