@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
+from tests.fixtures.simulators import running
 
 
 @pytest.fixture
@@ -29,13 +30,15 @@ async def simulator() -> AsyncIterator[Simulator]:
     """A gateway simulator on a free loopback port, driven by a ManualClock
     (``simulator.clock.advance(seconds)``). Fails the test if a request
     handler raised."""
-    sim = Simulator(seed=0, clock=ManualClock())
-    await sim.start()
-    try:
+    async with running(Simulator(seed=0, clock=ManualClock())) as sim:
         yield sim
-    finally:
-        await sim.stop()
-    assert not sim.errors, f"simulator handler errors: {sim.errors!r}"
+
+
+@pytest.fixture
+async def hosted() -> AsyncIterator[Simulator]:
+    """Like ``simulator``, as a hosted gateway (concat, WAV, timed lyrics, MP4)."""
+    async with running(Simulator(seed=5, clock=ManualClock(), family="hosted")) as sim:
+        yield sim
 
 
 @pytest.fixture

@@ -22,32 +22,16 @@ from suno_tui.relay.clip_answers import FilePending, FileReady, TimedLyrics
 from suno_tui.relay.clip_requests import ExtendRequest
 from suno_tui.relay.errors import GatewayError
 from suno_tui.relay.models import TaskStatus
-from suno_tui.simulator import FOREIGN_USER, ManualClock, Simulator
+from suno_tui.simulator import FOREIGN_USER, Simulator
+from tests.fixtures.simulators import advance
 
 STAGES = {"not_start": 5, "submitted": 5, "queued": 5, "in_progress": 30}
-
-
-def advance(sim: Simulator, seconds: float) -> None:
-    clock = sim.clock
-    assert isinstance(clock, ManualClock)
-    clock.advance(seconds)
 
 
 @asynccontextmanager
 async def relay_for(sim: Simulator) -> AsyncIterator[tuple[RelayClient, ClipActions]]:
     async with RelayClient(sim.base_url, sim.token, verify=False) as client:
         yield client, ClipActions(client)
-
-
-@pytest.fixture
-async def hosted() -> AsyncIterator[Simulator]:
-    sim = Simulator(seed=11, clock=ManualClock(), family="hosted")
-    await sim.start()
-    try:
-        yield sim
-    finally:
-        await sim.stop()
-    assert not sim.errors
 
 
 # -- both families: extend ----------------------------------------------------------

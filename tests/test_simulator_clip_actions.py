@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import wave
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -21,25 +20,9 @@ from suno_tui.simulator import (
     seed_demo,
     seed_lineage,
 )
+from tests.fixtures.simulators import advance
 
 STAGES = {"not_start": 5, "submitted": 5, "queued": 5, "in_progress": 30}
-
-
-def advance(sim: Simulator, seconds: float) -> None:
-    clock = sim.clock
-    assert isinstance(clock, ManualClock)
-    clock.advance(seconds)
-
-
-@pytest.fixture
-async def hosted() -> AsyncIterator[Simulator]:
-    sim = Simulator(seed=5, clock=ManualClock(), family="hosted")
-    await sim.start()
-    try:
-        yield sim
-    finally:
-        await sim.stop()
-    assert not sim.errors
 
 
 def client_for(sim: Simulator, token: str | None = None) -> httpx.AsyncClient:
