@@ -123,10 +123,27 @@ def test_runs_are_due_once_per_interval() -> None:
 def test_a_run_asked_for_by_hand_is_kept_apart() -> None:
     pacer = discovery_pacer(300)
     pacer.started(0.0)
-    assert not pacer.request_now(1.0)  # still running
+    assert pacer.request(1.0) is None  # still running
     pacer.succeeded(1.0)
-    assert not pacer.request_now(MANUAL_GAP - 1)
-    assert pacer.request_now(MANUAL_GAP + 1) and pacer.due(MANUAL_GAP + 1)
+    assert pacer.request(MANUAL_GAP + 1) == MANUAL_GAP + 1 and pacer.due(MANUAL_GAP + 1)
+
+
+def test_a_run_asked_for_within_the_gap_runs_when_the_gap_ends() -> None:
+    pacer = discovery_pacer(300)
+    pacer.started(0.0)
+    pacer.succeeded(1.0)
+    assert pacer.request(3.0) == MANUAL_GAP  # kept, not dropped
+    assert not pacer.due(MANUAL_GAP - 0.5) and pacer.due(MANUAL_GAP)
+    assert pacer.delay(3.0) == MANUAL_GAP - 3.0
+    assert pacer.request(4.0) == MANUAL_GAP  # asked again: the same run
+
+
+def test_a_run_asked_for_within_the_gap_when_not_following() -> None:
+    pacer = discovery_pacer(300)
+    pacer.started(0.0)
+    pacer.succeeded(1.0)
+    pacer.next_at = None  # only by hand
+    assert pacer.request(2.0) == MANUAL_GAP and pacer.delay(2.0) == MANUAL_GAP - 2.0
 
 
 def test_a_rate_limit_waits_for_retry_after_or_backs_off() -> None:
@@ -134,7 +151,7 @@ def test_a_rate_limit_waits_for_retry_after_or_backs_off() -> None:
     pacer.started(0.0)
     pacer.rate_limited(0.0, retry_after=500.0)
     assert not pacer.due(499.0) and pacer.due(500.0)
-    assert not pacer.request_now(400.0)  # the A key does not break through
+    assert pacer.request(400.0) is None  # the A key does not break through
     pacer.started(500.0)
     pacer.rate_limited(500.0, retry_after=None)  # no hint: 60 s doubled
     assert pacer.next_at == 620.0
@@ -161,7 +178,7 @@ def test_a_missing_endpoint_is_never_asked_again() -> None:
     pacer.started(0.0)
     pacer.not_supported()
     assert pacer.delay(10**9) is None
-    assert not pacer.due(10**9) and not pacer.request_now(10**9)
+    assert not pacer.due(10**9) and pacer.request(10**9) is None
     pacer.soon(10**9)
     assert not pacer.due(10**9)
 

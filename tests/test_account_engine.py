@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from suno_tui.account.schedule import MANUAL_GAP
 from suno_tui.config import GATEWAY_KEYS, Gateway, Settings
 from suno_tui.engine.compose import Wiring, open_engine
 from suno_tui.engine.engine import Engine
@@ -283,15 +284,26 @@ async def test_removed_tasks_are_not_added_back(
     assert not any(e.added for e in again.of(TasksDiscovered))
 
 
-async def test_a_second_look_by_hand_moments_later_is_refused(
+async def test_a_second_look_by_hand_moments_later_runs_when_the_gap_ends(
     simulator: Simulator, run_factory: Callable[..., Run]
 ) -> None:
     run = run_factory(simulator)
     run.engine.start()
     await run.event(TasksDiscovered)
     await run.settled()
+    run.clock.advance(4)
     request = run.engine.discover_now()
-    assert not request.started and "moment ago" in request.why
+    assert request.started and request.wait == pytest.approx(MANUAL_GAP - 4)
+    assert run.engine.discover_now().wait == pytest.approx(MANUAL_GAP - 4)  # the same look
+    await run.settled()
+    run.clock.advance(MANUAL_GAP - 5)
+    await run.settled()
+    assert run.requests("account_task_self") == 1  # not before the gap ends
+    run.clock.advance(1)
+    found = await run.event(TasksDiscovered, 2)
+    assert found.manual and run.requests("account_task_self") == 2
+    await run.settled()
+    assert run.requests("account_task_self") == 2  # asked twice, looked once
 
 
 async def test_without_following_only_a_look_by_hand_runs(

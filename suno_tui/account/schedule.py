@@ -4,7 +4,8 @@ Two paces (docs/gateway.md):
 
 - discovery on ``/api/task/self``: every ``account_interval`` seconds (at
   least MIN_ACCOUNT_INTERVAL, see config/schema.py), sooner on demand (the
-  monitor's ``A`` key) but never twice within MANUAL_GAP;
+  monitor's ``A`` key) but never twice within MANUAL_GAP (a request within
+  it runs when the gap ends);
 - the balance: every BALANCE_INTERVAL (5 minutes), and after a task
   finishes (many finishes make one refresh, at most one a minute), never per
   poll: the balance endpoints are under the general API limit, and new-api's
@@ -66,17 +67,17 @@ class Pacer:
             return None
         return max(self.next_at - now, 0.0)
 
-    def request_now(self, now: float) -> bool:
-        """A run asked for by hand: True when it may start now.
+    def request(self, now: float) -> float | None:
+        """A run asked for by hand: the moment it is due (``now``, or as soon
+        as ``manual_gap`` after the last run allows), or None: refused.
 
-        Refused while one runs, within ``manual_gap`` of the last, during a
-        rate-limit wait, or for a missing endpoint."""
+        Refused while one runs, during a rate-limit wait, or for a missing
+        endpoint; a request within the gap is kept, not dropped."""
         if self.running or self.unsupported or now < self.blocked_until:
-            return False
-        if self.last_run is not None and now - self.last_run < self.manual_gap:
-            return False
-        self.next_at = now
-        return True
+            return None
+        earliest = now if self.last_run is None else max(now, self.last_run + self.manual_gap)
+        self.next_at = earliest if self.next_at is None else min(self.next_at, earliest)
+        return self.next_at
 
     def started(self, now: float) -> None:
         self.running = True

@@ -104,6 +104,9 @@ class DiscoveryRequest:
 
     started: bool
     why: str = ""
+    #: seconds until the look runs (0: now); a look asked for moments after
+    #: the last one waits for the gap between two looks, it is not dropped
+    wait: float = 0.0
 
 
 def _reason(error: BaseException) -> str:
@@ -162,8 +165,8 @@ class AccountFeed:
     # -- commands -------------------------------------------------------------
 
     def request_discovery(self) -> DiscoveryRequest:
-        """A look now (``A``), unless one runs, the gateway asked to wait, or
-        the last was moments ago."""
+        """A look now (``A``), or as soon as the gap after the last look
+        allows; refused while one runs or the gateway asked to wait."""
         profile = self.options.profile
         if not self.options.discovery:
             return DiscoveryRequest(
@@ -182,11 +185,12 @@ class AccountFeed:
             return DiscoveryRequest(
                 False, f"the gateway limits requests: the next look is possible in {wait:.0f} s"
             )
-        if not pacer.request_now(now):
-            return DiscoveryRequest(False, "the account was looked at a moment ago")
+        due = pacer.request(now)
+        if due is None:  # not reached: the refusals are told above
+            return DiscoveryRequest(False, "a look at the account is not possible now")
         self._manual = True
         self._wake.set()
-        return DiscoveryRequest(True)
+        return DiscoveryRequest(True, wait=max(due - now, 0.0))
 
     def task_finished(self) -> None:
         """A task finished: the balance is worth a refresh soon (one for many)."""

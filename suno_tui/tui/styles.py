@@ -100,4 +100,20 @@ Toast {
     padding: 0 1;
     max-width: 60%;
 }
+/* The detail on its own screen (narrow terminals) fills every line above the
+   status bar: a toast there sits over the status bar and the footer instead,
+   two lines at most (title and message, cut with an ellipsis; the event log
+   keeps what happened), never over the text being read. */
+DetailScreen ToastRack {
+    margin-bottom: 0;
+    scrollbar-size-vertical: 0;  /* one toast at a time: no gutter beside it */
+}
+DetailScreen Toast {
+    margin-top: 0;
+    width: auto;
+    max-width: 100%;
+    max-height: 2;
+    text-wrap: nowrap;
+    text-overflow: ellipsis;
+}
 """

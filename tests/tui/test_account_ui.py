@@ -131,9 +131,14 @@ async def test_a_finds_new_tasks_and_says_how_many(tmp_path: Path) -> None:
             await pilot.press("A")
             await app.event(pilot, TasksDiscovered, 3)
             assert any("No new tasks in the account" in t for t in app.toasts())
-            await pilot.press("A")  # moments later: refused, and said why
+            sim.clock.advance(3)
+            await pilot.press("A")  # moments later: kept, and said when it runs
             await pilot.pause()
-            assert any("a moment ago" in t for t in app.toasts())
+            assert any("in the account in 7 s" in t for t in app.toasts())
+            assert len(app.of(TasksDiscovered)) == 3
+            sim.clock.advance(7)  # the gap ends: the look runs without another press
+            again = await app.event(pilot, TasksDiscovered, 4)
+            assert again.manual and sim.stats.requests["account_task_self"] == 4
     finally:
         await sim.stop()
 

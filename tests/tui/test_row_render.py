@@ -60,6 +60,23 @@ def test_narrow_layout_uses_glyphs_and_hides_the_status_word() -> None:
     assert wide.status > 0 and wide.kind_as_word
 
 
+@pytest.mark.parametrize("width", range(80, 261))
+def test_the_longest_status_label_has_a_space_after_it_in_its_column(width: int) -> None:
+    layout = layout_for(width)
+    if not layout.status:
+        assert width < 104  # the column is shown from 104 cells on
+        return
+    for status in TaskStatus:
+        item = summary("abc", status=status, title="Song")
+        text = _text(render_row(item, layout, PALETTE, time_texts(item, NOW, stuck=False)))
+        # the label whole, a space of its own, then the column separator
+        assert text[3 : 3 + layout.status + 1] == status.value.ljust(layout.status) + " "
+        assert text[3 + len(status.value) : 3 + len(status.value) + 2] == "  "
+    item = summary("abc", status=TaskStatus.IN_PROGRESS, title="Song")
+    text = _text(render_row(item, layout, PALETTE, time_texts(item, NOW, stuck=False)))
+    assert "IN_PROGRESS  music" in text
+
+
 def test_row_shows_symbol_title_clips_and_estimate_mark() -> None:
     item = summary("abc", status=TaskStatus.IN_PROGRESS, title="Song", fraction=0.46, clips=(1, 2))
     text = _text(render_row(item, layout_for(120), PALETTE, time_texts(item, NOW, stuck=False)))

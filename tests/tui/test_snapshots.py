@@ -176,3 +176,19 @@ def test_one_toast_for_several_finishes(snap_compare: Any, size: tuple[int, int]
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=finish)
+
+
+def test_a_toast_over_the_narrow_detail(snap_compare: Any) -> None:
+    """At 80x24 the detail has its own screen: the toast covers the status bar
+    and the footer, not the detail's lower lines."""
+    from .test_toasts import finish_several
+
+    app, tracker = build_app(show_events=None, with_poller=True)
+
+    async def finish(pilot: Any) -> None:
+        await _select_first(pilot)
+        await pilot.press("enter")
+        finish_several(pilot.app, tracker, 3)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=finish)

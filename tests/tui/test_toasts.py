@@ -100,3 +100,23 @@ async def test_toasts_stay_above_the_filter_line_while_it_is_open() -> None:
         status = app.query_one("#status").region
         toasts = [toast.region for toast in app.screen.query(Toast)]
         assert toasts and all(region.bottom <= status.y for region in toasts)
+
+
+async def test_a_toast_over_the_narrow_detail_hides_none_of_its_lines() -> None:
+    from suno_tui.tui.detail.screen import DetailScreen
+
+    app, _ = build_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.task_list.select(sample_summaries()[0].task_id)
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        long = "Saved 2 files of Midnight Rain over Neon Streets to ~/Music/suno " * 3
+        app.notify(long, title="Downloaded")
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        assert len(toasts) == 1 and toasts[0].visible
+        toast = toasts[0].region
+        detail = app.screen.detail.region
+        assert toast.height == 2 and toast.bottom == 24  # over the status bar and footer
+        assert not toast.overlaps(detail), (toast, detail)
+        assert toast.right == 80  # the whole row: nothing of the footer shows through

@@ -102,7 +102,9 @@ def duration_text(seconds: float | None) -> str:
 
 
 def timeline(transitions: Sequence[Transition], now: datetime, tz: tzinfo | None) -> list[Content]:
-    """One line per state: label, when it was entered, how long it lasted."""
+    """One line per state: label, when it was entered, how long it lasted
+    (``for 2m10s``: a word between the time and the duration, so that they
+    never read as one number such as ``23:58:112m10s``)."""
     lines: list[Content] = []
     for index, transition in enumerate(transitions):
         following = transitions[index + 1].at if index + 1 < len(transitions) else None
@@ -116,7 +118,7 @@ def timeline(transitions: Sequence[Transition], now: datetime, tz: tzinfo | None
                 "  ",
                 (f"{label:<13}", HEADING if following is None else ""),
                 (full_time(transition.at, tz), LABEL),
-                "  ",
+                ("  for ", LABEL),
                 stayed if following is not None else (f"{stayed} so far", "$text-accent"),
                 "\n",
             )

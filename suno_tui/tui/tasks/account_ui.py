@@ -8,6 +8,7 @@ writes nothing to the terminal unless it was asked for by hand.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from textual.app import App
@@ -26,6 +27,14 @@ from suno_tui.tui.tasks.task_list import TaskList
 
 def found_text(count: int) -> str:
     return f"{count} new task{'s' if count != 1 else ''} from the account"
+
+
+def looking_text(wait: float) -> str:
+    """What ``A`` says: a look now, or when the gap after the last one ends."""
+    if wait <= 0:
+        return "Looking for new tasks in the account…"
+    seconds = max(1, math.ceil(wait))
+    return f"Looking for new tasks in the account in {seconds} s (the last look was moments ago)"
 
 
 class AccountUI:
@@ -53,7 +62,8 @@ class AccountUI:
         """``A``: look at the account's tasks now; the result comes as a toast."""
         request = self._engine.discover_now()
         if request.started:
-            self._app.notify("Looking for new tasks in the account…", timeout=2, markup=False)
+            timeout = 2 if request.wait <= 0 else 4
+            self._app.notify(looking_text(request.wait), timeout=timeout, markup=False)
         else:
             self._app.notify(clean_line(request.why), title="Not now", severity="warning",
                              timeout=4, markup=False)  # fmt: skip

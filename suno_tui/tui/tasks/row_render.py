@@ -181,6 +181,9 @@ def _fixed_cells(
 
 
 _MIN_TITLE = 10
+#: the status column: the longest label the list shows, and a space after it
+#: (the column's own separator alone made ``IN_PROGRESS music`` read as one word)
+STATUS_WIDTH = max(len(label) for label in (*TaskStatus, NOT_FOUND, NEW)) + 1
 
 
 def layout_for(width: int) -> Layout:
@@ -188,7 +191,7 @@ def layout_for(width: int) -> Layout:
 
     On very narrow widths the bar shrinks, then clips, age and the bar go.
     """
-    status = 11 if width >= 104 else 0
+    status = STATUS_WIDTH if width >= 104 else 0
     kind = 6 if width >= 96 else 1
     ident = 13 if width >= 170 else 8
     bar = 24 if width >= 170 else 16 if width >= 110 else 10 if width >= 84 else 8
