@@ -95,6 +95,17 @@ COMMANDS: tuple[Command, ...] = (
     Command("remove", "x", "remove_task", "Stop watching", Scope.APP, show=False),
     Command("stats", "i", "show_stats", "Stats", Scope.APP, show=False),
     Command("retry", "R", "retry_task", "Retry if not found", Scope.APP, show=False),
+    Command("listen", "l", "listen", "Listen / stop", Scope.APP, show=False),
+    Command(
+        "listen-pause",
+        "space",
+        "listen_pause",
+        "Pause / resume playing",
+        Scope.APP,
+        show=False,
+        priority=True,  # over the detail's page down, only while a clip plays
+        palette=False,
+    ),
     # the task list
     Command("open", "enter", "open", "Detail", Scope.LIST, key_display="⏎"),
     Command("filter", "slash", "filter", "Filter", Scope.LIST, key_display="/"),
