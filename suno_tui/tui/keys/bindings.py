@@ -100,7 +100,7 @@ COMMANDS: tuple[Command, ...] = (
         "listen-pause",
         "space",
         "listen_pause",
-        "Pause / resume playing",
+        "Pause playing",
         Scope.APP,
         show=False,
         priority=True,  # over the detail's page down, only while a clip plays
