@@ -138,10 +138,18 @@ class MonitorApp(Monitor):
         if isinstance(self.focused, Input) or not await self.player.pause():
             raise SkipAction
 
+    async def action_listen_stop(self) -> None:
+        """``Esc`` stops what plays where it has nothing else to do: in the list
+        with no filter (in the detail it goes back, in the list it clears the filter)."""
+        task_list = self.task_list
+        if not self.player.playing or self.focused is not task_list or task_list.filter_text:
+            raise SkipAction
+        await self.player.stop()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``A`` is offered (footer, palette) only where account mode is set up,
         ``space``'s pause only while a clip plays."""
-        if action == "listen_pause":
+        if action in ("listen_pause", "listen_stop"):
             return self.player.playing
         return self.account.available if action == "discover" else True
 

@@ -67,6 +67,20 @@ async def test_l_plays_the_saved_file_space_pauses_and_l_stops(tmp_path: Path) -
         assert app.status_bar.player == "" and "▶" not in app.status_bar.text
 
 
+async def test_esc_in_the_list_stops_the_player_but_first_clears_a_filter(tmp_path: Path) -> None:
+    standin = StandIn(tmp_path / "bin", "ffplay")
+    app, _ = build_app(env={"PATH": str(standin.path.parent)})
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.task_list.select(FIRST)
+        await pilot.press("l")
+        pid = (await wait_until_async(standin.started, "the player never started"))["pid"]
+        app.task_list.set_filter("midnight")
+        await pilot.press("escape")
+        assert app.task_list.filter_text == "" and alive(pid)  # Esc cleared the filter
+        await pilot.press("escape")
+        assert not alive(pid) and app.status_bar.player == ""
+
+
 async def test_space_pages_the_detail_when_nothing_plays(tmp_path: Path) -> None:
     app, _ = build_app(env={"PATH": str(tmp_path)})
     async with app.run_test(size=(80, 24)) as pilot:

@@ -1,5 +1,5 @@
-"""The player controls: ``l`` plays the clip in view or stops it, ``space``
-pauses while it plays. What plays is worded on the status bar
+"""The player controls: ``l`` plays the clip in view or stops it (``Esc`` in
+the list stops it too), ``space`` pauses while it plays. What plays is worded on the status bar
 (``▶ title 0:42 / 2:56``), read from the player once a second while it plays;
 nothing runs (and nothing is written) while nothing plays.
 """

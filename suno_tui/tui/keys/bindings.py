@@ -106,6 +106,16 @@ COMMANDS: tuple[Command, ...] = (
         priority=True,  # over the detail's page down, only while a clip plays
         palette=False,
     ),
+    Command(
+        "listen-stop",
+        "escape",
+        "listen_stop",
+        "Stop playing",
+        Scope.APP,
+        show=False,
+        priority=True,  # only while a clip plays, from the list with no filter
+        palette=False,
+    ),
     # the task list
     Command("open", "enter", "open", "Detail", Scope.LIST, key_display="⏎"),
     Command("filter", "slash", "filter", "Filter", Scope.LIST, key_display="/"),
