@@ -91,6 +91,8 @@ def test_the_saved_file_plays_before_the_url(tmp_path: Path) -> None:
     saved = tmp_path / "Midnight Rain.mp3"
     on_disk = track_for(task(), lambda t, c: saved if c == "clip-aaaa-1111" else None)
     assert on_disk.source == str(saved) and on_disk.from_disk
+    relative = track_for(task(), lambda t, c: Path("--script=evil.lua"))
+    assert relative.source.startswith("https://")  # a tampered record is not played
     streamed = track_for(task(), no_file)
     assert streamed.source == "https://cdn1.suno.ai/clip-aaaa-1111.mp3"
     assert not streamed.from_disk and streamed.title == "Midnight Rain"

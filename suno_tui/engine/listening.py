@@ -49,7 +49,8 @@ def track_for(task: Task | None, saved: SavedFile) -> Track:
     for clip in task.clips:
         title = clean_line(clip.title) or clip.id
         path = saved(task.task_id, clip.id)
-        if path is not None:
+        # the state file is untrusted too: a relative path could read as an option
+        if path is not None and path.is_absolute():
             return Track(task.task_id, clip.id, title, str(path), from_disk=True)
         # only web addresses: anything else could be read as an option or a local file
         if clip.audio_url.startswith(("https://", "http://")):

@@ -143,3 +143,24 @@ async def test_over_ssh_it_plays_only_a_configured_player(tmp_path: Path) -> Non
         started = await wait_until_async(standin.started, "the configured player never started")
         assert started["argv"][0] == "--no-video"
         await pilot.press("l")
+
+
+async def test_when_the_clip_ends_the_bar_clears_and_l_plays_again(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    standin = StandIn(tmp_path / "bin", "ffplay")
+    app, _ = build_app(env={"PATH": str(standin.path.parent)})
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.task_list.select(FIRST)
+        await pilot.press("l")
+        pid = (await wait_until_async(standin.started, "the player never started"))["pid"]
+        os.kill(pid, signal.SIGTERM)  # the player ends on its own, as at the clip's end
+        process = app.player.listening.process
+        assert process is not None
+        await wait_until_async(lambda: not process.running, "the player did not end")
+        await pilot.press("l")  # before the tick: plays again instead of "stopping"
+        assert app.player.playing and app.player.listening.process is not process
+        app.player.listening.kill()
+        await app.player.show()  # the tick finds it gone: the bar says nothing
+        assert app.status_bar.player == "" and not app.player.playing

@@ -64,9 +64,11 @@ class PlayerControls:
 
     async def toggle(self) -> None:
         """``l``: stop what plays, or play the clip in view."""
-        if self.listening.process is not None:
+        if self.listening.playing:
             await self.stop()
             return
+        if self.listening.process is not None:  # it ended before the tick saw it
+            await self.stop()
         try:
             track = self.listening.play(self._current())
         except (NoPlayer, NothingToPlay) as reason:
