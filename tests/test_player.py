@@ -168,9 +168,9 @@ def test_playing_another_clip_stops_the_first(tmp_path: Path) -> None:
 def test_the_reaper_kills_players_when_the_process_exits_or_gets_sighup(
     tmp_path: Path,
 ) -> None:
-    """A process that plays and then ends (atexit) or is hung up on (SIGHUP,
-    a closed terminal) leaves no player behind."""
-    for how in ("exit", "sighup", "crash"):
+    """A process that plays and then ends (atexit), crashes, is hung up on
+    (SIGHUP, a closed terminal) or terminated (SIGTERM) leaves no player behind."""
+    for how in ("exit", "sighup", "sigterm", "crash"):
         standin = StandIn(tmp_path / how, "ffplay")
         program = textwrap.dedent(
             f"""
@@ -180,8 +180,8 @@ def test_the_reaper_kills_players_when_the_process_exits_or_gets_sighup(
             PlayerProcess.start(program, "/music/a.mp3")
             while not os.path.exists({str(standin.log)!r}):
                 time.sleep(0.01)
-            if {how!r} == "sighup":
-                os.kill(os.getpid(), signal.SIGHUP)
+            if {how!r} in ("sighup", "sigterm"):
+                os.kill(os.getpid(), getattr(signal, {how.upper()!r}))
                 time.sleep(30)
             if {how!r} == "crash":
                 raise RuntimeError("the app crashed")
@@ -190,7 +190,8 @@ def test_the_reaper_kills_players_when_the_process_exits_or_gets_sighup(
         result = subprocess.run(
             [sys.executable, "-c", program], capture_output=True, timeout=30, check=False
         )
-        expected = -signal.SIGHUP if how == "sighup" else (1 if how == "crash" else 0)
+        ends = {"exit": 0, "crash": 1, "sighup": -signal.SIGHUP, "sigterm": -signal.SIGTERM}
+        expected = ends[how]
         assert result.returncode == expected, result.stderr
         pid = wait_until(standin.started, f"{how}: the stand-in never started")["pid"]
         wait_until(lambda pid=pid: not alive(pid), f"{how}: the player outlived its parent")
