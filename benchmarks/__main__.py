@@ -46,6 +46,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_fetch": {13, "13.5"},
     "bench_cold_start": {13, "13.4"},
     "bench_first_frame": {22, "first-frame"},
+    "bench_listen": {"listen"},
 }
 
 

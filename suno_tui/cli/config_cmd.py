@@ -147,6 +147,7 @@ _OTHER_KEYS = (
     "download_min_speed",
     "download_min_speed_time",
     "on_finish",
+    "player",
     "bell",
     "notify",
     "verify_tls",

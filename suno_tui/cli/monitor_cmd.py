@@ -245,6 +245,7 @@ def build_app(
         "notify": settings.notify,
         "stats_source": lambda: compute_stats(settings.state_path, clock()),
         "covers": covers_for(settings, options.pop("no_images", False)),
+        "player": settings.player,
     }
     app_options.update(options)
     app = (app_class or MonitorApp)(engine, **app_options)

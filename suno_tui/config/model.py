@@ -108,6 +108,7 @@ class Settings:
     download_min_speed: int = DEFAULT_MIN_SPEED
     download_min_speed_time: float = DEFAULT_MIN_SPEED_TIME
     on_finish: str | None = None
+    player: str | None = None
     bell: bool = True
     images: bool = True
     notify: bool = False

@@ -214,6 +214,14 @@ def _keys() -> Iterable[Key]:
         example='"notify-send suno-tui done"',
         summary="run when a task finishes; no shell",
     )
+    yield Key(
+        "player",
+        EXPECTED_COMMAND,
+        v.command,
+        optional=True,
+        example='"mpv --no-video"',
+        summary="plays a clip (l); the file or URL is appended; no shell",
+    )
     yield Key("bell", EXPECTED_BOOL, v.boolean, True, v.parse_bool)
     yield Key(
         "images",

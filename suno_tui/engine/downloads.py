@@ -12,6 +12,7 @@ tasks already complete).
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,8 +140,16 @@ class DownloadService:
     """The download manager (built on first use), its progress, and each
     run's outcome as the manager tallied it."""
 
-    def __init__(self, factory: DownloaderFactory, directory: Path, assets: Sequence[str]) -> None:
+    def __init__(
+        self,
+        factory: DownloaderFactory,
+        directory: Path,
+        assets: Sequence[str],
+        lookup: LookupCallback | None = None,
+    ) -> None:
         self._factory = factory
+        #: the state's record of a clip's saved file (None: no records kept)
+        self._lookup = lookup
         self.directory = directory
         self.assets = tuple(assets)
         self._manager: Downloader | None = None
@@ -159,7 +168,8 @@ class DownloadService:
         lookup: LookupCallback | None = None,
     ) -> DownloadService:
         directory = options.directory.expanduser().resolve()
-        return cls(manager_factory(options, fetch, record, lookup), directory, options.assets)
+        factory = manager_factory(options, fetch, record, lookup)
+        return cls(factory, directory, options.assets, lookup)
 
     @classmethod
     def for_profiles(
@@ -216,6 +226,18 @@ class DownloadService:
 
     def paths_for(self, task_id: str) -> list[str]:
         return list(self._paths.get(task_id, ()))
+
+    def saved_file(self, task_id: str, clip_id: str, asset: str = "audio") -> Path | None:
+        """The file the state recorded for one clip's asset, if it is still
+        there at its recorded size (no hashing: this answers a key press)."""
+        known = self._lookup(task_id, clip_id, asset) if self._lookup is not None else None
+        if known is None:
+            return None
+        try:
+            info = known.path.lstat()
+        except OSError:
+            return None
+        return known.path if stat.S_ISREG(info.st_mode) and info.st_size == known.size else None
 
     def remember_paths(self, task_id: str, paths: Iterable[str]) -> None:
         known = self._paths.setdefault(task_id, [])

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import SystemCommand
 from textual.screen import Screen
 from textual.widgets import Input
@@ -129,8 +130,27 @@ class MonitorApp(Monitor):
     def action_discover(self) -> None:
         self.account.discover_now()
 
+    async def action_listen(self) -> None:
+        await self.player.toggle()
+
+    async def action_listen_pause(self) -> None:
+        """``space`` pauses only while a clip plays, and never in a text field."""
+        if isinstance(self.focused, Input) or not await self.player.pause():
+            raise SkipAction
+
+    async def action_listen_stop(self) -> None:
+        """``Esc`` stops what plays where it has nothing else to do: in the list
+        with no filter (in the detail it goes back, in the list it clears the filter)."""
+        task_list = self.task_list
+        if not self.player.playing or self.focused is not task_list or task_list.filter_text:
+            raise SkipAction
+        await self.player.stop()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``A`` is offered (footer, palette) only where account mode is set up."""
+        """``A`` is offered (footer, palette) only where account mode is set up,
+        ``space``'s pause only while a clip plays."""
+        if action in ("listen_pause", "listen_stop"):
+            return self.player.playing
         return self.account.available if action == "discover" else True
 
     # -------------------------------------------------------- command palette
@@ -145,6 +165,7 @@ class MonitorApp(Monitor):
         self.quitting.quit()
 
     async def on_unmount(self) -> None:
+        self.player.kill()  # no player outlives the app
         if self.covers is not None:
             self.covers.close()  # returns at once: cover threads are never waited for
         await self.engine.aclose()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult
@@ -29,8 +30,10 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer
 
 from suno_tui.engine.engine import Engine
+from suno_tui.engine.listening import Listening
 from suno_tui.tracking.model import Progress, TaskSummary
 from suno_tui.tui.bars.banner import Banner, Notice, crash_banner, notice_for
+from suno_tui.tui.bars.player_controls import PlayerControls
 from suno_tui.tui.bars.polling_controls import PollingControls
 from suno_tui.tui.bars.status_bar import StatusBar
 from suno_tui.tui.bars.status_words import Counts
@@ -81,6 +84,14 @@ def _as_is(summary: TaskSummary, now: datetime) -> Progress:
     return summary.progress
 
 
+def _saved_file(engine: Engine) -> Callable[[str, str], Path | None]:
+    """A clip's saved audio file, as the state recorded it (none without downloads)."""
+    downloads = engine.downloads
+    return lambda task_id, clip_id: (
+        downloads.saved_file(task_id, clip_id) if downloads is not None else None
+    )
+
+
 class Monitor(App[int]):
     """The monitor's screen, kept in step with the engine (the keys are
     :class:`~suno_tui.tui.app.MonitorApp`'s)."""
@@ -111,6 +122,7 @@ class Monitor(App[int]):
         env: Mapping[str, str] | None = None,
         stats_source: StatsSource | None = None,
         covers: CoverLoader | None = None,
+        player: str | None = None,
     ) -> None:
         super().__init__()
         # Over SSH every frame costs: scroll jumps instead of gliding.
@@ -152,6 +164,10 @@ class Monitor(App[int]):
                            self.details, place_toasts=self.announcer.place, wide_at=wide_at,
                            show_events=show_events)  # fmt: skip
         self.quitting = Quitting(self, engine, busy=lambda: self.downloads.busy)
+        listening = Listening(engine, _saved_file(engine), player=player, env=environment)
+        self.player = PlayerControls(self, listening, self.notify,
+                                     status_bar=lambda: self.status_bar,
+                                     current=self.details.current_task_id)  # fmt: skip
 
     # ---------------------------------------------------------------- layout
 

@@ -95,6 +95,27 @@ COMMANDS: tuple[Command, ...] = (
     Command("remove", "x", "remove_task", "Stop watching", Scope.APP, show=False),
     Command("stats", "i", "show_stats", "Stats", Scope.APP, show=False),
     Command("retry", "R", "retry_task", "Retry if not found", Scope.APP, show=False),
+    Command("listen", "l", "listen", "Listen / stop", Scope.APP, show=False),
+    Command(
+        "listen-pause",
+        "space",
+        "listen_pause",
+        "Pause playing",
+        Scope.APP,
+        show=False,
+        priority=True,  # over the detail's page down, only while a clip plays
+        palette=False,
+    ),
+    Command(
+        "listen-stop",
+        "escape",
+        "listen_stop",
+        "Stop playing",
+        Scope.APP,
+        show=False,
+        priority=True,  # only while a clip plays, from the list with no filter
+        palette=False,
+    ),
     # the task list
     Command("open", "enter", "open", "Detail", Scope.LIST, key_display="⏎"),
     Command("filter", "slash", "filter", "Filter", Scope.LIST, key_display="/"),
