@@ -33,6 +33,7 @@ from suno_tui.relay.clip_requests import ExtendRequest, checked_clip_id
 from suno_tui.relay.models import Clip, Task, TaskKind
 from suno_tui.relay.submit_requests import MusicRequest, SubmitError
 from suno_tui.safe_text import clean_line
+from suno_tui.tracking.clip_lookup import tasks_mentioning
 from suno_tui.tracking.model import TaskSummary
 from suno_tui.tracking.offers import GatewayOffers
 from suno_tui.tracking.store import StoreError
@@ -122,6 +123,7 @@ class ClipCommands:
         *,
         profile: str,
         offers: GatewayOffers | None = None,
+        locate: Callable[[str], Iterable[str]] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._tasks = tasks
@@ -129,28 +131,35 @@ class ClipCommands:
         self._watch = watch
         self._profile = profile
         self._offers = offers
+        self._locate = locate
         self._now = now
 
     # -- reading ------------------------------------------------------------------
 
     def find_clip(self, clip_id: str) -> ClipOrigin | None:
-        """The watched task that made ``clip_id`` (its last snapshot), newest first."""
+        """The watched task that made ``clip_id`` (its last snapshot)."""
         clip_id = clip_id.strip()
-        rows = sorted(
-            self._tasks.summaries().values(),
-            key=lambda s: s.submitted_at or s.added_at,
-            reverse=True,
-        )
-        for summary in rows:
-            if summary.kind is TaskKind.LYRICS:
-                continue
-            task = self._tasks.task(summary.task_id)
-            if task is None:
+        for task_id in self._candidates(clip_id):
+            summary = self._tasks.get(task_id)
+            task = self._tasks.task(task_id) if summary is not None else None
+            if summary is None or task is None or summary.kind is TaskKind.LYRICS:
                 continue
             for clip in task.clips:
                 if clip.id == clip_id:
                     return ClipOrigin(summary, task, clip)
         return None
+
+    def _candidates(self, clip_id: str) -> Iterable[str]:
+        """Tasks that may hold the clip: the state file's (tracking/clip_lookup.py),
+        else every watched one, newest first."""
+        if self._locate is not None:
+            return self._locate(clip_id)
+        rows = sorted(
+            self._tasks.summaries().values(),
+            key=lambda s: s.submitted_at or s.added_at,
+            reverse=True,
+        )
+        return (summary.task_id for summary in rows)
 
     def extend_request(self, options: ExtendOptions) -> tuple[ExtendRequest, str]:
         """The extension to send and the profile to send it to; SubmitError
@@ -357,11 +366,15 @@ def clip_commands_over(
 ) -> ClipCommands:
     """The commands over an engine's parts; the "not offered" memory is the
     state file's when ``tasks`` is the tracker over one."""
-    offers = GatewayOffers(tasks.store.connection) if isinstance(tasks, Tracker) else None
+    source = clients if clients is not None else _NoGateway()
+    if not isinstance(tasks, Tracker):
+        return ClipCommands(tasks, source, watch, profile=profile)
+    state = tasks.store.connection
     return ClipCommands(
         tasks,
-        clients if clients is not None else _NoGateway(),
+        source,
         watch,
         profile=profile,
-        offers=offers,
+        offers=GatewayOffers(state),
+        locate=lambda clip_id: tasks_mentioning(state, clip_id),
     )
