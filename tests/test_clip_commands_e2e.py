@@ -232,3 +232,14 @@ def test_an_unwatched_task_cannot_be_run_again(
     code, _, err = run(capsys, "submit", "--again", task_id)
     assert code == exit_codes.USAGE
     assert "not on the watch list" in err and sent(served) == 0
+
+
+def test_run_again_of_an_extension_says_how_to_extend(
+    served: Simulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, _ = extension_chain(served, capsys)
+    extension = served.tasks.all()[-1].task_id
+    before = sent(served)
+    code, _, err = run(capsys, "submit", "--again", extension)
+    assert code == exit_codes.USAGE
+    assert f"suno-tui extend {first} --at 40" in err and sent(served) == before

@@ -92,7 +92,7 @@ async def _act(settings: Settings, act: Act, attempt: SubmitAttempt) -> tuple[in
     from suno_tui.engine.clip_commands import clip_commands_over
     from suno_tui.engine.watchlist import open_tracker
     from suno_tui.relay.action_errors import ActionNotOffered, ActionRefused
-    from suno_tui.relay.errors import OutcomeUnknown, RelayError
+    from suno_tui.relay.errors import GatewayError, OutcomeUnknown, RelayError
 
     tracker = open_tracker(settings)
     pool = ClientPool(settings)
@@ -103,8 +103,10 @@ async def _act(settings: Settings, act: Act, attempt: SubmitAttempt) -> tuple[in
         return fail(f"outcome unknown, not retried: {error}", exit_codes.UNREACHABLE), None
     except (ActionNotOffered, ActionRefused) as error:
         return fail(str(error), exit_code_for(error)), None  # already in words
+    except GatewayError as error:
+        return fail(f"refused by the gateway: {describe(error)}", exit_code_for(error)), None
     except RelayError as error:
-        return fail(f"refused: {describe(error)}", exit_code_for(error)), None
+        return fail(describe(error), exit_code_for(error)), None
     finally:
         await pool.aclose()
         tracker.store.close()

@@ -39,7 +39,7 @@ from suno_tui.tracking.offers import GatewayOffers
 from suno_tui.tracking.store import StoreError
 from suno_tui.tracking.tracker import Tracker
 
-__all__ = ["ClipCommands", "ClipOrigin", "Done", "ExtendOptions", "clip_commands_over", "clock"]
+__all__ = ["ClipCommands", "ClipOrigin", "Done", "ExtendOptions", "clip_commands_over"]
 
 #: said when a remembered "not offered" stops a request before it is sent
 REMEMBERED = "it said so before; nothing was sent"
@@ -58,12 +58,6 @@ class ClientSource(Protocol):
 
 
 Watch = Callable[[Iterable[str], str], Sequence[TaskSummary]]
-
-
-def clock(seconds: float) -> str:
-    """``90.5`` -> ``"1:30"``."""
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 @dataclass(frozen=True)
@@ -342,7 +336,7 @@ def _refuse_lineage(task_id: str, metadata: Mapping[str, Any]) -> None:
     if isinstance(history, list) and history and isinstance(history[-1], dict):
         last = history[-1]
         at = last.get("continue_at")
-        where = f" --at {clock(at)}" if isinstance(at, int | float) and at > 0 else ""
+        where = f" --at {at:g}" if isinstance(at, int | float) and at > 0 else ""
         raise SubmitError(
             f"task {task_id} extended clip {clean_line(str(last.get('id', '?')))}: to do that "
             f"again, run 'suno-tui extend {clean_line(str(last.get('id', 'CLIP_ID')))}{where}'"
