@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "fetch": ("fetch", "query tasks once and print them"),
     "watch": ("watch", "poll tasks until they finish, printing each change"),
     "submit": ("submit", "submit a music or lyrics job"),
+    "extend": ("extend", "extend a clip from a point"),
+    "concat": ("concat", "join an extension chain into the full song"),
     "config": ("config_cmd", "show or edit the configuration file"),
     "simulate": ("simulate", "run the gateway simulator on loopback"),
     "download": ("download", "download the assets of finished tasks"),

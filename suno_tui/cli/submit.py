@@ -16,6 +16,7 @@ from suno_tui.cli.watch import add_watch_options
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from suno_tui.config import Settings
+    from suno_tui.engine.clip_commands import Done
     from suno_tui.engine.oneshot import SubmitAttempt
     from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 
@@ -52,6 +53,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--continue-at", type=offset_seconds, metavar="SECONDS", help="where to continue the clip"
+    )
+    parser.add_argument(
+        "--again",
+        default="",
+        metavar="TASK_ID",
+        help="the same job as this watched task (from its clips' data); --title, --tags, "
+        "--model and --instrumental change it",
     )
     parser.add_argument(
         "--lyrics-only",
@@ -108,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
     from suno_tui.engine.oneshot import SubmitAttempt
     from suno_tui.relay.submit_requests import SubmitError
 
+    if args.again:
+        return _again(args)
     attempt = SubmitAttempt()
     try:
         request = _request(args)
@@ -139,6 +149,49 @@ def run(args: argparse.Namespace) -> int:
 
         return watch_ids(settings, [task_id], args)
     return code
+
+
+def _again(args: argparse.Namespace) -> int:
+    """``--again TASK_ID``: the engine reads the job from the task's data."""
+    from dataclasses import replace
+
+    from suno_tui.cli.clip_action_run import run_clip_action
+    from suno_tui.cli.common import fail
+
+    mixed = [
+        flag
+        for flag, given in (
+            ("--prompt", args.prompt),
+            ("--description", args.description),
+            ("--lyrics-only", args.lyrics_only),
+            ("--continue-clip", args.continue_clip),
+            ("--continue-at", args.continue_at is not None),
+        )
+        if given
+    ]
+    if mixed:
+        return fail(
+            f"--again takes the job from the task; {mixed[0]} cannot go with it", exit_codes.USAGE
+        )
+
+    def change(request: MusicRequest) -> MusicRequest:
+        return replace(
+            request,
+            title=args.title or request.title,
+            tags=args.tags or request.tags,
+            model=args.model or request.model,
+            instrumental=args.instrumental or request.instrumental,
+        )
+
+    def then(settings: Settings, done: Done) -> int:
+        from suno_tui.cli.watch import watch_ids
+
+        return watch_ids(settings, [done.task_id], args) if args.watch else exit_codes.OK
+
+    task_id: str = args.again
+    return run_clip_action(
+        args, lambda commands, attempt: commands.again(task_id, attempt, change=change), then
+    )
 
 
 async def _submit(

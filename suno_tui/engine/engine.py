@@ -2,11 +2,10 @@
 one object both front ends drive. It owns the tracker (and its store), the
 client pool, the poller (engine/polling.py) and the download service; finished
 tasks go through engine/finishing.py, tasks found in the account through
-engine/adopting.py. A front end subscribes to its events (engine/events.py) and
-sends it commands (poll now, pause, interval, add, remove, download, submit).
-Everything runs on the caller's event loop; nothing here knows Textual or
-argparse. ``engine/compose.py: open_engine`` builds it from the settings; the
-constructor takes the parts, so tests drive it with fakes.
+engine/adopting.py, clip actions through engine/clip_commands.py. Front ends
+subscribe to its events (engine/events.py) and send it commands. Everything
+runs on the caller's event loop; nothing here knows Textual or argparse.
+``engine/compose.py: open_engine`` builds it; tests drive it with fakes.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from typing import Any
 from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.account_feed import AccountFeed, DiscoveryRequest
 from suno_tui.engine.adopting import adopt
+from suno_tui.engine.clip_commands import ClipCommands, clip_commands_over
 from suno_tui.engine.downloads import DownloadService
 from suno_tui.engine.events import (
     DownloadEnded,
@@ -343,6 +343,9 @@ class Engine:
     def cancel_download(self, task_id: str | None = None) -> None:
         if self.downloads is not None:
             self.downloads.cancel(task_id)
+
+    def clip_commands(self) -> ClipCommands:  # extend, concat, run again
+        return clip_commands_over(self._tracker, self.clients, self.add, self.profile)
 
     async def send_job(self, request: MusicRequest | LyricsRequest, profile: str) -> str:
         """Submit a job to ``profile``'s gateway (never retried); its task id."""

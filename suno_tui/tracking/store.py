@@ -140,6 +140,7 @@ class Store:
 
     def __init__(self, state: StateConnection) -> None:
         self._state = state
+        self.connection = state  # for the queries of other modules (tracking/offers.py)
         self.path = state.path
         self.journal_mode = state.journal_mode
         #: rows inserted/updated/deleted, for tests and stats

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from suno_tui.tracking.store_file import (
+    NOT_OFFERED_TABLE,
     REMOVED_TABLE,
     StoreError,
     claim,
@@ -85,6 +86,7 @@ class StateConnection:
             try:
                 ensure_schema(conn, self.path)
                 conn.execute(REMOVED_TABLE)
+                conn.execute(NOT_OFFERED_TABLE)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")

@@ -97,6 +97,20 @@ CREATE TABLE IF NOT EXISTS removed (
 """
 
 
+# Clip actions a gateway answered it does not offer (concat, WAV... on stock
+# new-api), per base URL, so that they are not asked for again. Created on
+# open in old files too (a new table, no migration), as ``removed`` is.
+NOT_OFFERED_TABLE = """
+CREATE TABLE IF NOT EXISTS not_offered (
+    base_url TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (base_url, action)
+)
+"""
+
+
 class StoreError(Exception):
     """The state file cannot be used; the message names it and says why."""
 
