@@ -7,16 +7,19 @@ other files alone."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from mutagen.id3 import ID3
 
 from suno_tui.cli import main
-from suno_tui.config import Settings
+from suno_tui.config import Gateway, Settings
 from suno_tui.config.errors import ConfigError
 from suno_tui.downloads import (
     DownloadManager,
@@ -31,6 +34,7 @@ from suno_tui.downloads.act_files import PENDING_WAITS
 from suno_tui.downloads.magic import media_problem, sniff
 from suno_tui.downloads.transfer.writer import WriterConfig
 from suno_tui.engine.downloads import options_from_settings
+from suno_tui.engine.watch import WatchEnd, WatchOptions, run_watch
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.clip_actions import ClipActions
 from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
@@ -340,3 +344,43 @@ def test_config_wav_and_lrc_make_them_part_of_every_download(
         assert code == 0, out + err
         music = tmp_path / "music"
         assert len(list(music.glob("*.wav"))) == len(list(music.glob("*.lrc"))) == clips
+
+
+# -- watch --download ----------------------------------------------------------------
+
+
+async def test_watch_download_with_config_wav_waits_on_the_engines_sleep(
+    hosted: Simulator, tmp_path: Path
+) -> None:
+    hosted.asset_sizes = {"wav": WAV_BYTES}
+    task_id = hosted.add_task("success", elapsed=3600, title="Night Ferry")
+    clips = len(hosted.render(task_id)["data"])
+    settings = Settings(
+        state_path=tmp_path / "state.db", download_dir=tmp_path / "music", wav=True, lrc=True
+    ).with_gateway(Gateway(base_url=hosted.base_url, token=hosted.token))
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # the engine's: moves the simulator's clock
+        slept.append(seconds)
+        advance(hosted, seconds)
+        await asyncio.sleep(0)
+
+    def now() -> datetime:
+        return datetime.fromtimestamp(hosted.clock.now(), UTC)
+
+    problems: list[str] = []
+    listener = SimpleNamespace(
+        transition=lambda _t: None, finished=lambda *_a: None, problem=problems.append
+    )
+    outcome = await asyncio.wait_for(
+        run_watch(settings, [task_id], WatchOptions(download=True), listener, clock=now,
+                  sleep=sleep),
+        timeout=30,  # a guard against a hang, not a measurement
+    )  # fmt: skip
+
+    assert outcome.end is WatchEnd.ALL_SUCCEEDED, problems
+    music = tmp_path / "music"
+    wavs = sorted(music.glob("*.wav"))
+    assert len(wavs) == len(list(music.glob("*.lrc"))) == clips
+    assert all(wav.read_bytes()[8:12] == b"WAVE" for wav in wavs)
+    assert any(s in PENDING_WAITS for s in slept)  # the WAV was waited for on it
