@@ -35,8 +35,16 @@ from suno_tui.downloads.magic import media_problem, sniff
 from suno_tui.downloads.transfer.writer import WriterConfig
 from suno_tui.engine.downloads import options_from_settings
 from suno_tui.engine.watch import WatchEnd, WatchOptions, run_watch
+from suno_tui.relay.action_errors import (
+    ActionNotOffered,
+    ActionRefused,
+    ClipAction,
+    RefusalReason,
+)
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.clip_actions import ClipActions
+from suno_tui.relay.clip_answers import FileInline, FileReady
+from suno_tui.relay.errors import NetworkError
 from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
 from tests.fixtures.simulators import advance
 
@@ -384,3 +392,83 @@ async def test_watch_download_with_config_wav_waits_on_the_engines_sleep(
     assert len(wavs) == len(list(music.glob("*.lrc"))) == clips
     assert all(wav.read_bytes()[8:12] == b"WAVE" for wav in wavs)
     assert any(s in PENDING_WAITS for s in slept)  # the WAV was waited for on it
+
+
+# -- answers a gateway may give -------------------------------------------------------
+
+
+class Answering:
+    """Clip actions that answer the WAV with ``answer`` (a fake gateway's words)."""
+
+    def __init__(self, answer: Any) -> None:
+        self.answer = answer
+        self.asked = 0
+
+    async def wav(self, clip_id: str) -> Any:
+        self.asked += 1
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+    async def timing(self, clip_id: str) -> Any:
+        raise AssertionError("not asked in these tests")
+
+
+async def download_wav_with(run: Run, answer: Any) -> tuple[TaskOutcome, Answering]:
+    fake = Answering(answer)
+
+    async def actions(task_id: str) -> Answering:
+        return fake
+
+    run.actions = actions  # type: ignore[method-assign,assignment]
+    task_id = run.sim.add_task("success", elapsed=3600, title="Answers")
+    outcome = await run.download(task_id, ("audio", "wav"))
+    return outcome, fake
+
+
+async def test_a_link_to_something_else_fails_its_magic_bytes(hosted_run: Run) -> None:
+    # The gateway's "WAV" link serves the mp3: caught before the file gets its name.
+    task_id = hosted_run.sim.add_task("success", elapsed=3600, title="Wrong File")
+    mp3_url = hosted_run.sim.render(task_id)["data"][0]["audio_url"]
+    outcome, _ = await download_wav_with(hosted_run, FileReady(mp3_url))
+
+    failed = [e for e in outcome.failed if e.asset == "wav"]
+    assert failed and all(e.error_kind == "content" for e in failed)
+    assert "not a WAV file" in failed[0].message
+    assert not hosted_run.files("wav") and hosted_run.files("mp3")
+
+
+@pytest.mark.parametrize(
+    ("answer", "category", "words"),
+    [
+        (FileInline("http://127.0.0.1:1/suno/act/wav/x"), SkipKind.UNAVAILABLE, "links only"),
+        (FileReady("http://cdn.example/None.wav"), SkipKind.FAILED, "placeholder"),
+        (
+            ActionRefused(ClipAction.WAV, RefusalReason.CLIP_NOT_READY, "clip not complete"),
+            SkipKind.NOT_READY,
+            "not finished yet",
+        ),
+        (ActionNotOffered(ClipAction.WAV, "HTTP 404 on its route"), SkipKind.UNAVAILABLE,
+         "this gateway does not offer WAV"),
+    ],
+)  # fmt: skip
+async def test_answers_that_give_no_wav_are_skips_with_their_reason(
+    hosted_run: Run, answer: Any, category: SkipKind, words: str
+) -> None:
+    outcome, fake = await download_wav_with(hosted_run, answer)
+
+    skipped = finals(hosted_run.events, "wav")
+    assert skipped and all(e.skip_kind is category for e in skipped)
+    assert words in skipped[0].message
+    assert fake.asked == len(skipped)  # asked once each: no retry of a clear answer
+    assert outcome.ok is (category is SkipKind.UNAVAILABLE)  # the exit status follows
+    assert not hosted_run.files("wav") and hosted_run.files("mp3")
+
+
+async def test_a_network_failure_asking_fails_the_wav_alone(hosted_run: Run) -> None:
+    outcome, _ = await download_wav_with(hosted_run, NetworkError("connection reset"))
+
+    failed = [e for e in outcome.failed if e.asset == "wav"]
+    assert failed and all(e.error_kind == "network" for e in failed)
+    assert "asking for the WAV" in failed[0].message
+    assert hosted_run.files("mp3")
