@@ -45,7 +45,7 @@ from suno_tui.relay.client import RelayClient
 from suno_tui.relay.clip_actions import ClipActions
 from suno_tui.relay.clip_answers import FileInline, FileReady
 from suno_tui.relay.errors import NetworkError
-from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
+from suno_tui.simulator import Fault, ManualClock, Simulator, SimulatorThread
 from tests.fixtures.simulators import advance
 
 WITH_ACTS = ("audio", "image", "lyrics", "wav", "lrc")
@@ -472,3 +472,37 @@ async def test_a_network_failure_asking_fails_the_wav_alone(hosted_run: Run) -> 
     assert failed and all(e.error_kind == "network" for e in failed)
     assert "asking for the WAV" in failed[0].message
     assert hosted_run.files("mp3")
+
+
+async def test_a_refused_wav_link_is_asked_of_the_gateway_again(hosted_run: Run) -> None:
+    sim = hosted_run.sim
+    sim.faults.add(Fault.ASSET_STALE_403, times=None)  # a link no longer the newest: 403
+    real = ClipActions(hosted_run.client)
+    stale: list[str] = []
+
+    class StaleFirst:
+        """Answers the first ask of each clip with a link the gateway has since replaced."""
+
+        async def wav(self, clip_id: str) -> Any:
+            answer = await real.wav(clip_id)
+            if isinstance(answer, FileReady) and answer.url not in stale and len(stale) < 2:
+                stale.append(answer.url)
+                await real.wav(clip_id)  # a newer link is handed out: this one is stale now
+            return answer
+
+        async def timing(self, clip_id: str) -> Any:
+            return await real.timing(clip_id)
+
+    async def actions(task_id: str) -> StaleFirst:
+        return StaleFirst()
+
+    hosted_run.actions = actions  # type: ignore[method-assign,assignment]
+    task_id = sim.add_task("success", elapsed=3600, title="Second Link")
+    clips = len(sim.render(task_id)["data"])
+
+    outcome = await hosted_run.download(task_id, ("audio", "wav"))
+
+    assert outcome.ok, outcome
+    assert len(stale) == clips
+    assert len(hosted_run.files("wav")) == clips
+    assert any("link refused" in e.message for e in hosted_run.events if e.asset == "wav")

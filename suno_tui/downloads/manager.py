@@ -351,9 +351,12 @@ class DownloadManager(ProgressEvents):
                     ) from None
                 refreshed = True
                 self._emit(run, asset, path, FileState.RUNNING, "link refused; fetching it again")
-                fresh = await run.refetch(self._fetch_task, self._clock, generation)
-                generation = run.generation
-                url = fresh_url(fresh, asset) if fresh is not None else ""
+                if asset.kind in ACT_KINDS:  # a WAV's new link is asked of the gateway
+                    url = (await self._acts.prepare(run, asset)).url
+                else:
+                    fresh = await run.refetch(self._fetch_task, self._clock, generation)
+                    generation = run.generation
+                    url = fresh_url(fresh, asset) if fresh is not None else ""
                 if not url:
                     raise LinkRefused(
                         f"{error}; the task, fetched again, offers no link", status=error.status

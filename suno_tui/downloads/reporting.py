@@ -74,6 +74,7 @@ class ProgressEvents:
         self._send(event)
 
     def _emit_skip(self, run: TaskRun, skip: Skip) -> None:
+        self._latest.pop((skip.task_id, skip.clip_id, skip.kind), None)  # it may have started
         event = DownloadProgress(
             task_id=skip.task_id,
             clip_id=skip.clip_id,
