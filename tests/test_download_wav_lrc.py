@@ -84,9 +84,11 @@ class Run:
     async def actions(self, task_id: str) -> ClipActions:
         return ClipActions(self.client)
 
-    async def download(self, task_id: str, assets: tuple[str, ...] = WITH_ACTS) -> TaskOutcome:
+    async def download(
+        self, task_id: str, assets: tuple[str, ...] = WITH_ACTS, artist: str | None = None
+    ) -> TaskOutcome:
         options = DownloadOptions(
-            self.directory, assets=assets, writer=WriterConfig(sleep=no_sleep)
+            self.directory, assets=assets, writer=WriterConfig(sleep=no_sleep), artist=artist
         )
         async with DownloadManager(
             self.client.fetch_one,
@@ -162,7 +164,7 @@ async def test_hosted_lrc_and_sylt_from_one_timing_ask_per_clip(hosted_run: Run)
     task_id = sim.add_task("success", elapsed=3600, title="Paper Moon")
     clips = [clip["id"] for clip in sim.render(task_id)["data"]]
 
-    outcome = await hosted_run.download(task_id, ("audio", "lyrics", "lrc"))
+    outcome = await hosted_run.download(task_id, ("audio", "lyrics", "lrc"), artist="Me")
 
     assert outcome.ok, outcome
     # one ask per clip serves the .lrc and the mp3's SYLT
@@ -171,6 +173,8 @@ async def test_hosted_lrc_and_sylt_from_one_timing_ask_per_clip(hosted_run: Run)
     assert [p.stem for p in lrcs] == [p.stem for p in hosted_run.files("mp3")]
     for lrc, mp3 in zip(lrcs, hosted_run.files("mp3"), strict=True):
         timed = check_lrc(lrc)
+        head = lrc.read_text(encoding="utf-8").splitlines()[:2]
+        assert head == ["[ti:Paper Moon]", "[ar:Me]"]  # as in the mp3's tags
         tags = ID3(mp3)
         (sylt,) = tags.getall("SYLT")
         assert sylt.format == 2 and sylt.type == 1
@@ -179,6 +183,7 @@ async def test_hosted_lrc_and_sylt_from_one_timing_ask_per_clip(hosted_run: Run)
         assert ms == sorted(ms) and ms[-1] > 0
         assert tags.getall("USLT")  # the plain lyrics, as before
         assert tags.getall("TIT2")[0].text == ["Paper Moon"]
+        assert tags.getall("TPE1")[0].text == ["Me"]
 
 
 async def test_a_wav_still_being_made_is_skipped_after_a_bounded_wait(hosted_run: Run) -> None:

@@ -99,9 +99,10 @@ class ActFiles:
         self._sleep = sleep
         self._waits = waits
 
-    async def prepare(self, run: TaskRun, asset: Asset) -> Asset:
+    async def prepare(self, run: TaskRun, asset: Asset, artist: str | None = None) -> Asset:
         """``asset`` ready to be written: a WAV with its link, an LRC with its
-        text. ActSkip or GatewayAskFailed when it cannot be."""
+        text (``artist`` for its ``[ar:]``, as for the mp3's tag: the clip's
+        creator when None). ActSkip or GatewayAskFailed when it cannot be."""
         if asset.kind == "wav":
             return replace(asset, url=await self._wav_url(asset))
         lines = await self._timed_lines(run, asset)
@@ -109,7 +110,7 @@ class ActFiles:
         text = lrc_text(
             lines,
             title=clip.title if clip is not None else asset.title,
-            artist=(clip.display_name or clip.handle) if clip is not None else "",
+            artist=artist or ((clip.display_name or clip.handle) if clip is not None else ""),
             length=clip.duration if clip is not None else None,
         )
         return replace(asset, content=text.encode("utf-8"))

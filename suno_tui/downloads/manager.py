@@ -268,7 +268,7 @@ class DownloadManager(ProgressEvents):
                 await self._present(run, asset, path)
                 return
             if source is None and asset.kind in ACT_KINDS:
-                asset = await self._acts.prepare(run, asset)
+                asset = await self._acts.prepare(run, asset, self.options.artist)
             self._emit(run, asset, path, FileState.QUEUED)
             if source is not None:  # downloaded before, elsewhere: copy it here
                 written = await asyncio.to_thread(copy_file, source, path)
