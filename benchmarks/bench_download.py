@@ -236,6 +236,7 @@ def measure_wav(quick: bool) -> dict[str, float]:
     sim = Simulator(seed=9, clock=ManualClock(), family="hosted", wav_delay=0)
     ours: list[float] = []
     curls: list[float] = []
+    peaks: list[float] = []
     size = 0
     with SimulatorThread(sim), tempfile.TemporaryDirectory() as scratch:
         ids: list[str] = []
@@ -259,9 +260,11 @@ def measure_wav(quick: bool) -> dict[str, float]:
             if len(wavs) != 2 * tasks or any(w.stat().st_size != WAV_SIZE for w in wavs):
                 raise RuntimeError(f"D saved {len(wavs)} WAVs of {2 * tasks}")
             ours.append(figures["seconds"])
+            peaks.append(figures["peak_end"])
             shutil.rmtree(folder)
     return {
         "clips": 2.0 * tasks,
+        "peak": max(peaks),
         "mb": size / MB,
         "ours_mb_s": size / min(ours) / MB,
         "curl_mb_s": size / min(curls) / MB,
@@ -338,7 +341,7 @@ def run(quick: bool) -> list[Row]:
             baseline="the first row's D",
             baseline_value=d["ours_mb_s"],
             note=f"curl --parallel --parallel-max {PARALLEL}, same files: "
-            f"{wav['curl_mb_s']:.0f} MB/s",
+            f"{wav['curl_mb_s']:.0f} MB/s; peak RSS {wav['peak'] / 2**20:.0f} MiB",
         ),
         Row(
             9,
