@@ -8,7 +8,9 @@ other files alone."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
+import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -511,3 +513,28 @@ async def test_a_refused_wav_link_is_asked_of_the_gateway_again(hosted_run: Run)
     assert len(stale) == clips
     assert len(hosted_run.files("wav")) == clips
     assert any("link refused" in e.message for e in hosted_run.events if e.asset == "wav")
+
+
+async def test_a_clip_without_lyrics_has_none_to_time_and_is_not_asked(hosted_run: Run) -> None:
+    sim = hosted_run.sim
+    task_id = sim.add_task("success", elapsed=3600, title="No Words")
+    task = await hosted_run.client.fetch_one(task_id)
+    (first, *rest) = task.clips
+    task = dataclasses.replace(task, clips=(dataclasses.replace(first, lyrics=""), *rest))
+
+    options = DownloadOptions(hosted_run.directory, assets=("audio", "lrc"))
+    async with DownloadManager(
+        hosted_run.client.fetch_one,
+        options,
+        on_progress=hosted_run.events.append,
+        actions=hosted_run.actions,
+        sleep=hosted_run.sleep,
+    ) as manager:
+        outcome = await manager.download(task, fetched_at=time.monotonic())
+
+    skipped = [e for e in finals(hosted_run.events, "lrc") if e.state is FileState.SKIPPED]
+    assert [e.clip_id for e in skipped] == [first.id]
+    assert skipped[0].skip_kind is SkipKind.UNAVAILABLE
+    assert "no lyrics to time" in skipped[0].message
+    assert sim.stats.requests["act_timing"] == len(rest)  # not asked for the first clip
+    assert outcome.ok and len(hosted_run.files("lrc")) == len(rest)
