@@ -14,6 +14,11 @@
   ``link_rate``: every asset body shares 125 MB/s, as a person's connection
   is shared by their downloads; faster than most people's): what a user sees
   when the network, not the loopback copy, sets the pace. Same target.
+- ``D`` of clips with ``wav = true`` on a hosted gateway (the simulator's
+  hosted family): each clip's 3-minute WAV (31.75 MB: 44.1 kHz, 16-bit
+  stereo) asked of the gateway and saved beside its mp3 (2.9 MB) and cover,
+  at the first measure's speed (the WAV streams to disk through the mp3's
+  transfer path); curl fetching the same mp3s, covers and WAVs for scale.
 - information only: the same ``D`` with ``tag_mp3 = false`` (tagging
   rewrites each mp3 and hashes it again: the biggest cost per file), and
   one 256 MB file with the writer alone against
@@ -35,6 +40,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from benchmarks.common import Row
 from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
 
@@ -45,6 +52,10 @@ TASKS = 100  # two clips each: 200 clips
 PARALLEL = 4
 #: the link of the second measure: 1 Gbit/s
 LINK_RATE = 125 * MB
+#: a 3-minute song: its WAV (44.1 kHz, 16-bit stereo, with its 44-byte header) and mp3
+WAV_SIZE = 180 * 44_100 * 4 + 44
+MP3_SIZE = 180 * 16_000
+WAV_TASKS = 4  # two clips each
 
 # The child: one download with the real writer, timed around the transfer only
 # (like curl's time_total). It reports its own peak RSS from VmHWM: the
@@ -124,10 +135,13 @@ def _library(sim: Simulator, tasks: int, rng: random.Random) -> tuple[list[str],
     return ids, urls
 
 
-def _d_child(sim: Simulator, ids: list[str], folder: Path, *, tags: bool) -> dict[str, float]:
+def _d_child(
+    sim: Simulator, ids: list[str], folder: Path, *, tags: bool, wav: bool = False
+) -> dict[str, float]:
+    mode = "wav" if wav else "tags" if tags else "no-tags"
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.download_child", sim.base_url, sim.token, str(folder),
-         "tags" if tags else "no-tags", *ids],
+         mode, *ids],
         capture_output=True,
         text=True,
         check=False,
@@ -202,6 +216,61 @@ def measure_d(quick: bool, link_rate: float | None = None) -> dict[str, float]:
     }
 
 
+def _wav_url(sim: Simulator, clip_id: str) -> str:
+    """The WAV's link, asked of the hosted gateway (it is made at once here)."""
+    answer = httpx.get(
+        f"{sim.base_url}/suno/act/wav/{clip_id}",
+        headers={"Authorization": f"Bearer {sim.token}"},
+        timeout=30,
+    ).json()
+    url = answer["data"]
+    assert isinstance(url, str) and url.startswith("http"), answer
+    return url
+
+
+def measure_wav(quick: bool) -> dict[str, float]:
+    """``D`` with ``wav = true`` (WAV, mp3, cover per clip) against curl over
+    the same files, alternating; best of each."""
+    tasks = 1 if quick else WAV_TASKS
+    repeat = 1 if quick else 2
+    sim = Simulator(seed=9, clock=ManualClock(), family="hosted", wav_delay=0)
+    ours: list[float] = []
+    curls: list[float] = []
+    peaks: list[float] = []
+    size = 0
+    with SimulatorThread(sim), tempfile.TemporaryDirectory() as scratch:
+        ids: list[str] = []
+        urls: list[str] = []
+        for _ in range(tasks):
+            task_id = sim.add_task(
+                "success", elapsed=3600, asset_sizes={"mp3": MP3_SIZE, "wav": WAV_SIZE}
+            )
+            ids.append(task_id)
+            for clip in sim.render(task_id)["data"]:
+                cover = clip["image_large_url"] or clip["image_url"]
+                urls += [clip["audio_url"], cover, _wav_url(sim, clip["id"])]
+        for attempt in range(repeat):
+            curl_seconds, size = _curl_parallel(urls, Path(scratch) / f"curl{attempt}")
+            curls.append(curl_seconds)
+            shutil.rmtree(Path(scratch) / f"curl{attempt}")
+            folder = Path(scratch) / f"d{attempt}"
+            folder.mkdir()
+            figures = _d_child(sim, ids, folder, tags=True, wav=True)
+            wavs = list((folder / "downloads").glob("*.wav"))
+            if len(wavs) != 2 * tasks or any(w.stat().st_size != WAV_SIZE for w in wavs):
+                raise RuntimeError(f"D saved {len(wavs)} WAVs of {2 * tasks}")
+            ours.append(figures["seconds"])
+            peaks.append(figures["peak_end"])
+            shutil.rmtree(folder)
+    return {
+        "clips": 2.0 * tasks,
+        "peak": max(peaks),
+        "mb": size / MB,
+        "ours_mb_s": size / min(ours) / MB,
+        "curl_mb_s": size / min(curls) / MB,
+    }
+
+
 def measure_big(quick: bool) -> dict[str, float]:
     big = (32 if quick else 256) * MB
     repeat = 1 if quick else 3
@@ -236,6 +305,7 @@ def run(quick: bool) -> list[Row]:
     d = measure_d(quick)
     growth = d["peak_end"] - d["peak_quarter"]
     linked = measure_d(quick, LINK_RATE)
+    wav = measure_wav(quick)
     big = measure_big(quick)
     return [
         Row(
@@ -259,6 +329,19 @@ def run(quick: bool) -> list[Row]:
             ok=linked["ours_mb_s"] >= TARGET_RATIO * linked["curl_mb_s"],
             baseline=f"curl --parallel --parallel-max {PARALLEL}, same files, same link",
             baseline_value=linked["curl_mb_s"],
+        ),
+        Row(
+            9,
+            f"D of {wav['clips']:.0f} clips with wav = true ({wav['mb']:.0f} MB: each a "
+            f"{WAV_SIZE / MB:.1f} MB WAV asked of a hosted gateway, beside its mp3 and cover)",
+            wav["ours_mb_s"],
+            "MB/s",
+            "at the speed of the D of mp3s and covers (first row, same run)",
+            ok=wav["ours_mb_s"] >= d["ours_mb_s"],
+            baseline="the first row's D",
+            baseline_value=d["ours_mb_s"],
+            note=f"curl --parallel --parallel-max {PARALLEL}, same files: "
+            f"{wav['curl_mb_s']:.0f} MB/s; peak RSS {wav['peak'] / 2**20:.0f} MiB",
         ),
         Row(
             9,

@@ -6,7 +6,8 @@ The tasks are watched in a fresh state file and fetched once (as a poll
 would), then the engine is asked which are worth downloading (``D``'s
 command) and downloads them with the monitor's settings, concurrency 4
 (as curl's ``--parallel-max 4``); TAGS is ``tags`` or ``no-tags``
-(``tag_mp3``: where the time goes). Prints JSON: the seconds from ``D`` to
+(``tag_mp3``: where the time goes), or ``wav`` (tags, and ``wav = true``:
+each clip's WAV from a hosted gateway too). Prints JSON: the seconds from ``D`` to
 the last task's end, the files in the folder, and the peak RSS
 (VmHWM) after a quarter of the tasks and at the end.
 """
@@ -35,7 +36,7 @@ def _peak_rss() -> int:
 
 
 async def main(
-    base_url: str, token: str, folder: Path, tags: bool, ids: list[str]
+    base_url: str, token: str, folder: Path, tags: bool, ids: list[str], *, wav: bool = False
 ) -> dict[str, float]:
     settings = Settings(
         download_dir=folder / "downloads",
@@ -44,6 +45,7 @@ async def main(
         download_concurrency=4,
         bell=False,
         tag_mp3=tags,
+        wav=wav,
         gateways={"default": Gateway("default", base_url, token)},
     )
     tracker = Tracker(Store.open(settings.state_path), clock=lambda: datetime.now(UTC))
@@ -88,5 +90,7 @@ async def main(
 
 if __name__ == "__main__":
     base_url, token, folder, tags, *ids = sys.argv[1:]
-    figures = asyncio.run(main(base_url, token, Path(folder), tags == "tags", ids))
+    figures = asyncio.run(
+        main(base_url, token, Path(folder), tags != "no-tags", ids, wav=tags == "wav")
+    )
     print(json.dumps(figures))

@@ -182,7 +182,8 @@ def test_lyrics_text_cleaned_of_escape_sequences() -> None:
 def test_check_assets() -> None:
     assert check_assets(["Audio", " json", "audio"]) == ("audio", "json")
     with pytest.raises(ValueError, match="unknown asset"):
-        check_assets(["wav"])
+        check_assets(["flac"])
+    assert check_assets(["audio", "wav", "lrc"]) == ("audio", "wav", "lrc")
     with pytest.raises(ValueError, match="no assets"):
         check_assets([])
 

@@ -150,7 +150,8 @@ def test_html_instead_of_audio_exits_1(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--assets", "audio,wav"], "unknown asset 'wav'"),
+        (["--assets", "audio,flac"], "unknown asset 'flac'"),
+        (["--assets", "audio,wav"], "--assets: use --wav for wav"),
         (["--template", "{title.__class__}"], "--template"),
         (["--concurrency", "99"], "between 1 and 16"),
         (["bad id!"], "not a valid task id"),

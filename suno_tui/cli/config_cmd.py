@@ -146,6 +146,8 @@ _OTHER_KEYS = (
     "download_concurrency",
     "download_min_speed",
     "download_min_speed_time",
+    "wav",
+    "lrc",
     "on_finish",
     "player",
     "bell",

@@ -57,6 +57,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="file name template, e.g. '{title} [{clip_id:.8}].{ext}'; fields: title, "
         "clip_id, task_id, tags, model, created, index, ext",
     )
+    group.add_argument(
+        "--wav",
+        action="store_true",
+        help="also the WAV of each clip, asked of the gateway (hosted gateways; may be billed; "
+        "config wav = true)",
+    )
+    group.add_argument(
+        "--lrc",
+        action="store_true",
+        help="also timed lyrics: a .lrc beside the mp3 and a SYLT frame in it (hosted "
+        "gateways; may be billed; config lrc = true)",
+    )
     group.add_argument("--no-tags", action="store_true", help="do not write ID3 tags into mp3s")
     group.add_argument("--artist", metavar="NAME", help="artist tag (default: the display name)")
     group.add_argument(
@@ -104,6 +116,8 @@ def download_options(args: argparse.Namespace, settings: Settings) -> DownloadOp
         download_dir=args.download_dir,
         no_tags=args.no_tags,
         artist=args.artist,
+        wav=args.wav,
+        lrc=args.lrc,
     )
 
 

@@ -107,6 +107,9 @@ class Settings:
     download_concurrency: int = 3
     download_min_speed: int = DEFAULT_MIN_SPEED
     download_min_speed_time: float = DEFAULT_MIN_SPEED_TIME
+    # asked of the gateway with every download (hosted gateways; may be billed)
+    wav: bool = False
+    lrc: bool = False
     on_finish: str | None = None
     player: str | None = None
     bell: bool = True

@@ -206,6 +206,24 @@ def _keys() -> Iterable[Key]:
         v.parse_number,
         summary="the window of download_min_speed",
     )
+    # wav and lrc: asked of the gateway per clip (hosted gateways' /suno/act/ routes)
+    yield Key(
+        "wav",
+        EXPECTED_BOOL,
+        v.boolean,
+        False,
+        v.parse_bool,
+        summary="download each clip's WAV too (hosted gateways; the gateway may bill it)",
+    )
+    yield Key(
+        "lrc",
+        EXPECTED_BOOL,
+        v.boolean,
+        False,
+        v.parse_bool,
+        summary="write timed lyrics (.lrc, and SYLT in the mp3) too (hosted gateways; "
+        "the gateway may bill it)",
+    )
     yield Key(
         "on_finish",
         EXPECTED_COMMAND,

@@ -19,7 +19,9 @@ for every platform and kept inside the download folder.
 
 from __future__ import annotations
 
+from suno_tui.downloads.act_files import ActionsFor
 from suno_tui.downloads.assets import (
+    ACT_KINDS,
     ASSET_KINDS,
     DEFAULT_ASSETS,
     Asset,
@@ -60,9 +62,11 @@ from suno_tui.downloads.records import DownloadStore, store_callbacks
 from suno_tui.downloads.transfer.writer import WriterConfig, Written
 
 __all__ = [
+    "ACT_KINDS",
     "ASSET_KINDS",
     "DEFAULT_ASSETS",
     "DEFAULT_TEMPLATE",
+    "ActionsFor",
     "Asset",
     "ContentError",
     "DownloadError",

@@ -21,6 +21,7 @@ from suno_tui.relay.models import Clip, ClipStatus, Task, TaskStatus
 from suno_tui.safe_text import clean_line, clean_text
 
 __all__ = [
+    "ACT_KINDS",
     "ASSET_KINDS",
     "DEFAULT_ASSETS",
     "Asset",
@@ -32,8 +33,11 @@ __all__ = [
     "url_problem",
 ]
 
-ASSET_KINDS: tuple[str, ...] = ("audio", "image", "video", "lyrics", "json")
+ASSET_KINDS: tuple[str, ...] = ("audio", "image", "video", "lyrics", "json", "wav", "lrc")
 DEFAULT_ASSETS: tuple[str, ...] = ("audio", "image", "lyrics", "json")
+#: made by the gateway on request (hosted gateways' ``/suno/act/`` routes), each
+#: ask possibly billed: never in the defaults, only when configured or flagged
+ACT_KINDS: tuple[str, ...] = ("wav", "lrc")
 # Network assets in the order they are fetched: the image first so that it can
 # be embedded as cover art in the mp3.
 REMOTE_KINDS: tuple[str, ...] = ("image", "audio", "video")
@@ -217,7 +221,7 @@ def plan_task(task: Task, kinds: Iterable[str]) -> tuple[list[Asset], list[Skip]
 
 
 def _ordered(wanted: tuple[str, ...]) -> list[str]:
-    order = (*REMOTE_KINDS, *LOCAL_KINDS)
+    order = (*REMOTE_KINDS, *ACT_KINDS, *LOCAL_KINDS)
     return [kind for kind in order if kind in wanted]
 
 
@@ -241,6 +245,12 @@ def _clip_asset(task: Task, clip: Clip, cid: str, index: int, kind: str) -> Asse
         if problem is not None:
             return Skip(tid, cid, kind, f"video: {problem}", SkipKind.FAILED)
         return Asset(tid, cid, kind, "mp4", index, url=clip.video_url.strip())
+    if kind == "wav":  # its link is asked of the gateway when it is downloaded
+        return Asset(tid, cid, kind, "wav", index)
+    if kind == "lrc":  # its text is made from the gateway's timing when it is written
+        if not clip.lyrics.strip():
+            return Skip(tid, cid, kind, "no lyrics to time (instrumental?)", SkipKind.UNAVAILABLE)
+        return Asset(tid, cid, kind, "lrc", index)
     if kind == "lyrics":
         if not clip.lyrics.strip():
             return Skip(tid, cid, kind, "no lyrics (instrumental?)", SkipKind.UNAVAILABLE)

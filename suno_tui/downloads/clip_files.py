@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from suno_tui.downloads.assets import Asset, plan_task
 from suno_tui.downloads.errors import storage_error
 from suno_tui.downloads.naming import NameFields
 from suno_tui.downloads.tagging import TagInfo, tag_mp3
-from suno_tui.downloads.transfer.writer import file_sha256
+from suno_tui.downloads.timed_lyrics import TimedLine
+from suno_tui.downloads.transfer.writer import WriterConfig, file_sha256, remote_size
 from suno_tui.relay.errors import AuthError, RelayError
 from suno_tui.relay.models import Clip, Task
 from suno_tui.safe_text import clean_line
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def name_fields(asset: Asset) -> NameFields:
@@ -54,12 +59,23 @@ def relay_error_kind(error: RelayError) -> str:
     return error.kind if error.kind in ("network", "timeout", "malformed") else "gateway"
 
 
+async def same_size(http: httpx.Client, url: str, path: Path, writer: WriterConfig) -> bool:
+    """Is the file at ``url`` as big as ``path`` (the same download)?"""
+    deadline = writer.min_speed_time if writer.min_speed else None  # as for a transfer
+    size = await remote_size(http, url, deadline)
+    return size is not None and size == path.stat().st_size
+
+
 def size_and_hash(path: Path) -> tuple[int, str]:
     return path.stat().st_size, file_sha256(path)
 
 
 def tagger_for(
-    task: Task | None, asset: Asset, artist: str | None, cover: Path | None
+    task: Task | None,
+    asset: Asset,
+    artist: str | None,
+    cover: Path | None,
+    timed: tuple[TimedLine, ...] = (),
 ) -> Tagger | None:
     """The tagging hook for ``asset``'s mp3 (None if its clip is not in ``task``)."""
     clip = find_clip(task, asset.clip_id)
@@ -75,6 +91,7 @@ def tagger_for(
             lyrics=clip.lyrics,
             created=clip.created_at,
             cover=cover,
+            timed=timed,
         )
     )
 

@@ -17,14 +17,15 @@ _ACCEPTED: dict[str, frozenset[str]] = {
     "audio": frozenset({"mp3"}),
     "image": frozenset({"jpeg", "png", "webp", "gif"}),
     "video": frozenset({"mp4"}),
+    "wav": frozenset({"wav"}),
 }
-_NOUN = {"audio": "audio", "image": "an image", "video": "a video"}
+_NOUN = {"audio": "audio", "image": "an image", "video": "a video", "wav": "a WAV file"}
 _HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml", b"<!--", b"<title", b"<h1")
 
 
 def sniff(head: bytes) -> str:
     """The format of a file from its first bytes: mp3, jpeg, png, webp, gif,
-    mp4, html, json, text or "unknown"."""
+    mp4, wav, html, json, text or "unknown"."""
     if head.startswith(b"ID3"):
         return "mp3"
     if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0:
@@ -35,6 +36,8 @@ def sniff(head: bytes) -> str:
         return "png"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "gif"
     if head[4:8] == b"ftyp":
@@ -52,7 +55,7 @@ def sniff(head: bytes) -> str:
 def media_problem(kind: str, head: bytes, content_type: str = "") -> str | None:
     """Why ``head`` is not the start of a ``kind`` file, or None if it is.
 
-    ``kind`` is an asset kind (audio, image, video); other kinds are not checked.
+    ``kind`` is an asset kind (audio, image, video, wav); other kinds are not checked.
     """
     accepted = _ACCEPTED.get(kind)
     if accepted is None:

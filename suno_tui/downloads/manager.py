@@ -21,12 +21,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from suno_tui.downloads.assets import Asset, plan_task
+from suno_tui.downloads.act_files import ACT_KINDS, ActFiles, ActionsFor, ActSkip, Sleep
+from suno_tui.downloads.assets import Asset, Skip, plan_task
 from suno_tui.downloads.clip_files import (
     fresh_url,
     name_fields,
     relay_error_kind,
-    size_and_hash,
+    same_size,
     tagger_for,
 )
 from suno_tui.downloads.connection import file_client
@@ -58,7 +59,6 @@ from suno_tui.downloads.runs import SpeedMeter, TaskRun
 from suno_tui.downloads.transfer.writer import (
     Written,
     download,
-    remote_size,
     write_atomic,
 )
 from suno_tui.relay.errors import RelayError, TaskNotFound
@@ -88,6 +88,8 @@ class DownloadManager(ProgressEvents):
         lookup: LookupCallback | None = None,
         http: httpx.Client | None = None,
         clock: Callable[[], float] = time.monotonic,
+        actions: ActionsFor | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.options = options
         self._fetch_task = fetch_task
@@ -96,6 +98,7 @@ class DownloadManager(ProgressEvents):
         self._record = record
         self._lookup = lookup
         self._clock = clock
+        self._acts = ActFiles(actions, sleep)  # WAV and timed lyrics, asked of the gateway
         self._http = http
         self._own_http = http is None
         self._task_slots = asyncio.Semaphore(options.concurrency)
@@ -264,6 +267,8 @@ class DownloadManager(ProgressEvents):
             if owner is Owner.SAME:
                 await self._present(run, asset, path)
                 return
+            if source is None and asset.kind in ACT_KINDS:
+                asset = await self._acts.prepare(run, asset, self.options.artist)
             self._emit(run, asset, path, FileState.QUEUED)
             if source is not None:  # downloaded before, elsewhere: copy it here
                 written = await asyncio.to_thread(copy_file, source, path)
@@ -279,6 +284,9 @@ class DownloadManager(ProgressEvents):
         except asyncio.CancelledError:
             self._emit(run, asset, path, FileState.CANCELLED, "cancelled; .part kept for resume")
             raise
+        except ActSkip as skip:
+            self._emit_skip(run, Skip(run.task_id, asset.clip_id, asset.kind, skip.reason,
+                                      skip.category))  # fmt: skip
         except (DownloadError, TemplateError, UnsafePath) as error:
             kind = error.kind if isinstance(error, DownloadError) else "naming"
             self._emit(run, asset, path, FileState.FAILED, clean_line(str(error)), error_kind=kind)
@@ -319,7 +327,7 @@ class DownloadManager(ProgressEvents):
             try:
                 if owner is Owner.UNKNOWN:
                     # A file with this name exists: the same one, if the sizes agree.
-                    if await self._same_size(url, path):
+                    if await same_size(self._client(), url, path, self.options.writer):
                         await self._present(run, asset, path)
                         return
                     if not self._named_by_clip:
@@ -343,9 +351,12 @@ class DownloadManager(ProgressEvents):
                     ) from None
                 refreshed = True
                 self._emit(run, asset, path, FileState.RUNNING, "link refused; fetching it again")
-                fresh = await run.refetch(self._fetch_task, self._clock, generation)
-                generation = run.generation
-                url = fresh_url(fresh, asset) if fresh is not None else ""
+                if asset.kind in ACT_KINDS:  # a WAV's new link is asked of the gateway
+                    url = (await self._acts.prepare(run, asset)).url
+                else:
+                    fresh = await run.refetch(self._fetch_task, self._clock, generation)
+                    generation = run.generation
+                    url = fresh_url(fresh, asset) if fresh is not None else ""
                 if not url:
                     raise LinkRefused(
                         f"{error}; the task, fetched again, offers no link", status=error.status
@@ -353,12 +364,6 @@ class DownloadManager(ProgressEvents):
                 continue
             self._finish(run, asset, written, note=note)
             return
-
-    async def _same_size(self, url: str, path: Path) -> bool:
-        writer = self.options.writer
-        deadline = writer.min_speed_time if writer.min_speed else None  # as for a transfer
-        size = await remote_size(self._client(), url, deadline)
-        return size is not None and size == path.stat().st_size
 
     async def _transfer(
         self, run: TaskRun, asset: Asset, path: Path, url: str
@@ -375,11 +380,11 @@ class DownloadManager(ProgressEvents):
                            speed=speed)  # fmt: skip
 
         options = self.options
-        tagger = (
-            tagger_for(run.task, asset, options.artist, run.covers.get(asset.clip_id))
-            if asset.kind == "audio" and options.tag_mp3
-            else None
-        )
+        tagger = None
+        if asset.kind == "audio" and options.tag_mp3:
+            timed = await self._acts.lines_for_tags(run, asset, "lrc" in options.assets)
+            cover = run.covers.get(asset.clip_id)
+            tagger = tagger_for(run.task, asset, options.artist, cover, timed)
         written = await download(
             self._client(),
             url,
@@ -390,8 +395,3 @@ class DownloadManager(ProgressEvents):
             config=self.options.writer,
         )
         return written, tagger.note if tagger is not None else ""
-
-    async def _present(self, run: TaskRun, asset: Asset, path: Path) -> None:
-        size, digest = await asyncio.to_thread(size_and_hash, path)
-        written = Written(path, size, digest)
-        self._finish(run, asset, written, present=True)

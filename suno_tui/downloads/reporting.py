@@ -6,10 +6,12 @@ before its ``done`` event."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from pathlib import Path
 
 from suno_tui.downloads.assets import Asset, Skip
+from suno_tui.downloads.clip_files import size_and_hash
 from suno_tui.downloads.events import (
     DownloadProgress,
     EndedCallback,
@@ -72,6 +74,7 @@ class ProgressEvents:
         self._send(event)
 
     def _emit_skip(self, run: TaskRun, skip: Skip) -> None:
+        self._latest.pop((skip.task_id, skip.clip_id, skip.kind), None)  # it may have started
         event = DownloadProgress(
             task_id=skip.task_id,
             clip_id=skip.clip_id,
@@ -86,6 +89,11 @@ class ProgressEvents:
         )
         run.outcome.files.append(event)
         self._send(event)
+
+    async def _present(self, run: TaskRun, asset: Asset, path: Path) -> None:
+        """``path`` is this asset, complete on disk already."""
+        size, digest = await asyncio.to_thread(size_and_hash, path)
+        self._finish(run, asset, Written(path, size, digest), present=True)
 
     def _emit_task(self, run: TaskRun, state: FileState, message: str, kind: str = "") -> None:
         event = DownloadProgress(

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from suno_tui.downloads.events import TaskOutcome
+from suno_tui.downloads.timed_lyrics import TimedLine
 from suno_tui.relay.errors import RelayError
 from suno_tui.relay.models import Task
 
@@ -57,6 +58,9 @@ class TaskRun:
     refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     generation: int = 0  # bumped by each refetch
     covers: dict[str, Path] = field(default_factory=dict)  # clip id -> image on disk
+    #: clip id -> its timed lyric lines, or why there are none (act_files.py)
+    timings: dict[str, Sequence[TimedLine] | Exception] = field(default_factory=dict)
+    timing_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
     def links_fresh(self, now: float, max_age: float) -> bool:
         """Was the snapshot fetched less than ``max_age`` seconds before ``now``?"""

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from suno_tui.downloads.magic import sniff
+from suno_tui.downloads.timed_lyrics import TimedLine, sylt_frame
 from suno_tui.safe_text import clean_line, clean_text
 
 __all__ = ["CLIP_ID_KEY", "MAX_COVER_BYTES", "TASK_ID_KEY", "TagInfo", "read_clip_id", "tag_mp3"]
@@ -38,6 +39,8 @@ class TagInfo:
     lyrics: str = ""
     created: datetime | None = None
     cover: Path | None = None  # an image file on disk
+    #: lyric lines with their times (the gateway's timing): a SYLT frame
+    timed: tuple[TimedLine, ...] = ()
 
 
 def _id3() -> Any:
@@ -83,6 +86,9 @@ def tag_mp3(path: Path, info: TagInfo) -> bool:
     lyrics = clean_text(info.lyrics, multiline=True).strip()
     if lyrics:
         tags.setall("USLT", [id3.USLT(encoding=utf8, lang="eng", desc="", text=lyrics)])
+    synced = sylt_frame(info.timed)
+    if synced is not None:
+        tags.setall("SYLT", [synced])
     if info.created is not None:
         tags.setall("TDRC", [id3.TDRC(encoding=utf8, text=info.created.strftime("%Y-%m-%d"))])
     cover = _cover(info.cover)

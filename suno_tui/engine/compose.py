@@ -10,6 +10,7 @@ simulator's clock.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
@@ -180,8 +181,9 @@ def open_engine(
     # the one way ``download`` records them too (there, in the store alone).
     record, lookup = store_callbacks(tracker)
     downloads = DownloadService.for_profiles(
-        options, pool, tracker, default_profile=settings.profile, record=record, lookup=lookup
-    )
+        options, pool, tracker, default_profile=settings.profile, record=record, lookup=lookup,
+        sleep=wiring.sleep or asyncio.sleep,
+    )  # fmt: skip
 
     async def close() -> None:
         store.close()

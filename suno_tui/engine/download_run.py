@@ -4,14 +4,16 @@ state file when it can be opened."""
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from suno_tui.config import Settings
 from suno_tui.downloads import DownloadManager, DownloadOptions, ProgressCallback, TaskOutcome
 from suno_tui.downloads.records import store_callbacks
 from suno_tui.engine.clients import client_for
+from suno_tui.relay.clip_actions import ClipActions
 from suno_tui.tracking.store import Store, StoreError
 
 
@@ -31,10 +33,15 @@ async def download_ids(
     on_progress: ProgressCallback,
     warn: Callable[[str], None],
     on_missing: Callable[[str], None],
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> DownloadRun:
     """Fetch ``ids`` with one batch query (RelayError if that fails), then
     download every task found. ConfigError if no client can be built."""
     client = client_for(settings)
+
+    async def actions(_task_id: str) -> ClipActions:
+        return ClipActions(client)  # the WAV and timed lyrics, asked of the same gateway
+
     async with client:
         result = await client.fetch(ids)
         fetched_at = time.monotonic()
@@ -51,8 +58,9 @@ async def download_ids(
         record, lookup = store_callbacks(store) if store is not None else (None, None)
         try:
             async with DownloadManager(
-                client.fetch_one, options, on_progress=on_progress, record=record, lookup=lookup
-            ) as manager:
+                client.fetch_one, options, on_progress=on_progress, record=record, lookup=lookup,
+                actions=actions, sleep=sleep,
+            ) as manager:  # fmt: skip
                 tasks = [result.tasks[task_id] for task_id in ids if task_id in result.tasks]
                 run.outcomes = await manager.run(tasks, fetched_at=fetched_at)
         finally:

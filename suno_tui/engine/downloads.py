@@ -12,14 +12,17 @@ tasks already complete).
 
 from __future__ import annotations
 
+import asyncio
 import stat
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from suno_tui.config import ConfigError, Settings
 from suno_tui.downloads import (
+    ACT_KINDS,
+    ActionsFor,
     DownloadManager,
     DownloadOptions,
     DownloadProgress,
@@ -37,6 +40,7 @@ from suno_tui.downloads import (
 )
 from suno_tui.engine.clients import tls_verify
 from suno_tui.engine.ports import ClientsLike, TrackerLike
+from suno_tui.relay.clip_actions import ClipActions
 from suno_tui.relay.models import Task
 
 __all__ = [
@@ -45,6 +49,8 @@ __all__ = [
     "DownloaderFactory",
     "options_from_settings",
 ]
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 def options_from_settings(
@@ -56,16 +62,24 @@ def options_from_settings(
     download_dir: str | None = None,
     no_tags: bool = False,
     artist: str | None = None,
+    wav: bool = False,
+    lrc: bool = False,
 ) -> DownloadOptions:
     """Download options from the settings, with overrides given as the
     ``download`` command's flags give them; ConfigError if a value is invalid.
-    The monitor and ``watch --download`` call it with the settings alone."""
+    The monitor and ``watch --download`` call it with the settings alone.
+    The WAV and the timed lyrics (asked of the gateway, maybe billed) are
+    added when the config's ``wav`` / ``lrc`` or the flags ask for them."""
     chosen = settings.assets
     if assets is not None:
         try:
             chosen = check_assets(assets.split(","))
         except ValueError as error:
             raise ConfigError(f"--assets: {error}") from None
+        if asked := [kind for kind in chosen if kind in ACT_KINDS]:
+            raise ConfigError(f"--assets: use --{asked[0]} for {asked[0]}")
+    chosen += tuple(kind for kind, on in (("wav", wav or settings.wav),
+                                          ("lrc", lrc or settings.lrc)) if on)  # fmt: skip
     template = template if template is not None else settings.name_template
     try:
         check_template(template)
@@ -115,13 +129,17 @@ def manager_factory(
     fetch: FetchTask,
     record: RecordCallback | None,
     lookup: LookupCallback | None,
+    actions: ActionsFor | None = None,
+    sleep: Sleep = asyncio.sleep,
 ) -> DownloaderFactory:
     """The real manager: each task fetched afresh with ``fetch``, each saved
-    file given to ``record`` (built by ``downloads.store_callbacks``)."""
+    file given to ``record`` (built by ``downloads.store_callbacks``), a
+    task's WAV and timed lyrics asked of ``actions(task_id)``."""
 
     def build(on_progress: ProgressCallback, on_ended: EndedCallback) -> DownloadManager:
         return DownloadManager(fetch, options, on_progress=on_progress, on_ended=on_ended,
-                               record=record, lookup=lookup)  # fmt: skip
+                               record=record, lookup=lookup, actions=actions,
+                               sleep=sleep)  # fmt: skip
 
     return build
 
@@ -166,9 +184,11 @@ class DownloadService:
         fetch: FetchTask,
         record: RecordCallback | None = None,
         lookup: LookupCallback | None = None,
+        actions: ActionsFor | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> DownloadService:
         directory = options.directory.expanduser().resolve()
-        factory = manager_factory(options, fetch, record, lookup)
+        factory = manager_factory(options, fetch, record, lookup, actions, sleep)
         return cls(factory, directory, options.assets, lookup)
 
     @classmethod
@@ -181,17 +201,23 @@ class DownloadService:
         default_profile: str,
         record: RecordCallback | None = None,
         lookup: LookupCallback | None = None,
+        sleep: Sleep = asyncio.sleep,
     ) -> DownloadService:
-        """Each task's fresh links fetched from its own profile's gateway."""
+        """Each task's fresh links (and its WAV and timed lyrics) asked of its
+        own profile's gateway; ``sleep`` between asks for a WAV being made."""
+
+        async def client_of(task_id: str) -> Any:
+            summary = tracker.get(task_id)
+            return await pool.client(summary.profile if summary is not None else default_profile)
 
         async def fetch(task_id: str) -> Task:
-            summary = tracker.get(task_id)
-            profile = summary.profile if summary is not None else default_profile
-            client = await pool.client(profile)
-            task: Task = await client.fetch_one(task_id)
+            task: Task = await (await client_of(task_id)).fetch_one(task_id)
             return task
 
-        return cls.from_options(options, fetch, record, lookup)
+        async def actions(task_id: str) -> ClipActions:
+            return ClipActions(await client_of(task_id))
+
+        return cls.from_options(options, fetch, record, lookup, actions, sleep)
 
     def listen(self, *, progress: ProgressCallback, ended: EndedCallback) -> None:
         """Where progress and each run's end go (the engine)."""

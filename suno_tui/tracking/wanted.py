@@ -15,8 +15,10 @@ from suno_tui.tracking.model import NOT_FOUND, TaskSummary
 
 __all__ = ["download_problem", "wants_download"]
 
-#: asset kinds that many clips simply do not have (not counted as missing)
-_OPTIONAL = frozenset({"video"})
+#: asset kinds that many clips simply do not have (not counted as missing); a
+#: WAV and timed lyrics too: a stock gateway offers neither, and each ask of a
+#: hosted one may be billed, so ``D`` does not come back for them alone
+_OPTIONAL = frozenset({"video", "wav", "lrc"})
 _LYRICS_TASK_KINDS = frozenset({"lyrics", "json"})
 
 

@@ -92,6 +92,15 @@ def test_what_D_downloads(
     assert wants_download(item, ASSETS) is wanted
 
 
+def test_a_missing_wav_or_lrc_alone_is_not_worth_a_d() -> None:
+    # Two clips with their mp3, cover, lyrics and JSON on disk: a stock gateway
+    # has no WAV or timed lyrics to give, and a hosted one may bill each ask.
+    item = with_status(summary("t1", clips=(2, 2)), TaskStatus.SUCCESS, clips_done=2)
+    item = dataclasses.replace(item, downloaded=8)
+    assert not wants_download(item, (*ASSETS, "wav", "lrc"))
+    assert wants_download(dataclasses.replace(item, downloaded=7), (*ASSETS, "wav", "lrc"))
+
+
 def test_lyrics_tasks_and_not_found_tasks() -> None:
     lyrics = summary("l1", status=TaskStatus.SUCCESS, kind=TaskKind.LYRICS, clips=(0, 0))
     assert wants_download(lyrics, ASSETS)
