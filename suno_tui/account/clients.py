@@ -3,11 +3,13 @@ header and API flavour), over that gateway's RelayClient."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from suno_tui.config import ConfigError, Gateway, Settings
 from suno_tui.relay.account import AccountApi, AccountClient
-from suno_tui.relay.client import RelayClient
+
+if TYPE_CHECKING:  # annotations only: httpx loads with the first client
+    from suno_tui.relay.client import RelayClient
 
 __all__ = ["account_client_for", "account_mode_on"]
 

@@ -116,6 +116,7 @@ def scoped_pool(settings: Settings, tracker: Tracker, wiring: Wiring) -> ClientP
                 "in the configuration any more"
             )
         pool.prepare([profile])
+        pool.build_prepared()  # ``watch`` has no first frame to wait for: refuse now
         problem = pool.problem(profile)
         if problem is not None:
             raise ConfigError(problem)
@@ -156,15 +157,16 @@ def open_engine(
     except (ConfigError, StoreError):
         store.close()
         raise
-    clients = pool.ready()
     interval = wiring.interval if wiring.interval is not None else settings.poll_interval
 
     def make_poller(
         on_update: Callable[[Update, PollStatus], None], on_status: Callable[[PollStatus], None]
     ) -> Poller:
+        # The clients are built when polling starts (the monitor starts it after
+        # its first frame): httpx and the TLS set-up are not on the way to it.
         return Poller(
             tracker,
-            clients,
+            pool.build_prepared(),
             interval=interval,
             min_interval=wiring.min_interval,
             max_backoff=settings.max_backoff,
@@ -198,7 +200,7 @@ def open_engine(
         tracker,
         profile=settings.profile,
         clients=pool,
-        poller_factory=make_poller if clients else None,
+        poller_factory=make_poller if pool.prepared() else None,
         downloads=downloads,
         on_finish=settings.on_finish,
         polling_off=polling_off,

@@ -41,8 +41,8 @@ from suno_tui.engine.ports import (
     UpdateLike,
 )
 from suno_tui.relay.balance import Balance
-from suno_tui.relay.client import FetchResult
 from suno_tui.relay.export import not_found_json, task_to_json
+from suno_tui.relay.fetch_result import FetchResult
 from suno_tui.relay.models import Task
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 from suno_tui.safe_text import clean_line
@@ -102,7 +102,7 @@ class Engine:
         self._on_close = on_close
         self._listeners: list[Listener] = []
         #: profiles the poller has a client for (others are wired when first used)
-        self._wired: set[str] = set(clients.ready()) if clients is not None else set()
+        self._wired: set[str] = set(clients.prepared()) if clients is not None else set()
         self._reported: set[str] = set()
         self._background: set[asyncio.Future[Any]] = set()
         self._polling: asyncio.Task[None] | None = None
