@@ -9,6 +9,7 @@ fast.
 from __future__ import annotations
 
 import argparse
+import gc
 
 from suno_tui.cli import exit_codes
 from suno_tui.cli.common import add_connection_options, add_ids_options, seconds
@@ -69,6 +70,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Start-up creates some 100,000 objects that live as long as the app
+    # (modules, classes, the stylesheet): the collector would walk them over
+    # and over while they are made. It runs again, without them, once the app
+    # is built (_run_monitor).
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     from suno_tui.cli.common import UsageError, collect_ids, fail, settings_from_args
     from suno_tui.cli.since import SinceError
     from suno_tui.config import ConfigError
@@ -188,6 +201,8 @@ def _run_monitor(
     )
     for unknown in app.unknown_keys:
         warn(f"[keys] {unknown!r} names no binding (see '?' in the monitor)")
+    gc.freeze()  # what start-up made stays: the collector skips it from now on
+    gc.enable()
     app.run(mouse=settings.mouse and not args.no_mouse)
     if app.crash_message:
         print(app.crash_message, file=sys.stderr)
