@@ -15,28 +15,27 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from suno_tui.config import ConfigError, Settings
-from suno_tui.downloads import (
-    DownloadManager,
-    DownloadOptions,
+from suno_tui.downloads.assets import check_assets
+from suno_tui.downloads.events import (
     DownloadProgress,
     EndedCallback,
-    FetchTask,
     FileState,
-    LookupCallback,
     ProgressCallback,
     RecordCallback,
     TaskOutcome,
-    TemplateError,
-    WriterConfig,
-    check_assets,
-    check_template,
 )
+from suno_tui.downloads.naming import TemplateError, check_template
+from suno_tui.downloads.options import DownloadOptions, FetchTask, LookupCallback
+from suno_tui.downloads.transfer.job import WriterConfig
 from suno_tui.engine.clients import tls_verify
 from suno_tui.engine.ports import ClientsLike, TrackerLike
 from suno_tui.relay.models import Task
+
+if TYPE_CHECKING:
+    from suno_tui.downloads.manager import DownloadManager
 
 __all__ = [
     "DownloadService",
@@ -119,6 +118,9 @@ def manager_factory(
     file given to ``record`` (built by ``downloads.store_callbacks``)."""
 
     def build(on_progress: ProgressCallback, on_ended: EndedCallback) -> DownloadManager:
+        # the transfer, httpx's sync client and the threads load with the first download
+        from suno_tui.downloads.manager import DownloadManager
+
         return DownloadManager(fetch, options, on_progress=on_progress, on_ended=on_ended,
                                record=record, lookup=lookup)  # fmt: skip
 
