@@ -1,0 +1,65 @@
+"""The monitor's way to its first frame loads what that frame needs and no
+more (issue #22, item 7): in a fresh interpreter, the monitor command's
+start-up (the download settings check, the engine opened over a state file,
+the app built) must not load httpx, the relay client, the download manager or
+the transfer. They load when polling starts, right after the first frame, or
+on the first download. The time itself is the benchmark row ``first-frame``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+#: modules that may load only after the first frame
+LATER = (
+    "httpx",
+    "suno_tui.relay.client",
+    "suno_tui.relay.transport",
+    "suno_tui.downloads.manager",
+    "suno_tui.downloads.transfer.writer",
+    "pathvalidate",
+)
+
+START_UP = """
+import json, sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from suno_tui.cli import monitor_cmd
+from suno_tui.config import Gateway, Settings
+from suno_tui.engine.compose import Wiring, open_engine
+
+folder = Path(sys.argv[1])
+settings = Settings(state_path=folder / "state.sqlite3", download_dir=folder / "songs")
+settings = settings.with_gateway(Gateway(base_url="http://127.0.0.1:9", token="sk-test"))
+monitor_cmd.check_download_settings(settings)
+engine = open_engine(settings, Wiring())
+app = monitor_cmd.build_app(
+    settings, engine, [], clock=lambda: datetime.now(UTC), label="test", bell=False
+)
+assert engine.clients is not None and engine.clients.prepared() == ["default"]
+later = json.loads(sys.argv[2])
+print(json.dumps(sorted(name for name in later if name in sys.modules)))
+"""
+
+
+def _loaded_by_start_up(folder: Path) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", START_UP, str(folder), json.dumps(LATER)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded: list[str] = json.loads(result.stdout)
+    return loaded
+
+
+def test_the_monitor_start_up_leaves_the_network_and_downloads_for_later(
+    tmp_path: Path,
+) -> None:
+    assert _loaded_by_start_up(tmp_path) == []
