@@ -63,3 +63,40 @@ def test_the_monitor_start_up_leaves_the_network_and_downloads_for_later(
     tmp_path: Path,
 ) -> None:
     assert _loaded_by_start_up(tmp_path) == []
+
+
+class _Client:
+    """A relay client that is never asked anything (the watch list is empty)."""
+
+    batch_size = 50
+
+    async def aclose(self) -> None:
+        return None
+
+
+async def test_the_poller_is_made_at_once_and_its_clients_when_polling_starts(
+    tmp_path: Path,
+) -> None:
+    """The monitor shows the poller's status in its first frame (prepare_polling)
+    and builds the clients after it (start)."""
+    from suno_tui.config import Gateway, Settings
+    from suno_tui.engine.compose import Wiring, open_engine
+
+    built: list[str] = []
+
+    def build(settings: Settings, gateway: Gateway) -> _Client:
+        built.append(gateway.name)
+        return _Client()
+
+    settings = Settings(state_path=tmp_path / "state.sqlite3", download_dir=tmp_path / "songs")
+    settings = settings.with_gateway(Gateway(base_url="http://127.0.0.1:9", token="sk-test"))
+    engine = open_engine(settings, Wiring(build_client=build, account=False))
+    try:
+        engine.prepare_polling()
+        assert engine.status is not None and engine.status.last_success_at is None
+        assert built == []
+        engine.start()
+        assert built == ["default"]
+        assert engine.clients is not None and list(engine.clients.ready()) == ["default"]
+    finally:
+        await engine.aclose()

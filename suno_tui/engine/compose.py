@@ -162,11 +162,11 @@ def open_engine(
     def make_poller(
         on_update: Callable[[Update, PollStatus], None], on_status: Callable[[PollStatus], None]
     ) -> Poller:
-        # The clients are built when polling starts (the monitor starts it after
-        # its first frame): httpx and the TLS set-up are not on the way to it.
+        # The clients built so far (``watch``'s); the monitor's are built when
+        # polling starts, after its first frame (Engine.start).
         return Poller(
             tracker,
-            pool.build_prepared(),
+            pool.ready(),
             interval=interval,
             min_interval=wiring.min_interval,
             max_backoff=settings.max_backoff,

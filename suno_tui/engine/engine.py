@@ -192,10 +192,18 @@ class Engine:
 
     # -- running --------------------------------------------------------------
 
+    def prepare_polling(self) -> None:
+        """Make the poller without running it: its status (the interval, not
+        polled yet) can be shown before :meth:`start`."""
+        self._start_poller()
+
     def start(self) -> None:
         """Start polling, and account mode if wired, in the background (on the
-        running event loop)."""
-        if self._start_poller():
+        running event loop). The prepared profiles' clients are built here
+        (httpx loads now: the monitor starts the engine after its first frame)."""
+        self._start_poller()
+        if self._poller is not None and self._polling is None:
+            self._connect_prepared(self._poller)
             self._polling = asyncio.ensure_future(self.run_polling(raise_errors=False))
         if self.account is not None and self._account_loop is None:
             self._account_loop = asyncio.ensure_future(
@@ -208,6 +216,15 @@ class Engine:
         self._poller = self._poller_factory(self._on_update, self._on_status)
         self._status = self._poller.status
         return True
+
+    def _connect_prepared(self, poller: PollerLike) -> None:
+        """Give the poller the clients of the profiles prepared at open."""
+        if self.clients is None:
+            return
+        given = set(self.clients.ready())
+        for profile, client in self.clients.build_prepared().items():
+            if profile not in given:
+                poller.set_client(profile, client)
 
     async def run_polling(self, *, raise_errors: bool = True) -> None:
         """Poll until :meth:`stop`; an internal error ends polling with a

@@ -151,13 +151,3 @@ def build_app(
 @pytest.fixture
 def frozen_clock() -> FrozenClock:
     return FrozenClock()
-
-
-async def polling_started(pilot: Any) -> FakePoller:
-    """The app's fake poller, once polling has started: the app starts the
-    engine right after its first frame, not while it mounts."""
-    for _ in range(20):
-        if pilot.app.fake_pollers:
-            return pilot.app.fake_pollers[0]
-        await pilot.pause()
-    raise AssertionError("polling did not start after the first frame")

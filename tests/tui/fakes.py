@@ -140,6 +140,12 @@ class FakeClients:
     def prepared(self) -> list[str]:
         return list(self._profiles)
 
+    def ready(self) -> dict[str, object]:
+        return {name: self for name in self._profiles}
+
+    def build_prepared(self) -> dict[str, object]:
+        return self.ready()
+
     def problem(self, profile: str) -> str | None:
         return None if profile in self._profiles else f"profile {profile!r} is not configured"
 

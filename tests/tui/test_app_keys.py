@@ -15,7 +15,7 @@ from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.screens.help import HelpScreen
 
-from .conftest import FakeUpdate, build_app, polling_started
+from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, sample_transitions, with_status
 
 FIRST = sample_summaries()[0].task_id  # has a full task with clips
@@ -111,7 +111,7 @@ async def test_u_offers_every_id_and_url_to_copy() -> None:
 async def test_poll_keys_drive_the_poller() -> None:
     app, _ = build_app(with_poller=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        poller = await polling_started(pilot)
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
         await pilot.press("r")
         assert poller.calls == ["poll_now"]
         await pilot.press("p")
@@ -221,7 +221,7 @@ async def test_every_binding_has_an_id_and_a_description() -> None:
 async def test_user_keymap_remaps_by_id_and_help_shows_it() -> None:
     app, _ = build_app(keymap={"poll-now": "f5"}, with_poller=True)
     async with app.run_test(size=(120, 50)) as pilot:
-        poller = await polling_started(pilot)
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
         await pilot.press("r")
         assert poller.calls == []
         await pilot.press("f5")
@@ -262,7 +262,7 @@ async def test_command_palette_offers_registry_commands() -> None:
 async def test_a_poll_round_updates_rows_events_and_toasts() -> None:
     app, tracker = build_app(with_poller=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        poller = await polling_started(pilot)
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
         old = tracker.get(FIRST)
         assert old is not None
         done = with_status(old, TaskStatus.SUCCESS, clips_done=2)
@@ -306,7 +306,7 @@ async def test_finished_tasks_ring_the_bell_unless_turned_off(
         rings = Counter()
         monkeypatch.setattr(app, "bell", rings)
         async with app.run_test(size=(100, 30)) as pilot:
-            poller = await polling_started(pilot)
+            poller = app.fake_pollers[0]  # type: ignore[attr-defined]
             old = tracker.get(FIRST)
             assert old is not None
             done = tracker.put(with_status(old, TaskStatus.SUCCESS))

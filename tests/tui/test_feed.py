@@ -18,7 +18,7 @@ from suno_tui.relay.balance import Balance
 from suno_tui.tui import engine_messages as messages
 from suno_tui.tui.feed import EngineFeed
 
-from .conftest import FakeStatus, build_app, polling_started
+from .conftest import FakeStatus, build_app
 from .factories import NOW, summary
 
 
@@ -144,7 +144,7 @@ async def test_the_detail_screen_s_status_bar_follows_the_main_one() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")  # narrow: the detail opens on its own screen
         await pilot.pause()
-        poller = await polling_started(pilot)
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
         poller.state = replace(poller.state, paused=True,
                                last_success_at=NOW - timedelta(minutes=1))  # fmt: skip
         poller.on_status(poller.status)

@@ -21,7 +21,7 @@ from suno_tui.simulator import Simulator
 from suno_tui.tracking.model import Transition
 from suno_tui.tui.news.desktop import Flavour, osc_notification, tmux_wrap
 
-from .conftest import FakeUpdate, build_app, polling_started
+from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, with_status
 from .sim_app import WAIT, SimApp, next_round, open_app, settings_for, small_simulator
 
@@ -111,7 +111,7 @@ async def test_a_failing_hook_is_a_toast(tmp_path: Path, monkeypatch: pytest.Mon
     app, tracker = build_app(with_poller=True, on_finish=command, env={})
     ran = hook_ran(app.engine)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await finish(pilot, tracker, TaskStatus.FAILURE)
+        finish(app, tracker, TaskStatus.FAILURE)
         await pilot.pause()
         await asyncio.wait_for(ran.wait(), WAIT)
         await pilot.pause()
@@ -127,7 +127,7 @@ async def test_the_hook_gets_the_download_paths(tmp_path: Path) -> None:
     service.remember_paths(FIRST, [str(tmp_path / "a song.mp3"), str(tmp_path / "b.jpeg")])
     ran = hook_ran(app.engine)
     async with app.run_test(size=(100, 30)) as pilot:
-        await finish(pilot, tracker, TaskStatus.SUCCESS)
+        finish(app, tracker, TaskStatus.SUCCESS)
         await pilot.pause()
         await asyncio.wait_for(ran.wait(), WAIT)
     [run] = [json.loads(line) for line in out.read_text().splitlines()]
@@ -137,9 +137,9 @@ async def test_the_hook_gets_the_download_paths(tmp_path: Path) -> None:
     ]
 
 
-async def finish(pilot: Any, tracker: Any, status: TaskStatus, title: str | None = None) -> None:
+def finish(app: Any, tracker: Any, status: TaskStatus, title: str | None = None) -> None:
     """Play a poll round in which FIRST finished."""
-    poller = await polling_started(pilot)
+    poller = app.fake_pollers[0]
     old = tracker.get(FIRST)
     changes = {"title": title} if title is not None else {}
     done = tracker.put(with_status(old, status, **changes))
@@ -175,7 +175,7 @@ async def test_a_finished_task_notifies_the_terminal_escaped(
         capture = Capture()
         assert app._driver is not None
         app._driver.write = capture  # type: ignore[method-assign]
-        await finish(pilot, tracker, TaskStatus.SUCCESS, title=HOSTILE)
+        finish(app, tracker, TaskStatus.SUCCESS, title=HOSTILE)
         await pilot.pause()
     [sequence] = capture.osc()
     assert sequence.startswith(start) and sequence.endswith(end)
@@ -193,7 +193,7 @@ async def test_no_notification_unless_asked() -> None:
         capture = Capture()
         assert app._driver is not None
         app._driver.write = capture  # type: ignore[method-assign]
-        await finish(pilot, tracker, TaskStatus.SUCCESS)
+        finish(app, tracker, TaskStatus.SUCCESS)
         await pilot.pause()
     assert capture.osc() == []
 

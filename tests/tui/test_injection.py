@@ -20,7 +20,7 @@ from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 
-from .conftest import FakeStatus, FakeUpdate, build_app, polling_started
+from .conftest import FakeStatus, FakeUpdate, build_app
 from .factories import NOW, raw_music_task, summary, with_status
 
 MARKUP = "[/x] [@click=app.quit]hi[/] [$accent]accent[/] [bold]b"
@@ -113,7 +113,7 @@ async def test_detail_view_is_literal_and_clicks_do_nothing() -> None:
 async def test_toasts_are_literal() -> None:
     app, tracker = hostile_app(with_poller=True)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
-        poller = await polling_started(pilot)
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
         old = tracker.get(TASK_ID)
         assert old is not None
         failed = with_status(old, TaskStatus.FAILURE)
@@ -149,7 +149,7 @@ async def test_event_log_is_literal() -> None:
 async def test_status_bar_and_auth_banner_are_literal() -> None:
     app, _ = hostile_app(with_poller=True)
     async with app.run_test(size=(250, 30)) as pilot:
-        poller = await polling_started(pilot)
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
         poller.on_status(FakeStatus(last_error=HOSTILE))
         await pilot.pause()
         bar = app.query_one("#status").text  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from suno_tui.tui.tasks.retry import retry_not_found
 
-from .conftest import build_app, polling_started
+from .conftest import build_app
 from .factories import sample_summaries
 from .fakes import FakeTracker
 
@@ -33,7 +33,7 @@ def test_only_a_not_found_task_is_retried() -> None:
 async def test_R_polls_the_selected_not_found_task_again() -> None:
     app, tracker = build_app(_summaries(), with_poller=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        poller = await polling_started(pilot)
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
         app.task_list.select(GONE)
         await pilot.pause()
         await pilot.press("R")

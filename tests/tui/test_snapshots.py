@@ -20,7 +20,7 @@ import pytest
 
 from suno_tui.tracking.progress import is_stuck
 
-from .conftest import NEXT_POLL, FakeStatus, build_app, polling_started
+from .conftest import NEXT_POLL, FakeStatus, build_app
 from .factories import NOW, sample_summaries, stuck_summaries
 
 SIZES = [(80, 24), (120, 40)]
@@ -113,7 +113,7 @@ def _polling_app(summaries: Any = None) -> Any:
 
 def _status(state: FakeStatus) -> Any:
     async def play(pilot: Any) -> None:
-        poller = await polling_started(pilot)
+        poller = pilot.app.fake_pollers[0]
         poller.state = state
         poller.on_status(poller.status)  # as the real poller reports a change
         await pilot.pause()
@@ -172,7 +172,7 @@ def test_one_toast_for_several_finishes(snap_compare: Any, size: tuple[int, int]
     app, tracker = build_app(show_events=None, with_poller=True)
 
     async def finish(pilot: Any) -> None:
-        await finish_several(pilot, tracker, 3)
+        finish_several(pilot.app, tracker, 3)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=finish)

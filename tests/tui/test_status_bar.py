@@ -12,7 +12,7 @@ from suno_tui.tracking.poll_status import PollStatus
 from suno_tui.tui.bars.status_bar import StatusBar
 from suno_tui.tui.bars.status_words import Counts, status_content
 
-from .conftest import FakeStatus, build_app, polling_started
+from .conftest import FakeStatus, build_app
 from .factories import NOW as APP_NOW
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -113,7 +113,7 @@ def test_the_widest_wording_that_fits() -> None:
 async def test_the_bar_in_the_app_words_itself_for_its_width(width: int) -> None:
     app, _ = build_app(show_events=None, with_poller=True)
     async with app.run_test(size=(width, 24)) as pilot:
-        poller = await polling_started(pilot)
+        poller = app.fake_pollers[0]  # type: ignore[attr-defined]
         # the app's frozen clock: factories.NOW
         shift = APP_NOW - NOW
         backoff = {**BACKOFF, "last_success_at": APP_NOW - timedelta(seconds=80)}

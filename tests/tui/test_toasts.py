@@ -11,14 +11,14 @@ from suno_tui.relay.models import TaskStatus
 from suno_tui.tracking.model import Transition
 from suno_tui.tui.screens.help import HelpScreen
 
-from .conftest import FakeUpdate, build_app, polling_started
+from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, with_status
 
 UNFINISHED = [s for s in sample_summaries() if not s.finished]
 
 
-async def finish_several(pilot: Any, tracker: Any, count: int = 3) -> None:
-    poller = await polling_started(pilot)
+def finish_several(app: Any, tracker: Any, count: int = 3) -> None:
+    poller = app.fake_pollers[0]
     done, moved = [], []
     for index, old in enumerate(UNFINISHED[:count]):
         status = TaskStatus.FAILURE if index == count - 1 else TaskStatus.SUCCESS
@@ -33,7 +33,7 @@ async def test_three_finishes_in_one_round_are_one_toast() -> None:
     app, tracker = build_app(with_poller=True)
     async with app.run_test(size=(80, 24)) as pilot:
         assert len(UNFINISHED) >= 3
-        await finish_several(pilot, tracker)
+        finish_several(app, tracker)
         await pilot.pause()
         notes = list(app._notifications)
         assert [n.title for n in notes] == ["3 finished, 1 failed"]
@@ -52,7 +52,7 @@ async def test_no_toast_over_a_modal_screen_and_it_shows_after() -> None:
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        await finish_several(pilot, tracker, 2)
+        finish_several(app, tracker, 2)
         await pilot.pause()
         assert _toasts_seen(app) == [False]
         await pilot.press("escape")
@@ -77,7 +77,7 @@ async def test_one_toast_at_a_time_the_newest_wins() -> None:
     app, tracker = build_app(with_poller=True)
     async with app.run_test(size=(80, 24)) as pilot:
         app.notify("Downloading 4 tasks", title="Downloading")
-        await finish_several(pilot, tracker, 2)
+        finish_several(app, tracker, 2)
         await pilot.pause()
         assert [n.title for n in app._notifications] == ["2 finished, 1 failed"]
 
@@ -85,7 +85,7 @@ async def test_one_toast_at_a_time_the_newest_wins() -> None:
 async def test_toasts_stay_above_the_filter_line_while_it_is_open() -> None:
     app, tracker = build_app(with_poller=True)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await finish_several(pilot, tracker, 2)
+        finish_several(app, tracker, 2)
         await pilot.pause()  # the toast is up before the line opens
         assert list(app.screen.query(Toast))
         await pilot.press("slash", "o")
