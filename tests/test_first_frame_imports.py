@@ -2,8 +2,9 @@
 more (issue #22, item 7): in a fresh interpreter, the monitor command's
 start-up (the download settings check, the engine opened over a state file,
 the app built) must not load httpx, the relay client, the download manager or
-the transfer. They load when polling starts, right after the first frame, or
-on the first download. The time itself is the benchmark row ``first-frame``.
+the transfer (nor the stats of ``i``). They load when polling starts, right
+after the first frame, on the first download, or when asked for. The time
+itself is the benchmark row ``first-frame``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ LATER = (
     "suno_tui.downloads.manager",
     "suno_tui.downloads.transfer.writer",
     "pathvalidate",
+    "suno_tui.tracking.stats",
 )
 
 START_UP = """
@@ -98,5 +100,23 @@ async def test_the_poller_is_made_at_once_and_its_clients_when_polling_starts(
         engine.start()
         assert built == ["default"]
         assert engine.clients is not None and list(engine.clients.ready()) == ["default"]
+    finally:
+        await engine.aclose()
+
+
+async def test_the_stats_of_i_are_read_when_asked_for(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from suno_tui.cli import monitor_cmd
+    from suno_tui.config import Gateway, Settings
+    from suno_tui.engine.compose import Wiring, open_engine
+
+    settings = Settings(state_path=tmp_path / "state.sqlite3", download_dir=tmp_path / "songs")
+    settings = settings.with_gateway(Gateway(base_url="http://127.0.0.1:9", token="sk-test"))
+    engine = open_engine(settings, Wiring(account=False))
+    try:
+        engine.add(["task-0001"])
+        stats = monitor_cmd._stats(settings, lambda: datetime.now(UTC))
+        assert stats.total == 1
     finally:
         await engine.aclose()

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from suno_tui.config import Settings
     from suno_tui.downloads.cover_pool import CoverLoader
     from suno_tui.engine.engine import Engine
+    from suno_tui.tracking.stats import Stats
     from suno_tui.tui.app import MonitorApp
 
 #: simulated seconds per real second in --demo: tasks visibly move
@@ -244,7 +245,6 @@ def build_app(
     and the screenshot script run the same wiring.
     """
     from suno_tui.tracking.progress import is_stuck, refresh_progress
-    from suno_tui.tracking.stats import compute as compute_stats
     from suno_tui.tui.app import MonitorApp
     from suno_tui.tui.keys.bindings import keymap_from_settings
 
@@ -258,13 +258,20 @@ def build_app(
         "stuck": is_stuck,
         "live_progress": refresh_progress,
         "notify": settings.notify,
-        "stats_source": lambda: compute_stats(settings.state_path, clock()),
+        "stats_source": lambda: _stats(settings, clock),
         "covers": covers_for(settings, options.pop("no_images", False)),
     }
     app_options.update(options)
     app = (app_class or MonitorApp)(engine, **app_options)
     app.unknown_keys = unknown
     return app
+
+
+def _stats(settings: Settings, clock: Callable[[], datetime]) -> Stats:
+    """The figures of ``i`` (the stats load when asked for, not at start)."""
+    from suno_tui.tracking.stats import compute
+
+    return compute(settings.state_path, clock())
 
 
 def _run_demo(args: argparse.Namespace, ids: list[str]) -> int:

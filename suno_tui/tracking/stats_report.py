@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from suno_tui.tracking.stats import HOURS, Stats, sparkline
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the monitor's rows use duration_text: the stats load on 'i'
+    from suno_tui.tracking.stats import Stats
 
 
 def duration_text(seconds: float) -> str:
@@ -26,6 +29,8 @@ def _counts(counts: dict[str, int]) -> str:
 
 def report_sections(stats: Stats) -> list[tuple[str, list[str]]]:
     """(heading, lines) pairs; the stats view styles the headings."""
+    from suno_tui.tracking.stats import HOURS, sparkline
+
     rate = stats.failure_rate
     failure = "-" if rate is None else f"{rate:.1%}"
     overview = [
