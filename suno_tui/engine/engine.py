@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.account_feed import AccountFeed, DiscoveryRequest
@@ -44,10 +44,12 @@ from suno_tui.relay.balance import Balance
 from suno_tui.relay.export import not_found_json, task_to_json
 from suno_tui.relay.fetch_result import FetchResult
 from suno_tui.relay.models import Task
-from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import DEFAULT_PROFILE, NOT_FOUND, TaskSummary, Transition
 from suno_tui.tracking.wanted import download_problem, wants_download
+
+if TYPE_CHECKING:  # a job is sent long after the first frame
+    from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 
 Listener = Callable[[EngineEvent], None]
 
@@ -432,6 +434,8 @@ class Engine:
             self.downloads.cancel(task_id)
 
     async def send_job(self, request: MusicRequest | LyricsRequest, profile: str) -> str:
+        from suno_tui.relay.submit_requests import LyricsRequest
+
         """Submit a job to ``profile``'s gateway (never retried); its task id."""
         if self.clients is None:
             raise RuntimeError("submitting needs a gateway")
