@@ -23,6 +23,7 @@ LATER = (
     "suno_tui.downloads.transfer.writer",
     "pathvalidate",
     "suno_tui.tracking.stats",
+    "suno_tui.relay.account",
 )
 
 START_UP = """
