@@ -94,3 +94,12 @@ async def test_a_growing_account_cannot_grow_the_watch_list_without_bound() -> N
     assert feed.discovery_pacer.next_at is None  # no more automatic looks
     request = feed.request_discovery()
     assert not request.started and "20,000" in request.why
+
+
+def test_the_first_look_is_bounded_as_the_task_list_client_is_by_default() -> None:
+    """The feed keeps its own bound (the client's module loads when account
+    mode first runs, not at start); it is the client's default one."""
+    from suno_tui.engine.account_feed import FIRST_LOOK_LIMIT, AccountOptions
+    from suno_tui.relay.account import DEFAULT_LIST_LIMIT
+
+    assert AccountOptions(profile="default").limit == FIRST_LOOK_LIMIT == DEFAULT_LIST_LIMIT

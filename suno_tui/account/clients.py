@@ -3,11 +3,13 @@ header and API flavour), over that gateway's RelayClient."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from suno_tui.config import ConfigError, Gateway, Settings
-from suno_tui.relay.account import AccountApi, AccountClient
-from suno_tui.relay.client import RelayClient
+
+if TYPE_CHECKING:  # annotations only: the clients load when account mode first runs
+    from suno_tui.relay.account import AccountClient
+    from suno_tui.relay.client import RelayClient
 
 __all__ = ["account_client_for", "account_mode_on"]
 
@@ -25,6 +27,8 @@ def account_client_for(
     for the gateway or the access token cannot be had (no token at all is left
     to the client, whose refusal says what to set).
     """
+    from suno_tui.relay.account import AccountApi, AccountClient
+
     gateway = gateway or settings.gateway
     if not account_mode_on(gateway):
         raise ConfigError(f"profile '{gateway.name}': account mode is off (account_api = \"off\")")

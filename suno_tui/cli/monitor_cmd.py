@@ -9,6 +9,7 @@ fast.
 from __future__ import annotations
 
 import argparse
+import gc
 
 from suno_tui.cli import exit_codes
 from suno_tui.cli.common import add_connection_options, add_ids_options, seconds
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from suno_tui.config import Settings
     from suno_tui.downloads.cover_pool import CoverLoader
     from suno_tui.engine.engine import Engine
+    from suno_tui.tracking.stats import Stats
     from suno_tui.tui.app import MonitorApp
 
 #: simulated seconds per real second in --demo: tasks visibly move
@@ -69,6 +71,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Start-up creates some 100,000 objects that live as long as the app
+    # (modules, classes, the stylesheet): the collector would walk them over
+    # and over while they are made. It runs again, without them, once the app
+    # is built (_run_monitor).
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     from suno_tui.cli.common import UsageError, collect_ids, fail, settings_from_args
     from suno_tui.cli.since import SinceError
     from suno_tui.config import ConfigError
@@ -188,6 +202,8 @@ def _run_monitor(
     )
     for unknown in app.unknown_keys:
         warn(f"[keys] {unknown!r} names no binding (see '?' in the monitor)")
+    gc.freeze()  # what start-up made stays: the collector skips it from now on
+    gc.enable()
     app.run(mouse=settings.mouse and not args.no_mouse)
     if app.crash_message:
         print(app.crash_message, file=sys.stderr)
@@ -229,7 +245,6 @@ def build_app(
     and the screenshot script run the same wiring.
     """
     from suno_tui.tracking.progress import is_stuck, refresh_progress
-    from suno_tui.tracking.stats import compute as compute_stats
     from suno_tui.tui.app import MonitorApp
     from suno_tui.tui.keys.bindings import keymap_from_settings
 
@@ -243,7 +258,7 @@ def build_app(
         "stuck": is_stuck,
         "live_progress": refresh_progress,
         "notify": settings.notify,
-        "stats_source": lambda: compute_stats(settings.state_path, clock()),
+        "stats_source": lambda: _stats(settings, clock),
         "covers": covers_for(settings, options.pop("no_images", False)),
         "player": settings.player,
     }
@@ -251,6 +266,13 @@ def build_app(
     app = (app_class or MonitorApp)(engine, **app_options)
     app.unknown_keys = unknown
     return app
+
+
+def _stats(settings: Settings, clock: Callable[[], datetime]) -> Stats:
+    """The figures of ``i`` (the stats load when asked for, not at start)."""
+    from suno_tui.tracking.stats import compute
+
+    return compute(settings.state_path, clock())
 
 
 def _run_demo(args: argparse.Namespace, ids: list[str]) -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shlex
 import stat
 from pathlib import Path
@@ -41,6 +40,8 @@ def write_private_file(path: Path, text: str) -> None:
     # Writing through a symlink keeps dotfile managers' links intact.
     target = Path(os.path.realpath(path))
     target.parent.mkdir(parents=True, exist_ok=True, mode=_DIR_MODE)
+    import secrets  # only when a file is written: not on every command's start
+
     temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _FILE_MODE)
     try:

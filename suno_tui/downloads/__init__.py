@@ -19,47 +19,56 @@ for every platform and kept inside the download folder.
 
 from __future__ import annotations
 
-from suno_tui.downloads.act_files import ActionsFor
-from suno_tui.downloads.assets import (
-    ACT_KINDS,
-    ASSET_KINDS,
-    DEFAULT_ASSETS,
-    Asset,
-    Skip,
-    SkipKind,
-    check_assets,
-    plan_task,
-    url_problem,
-)
-from suno_tui.downloads.errors import (
-    ContentError,
-    DownloadError,
-    HttpStatusError,
-    LinkRefused,
-    NotFound,
-    StorageError,
-    TransferError,
-)
-from suno_tui.downloads.events import (
-    DownloadProgress,
-    EndedCallback,
-    FileState,
-    ProgressCallback,
-    RecordCallback,
-    TaskOutcome,
-)
-from suno_tui.downloads.existing import KnownDownload
-from suno_tui.downloads.manager import DownloadManager, DownloadOptions, FetchTask, LookupCallback
-from suno_tui.downloads.naming import (
-    DEFAULT_TEMPLATE,
-    NameFields,
-    TemplateError,
-    UnsafePath,
-    check_template,
-    file_name,
-)
-from suno_tui.downloads.records import DownloadStore, store_callbacks
-from suno_tui.downloads.transfer.writer import WriterConfig, Written
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from suno_tui.downloads.act_files import ActionsFor
+    from suno_tui.downloads.assets import (
+        ACT_KINDS,
+        ASSET_KINDS,
+        DEFAULT_ASSETS,
+        Asset,
+        Skip,
+        SkipKind,
+        check_assets,
+        plan_task,
+        url_problem,
+    )
+    from suno_tui.downloads.errors import (
+        ContentError,
+        DownloadError,
+        HttpStatusError,
+        LinkRefused,
+        NotFound,
+        StorageError,
+        TransferError,
+    )
+    from suno_tui.downloads.events import (
+        DownloadProgress,
+        EndedCallback,
+        FileState,
+        ProgressCallback,
+        RecordCallback,
+        TaskOutcome,
+    )
+    from suno_tui.downloads.existing import KnownDownload
+    from suno_tui.downloads.manager import (
+        DownloadManager,
+        DownloadOptions,
+        FetchTask,
+        LookupCallback,
+    )
+    from suno_tui.downloads.naming import (
+        DEFAULT_TEMPLATE,
+        NameFields,
+        TemplateError,
+        UnsafePath,
+        check_template,
+        file_name,
+    )
+    from suno_tui.downloads.records import DownloadStore, store_callbacks
+    from suno_tui.downloads.transfer.writer import WriterConfig, Written
 
 __all__ = [
     "ACT_KINDS",
@@ -101,3 +110,59 @@ __all__ = [
     "store_callbacks",
     "url_problem",
 ]
+
+#: where each name of the package's API lives. The names load on first use
+#: (PEP 562): importing one light module of the package (``downloads.events``,
+#: ``downloads.options``) must not load the manager, the transfer and their
+#: dependencies; the monitor's first frame needs none of them.
+_HOMES = {
+    "ASSET_KINDS": "suno_tui.downloads.assets",
+    "Asset": "suno_tui.downloads.assets",
+    "ContentError": "suno_tui.downloads.errors",
+    "DEFAULT_ASSETS": "suno_tui.downloads.assets",
+    "DEFAULT_TEMPLATE": "suno_tui.downloads.naming",
+    "DownloadError": "suno_tui.downloads.errors",
+    "DownloadManager": "suno_tui.downloads.manager",
+    "DownloadOptions": "suno_tui.downloads.manager",
+    "DownloadProgress": "suno_tui.downloads.events",
+    "DownloadStore": "suno_tui.downloads.records",
+    "EndedCallback": "suno_tui.downloads.events",
+    "FetchTask": "suno_tui.downloads.manager",
+    "FileState": "suno_tui.downloads.events",
+    "HttpStatusError": "suno_tui.downloads.errors",
+    "KnownDownload": "suno_tui.downloads.existing",
+    "LinkRefused": "suno_tui.downloads.errors",
+    "LookupCallback": "suno_tui.downloads.manager",
+    "NameFields": "suno_tui.downloads.naming",
+    "NotFound": "suno_tui.downloads.errors",
+    "ProgressCallback": "suno_tui.downloads.events",
+    "RecordCallback": "suno_tui.downloads.events",
+    "Skip": "suno_tui.downloads.assets",
+    "SkipKind": "suno_tui.downloads.assets",
+    "StorageError": "suno_tui.downloads.errors",
+    "TaskOutcome": "suno_tui.downloads.events",
+    "TemplateError": "suno_tui.downloads.naming",
+    "TransferError": "suno_tui.downloads.errors",
+    "UnsafePath": "suno_tui.downloads.naming",
+    "WriterConfig": "suno_tui.downloads.transfer.writer",
+    "Written": "suno_tui.downloads.transfer.writer",
+    "check_assets": "suno_tui.downloads.assets",
+    "check_template": "suno_tui.downloads.naming",
+    "file_name": "suno_tui.downloads.naming",
+    "plan_task": "suno_tui.downloads.assets",
+    "store_callbacks": "suno_tui.downloads.records",
+    "url_problem": "suno_tui.downloads.assets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

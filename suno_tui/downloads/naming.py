@@ -18,8 +18,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from pathvalidate import sanitize_filename
-
 from suno_tui.safe_text import clean_line
 
 __all__ = [
@@ -143,6 +141,9 @@ def _truncate(text: str, max_bytes: int) -> str:
 
 
 def _clean_stem(stem: str) -> str:
+    # pathvalidate loads with the first name made, not with the settings check
+    from pathvalidate import sanitize_filename
+
     stem = unicodedata.normalize("NFC", clean_line(stem))
     stem = _SEPARATORS.sub("-", stem)
     stem = _SPACES.sub(" ", stem)

@@ -10,19 +10,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from suno_tui.downloads.assets import DEFAULT_ASSETS, check_assets
-from suno_tui.downloads.existing import KnownDownload
 from suno_tui.downloads.naming import DEFAULT_TEMPLATE, check_template
-from suno_tui.downloads.transfer import WriterConfig
+from suno_tui.downloads.transfer.job import WriterConfig
 from suno_tui.relay.models import Task
 
 if TYPE_CHECKING:
     import ssl
 
+    from suno_tui.downloads.existing import KnownDownload
+
 __all__ = ["DownloadOptions", "FetchTask", "LookupCallback"]
 
 FetchTask = Callable[[str], Awaitable[Task]]
 #: lookup(task_id, clip_id, asset) -> what the store recorded, or None
-LookupCallback = Callable[[str, str, str], KnownDownload | None]
+LookupCallback = Callable[[str, str, str], "KnownDownload | None"]
 
 
 @dataclass(frozen=True, slots=True)

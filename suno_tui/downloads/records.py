@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from suno_tui.downloads.events import RecordCallback
-from suno_tui.downloads.existing import KnownDownload
+
+if TYPE_CHECKING:  # the records' reader loads with the first download
+    from suno_tui.downloads.existing import KnownDownload
 
 __all__ = ["DownloadStore", "store_callbacks"]
 
@@ -58,6 +60,8 @@ def store_callbacks(
         store.record_download(task_id, clip_id, asset, path, size, sha)
 
     def lookup(task_id: str, clip_id: str, asset: str) -> KnownDownload | None:
+        from suno_tui.downloads.existing import KnownDownload
+
         for row in store.downloads_for(task_id):
             if row.clip_id == clip_id and row.asset == asset and row.size is not None:
                 return KnownDownload(Path(row.path), row.size, row.sha256)

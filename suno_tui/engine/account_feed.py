@@ -32,9 +32,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Container
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from suno_tui.account.discovery import discover
 from suno_tui.account.schedule import Pacer, balance_pacer, discovery_pacer
 from suno_tui.config import ConfigError
 from suno_tui.engine.events import (
@@ -46,7 +45,6 @@ from suno_tui.engine.events import (
     TasksDiscovered,
 )
 from suno_tui.engine.ports import ClientsLike
-from suno_tui.relay.account import DEFAULT_LIST_LIMIT, AccountClient
 from suno_tui.relay.balance import Balance, fetch_balance
 from suno_tui.relay.errors import AccountAuthError, NotSupported, RateLimited, RelayError
 from suno_tui.relay.models import Task
@@ -55,9 +53,14 @@ from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tracking.store import StoreError
 from suno_tui.tracking.waiting import sleep_or_wake
 
+if TYPE_CHECKING:  # the account client and its pages load when account mode first runs
+    from suno_tui.relay.account import AccountClient
+
 __all__ = ["AccountFeed", "AccountOptions", "DiscoveryRequest"]
 
 DEFAULT_WINDOW = timedelta(hours=24)
+#: the most the first look adds (the task list client's own default bound)
+FIRST_LOOK_LIMIT = 10_000
 #: the most a look after the first adds (a busy account makes a few a minute)
 LATER_LOOK_LIMIT = 1_000
 #: the most discovery adds in one run of the monitor
@@ -67,7 +70,7 @@ _MAX_REASON = 300
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 #: the relay client of the profile -> its account client (may run a command: called in a thread)
-BuildAccount = Callable[[Any], AccountClient]
+BuildAccount = Callable[[Any], "AccountClient"]
 #: watch these tasks of a profile and show their data; the new rows and transitions
 NewRows = tuple[tuple[TaskSummary, ...], tuple[Transition, ...]]
 Found = Callable[[list[Task], str], Awaitable[NewRows]]
@@ -93,7 +96,7 @@ class AccountOptions:
     #: refresh the key's balance
     balance: bool = True
     #: the most the first look adds, each later look, and all looks of this run
-    limit: int = DEFAULT_LIST_LIMIT
+    limit: int = FIRST_LOOK_LIMIT
     later_limit: int = LATER_LOOK_LIMIT
     run_limit: int = RUN_LIMIT
 
@@ -251,6 +254,8 @@ class AccountFeed:
         return self._account
 
     async def _discover(self, found: Found, emit: Emit) -> None:
+        from suno_tui.account.discovery import discover  # loads at account mode's first look
+
         options, pacer = self.options, self.discovery_pacer
         manual, self._manual = self._manual, False
         pacer.started(self._now())

@@ -1,4 +1,7 @@
-"""Tasks found in the account's list become watched tasks (account mode).
+"""New tasks for the watch list: those found in the account's list
+(:func:`adopt`), and jobs submitted to a gateway (:func:`send_job`).
+
+Tasks found in the account's list become watched tasks (account mode).
 
 They are added to the watch list and merged from the list's own data, as a
 poll result would be: no ``/suno/fetch`` is needed to show their titles,
@@ -8,12 +11,17 @@ are kept.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from suno_tui.engine.ports import TrackerLike
-from suno_tui.relay.client import FetchResult
+from suno_tui.relay.fetch_result import FetchResult
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 
-__all__ = ["adopt"]
+if TYPE_CHECKING:
+    from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
+
+__all__ = ["adopt", "send_job"]
 
 
 async def adopt(
@@ -38,3 +46,12 @@ async def adopt(
     update = await tracker.apply_async(result, profile=profile)
     rows = tuple(s for task_id in ids if (s := tracker.get(task_id)) is not None)
     return rows, tuple(update.transitions)
+
+
+async def send_job(client: Any, request: MusicRequest | LyricsRequest) -> str:
+    """Submit a job with ``client`` (a relay client; never retried); its task id."""
+    from suno_tui.relay.submit_requests import LyricsRequest  # a job comes long after start-up
+
+    if isinstance(request, LyricsRequest):
+        return str(await client.submit_lyrics(request.prompt))
+    return str(await client.submit_music(request.payload()))

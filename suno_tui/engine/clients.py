@@ -20,13 +20,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import ssl
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from suno_tui.config import ConfigError, Gateway, Settings
-from suno_tui.relay.client import RelayClient
+from suno_tui.relay.bearer import bearer_token
 from suno_tui.relay.errors import RelayError
 from suno_tui.safe_text import clean_line
+
+if TYPE_CHECKING:
+    import ssl
+
+    from suno_tui.relay.client import RelayClient
 
 
 def tls_verify(settings: Settings) -> bool | ssl.SSLContext:
@@ -38,6 +43,8 @@ def tls_verify(settings: Settings) -> bool | ssl.SSLContext:
     if not settings.verify_tls:
         return False
     if settings.ca_bundle is not None:
+        import ssl
+
         try:
             return ssl.create_default_context(cafile=str(settings.ca_bundle))
         except (ssl.SSLError, OSError) as error:
@@ -53,6 +60,10 @@ def client_for(settings: Settings, gateway: Gateway | None = None) -> RelayClien
 
     May run the gateway's token_command; raises ConfigError if that fails.
     """
+    # httpx loads with the first client, not with this module (the monitor's
+    # first frame does without it)
+    from suno_tui.relay.client import RelayClient
+
     gateway = gateway or settings.gateway
     try:
         return RelayClient(
@@ -68,7 +79,7 @@ def client_for(settings: Settings, gateway: Gateway | None = None) -> RelayClien
 
 __all__ = ["ClientPool", "ProfileUnavailable", "client_for", "tls_verify"]
 
-BuildClient = Callable[[Settings, Gateway], RelayClient]
+BuildClient = Callable[[Settings, Gateway], "RelayClient"]
 
 
 class ProfileUnavailable(RelayError):
@@ -92,6 +103,8 @@ class ClientPool:
         self._build_client = build
         self._clients: dict[str, RelayClient] = {}
         self._problems: dict[str, str] = {}
+        #: token resolved, client not built yet (see :meth:`prepare`)
+        self._resolved: dict[str, Gateway] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     @property
@@ -108,12 +121,25 @@ class ClientPool:
         """The clients built so far (a copy)."""
         return dict(self._clients)
 
-    def prepare(self, profiles: Iterable[str]) -> dict[str, RelayClient]:
-        """Build clients for ``profiles`` now (before the app runs); returns
-        those that could be built. The others have a :meth:`problem`."""
+    def prepare(self, profiles: Iterable[str]) -> list[str]:
+        """Resolve the tokens of ``profiles`` now (before the app runs: a failing
+        ``token_command`` is a :meth:`problem` at once); returns the profiles
+        that have a client, or will have one. The clients themselves are built
+        by :meth:`build_prepared` or on first use: httpx loads with the first,
+        after the monitor's first frame."""
         for profile in dict.fromkeys(profiles):
-            if profile not in self._clients and profile not in self._problems:
-                self._make(profile)
+            if not self._tried(profile):
+                self._resolve(profile)
+        return self.prepared()
+
+    def prepared(self) -> list[str]:
+        """The profiles with a client, built or resolved and still to build."""
+        return [*self._clients, *self._resolved]
+
+    def build_prepared(self) -> dict[str, RelayClient]:
+        """Build the clients of the prepared profiles now; the clients built so far."""
+        for profile in list(self._resolved):
+            self._build(profile)
         return self.ready()
 
     def problem(self, profile: str) -> str | None:
@@ -138,21 +164,45 @@ class ClientPool:
             raise ProfileUnavailable(self.problem(profile) or f"no client for {profile!r}")
         return client
 
+    def _tried(self, profile: str) -> bool:
+        return profile in self._clients or profile in self._problems or profile in self._resolved
+
     def _make(self, profile: str) -> None:
+        if not self._tried(profile):
+            self._resolve(profile)
+        if profile in self._resolved:
+            self._build(profile)
+
+    def _resolve(self, profile: str) -> None:
+        """Run the profile's token command and check its token (no client yet)."""
         gateway = self._settings.gateways.get(profile)
         if gateway is None:
             self._problems[profile] = f"profile {profile!r} is not in the configuration any more"
             return
         try:
             token = gateway.resolve_token()
-            if not token and self._require_token:
-                self._problems[profile] = (
-                    f"no token configured for profile {profile!r}: run "
-                    f"'suno-tui config set profiles.{profile}.token -'"
-                )
-                return
-            resolved = dataclasses.replace(gateway, token=token, token_command=None)
-            self._clients[profile] = self._build_client(self._settings, resolved)
+        except (ConfigError, ValueError) as error:
+            self._problems[profile] = clean_line(str(error))
+            return
+        if not token and self._require_token:
+            self._problems[profile] = (
+                f"no token configured for profile {profile!r}: run "
+                f"'suno-tui config set profiles.{profile}.token -'"
+            )
+            return
+        try:
+            bearer_token(token)  # refused now, in the words client_for would use
+        except ValueError as error:
+            self._problems[profile] = clean_line(f"profile '{gateway.name}': {error}")
+            return
+        self._resolved[profile] = dataclasses.replace(gateway, token=token, token_command=None)
+
+    def _build(self, profile: str) -> None:
+        gateway = self._resolved.pop(profile, None)
+        if gateway is None:  # built meanwhile (by build_prepared or client())
+            return
+        try:
+            self._clients[profile] = self._build_client(self._settings, gateway)
         except (ConfigError, ValueError) as error:
             self._problems[profile] = clean_line(str(error))
 

@@ -117,6 +117,7 @@ def scoped_pool(settings: Settings, tracker: Tracker, wiring: Wiring) -> ClientP
                 "in the configuration any more"
             )
         pool.prepare([profile])
+        pool.build_prepared()  # ``watch`` has no first frame to wait for: refuse now
         problem = pool.problem(profile)
         if problem is not None:
             raise ConfigError(problem)
@@ -157,15 +158,16 @@ def open_engine(
     except (ConfigError, StoreError):
         store.close()
         raise
-    clients = pool.ready()
     interval = wiring.interval if wiring.interval is not None else settings.poll_interval
 
     def make_poller(
         on_update: Callable[[Update, PollStatus], None], on_status: Callable[[PollStatus], None]
     ) -> Poller:
+        # The clients built so far (``watch``'s); the monitor's are built when
+        # polling starts, after its first frame (Engine.start).
         return Poller(
             tracker,
-            clients,
+            pool.ready(),
             interval=interval,
             min_interval=wiring.min_interval,
             max_backoff=settings.max_backoff,
@@ -200,7 +202,7 @@ def open_engine(
         tracker,
         profile=settings.profile,
         clients=pool,
-        poller_factory=make_poller if clients else None,
+        poller_factory=make_poller if pool.prepared() else None,
         downloads=downloads,
         on_finish=settings.on_finish,
         polling_off=polling_off,

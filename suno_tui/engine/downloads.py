@@ -17,31 +17,31 @@ import stat
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from suno_tui.config import ConfigError, Settings
-from suno_tui.downloads import (
-    ACT_KINDS,
-    ActionsFor,
-    DownloadManager,
-    DownloadOptions,
+from suno_tui.downloads.assets import ACT_KINDS, check_assets
+from suno_tui.downloads.events import (
     DownloadProgress,
     EndedCallback,
-    FetchTask,
     FileState,
-    LookupCallback,
     ProgressCallback,
     RecordCallback,
     TaskOutcome,
-    TemplateError,
-    WriterConfig,
-    check_assets,
-    check_template,
 )
+from suno_tui.downloads.naming import TemplateError, check_template
+from suno_tui.downloads.options import DownloadOptions, FetchTask, LookupCallback
+from suno_tui.downloads.transfer.job import WriterConfig
 from suno_tui.engine.clients import tls_verify
 from suno_tui.engine.ports import ClientsLike, TrackerLike
-from suno_tui.relay.clip_actions import ClipActions
 from suno_tui.relay.models import Task
+from suno_tui.tracking.model import TaskSummary
+from suno_tui.tracking.wanted import wants_download
+
+if TYPE_CHECKING:
+    from suno_tui.downloads.act_files import ActionsFor
+    from suno_tui.downloads.manager import DownloadManager
+    from suno_tui.relay.clip_actions import ClipActions
 
 __all__ = [
     "DownloadService",
@@ -137,6 +137,9 @@ def manager_factory(
     task's WAV and timed lyrics asked of ``actions(task_id)``."""
 
     def build(on_progress: ProgressCallback, on_ended: EndedCallback) -> DownloadManager:
+        # the transfer, httpx's sync client and the threads load with the first download
+        from suno_tui.downloads.manager import DownloadManager
+
         return DownloadManager(fetch, options, on_progress=on_progress, on_ended=on_ended,
                                record=record, lookup=lookup, actions=actions,
                                sleep=sleep)  # fmt: skip
@@ -215,9 +218,24 @@ class DownloadService:
             return task
 
         async def actions(task_id: str) -> ClipActions:
+            from suno_tui.relay.clip_actions import ClipActions  # with the first download
+
             return ClipActions(await client_of(task_id))
 
         return cls.from_options(options, fetch, record, lookup, actions, sleep)
+
+    def worth(
+        self, summaries: Iterable[TaskSummary], problem: Callable[[str], str | None]
+    ) -> list[str]:
+        """Of ``summaries``, the finished tasks with files not on disk yet whose
+        profile has no ``problem`` (the tasks a run left complete are skipped)."""
+        return [
+            summary.task_id
+            for summary in summaries
+            if wants_download(summary, self.assets)
+            and summary.task_id not in self.complete
+            and not problem(summary.profile)
+        ]
 
     def listen(self, *, progress: ProgressCallback, ended: EndedCallback) -> None:
         """Where progress and each run's end go (the engine)."""

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.account_feed import AccountFeed, DiscoveryRequest
-from suno_tui.engine.adopting import adopt
+from suno_tui.engine.adopting import adopt, send_job
 from suno_tui.engine.clip_commands import ClipCommands, clip_commands_over
 from suno_tui.engine.downloads import DownloadService
 from suno_tui.engine.events import (
@@ -30,7 +30,7 @@ from suno_tui.engine.events import (
     StatusChanged,
 )
 from suno_tui.engine.finishing import Finishing, news
-from suno_tui.engine.polling import Polling, unpolled_profiles
+from suno_tui.engine.polling import Polling, connect_prepared, unpolled_profiles
 from suno_tui.engine.ports import (
     ClientsLike,
     PollerFactory,
@@ -40,10 +40,12 @@ from suno_tui.engine.ports import (
 )
 from suno_tui.relay.balance import Balance
 from suno_tui.relay.models import Task
-from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import DEFAULT_PROFILE, TaskSummary, Transition
-from suno_tui.tracking.wanted import download_problem, wants_download
+from suno_tui.tracking.wanted import download_problem
+
+if TYPE_CHECKING:  # a job is sent long after the first frame
+    from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 
 Listener = Callable[[EngineEvent], None]
 
@@ -76,7 +78,7 @@ class Engine:
         self._on_close = on_close
         self._listeners: list[Listener] = []
         #: profiles the poller has a client for (others are wired when first used)
-        self._wired: set[str] = set(clients.ready()) if clients is not None else set()
+        self._wired: set[str] = set(clients.prepared()) if clients is not None else set()
         self._background: set[asyncio.Future[Any]] = set()
         self._finishing = Finishing(
             tracker,
@@ -165,10 +167,17 @@ class Engine:
 
     # -- running --------------------------------------------------------------
 
+    def prepare_polling(self) -> None:
+        """Make the poller, not running yet: its status shows before :meth:`start`."""
+        self._polls.make()
+
     def start(self) -> None:
-        """Start polling, and account mode if wired, in the background (on the
-        running event loop)."""
-        if self._polls.make():
+        """Start polling (building the prepared profiles' clients: the monitor
+        calls this after its first frame) and account mode if wired."""
+        self._polls.make()
+        poller = self._polls.poller
+        if poller is not None and self._polling is None:
+            connect_prepared(self.clients, poller)
             self._polling = asyncio.ensure_future(self.run_polling(raise_errors=False))
         if self.account is not None and self._account_loop is None:
             self._account_loop = asyncio.ensure_future(
@@ -325,16 +334,9 @@ class Engine:
     def worth_downloading(self) -> list[str]:
         """For ``D``: the finished tasks with files not on disk yet, whose
         profile can fetch them (the tasks a run left complete are skipped)."""
-        downloads = self.downloads
-        if downloads is None:
+        if self.downloads is None:
             return []
-        return [
-            summary.task_id
-            for summary in self._tracker.summaries().values()
-            if wants_download(summary, downloads.assets)
-            and summary.task_id not in downloads.complete
-            and not self.profile_problem(summary.profile)
-        ]
+        return self.downloads.worth(self._tracker.summaries().values(), self.profile_problem)
 
     def download(self, task_ids: Iterable[str]) -> list[str]:
         """Queue downloads; the tasks newly queued."""
@@ -351,10 +353,7 @@ class Engine:
         """Submit a job to ``profile``'s gateway (never retried); its task id."""
         if self.clients is None:
             raise RuntimeError("submitting needs a gateway")
-        client = await self.clients.client(profile)
-        if isinstance(request, LyricsRequest):
-            return str(await client.submit_lyrics(request.prompt))
-        return str(await client.submit_music(request.payload()))
+        return await send_job(await self.clients.client(profile), request)
 
     # -- what the parts report ------------------------------------------------
 

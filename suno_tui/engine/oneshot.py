@@ -12,7 +12,7 @@ from suno_tui.config import ConfigError, Settings
 from suno_tui.engine.clients import client_for
 from suno_tui.relay.account import TaskListing, TaskQuery, TaskSink
 from suno_tui.relay.balance import Balance, fetch_balance
-from suno_tui.relay.client import FetchResult
+from suno_tui.relay.fetch_result import FetchResult
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 
 NO_ACCESS_TOKEN = (

@@ -18,7 +18,7 @@ from suno_tui.engine.ports import (
 )
 from suno_tui.tracking.model import TaskSummary
 
-__all__ = ["INTERVAL_STEPS", "Polling", "next_interval", "unpolled_profiles"]
+__all__ = ["INTERVAL_STEPS", "Polling", "connect_prepared", "next_interval", "unpolled_profiles"]
 
 #: the steps the poll interval moves through (seconds)
 INTERVAL_STEPS = (2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
@@ -45,6 +45,17 @@ def unpolled_profiles(
         if why:
             problems[profile] = (count, why)
     return problems
+
+
+def connect_prepared(clients: ClientsLike | None, poller: PollerLike) -> None:
+    """Give the poller the clients of the profiles prepared when the engine
+    was opened (built now: the monitor starts polling after its first frame)."""
+    if clients is None:
+        return
+    given = set(clients.ready())
+    for profile, client in clients.build_prepared().items():
+        if profile not in given:
+            poller.set_client(profile, client)
 
 
 class Polling:

@@ -44,7 +44,7 @@ from __future__ import annotations
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from suno_tui.relay.account_pages import (
     LEGACY_PAGE_SIZE,
@@ -59,10 +59,12 @@ from suno_tui.relay.account_pages import (
     parse_account_item,
     read_answer,
 )
-from suno_tui.relay.client import RelayClient
 from suno_tui.relay.errors import AccountAuthError, RelayError
 from suno_tui.relay.models import Task
 from suno_tui.relay.redaction import redact_error
+
+if TYPE_CHECKING:  # annotations only: importing this module does not load httpx
+    from suno_tui.relay.client import RelayClient
 
 __all__ = [
     "DEFAULT_LIST_LIMIT",

@@ -25,14 +25,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from suno_tui.relay.client import RelayClient
 from suno_tui.relay.envelope import decode_json, error_for_status, is_web_page, short_text
 from suno_tui.relay.errors import GatewayError, MalformedResponse, NotSupported, RelayError
 from suno_tui.relay.numbers import to_float
 from suno_tui.relay.redaction import redact_error
 from suno_tui.relay.timestamps import from_epoch
+
+if TYPE_CHECKING:  # only the annotations: the monitor's first frame does without httpx
+    from suno_tui.relay.client import RelayClient
 
 __all__ = [
     "MAX_AMOUNT",

@@ -13,13 +13,13 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from suno_tui.relay.bearer import bearer_token
 from suno_tui.relay.envelope import decode_json, error_for_status, unwrap
 from suno_tui.relay.errors import (
     AuthError,
@@ -30,6 +30,7 @@ from suno_tui.relay.errors import (
     RelayError,
     TaskNotFound,
 )
+from suno_tui.relay.fetch_result import BatchFailure, FetchResult
 from suno_tui.relay.models import ModelError, Task, parse_task
 from suno_tui.relay.redaction import redact, redact_error
 from suno_tui.relay.transport import SOCKS_HINT, Transport, garbled_submit
@@ -65,30 +66,6 @@ _AMBIGUOUS_STATUSES = frozenset({502, 504})
 _SEVERITY: tuple[type[RelayError], ...] = (AuthError, RateLimited, GatewayError)
 
 
-@dataclass(frozen=True, slots=True)
-class BatchFailure:
-    ids: tuple[str, ...]
-    error: RelayError
-
-
-@dataclass(slots=True)
-class FetchResult:
-    """What one ``fetch`` learned, keyed by the ids that were asked for."""
-
-    requested: list[str]
-    tasks: dict[str, Task] = field(default_factory=dict)
-    #: ids the gateway answered without (unknown, or another user's)
-    missing: list[str] = field(default_factory=list)
-    #: batches that failed (only when fetched with ``raise_errors=False``)
-    failures: list[BatchFailure] = field(default_factory=list)
-    #: rows that could not be read or were not asked for: never dropped silently
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def failed_ids(self) -> set[str]:
-        return {task_id for failure in self.failures for task_id in failure.ids}
-
-
 def batches(ids: Sequence[str], size: int) -> list[list[str]]:
     if size < 1:
         raise ValueError("batch size must be at least 1")
@@ -121,14 +98,7 @@ class RelayClient:
         # A token read from a file often ends in a newline; one that is sent
         # with it fails in h11 with the header value (token and all) quoted in
         # the error, escaped so that redaction cannot find it.
-        token = (token or "").strip()
-        if token[:7].lower() == "bearer ":  # pasted with its scheme: send it once
-            token = token[7:].strip()
-        if any(not " " <= char <= "~" for char in token):
-            raise ValueError(
-                "the token contains control or non-ASCII characters "
-                "and cannot be sent in an HTTP header"
-            )
+        token = bearer_token(token)
         self.base_url = base_url.rstrip("/")
         self.batch_size = batch_size
         self._token = token

@@ -12,7 +12,6 @@ import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from suno_tui.jsoncodec import NOT_EXACT, loads_exact
@@ -54,6 +53,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     try:
         seconds = float(value)
     except ValueError:
+        from email.utils import parsedate_to_datetime  # rare: an HTTP date
+
         try:
             when = parsedate_to_datetime(value)
         except (TypeError, ValueError):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from suno_tui import jsoncodec
-from suno_tui.relay.client import FetchResult
+from suno_tui.relay.fetch_result import FetchResult
 from suno_tui.relay.models import Task, TaskStatus
 from suno_tui.tracking.model import NEW, NOT_FOUND, TaskSummary, Transition
 from suno_tui.tracking.progress import refresh_progress

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from suno_tui.relay.client import FetchResult
 from suno_tui.relay.errors import AuthError, RateLimited
+from suno_tui.relay.fetch_result import FetchResult
 from suno_tui.tracking.backoff import Backoff
 from suno_tui.tracking.poll_status import PollStatus, one_line
 from suno_tui.tracking.store import StoreError

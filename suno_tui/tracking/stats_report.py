@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from suno_tui.safe_text import clean_line
-from suno_tui.tracking.stats import HOURS, Stats, sparkline
+
+if TYPE_CHECKING:  # the monitor's rows use duration_text: the stats load on 'i'
+    from suno_tui.tracking.stats import Stats
 
 #: a status or kind name as shown (the state file may hold any text there)
 _MAX_NAME = 40
@@ -36,6 +40,8 @@ def _counts(counts: dict[str, int]) -> str:
 
 def report_sections(stats: Stats) -> list[tuple[str, list[str]]]:
     """(heading, lines) pairs; the stats view styles the headings."""
+    from suno_tui.tracking.stats import HOURS, sparkline
+
     rate = stats.failure_rate
     failure = "-" if rate is None else f"{rate:.1%}"
     overview = [

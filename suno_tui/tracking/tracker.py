@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from types import MappingProxyType
 
-from suno_tui.relay.client import FetchResult
+from suno_tui.relay.fetch_result import FetchResult
 from suno_tui.relay.models import Task
 from suno_tui.tracking.checkpoints import Checkpoints
 from suno_tui.tracking.merge_plan import MergePlan, plan_merge

@@ -224,11 +224,19 @@ class Monitor(App[int]):
             self.tasks.add(self._initial_ids, announce=False)
         self._rows_changed()
         self.top_bar.view = self.task_list.view
-        self.engine.start()
+        self.engine.prepare_polling()
         self._polling_changed()
         self.status_bar.balance = self.engine.balance
         self.set_interval(self._tick_seconds, self._tick, name="tick")
         self.announcer.place()
+        # Polling starts right after the first frame: building the clients
+        # (httpx, TLS) is not on the way to it; the bar shows the poller's
+        # status (not polled yet, the interval) from the first frame.
+        self.call_after_refresh(self._start_engine)
+
+    def _start_engine(self) -> None:
+        self.engine.start()
+        self._polling_changed()
 
     def on_resize(self, event: Resize) -> None:
         self.panes.apply_size(event.size.width, event.size.height)

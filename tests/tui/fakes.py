@@ -137,8 +137,14 @@ class FakeClients:
     def profiles(self) -> list[str]:
         return list(self._profiles)
 
+    def prepared(self) -> list[str]:
+        return list(self._profiles)
+
     def ready(self) -> dict[str, object]:
         return {name: self for name in self._profiles}
+
+    def build_prepared(self) -> dict[str, object]:
+        return self.ready()
 
     def problem(self, profile: str) -> str | None:
         return None if profile in self._profiles else f"profile {profile!r} is not configured"

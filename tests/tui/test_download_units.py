@@ -155,13 +155,14 @@ async def test_the_client_pool_explains_missing_profiles() -> None:
     )
     pool = ClientPool(settings)
     assert pool.profiles() == ["default", "broken", "notoken"]
-    ready = pool.prepare(["default", "notoken", "broken", "gone"])
-    assert list(ready) == ["default"]
+    assert pool.prepare(["default", "notoken", "broken", "gone"]) == ["default"]
+    assert pool.ready() == {}  # tokens resolved; no client built before first use
     assert "no token configured for profile 'notoken'" in (pool.problem("notoken") or "")
     assert "token_command" in (pool.problem("broken") or "")
     assert "not in the configuration any more" in (pool.problem("gone") or "")
     with pytest.raises(ProfileUnavailable, match="notoken"):
         await pool.client("notoken")
-    assert await pool.client("default") is ready["default"]
+    built = await pool.client("default")
+    assert pool.ready() == {"default": built}
     assert "sk-main" not in repr(pool.problem("notoken"))
     await pool.aclose()

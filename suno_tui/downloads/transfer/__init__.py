@@ -13,17 +13,21 @@ that is too slow. Modules: ``writer`` (attempts, restarts, the commit),
 
 from __future__ import annotations
 
-from suno_tui.downloads.transfer.job import CommitHook, ProgressFn, WriterConfig
-from suno_tui.downloads.transfer.writer import (
-    MAX_REDIRECTS,
-    Written,
-    download,
-    file_sha256,
-    meta_path,
-    part_path,
-    remote_size,
-    write_atomic,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from suno_tui.downloads.transfer.job import CommitHook, ProgressFn, WriterConfig
+    from suno_tui.downloads.transfer.writer import (
+        MAX_REDIRECTS,
+        Written,
+        download,
+        file_sha256,
+        meta_path,
+        part_path,
+        remote_size,
+        write_atomic,
+    )
 
 __all__ = [
     "MAX_REDIRECTS",
@@ -38,3 +42,33 @@ __all__ = [
     "remote_size",
     "write_atomic",
 ]
+
+#: where each name lives; loaded on first use (PEP 562), so that ``job``'s
+#: settings (``WriterConfig``) do not load the writer, httpx's sync client
+#: and the threads
+_HOMES = {
+    "CommitHook": "suno_tui.downloads.transfer.job",
+    "MAX_REDIRECTS": "suno_tui.downloads.transfer.writer",
+    "ProgressFn": "suno_tui.downloads.transfer.job",
+    "WriterConfig": "suno_tui.downloads.transfer.job",
+    "Written": "suno_tui.downloads.transfer.writer",
+    "download": "suno_tui.downloads.transfer.writer",
+    "file_sha256": "suno_tui.downloads.transfer.writer",
+    "meta_path": "suno_tui.downloads.transfer.writer",
+    "part_path": "suno_tui.downloads.transfer.writer",
+    "remote_size": "suno_tui.downloads.transfer.writer",
+    "write_atomic": "suno_tui.downloads.transfer.writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
