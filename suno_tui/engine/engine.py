@@ -3,9 +3,8 @@ one object both front ends drive. It owns the tracker (and its store), the
 client pool, the poller (engine/polling.py) and the download service; finished
 tasks go through engine/finishing.py, tasks found in the account through
 engine/adopting.py, clip actions through engine/clip_commands.py. Front ends
-subscribe to its events (engine/events.py) and send it commands. Everything
-runs on the caller's event loop; nothing here knows Textual or argparse.
-``engine/compose.py: open_engine`` builds it; tests drive it with fakes.
+subscribe to its events (engine/events.py) and send it commands. It runs on the
+caller's event loop, knows no Textual; engine/compose.py builds it.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from suno_tui.downloads.events import DownloadProgress, FileState, TaskOutcome
 from suno_tui.engine.account_feed import AccountFeed, DiscoveryRequest
 from suno_tui.engine.adopting import adopt, send_job
-from suno_tui.engine.clip_commands import ClipCommands, clip_commands_over
 from suno_tui.engine.downloads import DownloadService
 from suno_tui.engine.events import (
     DownloadEnded,
@@ -44,7 +42,8 @@ from suno_tui.safe_text import clean_line
 from suno_tui.tracking.model import DEFAULT_PROFILE, TaskSummary, Transition
 from suno_tui.tracking.wanted import download_problem
 
-if TYPE_CHECKING:  # a job is sent long after the first frame
+if TYPE_CHECKING:  # a job or a clip action comes long after the first frame
+    from suno_tui.engine.clip_commands import ClipCommands
     from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest
 
 Listener = Callable[[EngineEvent], None]
@@ -347,6 +346,8 @@ class Engine:
             self.downloads.cancel(task_id)
 
     def clip_commands(self) -> ClipCommands:  # extend, concat, run again
+        from suno_tui.engine.clip_commands import clip_commands_over  # loads httpx
+
         return clip_commands_over(self._tracker, self.clients, self.add, self.profile)
 
     async def send_job(self, request: MusicRequest | LyricsRequest, profile: str) -> str:
