@@ -54,7 +54,7 @@ def run_clip_action(
     ``then`` goes on with it (``submit --again --watch``)."""
     import asyncio
 
-    from suno_tui.cli.common import fail, settings_from_args
+    from suno_tui.cli.common import fail, interrupted, settings_from_args
     from suno_tui.config import ConfigError
     from suno_tui.engine.oneshot import SubmitAttempt
     from suno_tui.engine.watchlist import WatchListError
@@ -67,13 +67,7 @@ def run_clip_action(
     except (SubmitError, ConfigError, WatchListError) as error:
         return fail(str(error), exit_codes.USAGE)
     except KeyboardInterrupt:
-        if not attempt.sent:
-            return fail("interrupted before the request was sent", exit_codes.INTERRUPTED)
-        return fail(
-            "interrupted: outcome unknown, not retried: the request was sent and may have "
-            "been accepted; check the gateway before asking again",
-            exit_codes.INTERRUPTED,
-        )
+        return interrupted(attempt.sent, before="asking again")
     if done is None:
         return code
     if done.watch_problem is not None:

@@ -65,6 +65,21 @@ def fail(message: str, code: int, *, stream: TextIO | None = None) -> int:
     return code
 
 
+def interrupted(sent: bool, *, before: str) -> int:
+    """Ctrl-C during a POST, which is never retried: say whether it may have
+    reached the gateway (``before``: what not to do again blindly)."""
+    from suno_tui.cli import exit_codes
+
+    if not sent:
+        return fail("interrupted before the request was sent", exit_codes.INTERRUPTED)
+    # The gateway may have the job: the same words as for a lost answer.
+    return fail(
+        "interrupted: outcome unknown, not retried: the request was sent and may have "
+        f"been accepted; check the gateway before {before}",
+        exit_codes.INTERRUPTED,
+    )
+
+
 def warn(message: str, *, stream: TextIO | None = None) -> None:
     """Print ``suno-tui: warning: MESSAGE`` to stderr."""
     print(f"{PROG}: warning: {_one_line(message)}", file=stream or sys.stderr)

@@ -111,7 +111,7 @@ def _request(args: argparse.Namespace) -> MusicRequest | LyricsRequest:
 def run(args: argparse.Namespace) -> int:
     import asyncio
 
-    from suno_tui.cli.common import fail, settings_from_args
+    from suno_tui.cli.common import fail, interrupted, settings_from_args
     from suno_tui.config import ConfigError
     from suno_tui.engine.oneshot import SubmitAttempt
     from suno_tui.relay.submit_requests import SubmitError
@@ -126,14 +126,7 @@ def run(args: argparse.Namespace) -> int:
     except (SubmitError, ConfigError) as error:
         return fail(str(error), exit_codes.USAGE)
     except KeyboardInterrupt:
-        if not attempt.sent:
-            return fail("interrupted before the request was sent", exit_codes.INTERRUPTED)
-        # The gateway may have the job: the same words as for a lost answer.
-        return fail(
-            "interrupted: outcome unknown, not retried: the request was sent and may have "
-            "been accepted; check the gateway before submitting again",
-            exit_codes.INTERRUPTED,
-        )
+        return interrupted(attempt.sent, before="submitting again")
     if task_id is None:
         return code
     from suno_tui.engine.watchlist import WatchListError, add_to_watchlist
