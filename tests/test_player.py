@@ -16,7 +16,8 @@ from suno_tui.engine.listening import Listening, NothingToPlay, track_for
 from suno_tui.player import NoPlayer, PlayerProcess, choose_player, reaper
 from suno_tui.relay.models import Task, parse_task
 
-from .fixtures.player_standin import StandIn, alive, wait_until, wait_until_async
+from .fixtures.player_standin import StandIn, alive
+from .fixtures.waiting import wait_until, wait_until_async
 from .tui.factories import raw_music_task
 
 TASK_ID = "3f2a9c1e-0b7d-4c55-9e1a-7a6b5c4d3e2f"

@@ -10,13 +10,13 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 
 import httpx
 import pytest
 
 from suno_tui.cli import main
 from suno_tui.simulator import Fault, ManualClock, ScaledClock, Simulator, SimulatorThread
+from tests.fixtures.waiting import wait_until
 
 
 @pytest.mark.parametrize(
@@ -142,16 +142,6 @@ def test_thread_runner_for_sync_callers() -> None:
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base_url}/suno/fetch/x", timeout=2)
     assert not sim.errors
-
-
-def wait_until(condition: Callable[[], bool], failure: str, timeout: float = 10.0) -> None:
-    """Wait (bounded) for another thread to make ``condition`` true; fail with
-    ``failure`` if it never does."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() >= deadline:
-            raise AssertionError(f"{failure} (waited {timeout:g} s)")
-        time.sleep(0.005)
 
 
 async def _answer() -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from suno_tui.downloads.cover_pool import CoverLoader
 from suno_tui.downloads.covers import CoverCache
 from suno_tui.tui.detail.cover_view import CoverView
+from tests.fixtures.waiting import wait_until_async
 from tests.reliability.raw_server import RawServer
 
 from .conftest import build_app
@@ -25,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _wait_until_fetching(server: RawServer, count: int) -> None:
-    async with asyncio.timeout(BOUND):
-        while fetches_started(server.requests) < count:
-            await asyncio.sleep(0.01)
+    await wait_until_async(
+        lambda: fetches_started(server.requests) >= count, f"{count} fetches never started", BOUND
+    )
 
 
 async def test_dripping_covers_leave_the_default_executor_free_and_the_next_cover_loads(

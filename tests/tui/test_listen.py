@@ -10,7 +10,8 @@ from suno_tui.downloads.existing import KnownDownload
 from suno_tui.engine.downloads import DownloadService
 from suno_tui.tui.app import MonitorApp
 
-from ..fixtures.player_standin import StandIn, alive, wait_until, wait_until_async
+from ..fixtures.player_standin import StandIn, alive
+from ..fixtures.waiting import wait_until, wait_until_async
 from .conftest import build_app
 from .factories import sample_summaries
 
