@@ -69,6 +69,7 @@ QUIT_SCRIPT = textwrap.dedent(
     from suno_tui.downloads.cover_pool import CoverLoader
     from suno_tui.downloads.covers import CoverCache
     from suno_tui.tui.detail.cover_view import CoverView
+    from tests.fixtures.waiting import wait_until_async
     from tests.reliability.raw_server import RawServer
     from tests.tui.conftest import build_app
     from tests.tui.cover_drips import dripping_task, fetches_started, serve
@@ -88,8 +89,9 @@ QUIT_SCRIPT = textwrap.dedent(
             kind = "bomb" if index % 2 else "drip"
             view.show_task(dripping_task(index, base_url, kind=kind))
             await pilot.pause()
-        while fetches_started(server.requests) < 2:
-            await asyncio.sleep(0.01)
+        await wait_until_async(
+            lambda: fetches_started(server.requests) >= 2, "no cover fetch started"
+        )
         await pilot.press("q")
 
     app.run(headless=True, size=(120, 40), auto_pilot=scroll_then_quit)
