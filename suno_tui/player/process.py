@@ -77,10 +77,6 @@ class PlayerProcess:
     def running(self) -> bool:
         return self._process.poll() is None
 
-    @property
-    def can_pause(self) -> bool:
-        return self._ipc is not None
-
     async def toggle_pause(self) -> bool | None:
         """Pause or resume; the new state, or None when this player cannot."""
         if self._ipc is None:
