@@ -35,6 +35,7 @@ __all__ = [
     "Owner",
     "matches_record",
     "owner_of",
+    "still_there",
     "place",
     "where_asked",
 ]
@@ -60,13 +61,22 @@ class KnownDownload:
     sha256: str | None = None
 
 
+def still_there(known: KnownDownload) -> bool:
+    """Is the recorded file still a plain file (not replaced by a symlink) at
+    its recorded size? Cheap: no hashing."""
+    try:
+        info = os.lstat(known.path)
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and info.st_size == known.size
+
+
 def matches_record(known: KnownDownload) -> bool:
     """Is the recorded file still there, whole and unchanged (and not
     replaced by a symlink)?"""
+    if not still_there(known):
+        return False
     try:
-        info = os.lstat(known.path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != known.size:
-            return False
         return not known.sha256 or file_sha256(known.path) == known.sha256
     except OSError:
         return False

@@ -13,7 +13,6 @@ tasks already complete).
 from __future__ import annotations
 
 import asyncio
-import stat
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,14 +273,10 @@ class DownloadService:
     def saved_file(self, task_id: str, clip_id: str, asset: str = "audio") -> Path | None:
         """The file the state recorded for one clip's asset, if it is still
         there at its recorded size (no hashing: this answers a key press)."""
+        from suno_tui.downloads.existing import still_there  # a key press, not start-up
+
         known = self._lookup(task_id, clip_id, asset) if self._lookup is not None else None
-        if known is None:
-            return None
-        try:
-            info = known.path.lstat()
-        except OSError:
-            return None
-        return known.path if stat.S_ISREG(info.st_mode) and info.st_size == known.size else None
+        return known.path if known is not None and still_there(known) else None
 
     def remember_paths(self, task_id: str, paths: Iterable[str]) -> None:
         known = self._paths.setdefault(task_id, [])
