@@ -35,8 +35,8 @@ __all__ = [
     "Owner",
     "matches_record",
     "owner_of",
-    "still_there",
     "place",
+    "still_there",
     "where_asked",
 ]
 
