@@ -50,15 +50,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def as_json_text(balance: Balance) -> str:
-    from suno_tui.relay.balance import balance_figure
     from suno_tui.relay.export import to_json_text
     from suno_tui.relay.timestamps import to_iso
 
     return to_json_text(
         {
-            "granted": balance_figure(balance.granted),
-            "used": balance_figure(balance.used),
-            "remaining": balance_figure(balance.remaining),
+            "granted": balance.granted,
+            "used": balance.used,
+            "remaining": balance.remaining,
             "unit": balance.unit,
             "unit_basis": balance.unit_basis,
             "unlimited": balance.unlimited,
@@ -69,10 +68,7 @@ def as_json_text(balance: Balance) -> str:
 
 
 def _amount(value: float | None, unit: str | None) -> str:
-    from suno_tui.relay.balance import balance_figure
-
-    value = balance_figure(value)  # "-" for what cannot be a balance, whoever made it
-    if value is None:
+    if value is None:  # not said, or not a possible balance (see Balance)
         return "-"
     if unit == "tokens":
         return f"{value:,.0f} tokens"

@@ -92,6 +92,12 @@ class Balance:
     source: str = "billing"
     notes: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        # The one place figures are checked: a Balance never holds what cannot
+        # be one, so nothing that words it has to check again.
+        for name in ("granted", "used", "remaining"):
+            object.__setattr__(self, name, balance_figure(getattr(self, name)))
+
 
 async def fetch_balance(relay: RelayClient, *, api: str = "auto", unit: str = "auto") -> Balance:
     """The billing pair; on a gateway without it, new-api's ``/api/usage/token/``

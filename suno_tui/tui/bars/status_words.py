@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 from textual.content import Content
 
 from suno_tui.engine.ports import PollStatusLike
-from suno_tui.relay.balance import Balance, balance_figure
+from suno_tui.relay.balance import Balance
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.timefmt import clock_time
 
@@ -54,7 +54,7 @@ def balance_text(balance: Balance | None) -> str:
         return ""
     if balance.unlimited:
         return "key unlimited"
-    amount = balance_figure(balance.remaining)  # None for what cannot be a balance
+    amount = balance.remaining  # None: not said, or not a possible balance
     if amount is None:
         return ""
     unit = clean_line(balance.unit or "")[:8]
