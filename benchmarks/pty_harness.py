@@ -51,8 +51,9 @@ class PtyProcess:
         terminal, so it can open ``/dev/tty`` for the keyboard as in a shell."""
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        child_env = {**os.environ, "TERM": "xterm-256color", **(env or {})}
-        child_env.pop("NO_COLOR", None)
+        # NO_COLOR of the shell running the tests does not leak in; ``env`` may set it
+        inherited = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+        child_env = {**inherited, "TERM": "xterm-256color", **(env or {})}
         self.started = time.perf_counter()
         if stdin is None:
             self.process = subprocess.Popen(

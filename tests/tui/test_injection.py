@@ -12,10 +12,12 @@ from datetime import timedelta
 from typing import Any
 
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Static
 
 from suno_tui.relay.models import TaskStatus, parse_task
 from suno_tui.tracking.model import Transition
+from suno_tui.tui.detail.links import link_target
 from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
@@ -40,8 +42,16 @@ def assert_safe(text: str) -> None:
 
 def assert_no_actions(content: Content) -> None:
     for span in content.spans:
-        style = str(span.style)
-        assert "@click" not in style and "link" not in style, style
+        style = span.style
+        assert "@click" not in str(style), style
+        if isinstance(style, Style) and style.link is not None:
+            # the one link allowed: a clean http(s) URL of the gateway's, on its own text
+            # (the hostile audio URL, "https://cdn1.suno.ai/" + markup, is none)
+            assert link_target(style.link) == style.link, style.link
+            assert not style.link.startswith("https://cdn1.suno.ai/"), style.link
+            assert content.plain[span.start : span.end] in style.link
+        else:
+            assert "link" not in str(style), style
 
 
 def hostile_raw() -> dict[str, Any]:

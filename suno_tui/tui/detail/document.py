@@ -20,6 +20,7 @@ from suno_tui.relay.export import to_json_text
 from suno_tui.relay.models import Clip, ClipStatus, Lyrics, Task
 from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tracking.model import TaskSummary, Transition
+from suno_tui.tui.detail.links import link_style, link_target
 from suno_tui.tui.tasks.row_render import percent_text, status_look
 from suno_tui.tui.timefmt import full_time, precise_duration, short_duration
 
@@ -85,12 +86,16 @@ def url_note(url: str) -> str:
     return ""
 
 
-def _url_field(label: str, url: str, width: int) -> Content:
-    url = clean_line(url).strip()
-    if not url:
+def _url_field(label: str, url: str, width: int, links: bool = False) -> Content:
+    shown = clean_line(url).strip()
+    if not shown:
         return _field(label, "—", LABEL)
-    note = url_note(url)
-    body = Content.assemble((url, URL), (f"  ({note})", LABEL) if note else "")
+    note = url_note(shown)
+    text = Content.styled(shown, URL)
+    target = link_target(url) if links else None
+    if target is not None and target == shown:  # a link opens what it says, or is none
+        text = text.stylize(link_style(target))
+    body = Content.assemble(text, (f"  ({note})", LABEL) if note else "")
     return _field(label, body, width=width)
 
 
@@ -133,6 +138,7 @@ def _clip_section(
     earlier_lyrics: dict[str, int],
     tz: tzinfo | None,
     width: int,
+    links: bool = False,
 ) -> list[Content]:
     symbol, tone = _CLIP_SYMBOL.get(clip.status, ("?", "unknown"))
     parts: list[Content] = [
@@ -156,9 +162,9 @@ def _clip_section(
     parts.append(_field("created", _when(clip.created_at, tz)))
     if clip.handle or clip.display_name:
         parts.append(_field("by", clean_line(clip.display_name or clip.handle), width=width))
-    parts.append(_url_field("audio", clip.audio_url, width))
-    parts.append(_url_field("video", clip.video_url, width))
-    parts.append(_url_field("image", clip.image_large_url or clip.image_url, width))
+    parts.append(_url_field("audio", clip.audio_url, width, links))
+    parts.append(_url_field("video", clip.video_url, width, links))
+    parts.append(_url_field("image", clip.image_large_url or clip.image_url, width, links))
     if clip.description_prompt:
         parts.append(_field("prompt", clean_line(clip.description_prompt), width=width))
     lyrics = clean_text(clip.lyrics, multiline=True).strip()
@@ -203,11 +209,13 @@ def build_document(
     width: int = 0,
     *,
     profile_note: str = "",
+    links: bool = False,
 ) -> Content:
     """The whole detail view of one task, ready for a wrapping Static.
 
     ``width`` (the view's width in cells, 0 if unknown) lets long values wrap
-    under themselves instead of under their label.
+    under themselves instead of under their label. ``links``: the clips'
+    http(s) URLs are OSC 8 links (see :mod:`suno_tui.tui.detail.links`).
     """
     parts: list[Content] = []
     if summary is not None:
@@ -273,7 +281,9 @@ def build_document(
     else:
         seen_lyrics: dict[str, int] = {}
         for number, clip in enumerate(task.clips, 1):
-            parts.extend(_clip_section(clip, number, len(task.clips), seen_lyrics, tz, width))
+            parts.extend(
+                _clip_section(clip, number, len(task.clips), seen_lyrics, tz, width, links)
+            )
         if task.lyrics is not None:
             parts.extend(_lyrics_section(task.lyrics, width))
         if not task.clips and task.lyrics is None:

@@ -7,6 +7,7 @@ nothing to the terminal.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import ClassVar
@@ -21,6 +22,7 @@ from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.detail.cover_view import CoverSource, CoverView
 from suno_tui.tui.detail.document import CopyTarget, build_document, copy_targets, raw_document
+from suno_tui.tui.detail.links import links_wanted
 from suno_tui.tui.keys.bindings import Scope, bindings
 
 
@@ -70,6 +72,8 @@ class DetailView(VerticalScroll, can_focus=True):
         self._tz: tzinfo | None = None
         self._width = 0
         self._profile_note = ""
+        # clickable URLs (OSC 8), unless NO_COLOR or a dumb terminal asks for plain text
+        self._links = links_wanted(os.environ)
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content(""), id="detail-mode")
@@ -154,6 +158,7 @@ class DetailView(VerticalScroll, can_focus=True):
                 self._now,
                 self._tz,
                 profile_note=self._profile_note,
+                links=self._links,
                 # one cell spare: a scrollbar may appear once the text is in
                 width=max(self.scrollable_content_region.width - 1, 0),
             )
