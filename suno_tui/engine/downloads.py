@@ -32,6 +32,7 @@ from suno_tui.downloads.naming import TemplateError, check_template
 from suno_tui.downloads.options import DownloadOptions, FetchTask, LookupCallback
 from suno_tui.downloads.transfer.job import WriterConfig
 from suno_tui.engine.clients import tls_verify
+from suno_tui.engine.offer_memory import OfferMemory, RememberingActions
 from suno_tui.engine.ports import ClientsLike, TrackerLike
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary
@@ -40,7 +41,6 @@ from suno_tui.tracking.wanted import wants_download
 if TYPE_CHECKING:
     from suno_tui.downloads.act_files import ActionsFor
     from suno_tui.downloads.manager import DownloadManager
-    from suno_tui.relay.clip_actions import ClipActions
 
 __all__ = [
     "DownloadService",
@@ -178,6 +178,8 @@ class DownloadService:
         self._paths: dict[str, list[str]] = {}
         #: tasks whose last run left everything on disk
         self.complete: set[str] = set()
+        #: what the gateways do not offer (WAV, timed lyrics), as downloads found out
+        self.offers = OfferMemory(None)
 
     @classmethod
     def from_options(
@@ -204,9 +206,12 @@ class DownloadService:
         record: RecordCallback | None = None,
         lookup: LookupCallback | None = None,
         sleep: Sleep = asyncio.sleep,
+        memory: OfferMemory | None = None,
     ) -> DownloadService:
         """Each task's fresh links (and its WAV and timed lyrics) asked of its
-        own profile's gateway; ``sleep`` between asks for a WAV being made."""
+        own profile's gateway; ``sleep`` between asks for a WAV being made;
+        what a gateway does not offer kept in ``memory`` (engine/offer_memory.py)."""
+        offers = memory if memory is not None else OfferMemory(None)
 
         async def client_of(task_id: str) -> Any:
             summary = tracker.get(task_id)
@@ -216,12 +221,15 @@ class DownloadService:
             task: Task = await (await client_of(task_id)).fetch_one(task_id)
             return task
 
-        async def actions(task_id: str) -> ClipActions:
+        async def actions(task_id: str) -> RememberingActions:
             from suno_tui.relay.clip_actions import ClipActions  # with the first download
 
-            return ClipActions(await client_of(task_id))
+            client = await client_of(task_id)
+            return offers.actions(ClipActions(client), str(client.base_url))
 
-        return cls.from_options(options, fetch, record, lookup, actions, sleep)
+        service = cls.from_options(options, fetch, record, lookup, actions, sleep)
+        service.offers = offers
+        return service
 
     def worth(
         self, summaries: Iterable[TaskSummary], problem: Callable[[str], str | None]
