@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -121,6 +121,8 @@ class Downloader(Protocol):
 
 #: builds the manager with the service's progress and end-of-run callbacks
 DownloaderFactory = Callable[[ProgressCallback, EndedCallback], Downloader]
+#: one_clip(kinds, clip_id): the factory of a manager for those files of one clip
+OneClipFactory = Callable[[tuple[str, ...], str], DownloaderFactory]
 
 
 def manager_factory(
@@ -166,8 +168,15 @@ class DownloadService:
         directory: Path,
         assets: Sequence[str],
         lookup: LookupCallback | None = None,
+        *,
+        one_clip: OneClipFactory | None = None,
+        record: RecordCallback | None = None,
     ) -> None:
         self._factory = factory
+        #: a manager for some files of one clip (``W``, ``L``); None: not here
+        self._one_clip = one_clip
+        self._record = record
+        self._clip_runs: dict[tuple[str, str, tuple[str, ...]], asyncio.Future[TaskOutcome]] = {}
         #: the state's record of a clip's saved file (None: no records kept)
         self._lookup = lookup
         self.directory = directory
@@ -193,7 +202,12 @@ class DownloadService:
     ) -> DownloadService:
         directory = options.directory.expanduser().resolve()
         factory = manager_factory(options, fetch, record, lookup, actions, sleep)
-        return cls(factory, directory, options.assets, lookup)
+
+        def one_clip(kinds: tuple[str, ...], clip_id: str) -> DownloaderFactory:
+            only = replace(options, assets=kinds, clips=(clip_id,))
+            return manager_factory(only, fetch, record, lookup, actions, sleep)
+
+        return cls(factory, directory, options.assets, lookup, one_clip=one_clip, record=record)
 
     @classmethod
     def for_profiles(
@@ -250,7 +264,7 @@ class DownloadService:
 
     @property
     def busy(self) -> bool:
-        return self._manager is not None and self._manager.busy
+        return bool(self._clip_runs) or (self._manager is not None and self._manager.busy)
 
     def _ensure_manager(self) -> Downloader:
         if self._manager is None:
@@ -269,11 +283,56 @@ class DownloadService:
     def cancel(self, task_id: str | None = None) -> None:
         if self._manager is not None:
             self._manager.cancel(task_id)
+        for (owner, _, _), run in list(self._clip_runs.items()):
+            if task_id is None or owner == task_id:
+                run.cancel()
 
     async def aclose(self) -> None:
         """Cancel what runs (.part files stay for resume) and close the connections."""
         if self._manager is not None:
             await self._manager.aclose()
+        runs = list(self._clip_runs.values())
+        for run in runs:
+            run.cancel()
+        await asyncio.gather(*runs, return_exceptions=True)
+
+    # -- some files of one clip (the monitor's W and L) ------------------------------
+
+    def start_clip(
+        self, task_id: str, clip_id: str, kinds: tuple[str, ...]
+    ) -> asyncio.Future[TaskOutcome] | None:
+        """``kinds`` of one clip (its WAV, its timed lyrics) in a run of their
+        own, named and recorded as any download, its progress and end sent
+        like the others'; None when the same run is on already, or this
+        service cannot make one."""
+        key = (task_id, clip_id, kinds)
+        if self._one_clip is None or key in self._clip_runs:
+            return None
+        manager = self._one_clip(kinds, clip_id)(self._progress, self._clip_ended)
+
+        async def run() -> TaskOutcome:
+            try:
+                return await manager.download(task_id)
+            finally:
+                await manager.aclose()
+                self._clip_runs.pop(key, None)
+
+        future = asyncio.ensure_future(run())
+        self._clip_runs[key] = future
+        return future
+
+    def record_file(self, task_id: str, clip_id: str, asset: str, path: Path, size: int,
+                    sha: str) -> None:  # fmt: skip
+        """Record a file changed in place (an mp3 given its timed lyrics)."""
+        if self._record is not None:
+            self._record(task_id, clip_id, asset, path, size, sha)
+
+    def _clip_ended(self, outcome: TaskOutcome) -> None:
+        """A clip's own run ended: its paths kept, the task's completeness not
+        touched (it was about some of its files), the outcome passed on."""
+        done = [str(e.path) for e in outcome.files if e.state is FileState.DONE and e.path]
+        self.remember_paths(outcome.task_id, done)
+        self._listeners.ended(outcome)
 
     def paths_for(self, task_id: str) -> list[str]:
         return list(self._paths.get(task_id, ()))
