@@ -7,7 +7,7 @@ nothing to the terminal.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
@@ -17,6 +17,7 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Static
 
+from suno_tui.downloads.timed_lyrics import TimedLine
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.detail.cover_view import CoverSource, CoverView
@@ -70,6 +71,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self._tz: tzinfo | None = None
         self._width = 0
         self._profile_note = ""
+        self._timed: Mapping[str, Sequence[TimedLine]] | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content(""), id="detail-mode")
@@ -97,6 +99,7 @@ class DetailView(VerticalScroll, can_focus=True):
         tz: tzinfo | None,
         *,
         profile_note: str = "",
+        timed: Mapping[str, Sequence[TimedLine]] | None = None,
     ) -> None:
         """Show a task (None: nothing selected). Keeps the scroll position if same task.
 
@@ -104,6 +107,7 @@ class DetailView(VerticalScroll, can_focus=True):
         """
         same = task_id == self.task_id
         self._profile_note = profile_note
+        self._timed = timed
         self.task_id = task_id
         self._summary = summary
         self._snapshot = task
@@ -154,6 +158,7 @@ class DetailView(VerticalScroll, can_focus=True):
                 self._now,
                 self._tz,
                 profile_note=self._profile_note,
+                timed=self._timed,
                 # one cell spare: a scrollbar may appear once the text is in
                 width=max(self.scrollable_content_region.width - 1, 0),
             )
