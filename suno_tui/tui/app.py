@@ -130,7 +130,8 @@ class MonitorApp(Monitor):
         self.clip_files.fetch("timed_lyrics")
 
     def on_key(self, event: Key) -> None:
-        self.clip_files.key_pressed(event.key)  # a greyed W or L says why
+        if event.key in self.clip_files.keys:
+            self.clip_files.key_pressed(event.key)  # a greyed W or L says why
 
     def action_download_all(self) -> None:
         self.downloads.download_all()

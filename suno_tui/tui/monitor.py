@@ -166,7 +166,8 @@ class Monitor(App[int]):
                            show_events=show_events)  # fmt: skip
         self.clip_files = ClipFilesUI(self, engine, current=self.details.current_task_id,
                                       show_downloads=self.downloads.show,
-                                      task_changed=self.details.refresh)  # fmt: skip
+                                      task_changed=self.details.refresh,
+                                      keymap=self.user_keymap)  # fmt: skip
         self.quitting = Quitting(self, engine, busy=lambda: self.downloads.busy)
         listening = Listening(engine, _saved_file(engine), player=player, env=environment)
         self.player = PlayerControls(self, listening, self.notify,

@@ -11,13 +11,14 @@ it says why instead of asking (these calls may be billed).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from textual.app import App
 
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
+from suno_tui.tui.keys.bindings import BY_ID
 
 if TYPE_CHECKING:
     from suno_tui.engine.clip_extras import ClipExtras, ClipRef, Extra, ExtraDone
@@ -35,8 +36,16 @@ class ClipFilesUI:
         current: Callable[[], str | None],
         show_downloads: Callable[[], None],
         task_changed: Callable[[set[str]], None],
+        keymap: Mapping[str, str],
     ) -> None:
         self._app = app
+        #: key -> action of W and L as bound (the user's keymap applied), so that
+        #: every other key costs a dict lookup, not a look at every binding
+        self.keys = {
+            key.strip(): command.action
+            for command in (BY_ID["wav"], BY_ID["timed-lyrics"])
+            for key in keymap.get(command.id, command.key).split(",")
+        }
         self._engine = engine
         self._current = current
         self._show_downloads = show_downloads
@@ -68,11 +77,10 @@ class ClipFilesUI:
         return None if self._not_offered(action) is not None else True
 
     def key_pressed(self, key: str) -> None:
-        """A key whose binding is greyed here says why it does nothing."""
-        active = self._app.screen.active_bindings.get(key)
-        if active is None or active.enabled or active.binding.action not in ACTIONS:
-            return
-        why = self._not_offered(active.binding.action)
+        """``W`` or ``L`` pressed where it is greyed: say why it does nothing
+        (Textual does not run an action whose ``check_action`` is None)."""
+        action = self.keys.get(key)
+        why = self._not_offered(action) if action is not None else None
         if why is not None:
             self._app.notify(why, title="Not offered", severity="warning", markup=False)
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from textual.content import Content
 
 from suno_tui.downloads.timed_lyrics import TimedLine, read_lrc
-from suno_tui.relay.models import Task
+from suno_tui.relay.models import ClipStatus, Task
 
 __all__ = ["TimedLyrics", "timed_block", "timed_stamp"]
 
@@ -83,8 +83,8 @@ class TimedLyrics:
     def _read(self, task: Task) -> dict[str, list[TimedLine]]:
         found: dict[str, list[TimedLine]] = {}
         for clip in task.clips:
-            if not clip.id or not clip.lyrics.strip():
-                continue
+            if not clip.id or clip.status is not ClipStatus.COMPLETE or not clip.lyrics.strip():
+                continue  # only a finished clip with lyrics can have been timed
             path = self._saved_file(task.task_id, clip.id, "lrc")
             text = self._read_lines(path) if path is not None else None
             lines = read_lrc("\n".join(text)) if text else []
