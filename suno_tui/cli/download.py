@@ -180,9 +180,32 @@ def _summary(outcomes: dict[str, TaskOutcome], options: DownloadOptions, missing
     where = str(options.directory.expanduser().resolve())
     if os.environ.get("SSH_CONNECTION"):
         where += f" on {socket.gethostname()}"
-    return (
+    summary = (
         f"{new} downloaded, {present} already there, {skipped} skipped, {failed} failed; "
         f"files in {where}"
+    )
+    return summary + _not_offered_note(files)
+
+
+def _not_offered_note(files: list[DownloadProgress]) -> str:
+    """A second line when the gateway does not offer a WAV or timed lyrics (the
+    skips above say it per file; this says the rest was saved without them)."""
+    from suno_tui.downloads import FileState
+
+    words = {"wav": "WAV", "lrc": "timed lyrics"}
+    missing = {
+        words[e.asset]
+        for e in files
+        if e.state is FileState.SKIPPED
+        and e.asset in words
+        and e.message.startswith("this gateway does not offer")
+    }
+    if not missing:
+        return ""
+    shown = " or ".join(sorted(missing))
+    return (
+        f"\nthis gateway does not offer {shown}: the other files were saved without them "
+        "(remembered: later downloads do not ask it again)"
     )
 
 

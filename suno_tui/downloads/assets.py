@@ -9,7 +9,7 @@ fails later with a confusing HTTP error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -182,8 +182,11 @@ def _lyrics_bytes(text: str) -> bytes:
     return (cleaned + "\n").encode("utf-8")
 
 
-def plan_task(task: Task, kinds: Iterable[str]) -> tuple[list[Asset], list[Skip]]:
-    """The files to produce for ``task`` and what is skipped, in a stable order."""
+def plan_task(
+    task: Task, kinds: Iterable[str], clips: Collection[str] = ()
+) -> tuple[list[Asset], list[Skip]]:
+    """The files to produce for ``task`` and what is skipped, in a stable order;
+    of the clips in ``clips`` alone when it is not empty (``W``, ``L``: one clip)."""
     wanted = check_assets(kinds)
     assets: list[Asset] = []
     skips: list[Skip] = []
@@ -200,6 +203,8 @@ def plan_task(task: Task, kinds: Iterable[str]) -> tuple[list[Asset], list[Skip]
         return assets, skips
     for index, clip in enumerate(task.clips, start=1):
         cid = clip.id or f"clip{index}"
+        if clips and cid not in clips:
+            continue
         problem = clip_problem(clip, task)
         if problem is not None:
             skips.append(Skip(tid, cid, "", problem[0], problem[1]))

@@ -213,7 +213,7 @@ class DownloadManager(ProgressEvents):
         except StorageError as error:
             self._fail_task(run, str(error), "storage")
             return
-        assets, skips = plan_task(task, self.options.assets)
+        assets, skips = plan_task(task, self.options.assets, self.options.clips)
         for skip in skips:
             self._emit_skip(run, skip)
         by_clip: dict[str, list[Asset]] = {}

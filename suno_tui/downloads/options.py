@@ -39,6 +39,8 @@ class DownloadOptions:
     #: a Task handed to submit() younger than this is not fetched again
     link_max_age: float = 60.0
     writer: WriterConfig = field(default_factory=WriterConfig)
+    #: only these clips' files (the monitor's ``W`` and ``L``); () every clip
+    clips: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "assets", check_assets(self.assets))

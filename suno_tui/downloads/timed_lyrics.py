@@ -34,6 +34,7 @@ __all__ = [
     "lrc_text",
     "lrc_time",
     "lyric_lines",
+    "read_lrc",
     "sylt_entries",
     "sylt_frame",
 ]
@@ -150,6 +151,35 @@ def lrc_text(
     for line, start in zip(lines, _times(lines), strict=True):
         out.append(f"{lrc_time(start)}{line.text}")
     return "\n".join(out) + "\n" if out else ""
+
+
+#: a timed line of an ``.lrc`` file: ``[mm:ss.xx]text`` (also ``[m:ss]``, ``[mm:ss.xxx]``)
+_LRC_LINE = re.compile(r"^\[(\d{1,4}):([0-5]\d)(?:[.:](\d{1,3}))?\](.*)$")
+#: lines read back from an ``.lrc`` at most (a song has tens)
+MAX_LRC_LINES = 2000
+
+
+def read_lrc(text: str) -> list[TimedLine]:
+    """The timed lines of an ``.lrc`` file's text (this program's, or one a
+    person edited: untrusted, cleaned); its ``[ti:]``-style tags and any
+    line without a time are left out."""
+    lines: list[TimedLine] = []
+    for raw in text.splitlines():
+        match = _LRC_LINE.match(raw.strip())
+        if match is None:
+            continue
+        minutes, seconds, fraction, words = match.groups()
+        start = (
+            int(minutes) * 60
+            + int(seconds)
+            + (int(fraction) / 10 ** len(fraction) if fraction else 0)
+        )
+        shown = clean_line(words).strip()
+        if shown:
+            lines.append(TimedLine(shown, start))
+        if len(lines) >= MAX_LRC_LINES:
+            break
+    return lines
 
 
 def _tag_value(value: str) -> str:

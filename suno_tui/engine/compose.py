@@ -23,7 +23,9 @@ from suno_tui.engine.account_feed import DEFAULT_WINDOW, AccountFeed, AccountOpt
 from suno_tui.engine.clients import BuildClient, ClientPool, client_for
 from suno_tui.engine.downloads import DownloadService, options_from_settings
 from suno_tui.engine.engine import Engine
+from suno_tui.engine.offer_memory import OfferMemory
 from suno_tui.engine.watchlist import WatchListError
+from suno_tui.tracking.offers import GatewayOffers
 from suno_tui.tracking.poll_status import PollStatus
 from suno_tui.tracking.poller import Poller
 from suno_tui.tracking.store import Store, StoreError
@@ -185,6 +187,7 @@ def open_engine(
     downloads = DownloadService.for_profiles(
         options, pool, tracker, default_profile=settings.profile, record=record, lookup=lookup,
         sleep=wiring.sleep or asyncio.sleep,
+        memory=OfferMemory(GatewayOffers(store.connection), wiring.clock),
     )  # fmt: skip
 
     async def close() -> None:

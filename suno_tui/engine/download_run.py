@@ -13,7 +13,9 @@ from suno_tui.config import Settings
 from suno_tui.downloads import DownloadManager, DownloadOptions, ProgressCallback, TaskOutcome
 from suno_tui.downloads.records import store_callbacks
 from suno_tui.engine.clients import client_for
+from suno_tui.engine.offer_memory import OfferMemory, RememberingActions
 from suno_tui.relay.clip_actions import ClipActions
+from suno_tui.tracking.offers import GatewayOffers
 from suno_tui.tracking.store import Store, StoreError
 
 
@@ -38,9 +40,11 @@ async def download_ids(
     """Fetch ``ids`` with one batch query (RelayError if that fails), then
     download every task found. ConfigError if no client can be built."""
     client = client_for(settings)
+    memory = OfferMemory(None)
 
-    async def actions(_task_id: str) -> ClipActions:
-        return ClipActions(client)  # the WAV and timed lyrics, asked of the same gateway
+    async def actions(_task_id: str) -> RememberingActions:
+        # the WAV and timed lyrics, asked of the same gateway unless it said it has none
+        return memory.actions(ClipActions(client), str(client.base_url))
 
     async with client:
         result = await client.fetch(ids)
@@ -55,6 +59,8 @@ async def download_ids(
         except (StoreError, OSError) as error:
             warn(f"downloads will not be recorded in the state file: {error}")
             store = None
+        if store is not None:  # what the gateway said it does not offer, kept across runs
+            memory = OfferMemory(GatewayOffers(store.connection))
         record, lookup = store_callbacks(store) if store is not None else (None, None)
         try:
             async with DownloadManager(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -32,6 +32,7 @@ from suno_tui.downloads.naming import TemplateError, check_template
 from suno_tui.downloads.options import DownloadOptions, FetchTask, LookupCallback
 from suno_tui.downloads.transfer.job import WriterConfig
 from suno_tui.engine.clients import tls_verify
+from suno_tui.engine.offer_memory import OfferMemory, RememberingActions
 from suno_tui.engine.ports import ClientsLike, TrackerLike
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary
@@ -40,7 +41,6 @@ from suno_tui.tracking.wanted import wants_download
 if TYPE_CHECKING:
     from suno_tui.downloads.act_files import ActionsFor
     from suno_tui.downloads.manager import DownloadManager
-    from suno_tui.relay.clip_actions import ClipActions
 
 __all__ = [
     "DownloadService",
@@ -121,6 +121,8 @@ class Downloader(Protocol):
 
 #: builds the manager with the service's progress and end-of-run callbacks
 DownloaderFactory = Callable[[ProgressCallback, EndedCallback], Downloader]
+#: one_clip(kinds, clip_id): the factory of a manager for those files of one clip
+OneClipFactory = Callable[[tuple[str, ...], str], DownloaderFactory]
 
 
 def manager_factory(
@@ -166,8 +168,15 @@ class DownloadService:
         directory: Path,
         assets: Sequence[str],
         lookup: LookupCallback | None = None,
+        *,
+        one_clip: OneClipFactory | None = None,
+        record: RecordCallback | None = None,
     ) -> None:
         self._factory = factory
+        #: a manager for some files of one clip (``W``, ``L``); None: not here
+        self._one_clip = one_clip
+        self._record = record
+        self._clip_runs: dict[tuple[str, str, tuple[str, ...]], asyncio.Future[TaskOutcome]] = {}
         #: the state's record of a clip's saved file (None: no records kept)
         self._lookup = lookup
         self.directory = directory
@@ -178,6 +187,8 @@ class DownloadService:
         self._paths: dict[str, list[str]] = {}
         #: tasks whose last run left everything on disk
         self.complete: set[str] = set()
+        #: what the gateways do not offer (WAV, timed lyrics), as downloads found out
+        self.offers = OfferMemory(None)
 
     @classmethod
     def from_options(
@@ -191,7 +202,12 @@ class DownloadService:
     ) -> DownloadService:
         directory = options.directory.expanduser().resolve()
         factory = manager_factory(options, fetch, record, lookup, actions, sleep)
-        return cls(factory, directory, options.assets, lookup)
+
+        def one_clip(kinds: tuple[str, ...], clip_id: str) -> DownloaderFactory:
+            only = replace(options, assets=kinds, clips=(clip_id,))
+            return manager_factory(only, fetch, record, lookup, actions, sleep)
+
+        return cls(factory, directory, options.assets, lookup, one_clip=one_clip, record=record)
 
     @classmethod
     def for_profiles(
@@ -204,9 +220,12 @@ class DownloadService:
         record: RecordCallback | None = None,
         lookup: LookupCallback | None = None,
         sleep: Sleep = asyncio.sleep,
+        memory: OfferMemory | None = None,
     ) -> DownloadService:
         """Each task's fresh links (and its WAV and timed lyrics) asked of its
-        own profile's gateway; ``sleep`` between asks for a WAV being made."""
+        own profile's gateway; ``sleep`` between asks for a WAV being made;
+        what a gateway does not offer kept in ``memory`` (engine/offer_memory.py)."""
+        offers = memory if memory is not None else OfferMemory(None)
 
         async def client_of(task_id: str) -> Any:
             summary = tracker.get(task_id)
@@ -216,12 +235,15 @@ class DownloadService:
             task: Task = await (await client_of(task_id)).fetch_one(task_id)
             return task
 
-        async def actions(task_id: str) -> ClipActions:
+        async def actions(task_id: str) -> RememberingActions:
             from suno_tui.relay.clip_actions import ClipActions  # with the first download
 
-            return ClipActions(await client_of(task_id))
+            client = await client_of(task_id)
+            return offers.actions(ClipActions(client), str(client.base_url))
 
-        return cls.from_options(options, fetch, record, lookup, actions, sleep)
+        service = cls.from_options(options, fetch, record, lookup, actions, sleep)
+        service.offers = offers
+        return service
 
     def worth(
         self, summaries: Iterable[TaskSummary], problem: Callable[[str], str | None]
@@ -242,7 +264,7 @@ class DownloadService:
 
     @property
     def busy(self) -> bool:
-        return self._manager is not None and self._manager.busy
+        return bool(self._clip_runs) or (self._manager is not None and self._manager.busy)
 
     def _ensure_manager(self) -> Downloader:
         if self._manager is None:
@@ -261,11 +283,56 @@ class DownloadService:
     def cancel(self, task_id: str | None = None) -> None:
         if self._manager is not None:
             self._manager.cancel(task_id)
+        for (owner, _, _), run in list(self._clip_runs.items()):
+            if task_id is None or owner == task_id:
+                run.cancel()
 
     async def aclose(self) -> None:
         """Cancel what runs (.part files stay for resume) and close the connections."""
         if self._manager is not None:
             await self._manager.aclose()
+        runs = list(self._clip_runs.values())
+        for run in runs:
+            run.cancel()
+        await asyncio.gather(*runs, return_exceptions=True)
+
+    # -- some files of one clip (the monitor's W and L) ------------------------------
+
+    def start_clip(
+        self, task_id: str, clip_id: str, kinds: tuple[str, ...]
+    ) -> asyncio.Future[TaskOutcome] | None:
+        """``kinds`` of one clip (its WAV, its timed lyrics) in a run of their
+        own, named and recorded as any download, its progress and end sent
+        like the others'; None when the same run is on already, or this
+        service cannot make one."""
+        key = (task_id, clip_id, kinds)
+        if self._one_clip is None or key in self._clip_runs:
+            return None
+        manager = self._one_clip(kinds, clip_id)(self._progress, self._clip_ended)
+
+        async def run() -> TaskOutcome:
+            try:
+                return await manager.download(task_id)
+            finally:
+                await manager.aclose()
+                self._clip_runs.pop(key, None)
+
+        future = asyncio.ensure_future(run())
+        self._clip_runs[key] = future
+        return future
+
+    def record_file(self, task_id: str, clip_id: str, asset: str, path: Path, size: int,
+                    sha: str) -> None:  # fmt: skip
+        """Record a file changed in place (an mp3 given its timed lyrics)."""
+        if self._record is not None:
+            self._record(task_id, clip_id, asset, path, size, sha)
+
+    def _clip_ended(self, outcome: TaskOutcome) -> None:
+        """A clip's own run ended: its paths kept, the task's completeness not
+        touched (it was about some of its files), the outcome passed on."""
+        done = [str(e.path) for e in outcome.files if e.state is FileState.DONE and e.path]
+        self.remember_paths(outcome.task_id, done)
+        self._listeners.ended(outcome)
 
     def paths_for(self, task_id: str) -> list[str]:
         return list(self._paths.get(task_id, ()))

@@ -12,9 +12,11 @@ from typing import Any
 from textual import on
 from textual.actions import SkipAction
 from textual.app import SystemCommand
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Input
 
+from suno_tui.tui.clips.clip_files_ui import ACTIONS as CLIP_FILE_ACTIONS
 from suno_tui.tui.detail.document import CopyTarget
 from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.downloads.pane import DownloadPane
@@ -121,6 +123,16 @@ class MonitorApp(Monitor):
     def action_download(self) -> None:
         self.downloads.download(self.details.current_task_id())
 
+    def action_fetch_wav(self) -> None:
+        self.clip_files.fetch("fetch_wav")
+
+    def action_timed_lyrics(self) -> None:
+        self.clip_files.fetch("timed_lyrics")
+
+    def on_key(self, event: Key) -> None:
+        if event.key in self.clip_files.keys:
+            self.clip_files.key_pressed(event.key)  # a greyed W or L says why
+
     def action_download_all(self) -> None:
         self.downloads.download_all()
 
@@ -151,6 +163,8 @@ class MonitorApp(Monitor):
         ``space``'s pause only while a clip plays."""
         if action in ("listen_pause", "listen_stop"):
             return self.player.playing
+        if action in CLIP_FILE_ACTIONS:  # greyed where the gateway does not offer them
+            return self.clip_files.check(action)
         return self.account.available if action == "discover" else True
 
     # -------------------------------------------------------- command palette

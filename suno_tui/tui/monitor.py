@@ -38,6 +38,7 @@ from suno_tui.tui.bars.polling_controls import PollingControls
 from suno_tui.tui.bars.status_bar import StatusBar
 from suno_tui.tui.bars.status_words import Counts
 from suno_tui.tui.bars.top_bar import TopBar
+from suno_tui.tui.clips.clip_files_ui import ClipFilesUI
 from suno_tui.tui.detail.details import Details
 from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.downloads.downloads_ui import DownloadsUI
@@ -163,6 +164,10 @@ class Monitor(App[int]):
         self.panes = Panes(self, rows, lambda: self.event_log, lambda: self.download_pane,
                            self.details, place_toasts=self.announcer.place, wide_at=wide_at,
                            show_events=show_events)  # fmt: skip
+        self.clip_files = ClipFilesUI(self, engine, current=self.details.current_task_id,
+                                      show_downloads=self.downloads.show,
+                                      task_changed=self.details.refresh,
+                                      keymap=self.user_keymap)  # fmt: skip
         self.quitting = Quitting(self, engine, busy=lambda: self.downloads.busy)
         listening = Listening(engine, _saved_file(engine), player=player, env=environment)
         self.player = PlayerControls(self, listening, self.notify,

@@ -10,12 +10,14 @@ from datetime import datetime, tzinfo
 
 from textual.app import App
 
+from suno_tui.engine.clip_extras import read_timed_file
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.bars.status_bar import StatusBar
 from suno_tui.tui.detail.cover_view import CoverSource
 from suno_tui.tui.detail.document import CopyTarget, copy_targets
 from suno_tui.tui.detail.screen import DetailScreen
+from suno_tui.tui.detail.timed_lines import TimedLyrics
 from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.tasks.task_list import TaskList
 
@@ -39,6 +41,12 @@ class Details:
         self._task_list = task_list
         self._clock = clock
         self._tz = tz
+        downloads = engine.downloads
+        #: the clips' timed lyrics, read back from their .lrc files
+        self.timed = TimedLyrics(
+            downloads.saved_file if downloads is not None else (lambda *_: None),
+            read_timed_file,
+        )
 
     @property
     def wide(self) -> bool:
@@ -72,6 +80,7 @@ class Details:
             self._clock(),
             self._tz,
             profile_note=(engine.profile_problem(summary.profile) or "") if summary else "",
+            timed=self.timed.for_task(engine.task(task_id)),
         )
 
     def sync_side(self) -> None:
@@ -79,6 +88,7 @@ class Details:
             self.fill(self.side, self._task_list().cursor_task_id)
 
     def refresh(self, task_ids: set[str]) -> None:
+        self.timed.forget(task_ids)
         for view in self.views():
             if view.task_id in task_ids:
                 self.fill(view, view.task_id)

@@ -9,18 +9,20 @@ theme and NO_COLOR.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
 from textual.content import Content
 
+from suno_tui.downloads.timed_lyrics import TimedLine
 from suno_tui.relay.export import to_json_text
 from suno_tui.relay.models import Clip, ClipStatus, Lyrics, Task
 from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.detail.links import link_style, link_target
+from suno_tui.tui.detail.timed_lines import timed_block
 from suno_tui.tui.tasks.row_render import percent_text, status_look
 from suno_tui.tui.timefmt import full_time, precise_duration, short_duration
 
@@ -139,6 +141,7 @@ def _clip_section(
     tz: tzinfo | None,
     width: int,
     links: bool = False,
+    timed: Sequence[TimedLine] = (),
 ) -> list[Content]:
     symbol, tone = _CLIP_SYMBOL.get(clip.status, ("?", "unknown"))
     parts: list[Content] = [
@@ -168,7 +171,10 @@ def _clip_section(
     if clip.description_prompt:
         parts.append(_field("prompt", clean_line(clip.description_prompt), width=width))
     lyrics = clean_text(clip.lyrics, multiline=True).strip()
-    if lyrics:
+    if timed:  # its .lrc (tui/detail/timed_lines.py): each line with its time
+        parts.append(Content.assemble(("  lyrics", LABEL), ("  timed", LABEL), "\n"))
+        parts.append(timed_block(timed))
+    elif lyrics:
         same_as = earlier_lyrics.get(lyrics)
         if same_as is not None:
             parts.append(_field("lyrics", f"same as clip {same_as}", LABEL))
@@ -210,6 +216,7 @@ def build_document(
     *,
     profile_note: str = "",
     links: bool = False,
+    timed: Mapping[str, Sequence[TimedLine]] | None = None,
 ) -> Content:
     """The whole detail view of one task, ready for a wrapping Static.
 
@@ -281,8 +288,11 @@ def build_document(
     else:
         seen_lyrics: dict[str, int] = {}
         for number, clip in enumerate(task.clips, 1):
+            lines = (timed or {}).get(clip.id, ())
             parts.extend(
-                _clip_section(clip, number, len(task.clips), seen_lyrics, tz, width, links)
+                _clip_section(
+                    clip, number, len(task.clips), seen_lyrics, tz, width, links=links, timed=lines
+                )
             )
         if task.lyrics is not None:
             parts.extend(_lyrics_section(task.lyrics, width))

@@ -8,7 +8,7 @@ nothing to the terminal.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
@@ -18,6 +18,7 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Static
 
+from suno_tui.downloads.timed_lyrics import TimedLine
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.detail.cover_view import CoverSource, CoverView
@@ -74,6 +75,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self._profile_note = ""
         # clickable URLs (OSC 8), unless NO_COLOR or a dumb terminal asks for plain text
         self._links = links_wanted(os.environ)
+        self._timed: Mapping[str, Sequence[TimedLine]] | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content(""), id="detail-mode")
@@ -101,6 +103,7 @@ class DetailView(VerticalScroll, can_focus=True):
         tz: tzinfo | None,
         *,
         profile_note: str = "",
+        timed: Mapping[str, Sequence[TimedLine]] | None = None,
     ) -> None:
         """Show a task (None: nothing selected). Keeps the scroll position if same task.
 
@@ -108,6 +111,7 @@ class DetailView(VerticalScroll, can_focus=True):
         """
         same = task_id == self.task_id
         self._profile_note = profile_note
+        self._timed = timed
         self.task_id = task_id
         self._summary = summary
         self._snapshot = task
@@ -159,6 +163,7 @@ class DetailView(VerticalScroll, can_focus=True):
                 self._tz,
                 profile_note=self._profile_note,
                 links=self._links,
+                timed=self._timed,
                 # one cell spare: a scrollbar may appear once the text is in
                 width=max(self.scrollable_content_region.width - 1, 0),
             )

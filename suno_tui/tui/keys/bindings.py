@@ -68,6 +68,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("download", "d", "download", "Download", Scope.APP),
     Command("download-all", "D", "download_all", "Download all new", Scope.APP, show=False),
     Command("downloads", "w", "toggle_downloads", "Downloads pane", Scope.APP, show=False),
+    # the clip in view (greyed where its gateway said it does not offer them)
+    Command("wav", "W", "fetch_wav", "WAV of the clip", Scope.APP, show=False),
+    Command("timed-lyrics", "L", "timed_lyrics", "Timed lyrics", Scope.APP, show=False),
     Command("poll-now", "r", "poll_now", "Poll", Scope.APP),
     Command("discover", "A", "discover", "Account tasks", Scope.APP),
     Command("pause", "p", "toggle_pause", "Pause", Scope.APP),
