@@ -1,0 +1,2 @@
+"""Acting on a clip from the monitor: extend (``E``), run again (``N``), the full
+song (``C``)."""
