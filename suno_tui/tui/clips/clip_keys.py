@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.content import Content
+from textual.css.query import NoMatches
 
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
@@ -122,7 +123,10 @@ class ClipKeys:
         clients = self._engine.clients
         if clients is None or not clients.ready():
             return None
-        task_id = self._current()
+        try:
+            task_id = self._current()
+        except NoMatches:  # the screen is not composed (yet, or any more)
+            return None
         summary = self._engine.get(task_id) if task_id is not None else None
         if summary is None or summary.profile not in clients.ready():
             return None
