@@ -55,6 +55,7 @@ class TasksLike(Protocol):
 
 class ClientSource(Protocol):
     async def client(self, profile: str) -> Any: ...
+    def ready(self) -> Mapping[str, Any]: ...
 
 
 Watch = Callable[[Iterable[str], str], Sequence[TaskSummary]]
@@ -155,6 +156,28 @@ class ClipCommands:
         )
         return (summary.task_id for summary in rows)
 
+    def not_offered(self, profile: str) -> dict[str, str]:
+        """{action: the gateway's words} that ``profile``'s gateway is remembered
+        not to offer; {} while its client is not built yet (its base URL is then
+        not known here: a request is refused later, still without being sent)."""
+        client = self._clients.ready().get(profile)
+        if self._offers is None or client is None:
+            return {}
+        return self._offers.not_offered(str(client.base_url))
+
+    def concat_problem(self, clip_id: str) -> str | None:
+        """Why ``clip_id`` cannot be the last clip of a chain to join (None: it may be)."""
+        origin = self.find_clip(clip_id)
+        if origin is None:
+            return None  # not watched: the gateway decides
+        metadata = origin.clip.raw.get("metadata")
+        if isinstance(metadata, dict) and metadata.get("history"):
+            return None
+        return (
+            f"clip {clip_id} does not extend another clip: the full song joins an "
+            "extension chain, from its last clip (extend this one first)"
+        )
+
     def extend_request(self, options: ExtendOptions) -> tuple[ExtendRequest, str]:
         """The extension to send and the profile to send it to; SubmitError
         (nothing sent) when it cannot be right."""
@@ -240,14 +263,10 @@ class ClipCommands:
     async def concat(self, clip_id: str, attempt: SubmitAttempt | None = None) -> Done:
         """The full song from ``clip_id``, the last clip of an extension chain."""
         clip_id = checked_clip_id(clip_id)
+        problem = self.concat_problem(clip_id)
+        if problem is not None:
+            raise SubmitError(problem)
         origin = self.find_clip(clip_id)
-        if origin is not None:
-            metadata = origin.clip.raw.get("metadata")
-            if not (isinstance(metadata, dict) and metadata.get("history")):
-                raise SubmitError(
-                    f"clip {clip_id} does not extend another clip: the full song joins an "
-                    "extension chain, from its last clip (extend this one first)"
-                )
         profile = origin.summary.profile if origin is not None else self._profile
         client = await self._client(profile, ClipAction.CONCAT)
         new = await self._send(
@@ -353,6 +372,9 @@ def _refuse_lineage(task_id: str, metadata: Mapping[str, Any]) -> None:
 class _NoGateway:
     async def client(self, profile: str) -> Any:
         raise RuntimeError("acting on a clip needs a gateway")
+
+    def ready(self) -> Mapping[str, Any]:
+        return {}
 
 
 def clip_commands_over(

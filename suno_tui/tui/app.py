@@ -7,6 +7,7 @@ the part that owns it. What is on screen, and how it follows the engine, is
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from textual import on
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from suno_tui.tui.clips.clip_files_ui import ACTIONS as CLIP_FILE_ACTIONS
+from suno_tui.tui.clips.clip_keys import OFFERED_ACTIONS, ClipKeys
 from suno_tui.tui.detail.document import CopyTarget
 from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.downloads.pane import DownloadPane
@@ -80,7 +82,7 @@ class MonitorApp(Monitor):
         from suno_tui.tui.screens.help import HelpScreen  # screens load when opened
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(keymap=self.user_keymap))
+            self.push_screen(HelpScreen(keymap=self.user_keymap, greyed=self.clips.greyed()))
 
     def action_retry_task(self) -> None:
         retry_selected(self, self.engine, self.task_list, self.details, self._rows_changed)
@@ -129,10 +131,6 @@ class MonitorApp(Monitor):
     def action_timed_lyrics(self) -> None:
         self.clip_files.fetch("timed_lyrics")
 
-    def on_key(self, event: Key) -> None:
-        if event.key in self.clip_files.keys:
-            self.clip_files.key_pressed(event.key)  # a greyed W or L says why
-
     def action_download_all(self) -> None:
         self.downloads.download_all()
 
@@ -158,13 +156,40 @@ class MonitorApp(Monitor):
             raise SkipAction
         await self.player.stop()
 
+    @cached_property
+    def clips(self) -> ClipKeys:
+        """``E``, ``N``, ``C``: act on the clip in view."""
+        return ClipKeys(self, self.engine, lambda: self.task_list, self.tasks,
+                        current_task_id=self.details.current_task_id,
+                        rows_changed=self._rows_changed, keymap=self.user_keymap,
+                        cursor_blink=self._cursor_blink)  # fmt: skip
+
+    def action_extend_clip(self) -> None:
+        self.clips.extend()
+
+    def action_run_again(self) -> None:
+        self.clips.again()
+
+    def action_concat_clip(self) -> None:
+        self.clips.concat()
+
+    def on_key(self, event: Key) -> None:
+        # a greyed clip key says why
+        if event.key in self.clip_files.keys:
+            self.clip_files.key_pressed(event.key)
+        else:
+            self.clips.explain(event.key)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``A`` is offered (footer, palette) only where account mode is set up,
-        ``space``'s pause only while a clip plays."""
+        ``space``'s pause only while a clip plays, a clip action only where the
+        task's gateway was not found not to offer it (greyed)."""
         if action in ("listen_pause", "listen_stop"):
             return self.player.playing
         if action in CLIP_FILE_ACTIONS:  # greyed where the gateway does not offer them
             return self.clip_files.check(action)
+        if action in OFFERED_ACTIONS:
+            return self.clips.check(action)
         return self.account.available if action == "discover" else True
 
     # -------------------------------------------------------- command palette

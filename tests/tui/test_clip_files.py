@@ -15,6 +15,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from suno_tui.simulator import ManualClock, Simulator
+from tests.fixtures.waiting import wait_until_async
 
 from .sim_app import SMALL_ASSETS, WAIT, SimApp, downloads_done, next_round, open_app, settings_for
 
@@ -82,7 +83,11 @@ async def test_w_saves_the_clips_wav_beside_its_mp3(hosted_sim: Simulator, tmp_p
         [event] = [e for e in result.files if e.asset == "wav"]
         assert event.clip_id == first_clip(hosted_sim, task_id) and event.path == wav
         assert app.has_class("-show-downloads")
-        assert any(line.path == wav for line in app.download_pane.shown_lines)
+        # the pane learns of the saved file by a message of its own
+        await wait_until_async(
+            lambda: any(line.path == wav for line in app.download_pane.shown_lines),
+            "the WAV never showed in the downloads pane",
+        )
         assert not list(folder.glob("*.part"))
 
 

@@ -1,1 +1,2 @@
-"""Acting on the clip in view (the monitor's keys for one clip)."""
+"""Acting on the clip in view from the monitor: extend (``E``), run again
+(``N``), the full song (``C``), its WAV (``W``) and timed lyrics (``L``)."""

@@ -99,6 +99,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("stats", "i", "show_stats", "Stats", Scope.APP, show=False),
     Command("retry", "R", "retry_task", "Retry if not found", Scope.APP, show=False),
     Command("listen", "l", "listen", "Listen / stop", Scope.APP, show=False),
+    # acting on a clip (tui/clips/clip_keys.py)
+    Command("extend", "E", "extend_clip", "Extend the clip...", Scope.APP, show=False),
+    Command("again", "N", "run_again", "Run again...", Scope.APP, show=False),
+    Command("concat", "C", "concat_clip", "Full song (concat)", Scope.APP, show=False),
     Command(
         "listen-pause",
         "space",

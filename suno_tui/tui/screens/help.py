@@ -8,7 +8,7 @@ work everywhere, side by side when the terminal is wide enough (see
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -42,17 +42,20 @@ def section_content(
     *,
     show_ids: bool = True,
     current: bool = False,
+    greyed: Collection[str] = (),
 ) -> Content:
-    """One scope's bindings: key, description, id (for remapping)."""
+    """One scope's bindings: key, description, id (for remapping); the
+    ``greyed`` ids dimmed (not offered for the task in view)."""
     measured = widths(scope, keys_of)
     title = scope.value + CURRENT_MARK if current else scope.value
     parts: list[Content | str | tuple[str, str]] = [(title, "bold $text-accent"), "\n"]
     for command in COMMANDS:
         if command.scope is not scope:
             continue
+        dim = command.id in greyed
         parts += [
-            (f"  {keys_of[command.id]:<{measured.key}}", "bold"),
-            f"{command.description:<{measured.description}}",
+            (f"  {keys_of[command.id]:<{measured.key}}", "$text-disabled" if dim else "bold"),
+            (f"{command.description:<{measured.description}}", "$text-disabled" if dim else ""),
         ]
         if show_ids:
             parts.append((f" {command.id}", "$text-muted"))
@@ -129,9 +132,15 @@ class HelpScreen(ModalScreen[None]):
     """
 
     def __init__(
-        self, scope: Scope | None = None, *, keymap: Mapping[str, str] | None = None
+        self,
+        scope: Scope | None = None,
+        *,
+        keymap: Mapping[str, str] | None = None,
+        greyed: Collection[str] = (),
     ) -> None:
         super().__init__()
+        #: ids of keys whose action the task in view's gateway does not offer
+        self.greyed = frozenset(greyed)
         #: the user's key remaps ([keys] in the settings)
         self._keymap: Mapping[str, str] = keymap or {}
         if scope is None:
@@ -172,6 +181,7 @@ class HelpScreen(ModalScreen[None]):
             self._keys_of,
             show_ids=show_ids,
             current=section is self.scope,
+            greyed=self.greyed,
         )
 
     @property

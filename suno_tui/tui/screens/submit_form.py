@@ -31,7 +31,7 @@ from suno_tui.relay.errors import (
     RelayError,
 )
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest, SubmitError
-from suno_tui.safe_text import clean_line
+from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tui.keys.bindings import bindings_by_id
 
 Request = MusicRequest | LyricsRequest
@@ -130,19 +130,25 @@ class SubmitScreen(ModalScreen[Submitted | None]):
         profiles: Sequence[str],
         profile: str,
         cursor_blink: bool = True,
+        prefill: MusicRequest | None = None,
     ) -> None:
         super().__init__(classes="-toasts")  # its own messages are toasts (styles.py)
         self._send = send
         self._profiles = list(profiles) or [profile]
+        if profile not in self._profiles:  # a task's profile no longer configured
+            self._profiles.append(profile)
         self._profile = profile
         self._cursor_blink = cursor_blink
         self._sending: Worker[str] | None = None
         self._request: Request | None = None
         self._sent_profile = profile
+        #: a job to start from (``N``: the job of a task, run again)
+        self._prefill = prefill
 
     def compose(self) -> ComposeResult:
         with Vertical(id="submit-frame") as frame:
-            frame.border_title = "New job  ·  ctrl+s sends, Esc cancels"
+            what = "Run again" if self._prefill is not None else "New job"
+            frame.border_title = f"{what}  ·  ctrl+s sends, Esc cancels"
             with VerticalScroll(id="submit-fields"):
                 with Horizontal(classes="submit-row"):
                     yield Static("Kind", classes="submit-label")
@@ -192,8 +198,22 @@ class SubmitScreen(ModalScreen[Submitted | None]):
                 yield Button("Cancel  esc", id="submit-cancel", compact=True)
 
     def on_mount(self) -> None:
+        if self._prefill is not None:
+            self._fill(self._prefill)
         self.query_one("#submit-text", TextArea).focus()
         self._hint()
+
+    def _fill(self, job: MusicRequest) -> None:
+        """Start from ``job`` (cleaned: it comes from the gateway's data)."""
+        self.query_one("#submit-text", TextArea).text = clean_text(job.lyrics, multiline=True)
+        for field_id, value in (
+            ("submit-description", job.description),
+            ("submit-title", job.title),
+            ("submit-tags", job.tags),
+            ("submit-model", job.model),
+        ):
+            self.query_one(f"#{field_id}", Input).value = clean_line(value)
+        self.query_one("#submit-instrumental", Checkbox).value = job.instrumental
 
     # ------------------------------------------------------------------ form
 

@@ -16,6 +16,7 @@ from suno_tui.tui.tasks.task_list import TaskList
 
 # The screens are imported when opened: the first frame does not need them.
 if TYPE_CHECKING:
+    from suno_tui.relay.submit_requests import MusicRequest
     from suno_tui.tui.screens.add_tasks import AddRequest
     from suno_tui.tui.screens.submit_form import Submitted
 
@@ -102,10 +103,11 @@ class TasksUI:
         self._removed(task_id)
         self._app.notify(f"Stopped watching {clean_line(task_id)}", timeout=3, markup=False)
 
-    def submit(self) -> None:
+    def submit(self, *, prefill: MusicRequest | None = None, profile: str | None = None) -> None:
+        """``n``: the form for a new music or lyrics job (``N``: filled with
+        ``prefill``, to go to ``profile``)."""
         from suno_tui.tui.screens.submit_form import SubmitScreen
 
-        """``n``: the form for a new music or lyrics job."""
         engine = self._engine
         if engine.clients is None:
             self._app.notify("Submitting needs a gateway: no token configured",
@@ -126,7 +128,8 @@ class TasksUI:
         screen = SubmitScreen(
             engine.send_job,
             profiles=engine.profiles(),
-            profile=engine.profile,
+            profile=profile or engine.profile,
             cursor_blink=self._cursor_blink,
+            prefill=prefill,
         )
         self._app.push_screen(screen, submitted)
