@@ -47,6 +47,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_cold_start": {13, "13.4"},
     "bench_first_frame": {22, "first-frame"},
     "bench_listen": {"listen"},
+    "bench_sync": {"sync"},
 }
 
 
