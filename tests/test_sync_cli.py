@@ -130,7 +130,7 @@ def test_json_lines_one_object_per_file_and_a_summary(
     assert summary == {
         "event": "summary", "source": "account", "directory": str(folder.resolve()),
         "tasks": 1, "complete": 0, "unfinished": 0, "new": FILES_PER_CLIP, "present": 0,
-        "skipped": 1, "failed": 0, "failures": [], "truncated": False,
+        "skipped": 1, "failed": 0, "cancelled": 0, "failures": [], "truncated": False,
     }  # fmt: skip
 
     code, out, _ = sync(capsys, account, str(folder), "--json")

@@ -18,7 +18,7 @@ without the files that were already there.
 - with ``--watch``, once the first pass is done: ``{"event": "watching",
   "source": "account" | "watch list"}``;
 - last: ``{"event": "summary", "source", "directory", "tasks", "complete",
-  "unfinished", "new", "present", "skipped", "failed", "failures": [{"task_id",
+  "unfinished", "new", "present", "skipped", "failed", "cancelled", "failures": [{"task_id",
   "clip_id", "asset", "path", "reason", "error_kind"}], "truncated"}``.
 
 Every text from the gateway or the state file is cleaned of control
@@ -51,6 +51,7 @@ class SyncPrinter:
         self.new = 0
         self.present = 0
         self.skipped = 0
+        self.cancelled = 0
         self.failures: list[dict[str, Any]] = []
         self.kinds: set[str] = set()
         self._live: set[tuple[str, str, str]] = set()
@@ -76,6 +77,8 @@ class SyncPrinter:
             self.new += not event.present
         elif event.state is FileState.SKIPPED:
             self.skipped += 1
+        elif event.state is FileState.CANCELLED:  # stopped: its .part resumes next time
+            self.cancelled += 1
         else:
             self._failure(event)
         # A file already there gets no line of its own (a second sync would
@@ -105,7 +108,7 @@ class SyncPrinter:
                         "reason": reason, "error_kind": kind})  # fmt: skip
 
     def _failure(self, event: DownloadProgress) -> None:
-        kind = event.error_kind or ("cancelled" if event.state is FileState.CANCELLED else "error")
+        kind = event.error_kind or "error"
         self.kinds.add(kind)
         self.failures.append({
             "task_id": event.task_id, "clip_id": event.clip_id, "asset": event.asset,
@@ -130,6 +133,7 @@ class SyncPrinter:
                 "tasks": report.found, "complete": report.complete,
                 "unfinished": report.unfinished, "new": self.new, "present": self.present,
                 "skipped": self.skipped, "failed": len(self.failures),
+                "cancelled": self.cancelled,
                 "failures": self.failures, "truncated": report.truncated,
             })  # fmt: skip
             return
@@ -139,6 +143,8 @@ class SyncPrinter:
             + f": {self.new} new file{'s' if self.new != 1 else ''}, {self.present} already "
             f"there, {self.skipped} skipped, {len(self.failures)} failed; files in {directory}"
         ]
+        if self.cancelled:
+            lines.append(f"{self.cancelled} cut short: their .part files resume next time")
         if not self.new and not self.failures:
             lines.append("nothing to download: every file is already there")
         for failure in self.failures:

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from suno_tui.account.clients import account_client_for, account_mode_on
-from suno_tui.config import Settings
+from suno_tui.config import ConfigError, Settings
 from suno_tui.downloads.events import (
     DownloadProgress,
     FileState,
@@ -33,11 +33,13 @@ from suno_tui.downloads.events import (
     RecordCallback,
     TaskOutcome,
 )
+from suno_tui.downloads.existing import KnownDownload
 from suno_tui.downloads.files import ensure_folder
 from suno_tui.downloads.on_disk import TaskOnDisk, task_on_disk
 from suno_tui.downloads.options import DownloadOptions, LookupCallback
-from suno_tui.downloads.records import store_callbacks
+from suno_tui.downloads.records import DownloadStore, store_callbacks
 from suno_tui.engine.clients import client_for
+from suno_tui.engine.oneshot import NO_ACCESS_TOKEN
 from suno_tui.engine.watchlist import WatchListError
 from suno_tui.relay.account import DEFAULT_LIST_LIMIT, TaskQuery
 from suno_tui.relay.client import RelayClient
@@ -151,6 +153,24 @@ class _Checker:
 Sleep = Callable[[float], Awaitable[None]]
 
 
+def _records_by_task(state: DownloadStore) -> LookupCallback:
+    """A lookup that reads each task's records once (the check asks for
+    them file by file, task after task)."""
+    held: dict[str, dict[tuple[str, str], KnownDownload]] = {}
+
+    def lookup(task_id: str, clip_id: str, asset: str) -> KnownDownload | None:
+        if task_id not in held:
+            held.clear()
+            held[task_id] = {
+                (row.clip_id, row.asset): KnownDownload(Path(row.path), row.size, row.sha256)
+                for row in state.downloads_for(task_id)
+                if row.size is not None
+            }
+        return held[task_id].get((clip_id, asset))
+
+    return lookup
+
+
 async def sync_library(
     settings: Settings,
     options: DownloadOptions,
@@ -176,8 +196,9 @@ async def sync_library(
             tracker = Tracker(store, clock=lambda: datetime.now(UTC))
             tracker.load()
         # through the tracker, a watched row's download count follows
-        record, lookup = store_callbacks(tracker if tracker is not None else store)
-        checker = _Checker(options, directory, lookup, report, on_progress)
+        state: DownloadStore = tracker if tracker is not None else store
+        record, lookup = store_callbacks(state)
+        checker = _Checker(options, directory, _records_by_task(state), report, on_progress)
         async with client_for(settings) as client:
             if tracker is None:
                 fetched_at = await _from_account(settings, client, chosen, checker)
@@ -197,6 +218,8 @@ async def _from_account(
     """Walk the task list page by page (only the tasks to download are kept)."""
     report = checker.report
     account = account_client_for(settings, client)
+    if not account.has_access_token:  # a token command that printed nothing
+        raise ConfigError(NO_ACCESS_TOKEN)
     statuses = chosen.statuses
     status = next(iter(statuses)) if len(statuses) == 1 else None  # the gateway filters one
     query = TaskQuery(since=chosen.since, status=status)
