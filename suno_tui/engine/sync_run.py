@@ -88,9 +88,6 @@ class SyncReport:
     unfinished: int = 0
     #: each downloaded task's outcome (its files: done, present, skipped, failed)
     outcomes: dict[str, TaskOutcome] = field(default_factory=dict)
-    #: the complete tasks' files, told without the manager
-    present: int = 0
-    skipped: int = 0
     #: watch-list tasks the gateway does not know any more
     missing: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -139,12 +136,10 @@ class _Checker:
 
     def _tell_present(self, on_disk: TaskOnDisk) -> None:
         for asset, known in on_disk.present:
-            self.report.present += 1
             self.tell(DownloadProgress(asset.task_id, asset.clip_id, asset.kind, known.path,
                                        known.size, known.size, 0.0, FileState.DONE,
                                        "already downloaded", present=True))  # fmt: skip
         for skip in on_disk.skips:
-            self.report.skipped += 1
             self.tell(DownloadProgress(skip.task_id, skip.clip_id, skip.kind or "clip", None, 0,
                                        None, 0.0, FileState.SKIPPED, skip.reason,
                                        skip_kind=skip.category))  # fmt: skip
