@@ -5,6 +5,7 @@ mid-transfer and ``--watch`` are in test_sync_processes.py.)"""
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from typing import Any
 import pytest
 
 from suno_tui.cli import main
+from suno_tui.cli.sync_output import SyncPrinter
+from suno_tui.downloads import DownloadProgress, FileState
 from suno_tui.simulator import Fault, ManualClock, Simulator, SimulatorThread
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker
@@ -64,6 +67,7 @@ def test_fresh_sync_then_a_second_one_asks_for_no_file(
 
     code, out, err = sync(capsys, account, str(folder))
     assert code == 0, err
+    assert err == ""  # no progress when stderr is not a terminal
     files = sorted(p.name for p in folder.iterdir())
     assert len(files) == 3 * 2 * FILES_PER_CLIP and not any(".part" in f for f in files)
     summary = out.splitlines()[0]
@@ -233,3 +237,29 @@ def test_without_an_access_token_the_watch_list_is_mirrored(
     assert code == 0 and "0 new files, 16 already there" in out
     assert account.stats.requests["fetch"] + account.stats.requests["fetch_one"] == fetches
     assert account.stats.requests["asset"] == assets
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _event(state: FileState, asset: str, **fields: Any) -> DownloadProgress:
+    path = Path(f"/music/Song [{asset}].mp3")
+    return DownloadProgress("task-1", "clip-1", asset, path, 10, 10, 0.0, state, **fields)
+
+
+def test_progress_on_a_terminal_leaves_out_the_files_already_there() -> None:
+    out, err = io.StringIO(), _Terminal()
+    printer = SyncPrinter(out, err, as_json=False)
+    printer.event(_event(FileState.RUNNING, "audio", message="connecting"))
+    printer.event(_event(FileState.DONE, "audio"))
+    printer.event(_event(FileState.DONE, "image", present=True))
+    printer.event(_event(FileState.FAILED, "video", message="\x1b[2Jrefused", error_kind="http"))
+    printer.close()
+    shown = err.getvalue()
+    assert "done       /music/Song [audio].mp3" in shown
+    assert "[image]" not in shown  # already there: no line of its own
+    assert "failed     /music/Song [video].mp3" in shown and "\x1b[2J" not in shown
+    assert out.getvalue() == ""  # the summary comes at the end, on stdout
+    assert printer.exit_code() == 4  # an HTTP failure: network or gateway
