@@ -48,6 +48,7 @@ MODULES: dict[str, set[int | str]] = {
     "bench_first_frame": {22, "first-frame"},
     "bench_listen": {"listen"},
     "bench_clip_keys": {"extend-key"},
+    "bench_sync": {"sync"},
 }
 
 

@@ -169,6 +169,8 @@ def test_bash_registers_and_completes(
     tmp_path: Path, state: Path, shell_env: dict[str, str]
 ) -> None:
     path = _script_file(tmp_path, "bash")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder.txt").write_text("")  # a file: not offered for sync's DIR
     lines = [
         "suno-tui fe",
         "suno-tui fetch --j",
@@ -177,6 +179,8 @@ def test_bash_registers_and_completes(
         "suno-tui config s",
         "suno-tui completion ",
         f"suno-tui stats --state {tmp_path}/completion.b",
+        f"suno-tui sync {tmp_path}/fold",
+        "suno-tui sync --wa",
     ]
     out = _run(["bash", "-c", BASH_PROBE, "probe", str(path), *lines], shell_env)
     first, *answers = out.splitlines()
@@ -189,6 +193,8 @@ def test_bash_registers_and_completes(
     assert got["suno-tui config s"].split() == ["show", "set"]
     assert got["suno-tui completion "].split() == list(SHELLS)
     assert got[lines[6]] == str(path)
+    assert got[lines[7]] == f"{tmp_path}/folder"  # sync DIR: folders only
+    assert got["suno-tui sync --wa"].split() == ["--wav", "--watch"]
 
 
 def test_bash_completes_ids_with_colons_and_profiles(

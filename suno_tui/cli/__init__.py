@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "config": ("config_cmd", "show or edit the configuration file"),
     "simulate": ("simulate", "run the gateway simulator on loopback"),
     "download": ("download", "download the assets of finished tasks"),
+    "sync": ("sync", "mirror the account's finished clips into a folder"),
     "tasks": ("tasks", "list the account's tasks (needs the access token)"),
     "balance": ("balance", "show what the API key has left"),
     "stats": ("stats", "figures over the watch list, from the state file"),

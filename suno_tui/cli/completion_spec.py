@@ -35,6 +35,8 @@ class CommandSpec:
     subcommands: list[tuple[str, str]] = field(default_factory=list)
     takes_ids: bool = False
     positional_choices: tuple[str, ...] = ()
+    #: a positional argument names a folder (``sync DIR``)
+    positional_dirs: bool = False
 
     @property
     def flags(self) -> list[str]:
@@ -84,6 +86,8 @@ def _walk(parser: argparse.ArgumentParser, spec: CommandSpec, out: list[CommandS
             spec.takes_ids = True
         elif action.choices:
             spec.positional_choices = tuple(str(c) for c in action.choices)
+        elif action.metavar == "DIR":
+            spec.positional_dirs = True
 
 
 def command_specs() -> list[CommandSpec]:

@@ -11,6 +11,7 @@ reserved device names, leading dots), keeps non-ASCII text, and fits in
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 import unicodedata
@@ -140,7 +141,10 @@ def _truncate(text: str, max_bytes: int) -> str:
     return cut
 
 
+@functools.lru_cache(maxsize=1024)
 def _clean_stem(stem: str) -> str:
+    # Cached: a clip's files share their stem, and pathvalidate is the dearest
+    # part of a name (``sync`` names every file it finds already there).
     # pathvalidate loads with the first name made, not with the settings check
     from pathvalidate import sanitize_filename
 
