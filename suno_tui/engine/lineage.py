@@ -100,6 +100,9 @@ class Lineages:
         watched = self._tasks.summaries()
         return [child for child in made if child.task_id in watched]
 
+    def summary(self, task_id: str) -> TaskSummary | None:
+        return self._tasks.get(task_id)
+
     def title_of_clip(self, lineage: Lineage) -> str:
         """The parent's title as the watch list knows it ("" when it does not)."""
         task_id = lineage.task_id

@@ -20,6 +20,7 @@ from suno_tui.relay.export import to_json_text
 from suno_tui.relay.models import Clip, ClipStatus, Lyrics, Task
 from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tracking.model import TaskSummary, Transition
+from suno_tui.tui.detail.lineage_lines import Family, lineage_lines
 from suno_tui.tui.tasks.row_render import percent_text, status_look
 from suno_tui.tui.timefmt import full_time, precise_duration, short_duration
 
@@ -203,6 +204,7 @@ def build_document(
     width: int = 0,
     *,
     profile_note: str = "",
+    family: Family | None = None,
 ) -> Content:
     """The whole detail view of one task, ready for a wrapping Static.
 
@@ -260,6 +262,7 @@ def build_document(
     if summary is not None:
         in_state = short_duration((now - summary.state_since).total_seconds())
         parts.append(_field("in state", f"{in_state} (since {full_time(summary.state_since, tz)})"))
+    parts.extend(lineage_lines(family, width))  # what it was made from, what was made from it
 
     parts.append(Content.assemble("\n", ("Timeline", HEADING), "\n"))
     if transitions:

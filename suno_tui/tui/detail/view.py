@@ -21,6 +21,7 @@ from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.detail.cover_view import CoverSource, CoverView
 from suno_tui.tui.detail.document import CopyTarget, build_document, copy_targets, raw_document
+from suno_tui.tui.detail.lineage_lines import Family
 from suno_tui.tui.keys.bindings import Scope, bindings
 
 
@@ -70,6 +71,7 @@ class DetailView(VerticalScroll, can_focus=True):
         self._tz: tzinfo | None = None
         self._width = 0
         self._profile_note = ""
+        self._family: Family | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content(""), id="detail-mode")
@@ -97,6 +99,7 @@ class DetailView(VerticalScroll, can_focus=True):
         tz: tzinfo | None,
         *,
         profile_note: str = "",
+        family: Family | None = None,
     ) -> None:
         """Show a task (None: nothing selected). Keeps the scroll position if same task.
 
@@ -104,6 +107,7 @@ class DetailView(VerticalScroll, can_focus=True):
         """
         same = task_id == self.task_id
         self._profile_note = profile_note
+        self._family = family  # its parent and children (tui/detail/lineage_lines.py)
         self.task_id = task_id
         self._summary = summary
         self._snapshot = task
@@ -154,6 +158,7 @@ class DetailView(VerticalScroll, can_focus=True):
                 self._now,
                 self._tz,
                 profile_note=self._profile_note,
+                family=self._family,
                 # one cell spare: a scrollbar may appear once the text is in
                 width=max(self.scrollable_content_region.width - 1, 0),
             )
