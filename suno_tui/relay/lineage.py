@@ -14,7 +14,7 @@ is a finite number of seconds from 0 to a day (anything else: not known).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -76,15 +76,16 @@ def checked_at(value: object) -> float | None:
 
 
 def _last_entry(value: object) -> Mapping[str, Any] | None:
-    if isinstance(value, list) and value and isinstance(value[-1], Mapping):
+    if isinstance(value, list) and value and isinstance(value[-1], dict):
         return value[-1]
     return None
 
 
 def clip_lineage(clip: Clip) -> Lineage | None:
     """The parent ``clip``'s metadata names, if it names one that can be an id."""
-    metadata = clip.raw.get("metadata") if isinstance(clip.raw, Mapping) else None
-    if not isinstance(metadata, Mapping):
+    raw = clip.raw
+    metadata = raw.get("metadata") if isinstance(raw, dict) else None
+    if not isinstance(metadata, dict):
         return None
     part = _last_entry(metadata.get("concat_history"))
     if part is not None:  # a concat also carries the chain's history: the parts say more
@@ -98,12 +99,15 @@ def clip_lineage(clip: Clip) -> Lineage | None:
     return None
 
 
-def task_lineage(task: Task, clips: Iterable[Clip] | None = None) -> Lineage | None:
-    """The parent of ``task``: the first of its clips that names one (both
-    clips of an extension name the same parent); never one of its own clips."""
-    own = {clip.id for clip in task.clips}
-    for clip in task.clips if clips is None else clips:
+def task_lineage(task: Task) -> Lineage | None:
+    """The parent of ``task``: what its first clip that names one names (both
+    clips of an extension name the same parent); never one of its own clips.
+    Cheap for the many tasks made from nothing: the tracker asks it of every
+    snapshot it saves."""
+    for clip in task.clips:
         found = clip_lineage(clip)
-        if found is not None and found.clip_id not in own:
+        if found is not None:
+            if any(own.id == found.clip_id for own in task.clips):
+                return None
             return found
     return None

@@ -57,8 +57,8 @@ class LineageBook:
 
     def __init__(self, state: StateConnection) -> None:
         self._state = state
-        #: tasks whose learned row is written (or known to be there): not written again
-        self._learned: set[str] = set()
+        #: tasks whose row is written (or known to be there): not written again
+        self.learned: set[str] = set()
 
     def record(self, task_id: str, lineage: Lineage, when: datetime | None = None) -> None:
         """What the submit knew of ``task_id``'s parent (replaces what was learned)."""
@@ -78,12 +78,12 @@ class LineageBook:
                     moment,
                 ),
             )
-        self._learned.add(task_id)
+        self.learned.add(task_id)
 
     def learn(self, found: Iterable[tuple[str, Lineage]], when: datetime | None = None) -> int:
         """Remember parents told by the clips' metadata (what the submit knew
         stays); the number of rows written."""
-        fresh = [(task_id, lineage) for task_id, lineage in found if task_id not in self._learned]
+        fresh = [(task_id, lineage) for task_id, lineage in found if task_id not in self.learned]
         if not fresh:
             return 0
         moment = to_micros(when or datetime.now(UTC))
@@ -97,7 +97,7 @@ class LineageBook:
                     (task_id, lineage.kind, lineage.clip_id, None, lineage.at, _HISTORY, moment),
                 )
                 written += cursor.rowcount
-        self._learned.update(task_id for task_id, _ in fresh)
+        self.learned.update(task_id for task_id, _ in fresh)
         return written
 
     def of(self, task_id: str) -> Lineage | None:
@@ -157,8 +157,9 @@ class LineageBook:
 def learn_from_rows(book: LineageBook, tasks: Iterable[Task | None]) -> int:
     """Learn the parents the saved snapshots' clips name (the tracker, after a save)."""
     found = []
+    learned = book.learned
     for task in tasks:
-        if task is None or not task.clips:
+        if task is None or not task.clips or task.task_id in learned:
             continue
         lineage = task_lineage(task)
         if lineage is not None:
