@@ -213,22 +213,16 @@ def test_rows_read_back_are_checked_again(tmp_path: Path) -> None:
         assert [child.task_id for child in book.made_from("x", [PARENT])] == ["t3"]
 
 
-def test_the_clip_lookup_reads_only_the_newest_tasks_when_bounded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """engine/lineage.py looks for a parent clip's task among the newest
-    snapshots only: a bound across pages, never past it."""
-    from suno_tui.tracking import clip_lookup
+def test_the_clips_of_the_newest_snapshots_are_read_once_into_an_index(tmp_path: Path) -> None:
+    """engine/lineage.py finds a parent clip's task among the newest
+    snapshots: their clips (not the ids their metadata mention), bounded."""
+    from suno_tui.tracking.lineage_book import clip_owners_in_state
     from tests.test_clip_action_memory import music
 
-    monkeypatch.setattr(clip_lookup, "PAGE_ROWS", 3)
-    rows = [music(f"task-{n}", [f"clip-{n}a"]) for n in range(10)]
+    rows = [music(f"task-{n}", [f"clip-{n}a", f"clip-{n}b"]) for n in range(10)]
     with Store.open(tmp_path / "state.db") as store:
         store.add_tasks([summary for summary, _ in rows])  # type: ignore[misc]
         store.save(rows)  # type: ignore[arg-type]
-        state = store.connection
-        lookup = clip_lookup.tasks_mentioning
-        assert list(lookup(state, "clip-3a", newest=7)) == ["task-3"]  # the 7th newest
-        assert list(lookup(state, "clip-2a", newest=7)) == []  # the 8th: not read
-        assert list(lookup(state, "clip-0a", newest=100)) == ["task-0"]
-        assert list(lookup(state, "clip-0a")) == ["task-0"]
+        owners = clip_owners_in_state(store.connection, 3)
+        assert owners == {f"clip-{n}{x}": f"task-{n}" for n in (7, 8, 9) for x in "ab"}
+        assert len(clip_owners_in_state(store.connection, 100)) == 20

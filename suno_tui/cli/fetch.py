@@ -70,12 +70,13 @@ def _as_json(result: FetchResult, lineage: StateLineage) -> str:
     (an indented dump runs its pure-Python encoder, 10x slower: most of the
     time of a 2,000-task fetch), and a line per task reads well in grep or
     a pager as in ``watch --json``."""
+    from suno_tui.engine.lineage import clip_owners
     from suno_tui.relay.export import not_found_json, task_to_json, to_json_text
 
-    answer = list(result.tasks.values())
+    owners = clip_owners(result.tasks.values())  # a parent in the same answer names its task
     lines = [
         to_json_text(
-            task_to_json(task, extends=lineage.extends_json(task, answer))
+            task_to_json(task, extends=lineage.extends_json(task, owners))
             if (task := result.tasks.get(task_id)) is not None
             else not_found_json(task_id)
         )

@@ -145,12 +145,13 @@ class _Printer:
 
     def take(self, tasks: list[Task]) -> None:
         if self._lineage is not None:
+            from suno_tui.engine.lineage import clip_owners
             from suno_tui.relay.export import task_to_json, to_json_text
 
-            extends = self._lineage.extends_json
+            extends, owners = self._lineage.extends_json, clip_owners(tasks)  # this page's
             _write(
                 "".join(
-                    to_json_text(task_to_json(task, extends=extends(task, tasks))) + "\n"
+                    to_json_text(task_to_json(task, extends=extends(task, owners))) + "\n"
                     for task in tasks
                 )
             )

@@ -9,29 +9,39 @@ from it, and the ``extends`` object of the JSON outputs.
 A parent comes from what the submit knew (the state file's ``lineage``
 table) or, for a task made elsewhere, from its clips' metadata; the task
 that made the parent clip is then looked for: a sibling's row, the tasks of
-the same answer, then the watch list's newest snapshots (read once per clip,
-the answer kept in memory and in the state file).
+the same answer, then the watch list's newest snapshots (all their clips
+read at once into an index, read again at most every :data:`REINDEX_SECONDS`;
+a clip found is kept in memory and in the state file).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 from suno_tui.relay.lineage import Lineage, task_lineage
 from suno_tui.relay.models import Task
-from suno_tui.tracking.clip_lookup import tasks_mentioning
-from suno_tui.tracking.lineage_book import Child, LineageBook
+from suno_tui.tracking.lineage_book import Child, LineageBook, clip_owners_in_state
 from suno_tui.tracking.model import TaskSummary
 from suno_tui.tracking.store import StoreError
 from suno_tui.tracking.store_connection import StateConnection
 
-__all__ = ["LOOKUP_TASKS", "Lineages", "StateLineage", "lineages_over", "parent_in"]
+__all__ = [
+    "LOOKUP_TASKS",
+    "REINDEX_SECONDS",
+    "Lineages",
+    "StateLineage",
+    "clip_owners",
+    "lineages_over",
+]
 
 #: at most this many of the newest watched snapshots are read to find a clip's task
 LOOKUP_TASKS = 2000
+#: the index of their clips is read again at most this often (seconds), on a miss
+REINDEX_SECONDS = 30.0
 
 
 class TasksLike(Protocol):
@@ -40,27 +50,32 @@ class TasksLike(Protocol):
     def task(self, task_id: str) -> Task | None: ...
 
 
-def parent_in(lineage: Lineage | None, tasks: Iterable[Task]) -> Lineage | None:
-    """``lineage`` with its task, when one of ``tasks`` (the same answer) made its clip."""
-    if lineage is None or lineage.task_id:
-        return lineage
-    for task in tasks:
-        if any(clip.id == lineage.clip_id for clip in task.clips):
-            return lineage.with_task(task.task_id)
-    return lineage
+def clip_owners(tasks: Iterable[Task]) -> dict[str, str]:
+    """{clip id: the task that made it} for the tasks of one answer."""
+    return {clip.id: task.task_id for task in tasks for clip in task.clips}
 
 
 class Lineages:
     """Parents and children of the watched tasks (``book`` None: a watch list
     without a state file, which knows only what the clips say)."""
 
-    def __init__(self, tasks: TasksLike, book: LineageBook | None, state: Any = None) -> None:
+    def __init__(
+        self,
+        tasks: TasksLike,
+        book: LineageBook | None,
+        state: StateConnection | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._tasks = tasks
         self._book = book
-        self._state = state  # the StateConnection, to look for a clip's task
-        #: clip id -> the watched task that made it (None: looked for, not found)
-        self._clip_tasks: dict[str, str | None] = {}
-        self._watched = 0  # how many tasks were watched when the misses were found
+        self._state = state  # to look for a clip's task among the snapshots
+        self._monotonic = monotonic
+        #: clip id -> the watched task that made it, once found
+        self._clip_tasks: dict[str, str] = {}
+        #: the newest snapshots' clips (None: not read yet), and when they were read
+        self._owners: dict[str, str] | None = None
+        self._owners_at = 0.0
 
     def parent(self, task_id: str, task: Task | None = None) -> Lineage | None:
         """What ``task_id`` was made from (``task``: its snapshot, if at hand)."""
@@ -74,15 +89,13 @@ class Lineages:
 
     def task_of_clip(self, clip_id: str) -> str | None:
         """The watched task that made ``clip_id`` (None: not known)."""
-        watched = len(self._tasks.summaries())
-        if watched != self._watched:  # a task came or went: look again for what was missing
-            self._watched = watched
-            self._clip_tasks = {k: v for k, v in self._clip_tasks.items() if v is not None}
         if clip_id in self._clip_tasks:
             return self._clip_tasks[clip_id]
         found = self._sibling_knows(clip_id) or self._look_for(clip_id)
+        if found is None or found not in self._tasks.summaries():
+            return None
         self._clip_tasks[clip_id] = found
-        if found is not None and self._book is not None:
+        if self._book is not None:
             with contextlib.suppress(StoreError):  # else known in memory only
                 self._book.settle_parent(clip_id, found)
         return found
@@ -139,17 +152,20 @@ class Lineages:
             return None
 
     def _look_for(self, clip_id: str) -> str | None:
-        """The newest watched snapshots holding the clip (a bounded read)."""
+        """The newest watched snapshots' task holding the clip (a bounded read,
+        not repeated for every clip: a watch of 2,000 extensions made from
+        clips never watched reads the snapshots once, not 2,000 times)."""
         if self._state is None:
             return None
-        try:
-            for candidate in tasks_mentioning(self._state, clip_id, newest=LOOKUP_TASKS):
-                snapshot = self._tasks.task(candidate)
-                if snapshot is not None and any(c.id == clip_id for c in snapshot.clips):
-                    return candidate
-        except StoreError:
-            return None
-        return None
+        now = self._monotonic()
+        owners = self._owners
+        if owners is None or (clip_id not in owners and now - self._owners_at >= REINDEX_SECONDS):
+            try:
+                owners = clip_owners_in_state(self._state, LOOKUP_TASKS)
+            except StoreError:
+                owners = {}
+            self._owners, self._owners_at = owners, now
+        return owners.get(clip_id)
 
 
 def lineages_over(tasks: TasksLike) -> Lineages:
@@ -185,9 +201,12 @@ class StateLineage:
             state.close()
         self._clip_tasks = {row.clip_id: row.task_id for row in self._known.values() if row.task_id}
 
-    def extends_json(self, task: Task, answer: Iterable[Task] = ()) -> dict[str, Any] | None:
-        """``task``'s ``extends`` (``answer``: the tasks it came with)."""
-        found = parent_in(self._known.get(task.task_id) or task_lineage(task), answer)
+    def extends_json(
+        self, task: Task, owners: Mapping[str, str] | None = None
+    ) -> dict[str, Any] | None:
+        """``task``'s ``extends`` (``owners``: :func:`clip_owners` of the tasks it came with)."""
+        found = self._known.get(task.task_id) or task_lineage(task)
         if found is not None and not found.task_id:
-            found = found.with_task(self._clip_tasks.get(found.clip_id))
+            owner = (owners or {}).get(found.clip_id) or self._clip_tasks.get(found.clip_id)
+            found = found.with_task(owner)
         return found.as_json() if found is not None else None

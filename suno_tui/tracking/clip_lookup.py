@@ -22,22 +22,17 @@ WHERE t.kind != 'lyrics' AND t.seq < ? ORDER BY t.seq DESC LIMIT ?
 """
 
 
-def tasks_mentioning(
-    state: StateConnection, clip_id: str, *, newest: int | None = None
-) -> Iterator[str]:
+def tasks_mentioning(state: StateConnection, clip_id: str) -> Iterator[str]:
     """Watched tasks whose last snapshot holds ``clip_id``'s text, the last
-    added first (candidates: the caller checks the parsed clips); only the
-    ``newest`` tasks are read when given."""
+    added first (candidates: the caller checks the parsed clips)."""
     needle = f'"{clip_id}"'
     before = 1 << 62
-    left = newest if newest is not None else 1 << 62
-    while left > 0:
-        rows = state.read(_PAGE, (before, min(PAGE_ROWS, left)))
-        left -= len(rows)
+    while True:
+        rows = state.read(_PAGE, (before, PAGE_ROWS))
         for task_id, raw, seq in rows:
             before = min(before, int(seq))
             text = unpack_raw(raw)
             if text is not None and needle in text:
                 yield str(task_id)
-        if len(rows) < min(PAGE_ROWS, left + len(rows)):
+        if len(rows) < PAGE_ROWS:
             return

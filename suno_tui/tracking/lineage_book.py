@@ -13,6 +13,7 @@ are checked again on the way out.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,9 +21,16 @@ from datetime import UTC, datetime
 from suno_tui.relay.lineage import CONCAT, EXTEND, Lineage, checked_at, checked_id, task_lineage
 from suno_tui.relay.models import Task
 from suno_tui.tracking.store_connection import StateConnection
-from suno_tui.tracking.store_rows import to_micros
+from suno_tui.tracking.store_rows import to_micros, unpack_raw
 
-__all__ = ["MAX_CHILDREN", "MAX_CLIPS", "Child", "LineageBook", "learn_from_rows"]
+__all__ = [
+    "MAX_CHILDREN",
+    "MAX_CLIPS",
+    "Child",
+    "LineageBook",
+    "clip_owners_in_state",
+    "learn_from_rows",
+]
 
 #: the most children of one task listed (a hostile account could make thousands)
 MAX_CHILDREN = 50
@@ -152,6 +160,31 @@ class LineageBook:
                 found.setdefault(child_id, (int(moment), lineage))
         ordered = sorted(found.items(), key=lambda item: item[1][0])[:MAX_CHILDREN]
         return [Child(child, lineage) for child, (_, lineage) in ordered]
+
+
+_NEWEST = """
+SELECT r.task_id, r.raw_json FROM task_raw AS r JOIN tasks AS t ON t.task_id = r.task_id
+WHERE t.kind != 'lyrics' ORDER BY t.seq DESC LIMIT ?
+"""
+
+
+def clip_owners_in_state(state: StateConnection, newest: int) -> dict[str, str]:
+    """{clip id: task} of the ``newest`` watched tasks' last snapshots (one
+    read, each snapshot parsed once: a parent clip's task for many children)."""
+    owners: dict[str, str] = {}
+    for task_id, raw in state.read(_NEWEST, (newest,)):
+        text = unpack_raw(raw)
+        try:
+            data = json.loads(text).get("data") if text is not None else None
+        except (ValueError, AttributeError, RecursionError):
+            continue  # a damaged row, or not a task's shape: it owns nothing
+        if not isinstance(data, list) or not isinstance(task_id, str):
+            continue
+        for clip in data:
+            clip_id = checked_id(clip.get("id")) if isinstance(clip, dict) else None
+            if clip_id is not None:
+                owners.setdefault(clip_id, task_id)
+    return owners
 
 
 def learn_from_rows(book: LineageBook, tasks: Iterable[Task | None]) -> int:
