@@ -57,4 +57,11 @@ def test_parents_are_found_through_one_index(
         assert tracker.lineage.of("child-of-parent").task_id == "parent"  # type: ignore[union-attr]
         now[0] += REINDEX_SECONDS
         assert lineages.parent("child-0").task_id is None  # type: ignore[union-attr]
-        assert len(reads) == 2  # a miss after a while reads again
+        assert len(reads) == 1  # nothing new is watched: a miss stays a miss
+        newcomer = music("newcomer", "clip-gone-0")  # the parent of child-0, watched now
+        tracker.add(["newcomer"])
+        tracker.apply(FetchResult(requested=["newcomer"], tasks={"newcomer": newcomer}))
+        assert lineages.parent("child-1").task_id is None  # type: ignore[union-attr]
+        assert len(reads) == 2  # something new, a while after: read again
+        assert lineages.parent("child-0").task_id == "newcomer"  # type: ignore[union-attr]
+        assert len(reads) == 2

@@ -42,6 +42,7 @@ __all__ = [
 LOOKUP_TASKS = 2000
 #: the index of their clips is read again at most this often (seconds), on a miss
 REINDEX_SECONDS = 30.0
+_MISSES_KEPT = 10_000
 
 
 class TasksLike(Protocol):
@@ -76,6 +77,9 @@ class Lineages:
         #: the newest snapshots' clips (None: not read yet), and when they were read
         self._owners: dict[str, str] | None = None
         self._owners_at = 0.0
+        #: clip id -> how many tasks were watched when it was missed: looked for
+        #: again only once that changed (a detail shown each round reads nothing)
+        self._missed: dict[str, int] = {}
 
     def parent(self, task_id: str, task: Task | None = None) -> Lineage | None:
         """What ``task_id`` was made from (``task``: its snapshot, if at hand)."""
@@ -91,8 +95,14 @@ class Lineages:
         """The watched task that made ``clip_id`` (None: not known)."""
         if clip_id in self._clip_tasks:
             return self._clip_tasks[clip_id]
+        watched = len(self._tasks.summaries())
+        if self._missed.get(clip_id) == watched:
+            return None
         found = self._sibling_knows(clip_id) or self._look_for(clip_id)
         if found is None or found not in self._tasks.summaries():
+            if len(self._missed) >= _MISSES_KEPT:
+                self._missed.clear()
+            self._missed[clip_id] = watched
             return None
         self._clip_tasks[clip_id] = found
         if self._book is not None:
