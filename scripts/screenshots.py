@@ -309,10 +309,58 @@ async def shoot_account(out: Path) -> list[Path]:
     return [path]
 
 
+async def shoot_lineage(out: Path) -> list[Path]:
+    """An extension chain on a hosted gateway (a song, two extensions, the full
+    song), the middle extension in the detail: what it extends, and at what
+    point, and the full song it was joined into."""
+    from suno_tui.simulator import seed_lineage
+
+    clock = ManualClock()
+    sim = Simulator(seed=0, clock=clock, asset_sizes=ASSET_SIZES, family="hosted")
+    ids = seed_lineage(sim)
+
+    def now() -> datetime:
+        return datetime.fromtimestamp(clock.now(), UTC)
+
+    with tempfile.TemporaryDirectory(prefix="suno-tui-shots-") as state_dir:
+        await sim.start()
+        async with sim:
+            settings = Settings(
+                state_path=Path(state_dir) / "state.sqlite3",
+                download_dir=DOWNLOADS,
+                poll_interval=10.0,
+                bell=False,
+            ).with_gateway(Gateway(base_url=sim.base_url, token=sim.token))
+            engine = open_engine(settings, Wiring(clock=now, sleep=clock.sleep))
+            app = build_app(settings, engine, ids, clock=now, label="api.example.com",
+                            bell=False, app_class=ScreenshotApp, tz=UTC, cursor_blink=False,
+                            tick_seconds=3600.0, show_events=False, env={},
+                            covers=CoverLoader(CoverCache(Path(state_dir) / "covers",
+                                                          gateway_url=sim.base_url)))  # fmt: skip
+            try:
+                async with app.run_test(size=(150, 42)) as pilot:  # the list beside the detail
+                    await _round(app, pilot)  # the chain's snapshots, and what they name
+                    app.task_list.select(ids[2])  # the second extension
+                    await pilot.press("enter")
+                    await pilot.pause()
+                    await _cover(app, pilot)
+                    svg = app.export_screenshot(title="suno-tui")
+                    if sim.token in svg:
+                        raise SystemExit("the token would appear in lineage: not written")
+                    path = out / "lineage.svg"
+                    path.write_text(svg, encoding="utf-8")
+                    await pilot.press("q")
+            finally:
+                await engine.aclose()
+    return [path]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
-    parser.add_argument("--only", choices=("monitor", "account"), help="one set of pictures")
+    parser.add_argument(
+        "--only", choices=("monitor", "account", "lineage"), help="one set of pictures"
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
@@ -320,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
         paths += asyncio.run(shoot(args.out))
     if args.only in (None, "account"):
         paths += asyncio.run(shoot_account(args.out))
+    if args.only in (None, "lineage"):
+        paths += asyncio.run(shoot_lineage(args.out))
     for path in paths:
         print(path)
     return 0

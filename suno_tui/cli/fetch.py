@@ -10,6 +10,7 @@ from suno_tui.cli.common import add_connection_options, add_ids_options
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from suno_tui.config import Settings
+    from suno_tui.engine.lineage import StateLineage
     from suno_tui.relay.client import FetchResult
 
 
@@ -55,21 +56,28 @@ async def _fetch_and_print(settings: Settings, ids: list[str], *, as_json: bool)
         return fail(describe(error), exit_code_for(error))
     for problem in result.problems:
         warn(problem)
-    print(_as_json(result) if as_json else _as_table(result))
+    if not as_json:
+        print(_as_table(result))
+        return exit_codes.OK
+    from suno_tui.engine.lineage import StateLineage
+
+    print(_as_json(result, StateLineage(settings.state_path)))  # what a submit here knew
     return exit_codes.OK
 
 
-def _as_json(result: FetchResult) -> str:
+def _as_json(result: FetchResult, lineage: StateLineage) -> str:
     """A JSON array, one compact object per line: json's C encoder does that
     (an indented dump runs its pure-Python encoder, 10x slower: most of the
     time of a 2,000-task fetch), and a line per task reads well in grep or
     a pager as in ``watch --json``."""
+    from suno_tui.engine.lineage import clip_owners
     from suno_tui.relay.export import not_found_json, task_to_json, to_json_text
 
+    owners = clip_owners(result.tasks.values())  # a parent in the same answer names its task
     lines = [
         to_json_text(
-            task_to_json(result.tasks[task_id])
-            if task_id in result.tasks
+            task_to_json(task, extends=lineage.extends_json(task, owners))
+            if (task := result.tasks.get(task_id)) is not None
             else not_found_json(task_id)
         )
         for task_id in result.requested

@@ -15,7 +15,9 @@ from suno_tui.cli.common import add_connection_options
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from datetime import datetime
+    from pathlib import Path
 
+    from suno_tui.engine.lineage import StateLineage
     from suno_tui.relay.account import TaskListing, TaskQuery
     from suno_tui.relay.models import Task
 
@@ -100,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
             args, overrides={"account_api": args.account_api, "user_id": args.user_id}
         )
         query = _query(args, since)
-        printer = _Printer(as_json=args.json)
+        printer = _Printer(as_json=args.json, state=settings.state_path)
         listing = asyncio.run(
             list_account_tasks(settings, query, limit=args.limit, on_tasks=printer.take)
         )
@@ -129,18 +131,30 @@ class _Printer:
     once (memory stays flat however many pages come); the table keeps only its
     rows' short cells, since its columns are sized to all of them."""
 
-    def __init__(self, *, as_json: bool) -> None:
+    def __init__(self, *, as_json: bool, state: Path | None = None) -> None:
         import shutil
 
         self.as_json = as_json
         self.width = shutil.get_terminal_size((100, 24)).columns
         self.rows: list[list[str]] = []
+        self._lineage: StateLineage | None = None
+        if as_json:  # the state file says what a submit from here knew of a task's parent
+            from suno_tui.engine.lineage import StateLineage
+
+            self._lineage = StateLineage(state)
 
     def take(self, tasks: list[Task]) -> None:
-        if self.as_json:
+        if self._lineage is not None:
+            from suno_tui.engine.lineage import clip_owners
             from suno_tui.relay.export import task_to_json, to_json_text
 
-            _write("".join(to_json_text(task_to_json(task)) + "\n" for task in tasks))
+            extends, owners = self._lineage.extends_json, clip_owners(tasks)  # this page's
+            _write(
+                "".join(
+                    to_json_text(task_to_json(task, extends=extends(task, owners))) + "\n"
+                    for task in tasks
+                )
+            )
         else:
             self.rows.extend(_row(task, self.width) for task in tasks)
 

@@ -21,6 +21,7 @@ What the commands promise:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -30,10 +31,12 @@ from suno_tui.engine.oneshot import SubmitAttempt
 from suno_tui.relay.action_errors import ActionNotOffered, ClipAction
 from suno_tui.relay.clip_actions import ClipActions
 from suno_tui.relay.clip_requests import ExtendRequest, checked_clip_id
+from suno_tui.relay.lineage import CONCAT, EXTEND, Lineage
 from suno_tui.relay.models import Clip, Task, TaskKind
 from suno_tui.relay.submit_requests import MusicRequest, SubmitError
 from suno_tui.safe_text import clean_line
 from suno_tui.tracking.clip_lookup import tasks_mentioning
+from suno_tui.tracking.lineage_book import LineageBook
 from suno_tui.tracking.model import TaskSummary
 from suno_tui.tracking.offers import GatewayOffers
 from suno_tui.tracking.store import StoreError
@@ -120,6 +123,7 @@ class ClipCommands:
         offers: GatewayOffers | None = None,
         locate: Callable[[str], Iterable[str]] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        lineage: LineageBook | None = None,
     ) -> None:
         self._tasks = tasks
         self._clients = clients
@@ -128,6 +132,7 @@ class ClipCommands:
         self._offers = offers
         self._locate = locate
         self._now = now
+        self._lineage = lineage  # where what a new task was made from is remembered
 
     # -- reading ------------------------------------------------------------------
 
@@ -328,6 +333,10 @@ class ClipCommands:
                 attempt.sent = bool(client.submit_sent)
 
     def _watched(self, done: Done) -> Done:
+        if self._lineage is not None and done.kind in (EXTEND, CONCAT):
+            parent = Lineage(done.kind, done.clip_id, done.at, done.from_task or None)
+            with contextlib.suppress(StoreError):  # the clips' metadata will tell it too
+                self._lineage.record(done.task_id, parent, self._now())
         try:
             self._watch([done.task_id], done.profile)
         except (ValueError, StoreError) as error:
@@ -393,4 +402,5 @@ def clip_commands_over(
         profile=profile,
         offers=GatewayOffers(state),
         locate=lambda clip_id: tasks_mentioning(state, clip_id),
+        lineage=tasks.lineage,
     )

@@ -72,8 +72,7 @@ class Engine:
         self.clients = clients
         self._polls = Polling(poller_factory, self._on_update, self._on_status)
         self.downloads = downloads
-        #: why polling is off (no token, a crash); "" while it may run
-        self.polling_off = polling_off
+        self.polling_off = polling_off  # why polling is off (no token, a crash); "" if it may run
         self._on_close = on_close
         self._listeners: list[Listener] = []
         #: profiles the poller has a client for (others are wired when first used)
@@ -88,6 +87,7 @@ class Engine:
             emit=self._emit,
             spawn=self._background_task,
         )
+        self.lineage = self._finishing.lineage  # what tasks were made from (engine/lineage.py)
         self._polling: asyncio.Task[None] | None = None
         #: account discovery and the key's balance (None: not wired, e.g. ``watch``)
         self.account = account

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from suno_tui.engine.downloads import DownloadService, outcome_problems
 from suno_tui.engine.events import EngineEvent, TaskFinished
 from suno_tui.engine.hooks import FinishHook
+from suno_tui.engine.lineage import lineages_over
 from suno_tui.engine.ports import TrackerLike
 from suno_tui.relay.export import not_found_json, task_to_json
 from suno_tui.tracking.model import NOT_FOUND, TaskSummary, Transition
@@ -51,6 +52,7 @@ class Finishing:
         self._emit = emit
         self._spawn = spawn
         self._handled: set[str] = set()
+        self.lineage = lineages_over(tracker)
 
     def finish(self, summary: TaskSummary) -> None:
         """Handle a finished task once: its downloads (if asked), then its hook."""
@@ -64,7 +66,10 @@ class Finishing:
 
     async def _finish(self, summary: TaskSummary) -> None:
         task = self._tracker.task(summary.task_id)
-        document = task_to_json(task) if task is not None else not_found_json(summary.task_id)
+        if task is not None:
+            document = task_to_json(task, extends=self.lineage.extends_json(task))
+        else:
+            document = not_found_json(summary.task_id)
         paths: list[str] = []
         problems: list[str] = []
         downloads = self._downloads

@@ -14,10 +14,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from suno_tui.relay.lineage import task_lineage
 from suno_tui.relay.models import Clip, Task
 from suno_tui.relay.timestamps import to_iso
 
 NOT_FOUND = "NOT_FOUND"
+#: task_to_json's default: what the task's clips say they were made from
+_FROM_CLIPS: dict[str, Any] = {}
 
 # What json.dumps(ensure_ascii=False) leaves raw but a terminal may obey or
 # hide: DEL, C1, bidi and invisible format controls, line/paragraph
@@ -67,7 +70,12 @@ def clip_to_json(clip: Clip) -> dict[str, Any]:
     }
 
 
-def task_to_json(task: Task) -> dict[str, Any]:
+def task_to_json(task: Task, *, extends: dict[str, Any] | None = _FROM_CLIPS) -> dict[str, Any]:
+    """``extends``: what the task was made from (relay/lineage.py), when the
+    caller knows more than the clips' metadata says (the state file)."""
+    if extends is _FROM_CLIPS:
+        parent = task_lineage(task)
+        extends = parent.as_json() if parent is not None else None
     document: dict[str, Any] = {
         "task_id": task.task_id,
         "kind": task.kind.value,
@@ -80,6 +88,7 @@ def task_to_json(task: Task) -> dict[str, Any]:
         "started_at": to_iso(task.started_at),
         "finished_at": to_iso(task.finished_at),
         "clips": [clip_to_json(clip) for clip in task.clips],
+        "extends": extends,
     }
     if task.lyrics is not None:
         document["lyrics"] = {
@@ -105,4 +114,5 @@ def not_found_json(task_id: str) -> dict[str, Any]:
         "started_at": None,
         "finished_at": None,
         "clips": [],
+        "extends": None,
     }

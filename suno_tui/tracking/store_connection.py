@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from suno_tui.tracking.store_file import (
+    LINEAGE_TABLES,
     NOT_OFFERED_TABLE,
     REMOVED_TABLE,
     StoreError,
@@ -87,6 +88,8 @@ class StateConnection:
                 ensure_schema(conn, self.path)
                 conn.execute(REMOVED_TABLE)
                 conn.execute(NOT_OFFERED_TABLE)
+                for statement in LINEAGE_TABLES:
+                    conn.execute(statement)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")

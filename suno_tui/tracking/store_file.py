@@ -16,6 +16,7 @@ from pathlib import Path
 __all__ = [
     "APPLICATION_ID",
     "BUSY_TIMEOUT_MS",
+    "LINEAGE_TABLES",
     "REMOVED_TABLE",
     "SCHEMA_VERSION",
     "StoreError",
@@ -109,6 +110,27 @@ CREATE TABLE IF NOT EXISTS not_offered (
     PRIMARY KEY (base_url, action)
 )
 """
+
+
+# What each task made by extending or joining was made from (the clip, its
+# task when known, the point), as the submit knew it or as the clips'
+# metadata told it (tracking/lineage_book.py). Created on open in old files
+# too (new tables, no migration), as ``removed`` is.
+LINEAGE_TABLES = (
+    """
+CREATE TABLE IF NOT EXISTS lineage (
+    task_id TEXT PRIMARY KEY,          -- the task made by extending or joining
+    kind TEXT NOT NULL,                -- 'extend' or 'concat'
+    clip_id TEXT NOT NULL,             -- the clip it was made from
+    parent_task_id TEXT,               -- the task that made that clip (NULL: not known)
+    at REAL,                           -- seconds into that clip (NULL: concat, or not known)
+    source TEXT NOT NULL,              -- 'submit' (sent from here) or 'history' (metadata)
+    at_time INTEGER NOT NULL
+)
+""",
+    "CREATE INDEX IF NOT EXISTS lineage_by_clip ON lineage (clip_id)",
+    "CREATE INDEX IF NOT EXISTS lineage_by_parent ON lineage (parent_task_id)",
+)
 
 
 class StoreError(Exception):

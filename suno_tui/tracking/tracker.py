@@ -15,6 +15,7 @@ same time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 from collections import deque
@@ -25,6 +26,7 @@ from types import MappingProxyType
 from suno_tui.relay.fetch_result import FetchResult
 from suno_tui.relay.models import Task
 from suno_tui.tracking.checkpoints import Checkpoints
+from suno_tui.tracking.lineage_book import LineageBook, learn_from_rows
 from suno_tui.tracking.merge_plan import MergePlan, plan_merge
 from suno_tui.tracking.model import (
     DEFAULT_PROFILE,
@@ -33,7 +35,7 @@ from suno_tui.tracking.model import (
     Transition,
 )
 from suno_tui.tracking.snapshot_cache import TASK_CACHE, SnapshotCache
-from suno_tui.tracking.store import DownloadRecord, Store
+from suno_tui.tracking.store import DownloadRecord, Store, StoreError
 from suno_tui.tracking.store_rows import pack_raw
 from suno_tui.tracking.summaries import (
     Update,
@@ -76,6 +78,7 @@ class Tracker:
         self._apply_lock = asyncio.Lock()
         self._checkpoints = Checkpoints(store)
         self._removed: set[str] | None = None  # read from the store when first asked
+        self.lineage = LineageBook(store.connection)  # what each task was made from
 
     # -- reading ------------------------------------------------------------
 
@@ -364,6 +367,9 @@ class Tracker:
             for new, task, _ in plan.rows
         ]
         self.store.save(rows, plan.update.transitions)
+        # The parents the clips' metadata name: a nicety, never a failed save.
+        with contextlib.suppress(StoreError):
+            learn_from_rows(self.lineage, (task for _, task, _ in plan.rows))
 
     def _commit(self, plan: MergePlan) -> Update:
         """Make saved changes visible; rows removed or replaced meanwhile are skipped."""

@@ -16,6 +16,7 @@ from suno_tui.safe_text import clean_line
 from suno_tui.tui.bars.status_bar import StatusBar
 from suno_tui.tui.detail.cover_view import CoverSource
 from suno_tui.tui.detail.document import CopyTarget, copy_targets
+from suno_tui.tui.detail.lineage_lines import family_of
 from suno_tui.tui.detail.screen import DetailScreen
 from suno_tui.tui.detail.timed_lines import TimedLyrics
 from suno_tui.tui.detail.view import DetailView
@@ -72,15 +73,17 @@ class Details:
             return
         engine = self._engine
         summary = engine.get(task_id)
+        task = engine.task(task_id)
         view.show(
             task_id,
             summary,
-            engine.task(task_id),
+            task,
             engine.transitions(task_id),
             self._clock(),
             self._tz,
             profile_note=(engine.profile_problem(summary.profile) or "") if summary else "",
             timed=self.timed.for_task(engine.task(task_id)),
+            family=family_of(engine.lineage, task_id, task),
         )
 
     def sync_side(self) -> None:

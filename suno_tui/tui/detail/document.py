@@ -21,6 +21,7 @@ from suno_tui.relay.export import to_json_text
 from suno_tui.relay.models import Clip, ClipStatus, Lyrics, Task
 from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tracking.model import TaskSummary, Transition
+from suno_tui.tui.detail.lineage_lines import Family, lineage_lines
 from suno_tui.tui.detail.links import link_style, link_target
 from suno_tui.tui.detail.timed_lines import timed_block
 from suno_tui.tui.tasks.row_render import percent_text, status_look
@@ -217,6 +218,7 @@ def build_document(
     profile_note: str = "",
     links: bool = False,
     timed: Mapping[str, Sequence[TimedLine]] | None = None,
+    family: Family | None = None,
 ) -> Content:
     """The whole detail view of one task, ready for a wrapping Static.
 
@@ -275,6 +277,7 @@ def build_document(
     if summary is not None:
         in_state = short_duration((now - summary.state_since).total_seconds())
         parts.append(_field("in state", f"{in_state} (since {full_time(summary.state_since, tz)})"))
+    parts.extend(lineage_lines(family, width))  # what it was made from, what was made from it
 
     parts.append(Content.assemble("\n", ("Timeline", HEADING), "\n"))
     if transitions:

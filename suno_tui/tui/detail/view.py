@@ -23,6 +23,7 @@ from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.detail.cover_view import CoverSource, CoverView
 from suno_tui.tui.detail.document import CopyTarget, build_document, copy_targets, raw_document
+from suno_tui.tui.detail.lineage_lines import Family
 from suno_tui.tui.detail.links import links_wanted
 from suno_tui.tui.keys.bindings import Scope, bindings
 
@@ -76,6 +77,7 @@ class DetailView(VerticalScroll, can_focus=True):
         # clickable URLs (OSC 8), unless NO_COLOR or a dumb terminal asks for plain text
         self._links = links_wanted(os.environ)
         self._timed: Mapping[str, Sequence[TimedLine]] | None = None
+        self._family: Family | None = None
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(Content(""), id="detail-mode")
@@ -104,6 +106,7 @@ class DetailView(VerticalScroll, can_focus=True):
         *,
         profile_note: str = "",
         timed: Mapping[str, Sequence[TimedLine]] | None = None,
+        family: Family | None = None,
     ) -> None:
         """Show a task (None: nothing selected). Keeps the scroll position if same task.
 
@@ -112,6 +115,7 @@ class DetailView(VerticalScroll, can_focus=True):
         same = task_id == self.task_id
         self._profile_note = profile_note
         self._timed = timed
+        self._family = family  # its parent and children (tui/detail/lineage_lines.py)
         self.task_id = task_id
         self._summary = summary
         self._snapshot = task
@@ -164,6 +168,7 @@ class DetailView(VerticalScroll, can_focus=True):
                 profile_note=self._profile_note,
                 links=self._links,
                 timed=self._timed,
+                family=self._family,
                 # one cell spare: a scrollbar may appear once the text is in
                 width=max(self.scrollable_content_region.width - 1, 0),
             )
