@@ -179,7 +179,10 @@ def test_the_reaper_kills_players_when_the_process_exits_or_gets_sighup(
             from suno_tui.player import PlayerProcess, choose_player
             program = choose_player(None, {{"PATH": {str(standin.path.parent)!r}}})
             PlayerProcess.start(program, "/music/a.mp3")
-            while not os.path.exists({str(standin.log)!r}):
+            # until the stand-in has written its start line (the file exists
+            # a moment before the line is in it)
+            log = {str(standin.log)!r}
+            while not (os.path.exists(log) and open(log).read().endswith("\\n")):
                 time.sleep(0.01)
             if {how!r} in ("sighup", "sigterm"):
                 os.kill(os.getpid(), getattr(signal, {how.upper()!r}))
