@@ -30,7 +30,6 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer
 
 from suno_tui.engine.engine import Engine
-from suno_tui.engine.listening import Listening
 from suno_tui.tracking.model import Progress, TaskSummary
 from suno_tui.tui.bars.banner import Banner, Notice, crash_banner, notice_for
 from suno_tui.tui.bars.player_controls import PlayerControls
@@ -71,6 +70,7 @@ from suno_tui.tui.tasks.tasks_ui import TasksUI
 
 if TYPE_CHECKING:
     from suno_tui.downloads.cover_pool import CoverLoader
+    from suno_tui.engine.listening import Listening
     from suno_tui.tui.screens.stats_screen import StatsSource
 
 Clock = Callable[[], datetime]
@@ -90,6 +90,19 @@ def _saved_file(engine: Engine) -> Callable[[str, str], Path | None]:
     return lambda task_id, clip_id: (
         downloads.saved_file(task_id, clip_id) if downloads is not None else None
     )
+
+
+def _listening(
+    engine: Engine, player: str | None, env: Mapping[str, str]
+) -> Callable[[], Listening]:
+    """The player, made at the first ``l`` (it loads after the first frame)."""
+
+    def make() -> Listening:
+        from suno_tui.engine.listening import Listening
+
+        return Listening(engine, _saved_file(engine), player=player, env=env)
+
+    return make
 
 
 class Monitor(App[int]):
@@ -164,7 +177,7 @@ class Monitor(App[int]):
                            self.details, place_toasts=self.announcer.place, wide_at=wide_at,
                            show_events=show_events)  # fmt: skip
         self.quitting = Quitting(self, engine, busy=lambda: self.downloads.busy)
-        listening = Listening(engine, _saved_file(engine), player=player, env=environment)
+        listening = _listening(engine, player, environment)
         self.player = PlayerControls(self, listening, self.notify,
                                      status_bar=lambda: self.status_bar,
                                      current=self.details.current_task_id)  # fmt: skip
@@ -172,6 +185,7 @@ class Monitor(App[int]):
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
+        self.panes.starting_layout(self.size.width, self.size.height)
         self.top_bar = TopBar(self._gateway_label, id="top-bar")
         self.banner = Banner(id="banner")
         self.status_bar = StatusBar(clock=self.clock, tz=self.tz, id="status")

@@ -41,6 +41,17 @@ class Panes:
     def wide(self) -> bool:
         return self._app.has_class("-wide")
 
+    def starting_layout(self, width: int, height: int) -> None:
+        """The layout classes for the terminal's size at start, set while the app
+        composes, before its widgets are styled: set once they are (at mount),
+        each class restyled every widget on the screen again, on the way to the
+        first frame."""
+        self._app.set_class(width >= self._wide_at, "-wide", update=False)
+        self._app.set_class(self._events_at_start(height), "-show-events", update=False)
+
+    def _events_at_start(self, height: int) -> bool:
+        return self._show_events if self._show_events is not None else height >= 36
+
     def apply_size(self, width: int, height: int, *, first: bool = False) -> None:
         pane = self._download_pane()
         rows = max(2, min(10, (height - 8) // 3))
@@ -49,13 +60,12 @@ class Panes:
             pane.refresh(layout=True)
             self._place_toasts()
         wide = width >= self._wide_at
-        if wide != self.wide:
-            self._app.set_class(wide, "-wide")
+        if wide != self.wide or (first and wide):
+            self._app.set_class(wide, "-wide")  # nothing to do if starting_layout set it
             if wide:
                 self._details.sync_side()
         if first:
-            show = self._show_events if self._show_events is not None else height >= 36
-            self._app.set_class(show, "-show-events")
+            self._app.set_class(self._events_at_start(height), "-show-events")
 
     # -- the event log ------------------------------------------------------------
 
