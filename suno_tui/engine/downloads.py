@@ -30,7 +30,7 @@ from suno_tui.downloads.events import (
 )
 from suno_tui.downloads.naming import TemplateError, check_template
 from suno_tui.downloads.options import DownloadOptions, FetchTask, LookupCallback
-from suno_tui.downloads.transfer.job import WriterConfig
+from suno_tui.downloads.transfer.writer_config import WriterConfig
 from suno_tui.engine.clients import tls_verify
 from suno_tui.engine.ports import ClientsLike, TrackerLike
 from suno_tui.relay.models import Task
