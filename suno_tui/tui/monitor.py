@@ -63,7 +63,6 @@ from suno_tui.tui.panes import Panes
 from suno_tui.tui.screens.quitting import Quitting
 from suno_tui.tui.styles import APP_CSS
 from suno_tui.tui.tasks.account_ui import AccountUI
-from suno_tui.tui.tasks.filter_input import FilterInput
 from suno_tui.tui.tasks.loading import start_loading
 from suno_tui.tui.tasks.task_list import TaskList
 from suno_tui.tui.tasks.tasks_ui import TasksUI
@@ -148,7 +147,6 @@ class Monitor(App[int]):
         self._stuck, self._live_progress = stuck, live_progress
         self._tick_seconds = tick_seconds
         self._events_limit = events_limit
-        self._cursor_blink = cursor_blink
         #: [keys] ids in the settings that name no binding (the CLI warns)
         self.unknown_keys: list[str] = []
         #: why polling died, for the CLI to print after the screen is gone
@@ -175,7 +173,8 @@ class Monitor(App[int]):
                                  rows_changed=self._rows_changed)  # fmt: skip
         self.panes = Panes(self, rows, lambda: self.event_log, lambda: self.download_pane,
                            self.details, place_toasts=self.announcer.place, wide_at=wide_at,
-                           show_events=show_events)  # fmt: skip
+                           show_events=show_events, status_bar=lambda: self.status_bar,
+                           cursor_blink=cursor_blink)  # fmt: skip
         self.quitting = Quitting(self, engine, busy=lambda: self.downloads.busy)
         listening = _listening(engine, player, environment)
         self.player = PlayerControls(self, listening, self.notify,
@@ -197,9 +196,6 @@ class Monitor(App[int]):
             yield DetailView(covers=self.covers, id="side")
         yield DownloadPane(self.downloads.board, self.downloads.directory, id="downloads")
         yield EventLog(tz=self.tz, max_events=self._events_limit, id="events")
-        filter_input = FilterInput(placeholder="filter: id, title, tags or status", id="filter")
-        filter_input.cursor_blink = self._cursor_blink
-        yield filter_input
         yield self.status_bar
         yield Footer(show_command_palette=False)
 
@@ -226,8 +222,6 @@ class Monitor(App[int]):
     def on_mount(self) -> None:
         # Watchers run at once (a message would come a frame later).
         self.watch(self.task_list, "view", self._view_changed, init=False)
-        filter_line = self.query_one("#filter", FilterInput)
-        self.watch(filter_line, "value", self.task_list.set_filter, init=False)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.panes.apply_size(self.size.width, self.size.height, first=True)
@@ -251,6 +245,7 @@ class Monitor(App[int]):
     def _start_engine(self) -> None:
         self.engine.start()
         self._polling_changed()
+        self.panes.filter_line()  # hidden until ``/``: mounted after the first frame
 
     def on_resize(self, event: Resize) -> None:
         self.panes.apply_size(event.size.width, event.size.height)
