@@ -32,6 +32,7 @@ LATER = (
     "pathvalidate",
     "suno_tui.tracking.stats",
     "suno_tui.relay.account",
+    "suno_tui.relay.envelope",
     "suno_tui.player",
     "suno_tui.engine.listening",
     "orjson",
