@@ -28,6 +28,8 @@ LookupCallback = Callable[[str, str, str], "KnownDownload | None"]
 
 @dataclass(frozen=True, slots=True)
 class DownloadOptions:
+    """Where and what the download manager saves, and how."""
+
     directory: Path
     assets: tuple[str, ...] = DEFAULT_ASSETS
     template: str = DEFAULT_TEMPLATE

@@ -148,6 +148,8 @@ def manager_factory(
 
 @dataclass
 class _Listeners:
+    """Where a download run's progress and ends go."""
+
     progress: ProgressCallback
     ended: EndedCallback
 

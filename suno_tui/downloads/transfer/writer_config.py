@@ -18,6 +18,8 @@ DEFAULT_MIN_SPEED_TIME = 30.0
 
 @dataclass(frozen=True, slots=True)
 class WriterConfig:
+    """How one transfer is tried: attempts, backoff, progress, the minimum speed."""
+
     max_attempts: int = 5
     backoff_base: float = 0.5
     backoff_max: float = 15.0
