@@ -16,8 +16,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# orjson (and the uuid module it loads) loads at the first poll's answer, not
-# on the monitor's way to its first frame: see the functions below.
+# orjson is imported by the functions below, at the first poll's answer: not
+# on the monitor's way to its first frame.
 
 #: a number orjson might not hold exactly (2**63 has 19 digits) is a run of
 #: 19 digits; in strings too, which only costs the slower path. Found as a
