@@ -135,6 +135,7 @@ class Monitor(App[int]):
         stats_source: StatsSource | None = None,
         covers: CoverLoader | None = None,
         player: str | None = None,
+        after_first_frame: Callable[[], object] | None = None,
     ) -> None:
         super().__init__()
         # Over SSH every frame costs: scroll jumps instead of gliding.
@@ -154,6 +155,8 @@ class Monitor(App[int]):
         self._stats_source = stats_source
         #: where the detail view gets clip covers (None: no images)
         self.covers = covers
+        #: called once the first frame is on screen (the CLI turns the collector back on)
+        self._after_first_frame = after_first_frame
         self.rounds_applied = 0
         self._gateway_label = gateway_label
         self._unfinished = 0
@@ -243,6 +246,8 @@ class Monitor(App[int]):
         self.call_after_refresh(self._start_engine)
 
     def _start_engine(self) -> None:
+        if self._after_first_frame is not None:
+            self._after_first_frame()
         self.engine.start()
         self._polling_changed()
         self.panes.filter_line()  # hidden until ``/``: mounted after the first frame
