@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import orjson
+# orjson is imported by the functions below, at the first poll's answer: not
+# on the monitor's way to its first frame.
 
 #: a number orjson might not hold exactly (2**63 has 19 digits) is a run of
 #: 19 digits; in strings too, which only costs the slower path. Found as a
@@ -36,6 +37,8 @@ def loads_exact(body: bytes) -> Any:
     gives exactly what ``json.loads`` would, else :data:`NOT_EXACT`."""
     if _has_long_digit_run(body):
         return NOT_EXACT
+    import orjson  # after the first call, a look-up in sys.modules
+
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError:
@@ -54,6 +57,8 @@ def dumps_compact(value: Any) -> str:
     gateway all the same), become null; so does a document nested too deeply
     to encode from here.
     """
+    import orjson
+
     try:
         return orjson.dumps(value).decode()
     except TypeError:  # orjson.JSONEncodeError: e.g. a huge int, nesting past 255

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +61,8 @@ def read_document(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise ConfigError(f"{path} line {line}: invalid TOML (not UTF-8 text)") from None
+    import tomllib  # only when there is a file to read (a monitor without one never needs it)
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -83,6 +83,8 @@ class Asset:
 
 @dataclass(frozen=True, slots=True)
 class Skip:
+    """Something of a clip not downloaded, and why (its category)."""
+
     task_id: str
     clip_id: str
     kind: str  # the asset kind, or "" for the whole clip

@@ -30,7 +30,6 @@ recently used go first.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -74,6 +73,8 @@ def default_cache_dir() -> Path:
 
 
 def _key(clip_id: str) -> str:
+    import hashlib  # at the first cover, not on the way to the monitor's first frame
+
     return hashlib.sha256(clip_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 

@@ -74,6 +74,8 @@ class UnsafePath(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class NameFields:
+    """What a file name template can use of a clip."""
+
     title: str = ""
     clip_id: str = ""
     task_id: str = ""

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from suno_tui.downloads.assets import DEFAULT_ASSETS, check_assets
 from suno_tui.downloads.naming import DEFAULT_TEMPLATE, check_template
-from suno_tui.downloads.transfer.job import WriterConfig
+from suno_tui.downloads.transfer.writer_config import WriterConfig
 from suno_tui.relay.models import Task
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ LookupCallback = Callable[[str, str, str], "KnownDownload | None"]
 
 @dataclass(frozen=True, slots=True)
 class DownloadOptions:
+    """Where and what the download manager saves, and how."""
+
     directory: Path
     assets: tuple[str, ...] = DEFAULT_ASSETS
     template: str = DEFAULT_TEMPLATE

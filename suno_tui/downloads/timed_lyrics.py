@@ -67,6 +67,8 @@ class TimedLine:
 
 @dataclass(slots=True)
 class _Building:
+    """A lyric line being put together from the words' pieces, and when it starts."""
+
     pieces: list[str]
     start: float | None = None
 

@@ -79,6 +79,8 @@ Emit = Callable[[EngineEvent], None]
 
 @dataclass(frozen=True, slots=True)
 class AccountOptions:
+    """How account mode runs for the selected profile (from the settings)."""
+
     profile: str
     #: look for new tasks every ``interval`` seconds (``--account``, ``follow_account``)
     follow: bool = False

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from suno_tui.engine.job_origin import first_described, refuse_lineage
 from suno_tui.engine.oneshot import SubmitAttempt
 from suno_tui.relay.action_errors import ActionNotOffered, ClipAction
 from suno_tui.relay.clip_actions import ClipActions
@@ -231,7 +232,7 @@ class ClipCommands:
                 "was given, so it cannot be run again; submit it anew with "
                 "'suno-tui submit --lyrics-only --prompt ...'"
             )
-        clip = _first_described(task.clips)
+        clip = first_described(task.clips)
         if clip is None:
             raise SubmitError(
                 f"task {task_id} has no clip that says what made it (no prompt, description "
@@ -239,7 +240,7 @@ class ClipCommands:
             )
         metadata = clip.raw.get("metadata")
         meta = metadata if isinstance(metadata, dict) else {}
-        _refuse_lineage(task_id, meta)
+        refuse_lineage(task_id, meta)
         instrumental = meta.get("make_instrumental") is True
         description = clip.description_prompt
         request = MusicRequest(
@@ -346,36 +347,6 @@ class ClipCommands:
 
 def _given(value: str | None, parent: str) -> str:
     return parent if value is None else value
-
-
-def _first_described(clips: Iterable[Clip]) -> Clip | None:
-    """The first clip whose metadata says what made it."""
-    for clip in clips:
-        metadata = clip.raw.get("metadata")
-        instrumental = isinstance(metadata, dict) and metadata.get("make_instrumental") is True
-        if clip.lyrics.strip() or clip.description_prompt.strip() or instrumental:
-            return clip
-    return None
-
-
-def _refuse_lineage(task_id: str, metadata: Mapping[str, Any]) -> None:
-    """An extension or a concat is not a new song: say how to do it again."""
-    history = metadata.get("history")
-    if isinstance(history, list) and history and isinstance(history[-1], dict):
-        last = history[-1]
-        at = last.get("continue_at")
-        where = f" --at {at:g}" if isinstance(at, int | float) and at > 0 else ""
-        raise SubmitError(
-            f"task {task_id} extended clip {clean_line(str(last.get('id', '?')))}: to do that "
-            f"again, run 'suno-tui extend {clean_line(str(last.get('id', 'CLIP_ID')))}{where}'"
-        )
-    parts = metadata.get("concat_history")
-    if isinstance(parts, list) and parts and isinstance(parts[-1], dict):
-        last_clip = clean_line(str(parts[-1].get("id", "CLIP_ID")))
-        raise SubmitError(
-            f"task {task_id} is a full song (concat): to join it again, run "
-            f"'suno-tui concat {last_clip}'"
-        )
 
 
 class _NoGateway:

@@ -30,7 +30,7 @@ from suno_tui.downloads.events import (
 )
 from suno_tui.downloads.naming import TemplateError, check_template
 from suno_tui.downloads.options import DownloadOptions, FetchTask, LookupCallback
-from suno_tui.downloads.transfer.job import WriterConfig
+from suno_tui.downloads.transfer.writer_config import WriterConfig
 from suno_tui.engine.clients import tls_verify
 from suno_tui.engine.offer_memory import OfferMemory, RememberingActions
 from suno_tui.engine.ports import ClientsLike, TrackerLike
@@ -150,6 +150,8 @@ def manager_factory(
 
 @dataclass
 class _Listeners:
+    """Where a download run's progress and ends go."""
+
     progress: ProgressCallback
     ended: EndedCallback
 

@@ -60,6 +60,8 @@ class ProfilesChanged:
 
 @dataclass(frozen=True, slots=True)
 class DownloadProgressed:
+    """A download made progress: a file's bytes or state changed."""
+
     progress: DownloadProgress
 
 

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from suno_tui.relay.envelope import decode_json, error_for_status, is_web_page, short_text
 from suno_tui.relay.errors import GatewayError, MalformedResponse, NotSupported, RelayError
 from suno_tui.relay.numbers import to_float
 from suno_tui.relay.redaction import redact_error
@@ -147,6 +146,8 @@ async def billing_balance(relay: RelayClient, *, unit: str = "auto") -> Balance:
 async def token_usage_balance(relay: RelayClient, *, raw: bool = False) -> Balance:
     """new-api's ``/api/usage/token/`` (one request; rate-limited to 20 per 20 min):
     raw quota, in USD at the default 500,000 per USD, or as tokens if ``raw``."""
+    from suno_tui.relay.envelope import short_text
+
     document = await _get_object(relay, TOKEN_USAGE_PATH, exact_bearer=True)
     if document.get("code") is not True and document.get("success") is not True:
         # e.g. a key with a "-suffix": HTTP 200, success false
@@ -188,6 +189,10 @@ def _expiry(value: object) -> datetime | None:
 async def _get_object(
     relay: RelayClient, path: str, *, exact_bearer: bool = False
 ) -> Mapping[str, Any]:
+    # the answers' decoding loads at the first look at the balance (after the
+    # first frame), not with the Balance the engine's events carry
+    from suno_tui.relay.envelope import decode_json, error_for_status, is_web_page, short_text
+
     headers = {"Authorization": f"Bearer {relay.api_key}"} if exact_bearer else None
     try:
         status, answer_headers, body = await relay.get_raw(path, headers=headers)

@@ -18,6 +18,8 @@ __all__ = ["BatchFailure", "FetchResult"]
 
 @dataclass(frozen=True, slots=True)
 class BatchFailure:
+    """A batch of ids the gateway did not answer for, and its error."""
+
     ids: tuple[str, ...]
     error: RelayError
 

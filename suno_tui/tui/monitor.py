@@ -30,7 +30,6 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Footer
 
 from suno_tui.engine.engine import Engine
-from suno_tui.engine.listening import Listening
 from suno_tui.tracking.model import Progress, TaskSummary
 from suno_tui.tui.bars.banner import Banner, Notice, crash_banner, notice_for
 from suno_tui.tui.bars.player_controls import PlayerControls
@@ -65,13 +64,13 @@ from suno_tui.tui.panes import Panes
 from suno_tui.tui.screens.quitting import Quitting
 from suno_tui.tui.styles import APP_CSS
 from suno_tui.tui.tasks.account_ui import AccountUI
-from suno_tui.tui.tasks.filter_input import FilterInput
 from suno_tui.tui.tasks.loading import start_loading
 from suno_tui.tui.tasks.task_list import TaskList
 from suno_tui.tui.tasks.tasks_ui import TasksUI
 
 if TYPE_CHECKING:
     from suno_tui.downloads.cover_pool import CoverLoader
+    from suno_tui.engine.listening import Listening
     from suno_tui.tui.screens.stats_screen import StatsSource
 
 Clock = Callable[[], datetime]
@@ -91,6 +90,19 @@ def _saved_file(engine: Engine) -> Callable[[str, str], Path | None]:
     return lambda task_id, clip_id: (
         downloads.saved_file(task_id, clip_id) if downloads is not None else None
     )
+
+
+def _listening(
+    engine: Engine, player: str | None, env: Mapping[str, str]
+) -> Callable[[], Listening]:
+    """The player, made at the first ``l`` (it loads after the first frame)."""
+
+    def make() -> Listening:
+        from suno_tui.engine.listening import Listening
+
+        return Listening(engine, _saved_file(engine), player=player, env=env)
+
+    return make
 
 
 class Monitor(App[int]):
@@ -124,6 +136,7 @@ class Monitor(App[int]):
         stats_source: StatsSource | None = None,
         covers: CoverLoader | None = None,
         player: str | None = None,
+        after_first_frame: Callable[[], object] | None = None,
     ) -> None:
         super().__init__()
         # Over SSH every frame costs: scroll jumps instead of gliding.
@@ -136,7 +149,6 @@ class Monitor(App[int]):
         self._stuck, self._live_progress = stuck, live_progress
         self._tick_seconds = tick_seconds
         self._events_limit = events_limit
-        self._cursor_blink = cursor_blink
         #: [keys] ids in the settings that name no binding (the CLI warns)
         self.unknown_keys: list[str] = []
         #: why polling died, for the CLI to print after the screen is gone
@@ -144,8 +156,11 @@ class Monitor(App[int]):
         self._stats_source = stats_source
         #: where the detail view gets clip covers (None: no images)
         self.covers = covers
+        #: called once the first frame is on screen (the CLI turns the collector back on)
+        self._after_first_frame = after_first_frame
         self.rounds_applied = 0
         self._gateway_label = gateway_label
+        self._cursor_blink = cursor_blink  # text fields of forms opened later
         self._unfinished = 0
         environment = os.environ if env is None else env
         self.announcer = Announcer(self, bell=bell, notify=notify, env=environment)
@@ -163,13 +178,14 @@ class Monitor(App[int]):
                                  rows_changed=self._rows_changed)  # fmt: skip
         self.panes = Panes(self, rows, lambda: self.event_log, lambda: self.download_pane,
                            self.details, place_toasts=self.announcer.place, wide_at=wide_at,
-                           show_events=show_events)  # fmt: skip
+                           show_events=show_events, status_bar=lambda: self.status_bar,
+                           cursor_blink=cursor_blink)  # fmt: skip
         self.clip_files = ClipFilesUI(self, engine, current=self.details.current_task_id,
                                       show_downloads=self.downloads.show,
                                       task_changed=self.details.refresh,
                                       keymap=self.user_keymap)  # fmt: skip
         self.quitting = Quitting(self, engine, busy=lambda: self.downloads.busy)
-        listening = Listening(engine, _saved_file(engine), player=player, env=environment)
+        listening = _listening(engine, player, environment)
         self.player = PlayerControls(self, listening, self.notify,
                                      status_bar=lambda: self.status_bar,
                                      current=self.details.current_task_id)  # fmt: skip
@@ -177,6 +193,7 @@ class Monitor(App[int]):
     # ---------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
+        self.panes.starting_layout(self.size.width, self.size.height)
         self.top_bar = TopBar(self._gateway_label, id="top-bar")
         self.banner = Banner(id="banner")
         self.status_bar = StatusBar(clock=self.clock, tz=self.tz, id="status")
@@ -188,9 +205,6 @@ class Monitor(App[int]):
             yield DetailView(covers=self.covers, id="side")
         yield DownloadPane(self.downloads.board, self.downloads.directory, id="downloads")
         yield EventLog(tz=self.tz, max_events=self._events_limit, id="events")
-        filter_input = FilterInput(placeholder="filter: id, title, tags or status", id="filter")
-        filter_input.cursor_blink = self._cursor_blink
-        yield filter_input
         yield self.status_bar
         yield Footer(show_command_palette=False)
 
@@ -217,8 +231,6 @@ class Monitor(App[int]):
     def on_mount(self) -> None:
         # Watchers run at once (a message would come a frame later).
         self.watch(self.task_list, "view", self._view_changed, init=False)
-        filter_line = self.query_one("#filter", FilterInput)
-        self.watch(filter_line, "value", self.task_list.set_filter, init=False)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         self.panes.apply_size(self.size.width, self.size.height, first=True)
@@ -240,8 +252,11 @@ class Monitor(App[int]):
         self.call_after_refresh(self._start_engine)
 
     def _start_engine(self) -> None:
+        if self._after_first_frame is not None:
+            self._after_first_frame()
         self.engine.start()
         self._polling_changed()
+        self.panes.filter_line()  # hidden until ``/``: mounted after the first frame
 
     def on_resize(self, event: Resize) -> None:
         self.panes.apply_size(event.size.width, event.size.height)

@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 
 from suno_tui.engine.downloads import DownloadService as DownloadSetup
+from suno_tui.tui.monitor import Monitor
+from suno_tui.tui.tasks.filter_input import FilterInput
 
 from .conftest import build_app
+from .factories import summary
 from .fakes import ScriptedDownloader, progress_script
 
 
@@ -76,3 +79,32 @@ async def test_the_downloads_pane_alone_gets_more_rows_than_beside_the_log() -> 
         await pilot.pause()
         assert app.download_pane.outer_size.height < alone
         assert app.task_list.size.height * 2 >= 21
+
+
+async def test_the_filter_line_is_mounted_after_the_first_frame_hidden() -> None:
+    """Not on the way to the first frame (styling Textual's Input), but there
+    right after it, hidden until ``/``."""
+    app, _ = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        line = app.query_one("#filter", FilterInput)
+        assert not line.display and app.focused is app.task_list
+
+
+async def test_a_slash_before_the_filter_line_is_mounted_mounts_it_and_keeps_the_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``/`` and what is typed after it, pressed before the line was mounted
+    after the first frame, still filter the list: ``/`` mounts it at once."""
+    monkeypatch.setattr(Monitor, "_start_engine", lambda self: None)  # no mount after the frame
+    app, _ = build_app([summary(f"task-{i:05d}", title=f"Song {i}") for i in range(30)])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not app.query("#filter")
+        await pilot.press("slash", *"song 7")
+        line = app.query_one("#filter", FilterInput)
+        assert line.display and app.focused is line and line.value == "song 7"
+        assert app.task_list.order == ["task-00007", "task-00017", "task-00027"]
+        await pilot.press("escape")  # Esc clears the filter and hides the line
+        await pilot.pause()
+        assert not line.display and app.task_list.filter_text == ""

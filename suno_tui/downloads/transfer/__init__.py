@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from suno_tui.downloads.lazy_names import lazy_names
 
 if TYPE_CHECKING:
-    from suno_tui.downloads.transfer.job import CommitHook, ProgressFn, WriterConfig
+    from suno_tui.downloads.transfer.job import CommitHook, ProgressFn
     from suno_tui.downloads.transfer.writer import (
         MAX_REDIRECTS,
         Written,
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         remote_size,
         write_atomic,
     )
+    from suno_tui.downloads.transfer.writer_config import WriterConfig
 
 __all__ = [
     "MAX_REDIRECTS",
@@ -44,14 +45,14 @@ __all__ = [
     "write_atomic",
 ]
 
-#: where each name lives; loaded on first use (PEP 562), so that ``job``'s
-#: settings (``WriterConfig``) do not load the writer, httpx's sync client
-#: and the threads
+#: where each name lives; loaded on first use (PEP 562), so that the
+#: settings (``WriterConfig``) do not load the writer, httpx's sync client,
+#: the threads and the files' hashing
 _HOMES = {
     "CommitHook": "suno_tui.downloads.transfer.job",
     "MAX_REDIRECTS": "suno_tui.downloads.transfer.writer",
     "ProgressFn": "suno_tui.downloads.transfer.job",
-    "WriterConfig": "suno_tui.downloads.transfer.job",
+    "WriterConfig": "suno_tui.downloads.transfer.writer_config",
     "Written": "suno_tui.downloads.transfer.writer",
     "download": "suno_tui.downloads.transfer.writer",
     "file_sha256": "suno_tui.downloads.transfer.writer",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,36 +15,12 @@ from suno_tui.downloads.files import (
 if TYPE_CHECKING:
     import httpx
 from suno_tui.downloads.transfer.threads import Stopper
+from suno_tui.downloads.transfer.writer_config import WriterConfig
+
+__all__ = ["CommitHook", "Job", "ProgressFn", "WriterConfig"]
 
 ProgressFn = Callable[[int, "int | None"], None]  # (bytes in the .part, total or None)
 CommitHook = Callable[[Path], bool]  # runs on the complete .part; True if it changed it
-
-
-#: the default minimum speed: bytes a second, over how many seconds
-DEFAULT_MIN_SPEED = 1024
-DEFAULT_MIN_SPEED_TIME = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class WriterConfig:
-    max_attempts: int = 5
-    backoff_base: float = 0.5
-    backoff_max: float = 15.0
-    #: how often (in bytes) progress is reported
-    progress_bytes: int = 1 << 20
-    sleep: Callable[[float], Awaitable[None]] = field(default=asyncio.sleep)
-    #: an attempt fails (resumably) when fewer than ``min_speed`` bytes a
-    #: second came over ``min_speed_time`` seconds; 0 turns the rule off
-    min_speed: int = DEFAULT_MIN_SPEED
-    min_speed_time: float = DEFAULT_MIN_SPEED_TIME
-    #: the clock of that rule (monotonic seconds; tests inject one)
-    clock: Callable[[], float] = field(default=time.monotonic)
-
-    def __post_init__(self) -> None:
-        if self.min_speed < 0:
-            raise ValueError("min_speed must not be negative")
-        if not self.min_speed_time > 0:
-            raise ValueError("min_speed_time must be a positive number of seconds")
 
 
 @dataclass(slots=True)

@@ -7,14 +7,17 @@ nothing runs (and nothing is written) while nothing plays.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.timer import Timer
 
-from suno_tui.engine.listening import Listening, NoPlayer, NothingToPlay, Track
-from suno_tui.player import Position
 from suno_tui.tui.bars.polling_controls import Notify
 from suno_tui.tui.bars.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from suno_tui.engine.listening import Listening, Track
+    from suno_tui.player import Position
 
 __all__ = ["PlayerControls", "player_text"]
 
@@ -45,25 +48,37 @@ class PlayerControls:
     def __init__(
         self,
         app: App[int],
-        listening: Listening,
+        listening: Callable[[], Listening],
         notify: Notify,
         *,
         status_bar: Callable[[], StatusBar],
         current: Callable[[], str | None],
     ) -> None:
         self._app = app
-        self.listening = listening
+        self._make_listening = listening
+        self._listening: Listening | None = None
         self._notify = notify
         self._status_bar = status_bar
         self._current = current
         self._timer: Timer | None = None
 
     @property
+    def listening(self) -> Listening:
+        """The player (``engine.listening`` and ``suno_tui.player``), made at the
+        first ``l``: nothing of it is on the way to the first frame."""
+        if self._listening is None:
+            self._listening = self._make_listening()
+        return self._listening
+
+    @property
     def playing(self) -> bool:
-        return self.listening.playing
+        return self._listening is not None and self._listening.playing
 
     async def toggle(self) -> None:
         """``l``: stop what plays, or play the clip in view."""
+        from suno_tui.engine.listening import NothingToPlay
+        from suno_tui.player import NoPlayer, Position
+
         if self.listening.playing:
             await self.stop()
             return
@@ -111,4 +126,5 @@ class PlayerControls:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self.listening.kill()
+        if self._listening is not None:  # never made: nothing ever played
+            self._listening.kill()

@@ -24,6 +24,8 @@ _MAX_ERROR = 160
 
 @dataclass(frozen=True, slots=True)
 class Counts:
+    """The status bar's task counts."""
+
     watched: int
     unfinished: int
     shown: int  # after the filter

@@ -45,6 +45,8 @@ class Relative:
 
 @dataclass(frozen=True, slots=True)
 class Family:
+    """A task's relatives: what it was made from, and what was made from it."""
+
     parent: Relative | None = None
     children: tuple[Relative, ...] = ()
 

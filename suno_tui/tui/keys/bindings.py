@@ -28,6 +28,8 @@ class Scope(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Command:
+    """One command of the monitor: its key, action, words and where it works."""
+
     id: str
     key: str  # Textual key names, comma separated for alternatives
     action: str

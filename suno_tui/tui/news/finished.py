@@ -25,6 +25,8 @@ Severity = Literal["information", "warning", "error"]
 
 @dataclass(frozen=True, slots=True)
 class Toast:
+    """A toast to show: its words, title and severity."""
+
     message: str
     title: str
     severity: Severity = "information"
