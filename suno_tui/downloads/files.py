@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from suno_tui.downloads.dir_sync import fsync_dir
 from suno_tui.downloads.errors import storage_error
 
 __all__ = [
@@ -115,20 +116,6 @@ def ensure_folder(directory: Path) -> Path:
     except OSError as error:
         raise storage_error(error, folder, "create the folder") from None
     return folder.resolve()
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a rename durable; not possible (nor needed) everywhere."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
