@@ -19,8 +19,9 @@
   stereo) asked of the gateway and saved beside its mp3 (2.9 MB) and cover,
   at the first measure's speed (the WAV streams to disk through the mp3's
   transfer path); curl fetching the same mp3s, covers and WAVs for scale.
-- information only: the same ``D`` with ``tag_mp3 = false`` (tagging
-  rewrites each mp3 and hashes it again: the biggest cost per file), and
+- information only: the same ``D`` with ``tag_mp3 = false`` (what the
+  tags cost: written in front of the audio as it streams, they should cost
+  little), and
   one 256 MB file with the writer alone against
   ``curl -s -o`` (best of a few each), and the peak RSS of that download.
 

@@ -25,6 +25,7 @@ from suno_tui.downloads import (
     TaskOutcome,
 )
 from suno_tui.downloads.transfer import body
+from suno_tui.downloads.transfer.front_tag import id3_length
 from suno_tui.downloads.transfer.writer import WriterConfig, meta_path, part_path
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.models import Task
@@ -159,6 +160,26 @@ async def test_mp3_tags_written(harness: Harness) -> None:
     cover = tags.getall("APIC")[0]
     jpeg = harness.directory / f"月光下的城市 [{clip['id'][:8]}].jpeg"
     assert cover.mime == "image/jpeg" and cover.data == jpeg.read_bytes()
+
+
+async def test_the_tagged_mp3_keeps_the_served_audio_and_is_recorded_as_saved(
+    harness: Harness,
+) -> None:
+    sim = harness.sim
+    task_id = done_task(sim, title="Tide")
+    await harness.run(task_id, assets=("image", "audio"))
+
+    for clip in sim.render(task_id)["data"]:
+        served = sim.asset(clip["id"], "mp3").read()
+        mp3 = harness.directory / f"Tide [{clip['id'][:8]}].mp3"
+        data = mp3.read_bytes()
+        tags = ID3(mp3)
+        # the tag went in front (merged with the body's own), the audio untouched
+        assert data[tags.size :] == served[id3_length(served) :]
+        assert str(tags["TSSE"]) == "Suno" and str(tags["TIT2"]) == "Tide"
+        (record,) = [r for r in harness.records if r[1] == clip["id"] and r[2] == "audio"]
+        assert Path(record[3]).resolve() == mp3.resolve()
+        assert record[4:] == (len(data), hashlib.sha256(data).hexdigest())
 
 
 async def test_artist_defaults_to_display_name_and_tags_can_be_off(harness: Harness) -> None:

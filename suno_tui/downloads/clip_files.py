@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from suno_tui.downloads.assets import Asset, plan_task
 from suno_tui.downloads.errors import storage_error
 from suno_tui.downloads.naming import NameFields
-from suno_tui.downloads.tagging import TagInfo, tag_mp3
+from suno_tui.downloads.tagging import TagInfo, render_tag, tag_mp3
 from suno_tui.downloads.timed_lyrics import TimedLine
 from suno_tui.downloads.transfer.writer import WriterConfig, file_sha256, remote_size
 from suno_tui.relay.errors import AuthError, RelayError
@@ -102,6 +102,15 @@ class Tagger:
     def __init__(self, info: TagInfo) -> None:
         self.info = info
         self.note = ""
+
+    def front(self, body_tag: bytes, audio_size: int | None) -> bytes | None:
+        """Our tag merged with the body's own, to write in front of the audio
+        as it streams; None when the body's tag cannot be read (the writer then
+        keeps the body as it came and calls this hook on the .part)."""
+        try:
+            return render_tag(body_tag, self.info, audio_size)
+        except Exception:  # untrusted bytes: the hook's path notes the failure
+            return None
 
     def __call__(self, part: Path) -> bool:
         try:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from suno_tui.downloads.dir_sync import fsync_dir
 from suno_tui.downloads.errors import storage_error
 
 __all__ = [
@@ -117,20 +118,6 @@ def ensure_folder(directory: Path) -> Path:
     return folder.resolve()
 
 
-def fsync_dir(directory: Path) -> None:
-    """Make a rename durable; not possible (nor needed) everywhere."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 @contextlib.contextmanager
 def _via_part(final: Path) -> Iterator[BinaryIO]:
     """A new ``final.part`` to write; when the block ends it is fsynced and
@@ -177,6 +164,14 @@ class Meta:
     etag: str = ""
     last_modified: str = ""
     total: int | None = None
+    #: an mp3 tagged as it streamed: the ``.part`` starts with our tag
+    #: (``front`` bytes) in place of the body's own (``body_tag`` bytes)
+    front: int = 0
+    body_tag: int = 0
+
+    def server_offset(self, part_size: int) -> int:
+        """The server's byte that a ``.part`` of ``part_size`` bytes continues at."""
+        return part_size - self.front + self.body_tag
 
     @classmethod
     def load(cls, path: Path) -> Meta | None:
@@ -192,10 +187,18 @@ class Meta:
             etag=str(data.get("etag") or ""),
             last_modified=str(data.get("last_modified") or ""),
             total=total if isinstance(total, int) and total > 0 else None,
+            front=_count(data.get("front")),
+            body_tag=_count(data.get("body_tag")),
         )
 
     def save(self, path: Path) -> None:
-        document = {"etag": self.etag, "last_modified": self.last_modified, "total": self.total}
+        document: dict[str, Any] = {
+            "etag": self.etag,
+            "last_modified": self.last_modified,
+            "total": self.total,
+        }
+        if self.front:
+            document |= {"front": self.front, "body_tag": self.body_tag}
         with open(create_exclusive(path), "wb") as handle:
             handle.write(json.dumps(document).encode("utf-8"))
 
@@ -207,9 +210,14 @@ class Meta:
         return self.last_modified
 
 
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and value > 0 else 0
+
+
 def resume_offset(part: Path, meta: Path) -> tuple[int, Meta | None]:
     """Bytes of ``part`` worth keeping, and its meta; clears what cannot resume
-    (including a ``.part`` or meta that is a symlink or a hard link)."""
+    (including a ``.part`` or meta that is a symlink or a hard link). The
+    server's byte to ask for is ``meta.server_offset(size)``."""
     if plain_file(part) is False or plain_file(meta) is False:
         discard(part, meta)
         return 0, None
@@ -219,7 +227,10 @@ def resume_offset(part: Path, meta: Path) -> tuple[int, Meta | None]:
         size = 0
     saved = Meta.load(meta) if size else None
     usable = (
-        saved is not None and bool(saved.validator) and (saved.total is None or size < saved.total)
+        saved is not None
+        and bool(saved.validator)
+        and size > saved.front  # our tag is whole, and some audio after it
+        and (saved.total is None or saved.server_offset(size) < saved.total)
     )
     if size and not usable:
         discard(part, meta)

@@ -393,5 +393,6 @@ class DownloadManager(ProgressEvents):
             on_progress=progress,
             before_commit=tagger,
             config=self.options.writer,
+            render_tag=tagger.front if tagger is not None else None,
         )
         return written, tagger.note if tagger is not None else ""

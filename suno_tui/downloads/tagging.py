@@ -9,6 +9,7 @@ when this module is.
 from __future__ import annotations
 
 import importlib
+import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,15 @@ from suno_tui.downloads.magic import sniff
 from suno_tui.downloads.timed_lyrics import TimedLine, sylt_frame
 from suno_tui.safe_text import clean_line, clean_text
 
-__all__ = ["CLIP_ID_KEY", "MAX_COVER_BYTES", "TASK_ID_KEY", "TagInfo", "read_clip_id", "tag_mp3"]
+__all__ = [
+    "CLIP_ID_KEY",
+    "MAX_COVER_BYTES",
+    "TASK_ID_KEY",
+    "TagInfo",
+    "read_clip_id",
+    "render_tag",
+    "tag_mp3",
+]
 
 CLIP_ID_KEY = "SUNO_CLIP_ID"
 TASK_ID_KEY = "SUNO_TASK_ID"
@@ -71,6 +80,33 @@ def tag_mp3(path: Path, info: TagInfo) -> bool:
         tags = id3.ID3(path)
     except id3.ID3NoHeaderError:
         tags = id3.ID3()
+    _set_frames(tags, info, id3)
+    tags.save(path, v2_version=3)
+    return True
+
+
+def render_tag(body_tag: bytes, info: TagInfo, audio_size: int | None) -> bytes:
+    """The ID3v2.3 tag that :func:`tag_mp3` would give an mp3 whose own tag
+    is ``body_tag`` (its complete ID3v2 tag, or b"" for none), as bytes to
+    write in front of the audio; padded as mutagen pads a file of
+    ``audio_size`` bytes. Raises what mutagen raises for a tag it cannot read.
+    """
+    id3 = _id3()
+    # load_v1=False: an ID3v1 tag sits at the end of a file, not in these bytes
+    tags = id3.ID3(io.BytesIO(body_tag), load_v1=False) if body_tag else id3.ID3()
+    _set_frames(tags, info, id3)
+    mutagen = importlib.import_module("mutagen")
+
+    def padding(pad: Any) -> int:
+        return int(mutagen.PaddingInfo(pad.padding, audio_size or 0).get_default_padding())
+
+    out = io.BytesIO()
+    tags.save(out, v2_version=3, v1=0, padding=padding)  # v1=0: the BytesIO has no ID3v1
+    return out.getvalue()
+
+
+def _set_frames(tags: Any, info: TagInfo, id3: Any) -> None:
+    """Our frames set on ``tags`` (the file's own kept), then made v2.3."""
     utf8 = id3.Encoding.UTF8  # converted to UTF-16 when saved as v2.3
     title = clean_line(info.title).strip()
     if title:
@@ -102,8 +138,6 @@ def tag_mp3(path: Path, info: TagInfo) -> bool:
         if value:
             tags.setall(f"TXXX:{key}", [id3.TXXX(encoding=utf8, desc=key, text=clean_line(value))])
     tags.update_to_v23()
-    tags.save(path, v2_version=3)
-    return True
 
 
 def read_clip_id(path: Path) -> str | None:

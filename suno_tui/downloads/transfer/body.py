@@ -22,12 +22,14 @@ from suno_tui.downloads.errors import (
 )
 from suno_tui.downloads.files import (
     NOFOLLOW,
+    Meta,
     create_exclusive,
     discard,
     hash_file,
     open_for_reading,
 )
 from suno_tui.downloads.magic import HEAD_BYTES, media_problem
+from suno_tui.downloads.transfer.front_tag import FrontTag
 from suno_tui.downloads.transfer.speed_floor import SpeedFloor
 
 if TYPE_CHECKING:
@@ -91,25 +93,37 @@ def _body(response: httpx.Response, stopper: Stopper) -> Iterator[bytes]:
 
 
 def receive_body(
-    job: Job, response: httpx.Response, offset: int, total: int | None, content_type: str
+    job: Job,
+    response: httpx.Response,
+    kept: int,
+    offset: int,
+    total: int | None,
+    content_type: str,
+    meta: Meta | None = None,
 ) -> tuple[int, str]:
-    """Write the body after ``offset`` bytes already in the .part; hash it all."""
+    """Write the body after the ``kept`` bytes of the .part (the server's byte
+    ``offset`` on); hash it all. Returns the .part's size and sha256.
+
+    ``meta``: saved once the first bytes are written (a fresh mp3 tagged in
+    front: with the tags' lengths; see ``front_tag``)."""
     part = job.part
     digest = hashlib.sha256()
     try:
-        fd = _open_part(part, offset)
-        os.ftruncate(fd, offset)
-        os.lseek(fd, offset, os.SEEK_SET)
-        if offset:
-            hash_file(part, digest, offset)
+        fd = _open_part(part, kept)
+        os.ftruncate(fd, kept)
+        os.lseek(fd, kept, os.SEEK_SET)
+        if kept:
+            hash_file(part, digest, kept)
     except OSError as error:
         raise storage_error(error, part) from None
+    front = FrontTag(job.render_tag, total) if job.render_tag is not None and not kept else None
     hasher: _Hasher | None = None
     try:
-        head = _read_head(part) if offset else b""
-        if offset:
+        head = _read_head(part) if kept else b""
+        if kept:
             _check_head(job, head, content_type, complete=False)
         received = offset
+        position = kept  # bytes in the .part
         step = job.config.progress_bytes
         next_report = received + step
         reported = monotonic()
@@ -124,18 +138,21 @@ def receive_body(
             if len(head) < HEAD_BYTES:
                 head += chunk[: HEAD_BYTES - len(head)]
                 _check_head(job, head, content_type, complete=False)
-            try:
-                _write_all(fd, chunk)
-            except OSError as error:
-                raise storage_error(error, part) from None
-            if hasher is not None:
-                hasher.feed(chunk)
-            else:
-                digest.update(chunk)
-                # Small files are hashed here; a big one gets a helper thread.
-                if received - offset >= _HASH_THREAD_AFTER:
-                    hasher = _Hasher(digest, fd, received + len(chunk))
             received += len(chunk)
+            data = front.feed(chunk) if front is not None else chunk
+            if data:
+                if meta is not None and (front is None or not front.deciding):
+                    _save_meta(meta, front, job)
+                    meta = None
+                _write_all(fd, data, part)
+                if hasher is not None:
+                    hasher.feed(data)
+                else:
+                    digest.update(data)
+                    # Small files are hashed here; a big one gets a helper thread.
+                    if position - kept >= _HASH_THREAD_AFTER:
+                        hasher = _Hasher(digest, fd, position + len(data))
+                position += len(data)
             floor.check(received)  # after the write: the .part keeps every byte
             # Report every `step` bytes, and at least every 0.25 s on a slow link.
             if progress is not None and (
@@ -144,6 +161,12 @@ def receive_body(
                 next_report = received + step
                 reported = monotonic()
                 progress(received, total)
+        if front is not None and (rest := front.finish()):
+            _write_all(fd, rest, part)
+            (hasher.feed if hasher is not None else digest.update)(rest)
+            position += len(rest)
+        if front is not None:
+            job.tagged_in_front = front.tagged
         sha256 = hasher.finish() if hasher is not None else digest.hexdigest()
         hasher = None
         _check_head(job, head, content_type, complete=True)
@@ -159,11 +182,20 @@ def receive_body(
             raise storage_error(error, part) from None
         if progress is not None:
             progress(received, total)
-        return received, sha256
+        return position, sha256
     finally:
         if hasher is not None:
             hasher.finish()  # stop the helper before its file descriptor goes
         os.close(fd)
+
+
+def _save_meta(meta: Meta, front: FrontTag | None, job: Job) -> None:
+    if front is not None and front.tagged:
+        meta.front, meta.body_tag = front.front, front.body_tag
+    try:
+        meta.save(job.meta)
+    except OSError as error:
+        raise storage_error(error, job.meta) from None
 
 
 def _open_part(part: Path, offset: int) -> int:
@@ -179,10 +211,13 @@ def _open_part(part: Path, offset: int) -> int:
     return fd
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes, part: Path) -> None:
     view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+    try:
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as error:
+        raise storage_error(error, part) from None
 
 
 def _start_writeback(fd: int, start: int, end: int) -> None:

@@ -4,10 +4,12 @@ The body goes to ``<final>.part``; ``<final>.part.meta`` (JSON) remembers the
 server's ETag/Last-Modified and the total size, so a later run (or a retry
 after a dropped connection) asks for ``Range: bytes=N-`` with ``If-Range`` and
 continues where it stopped. A server that ignores the Range, or whose file
-changed, answers 200 and the download restarts cleanly. When the body is
-complete its length and first bytes are checked, an optional hook (ID3
-tagging) runs on the ``.part``, and only then is it fsynced and renamed to the
-final name: a file with the final name is always complete.
+changed, answers 200 and the download restarts cleanly. An mp3's ID3 tag is
+written in front of its audio as the body streams (``front_tag``: no second
+copy of the file, one hash); when it cannot be, an optional hook (ID3
+tagging) runs on the complete ``.part``. The body's length and first bytes
+are checked, the ``.part`` fsynced, and only then renamed to the final name:
+a file with the final name is always complete.
 
 Speed: each attempt runs in a worker thread with httpx's *synchronous*
 client. Reads are written and hashed as they arrive, with no event-loop
@@ -65,12 +67,19 @@ from suno_tui.downloads.transfer.http_get import (
     untrusted_certificate,
     url_hint,
 )
-from suno_tui.downloads.transfer.job import CommitHook, Job, ProgressFn, WriterConfig
+from suno_tui.downloads.transfer.job import (
+    CommitHook,
+    Job,
+    ProgressFn,
+    RenderTag,
+    WriterConfig,
+)
 from suno_tui.downloads.transfer.threads import executor, in_thread
 
 __all__ = [
     "MAX_REDIRECTS",
     "ProgressFn",
+    "RenderTag",
     "WriterConfig",
     "Written",
     "download",
@@ -98,12 +107,16 @@ async def download(
     on_progress: ProgressFn | None = None,
     before_commit: CommitHook | None = None,
     config: WriterConfig | None = None,
+    render_tag: RenderTag | None = None,
 ) -> Written:
     """Download ``url`` to ``final`` (``kind``: audio, image or video).
 
     ``http`` is a synchronous httpx.Client (used from worker threads);
-    ``on_progress`` is called on the event loop. Raises a DownloadError
-    subclass; CancelledError leaves the .part (and its meta) for resuming.
+    ``on_progress`` is called on the event loop. ``render_tag``: an mp3's
+    tag, written in front of its audio as it streams (``front_tag``); when it
+    cannot be, ``before_commit`` still runs on the complete .part. Raises a
+    DownloadError subclass; CancelledError leaves the .part (and its meta)
+    for resuming.
     """
     import httpx
 
@@ -115,7 +128,7 @@ async def download(
         def progress(received: int, total: int | None) -> None:
             loop.call_soon_threadsafe(callback, received, total)
 
-    job = Job(http, url, final, kind, config or WriterConfig(), progress)
+    job = Job(http, url, final, kind, config or WriterConfig(), progress, render_tag=render_tag)
     attempt = restarts = 0
     while True:
         attempt += 1
@@ -163,7 +176,8 @@ def _backoff(config: WriterConfig, attempt: int, failure: DownloadError) -> floa
 
 def _attempt(job: Job) -> tuple[int, str]:
     """One request (in a worker thread); returns (size, sha256) of the complete .part."""
-    offset, saved = resume_offset(job.part, job.meta)
+    kept, saved = resume_offset(job.part, job.meta)
+    offset = saved.server_offset(kept) if saved is not None else kept
     headers = {"Accept-Encoding": "identity"}
     if offset and saved is not None:
         headers["Range"] = f"bytes={offset}-"
@@ -191,17 +205,25 @@ def _attempt(job: Job) -> tuple[int, str]:
                 total = known  # "/*": the first answer's length still decides
             elif known is not None and total != known:
                 raise _Restart  # not the length we started: another file
+            if saved is not None:  # the .part's first bytes stay as they are
+                fresh.front, fresh.body_tag = saved.front, saved.body_tag
         else:
-            offset, total = 0, int_header(response.headers.get("content-length"))
+            offset = kept = 0
+            total = int_header(response.headers.get("content-length"))
         if total == 0:
             raise ContentError("the server sent an empty file (Content-Length: 0)")
         fresh.total = total
         job.resumed_from = offset
+        job.tagged_in_front = fresh.front > 0
+        content_type = response.headers.get("content-type", "")
+        if not kept and job.render_tag is not None:
+            # saved with the tags' lengths once our tag is written in front
+            return receive_body(job, response, kept, offset, total, content_type, fresh)
         try:
             fresh.save(job.meta)
         except OSError as error:
             raise storage_error(error, job.meta) from None
-        return receive_body(job, response, offset, total, response.headers.get("content-type", ""))
+        return receive_body(job, response, kept, offset, total, content_type)
 
 
 async def _commit(
@@ -213,9 +235,8 @@ async def _commit(
     # "resume" a file that the hook may have half rewritten.
     with contextlib.suppress(FileNotFoundError):
         job.meta.unlink()
-    if before_commit is not None and await loop.run_in_executor(
-        executor(), before_commit, job.part
-    ):
+    hook = None if job.tagged_in_front else before_commit  # tagged already
+    if hook is not None and await loop.run_in_executor(executor(), hook, job.part):
         size, digest = await loop.run_in_executor(executor(), _sync_and_hash, job.part)
     # In a thread: the folder's fsync waits for the disk, and the loop serves
     # every other download meanwhile.
