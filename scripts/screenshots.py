@@ -349,10 +349,28 @@ async def shoot_lineage(out: Path) -> list[Path]:
                         raise SystemExit("the token would appear in lineage: not written")
                     path = out / "lineage.svg"
                     path.write_text(svg, encoding="utf-8")
+                    form = await _extend_form(app, pilot, out / "extend-form.svg", sim.token)
                     await pilot.press("q")
             finally:
                 await engine.aclose()
-    return [path]
+    return [path, form]
+
+
+async def _extend_form(app: ScreenshotApp, pilot: Any, path: Path, token: str) -> Path:
+    """``E`` on the clip in view: the form filled from it, nothing sent."""
+    from suno_tui.tui.clips.extend_form import ExtendScreen
+
+    await pilot.press("E")
+    await pilot.pause()
+    if not isinstance(app.screen, ExtendScreen):
+        raise SystemExit(f"E did not open the extend form: {type(app.screen).__name__}")
+    svg = app.export_screenshot(title="suno-tui")
+    if token in svg:
+        raise SystemExit("the token would appear in extend-form: not written")
+    path.write_text(svg, encoding="utf-8")
+    await pilot.press("escape")
+    await pilot.pause()
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PICTURES = {
     "list", "detail", "help", "narrow-80x24", "wide-200x60", "downloads-80x24",
-    "submit-form", "events", "stats", "account", "lineage",
+    "submit-form", "events", "stats", "account", "lineage", "extend-form",
 }  # fmt: skip
 
 

@@ -111,7 +111,7 @@ class Monitor(App[int]):
 
     TITLE = "suno-tui"
     CSS = APP_CSS
-    BINDINGS: ClassVar = bindings(Scope.APP)
+    BINDINGS: ClassVar = [*bindings(Scope.APP), *bindings(Scope.CLIP)]
     NOTIFICATION_TIMEOUT = 6
 
     def __init__(

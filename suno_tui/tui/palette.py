@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import App, SystemCommand
 
 from suno_tui.tui.detail.view import DetailView
-from suno_tui.tui.keys.bindings import BY_ID, COMMANDS, Scope
+from suno_tui.tui.keys.bindings import APP_WIDE, BY_ID, COMMANDS, Scope
 from suno_tui.tui.tasks.task_list import TaskList
 
 
@@ -20,11 +20,11 @@ def system_commands(
 ) -> Iterable[SystemCommand]:
     """Every palette command of the registry (detail ones while a detail shows)."""
     for command in COMMANDS:
-        if not command.palette or command.scope not in (Scope.APP, Scope.LIST, Scope.DETAIL):
+        if not command.palette or command.scope not in (*APP_WIDE, Scope.LIST, Scope.DETAIL):
             continue
         if command.scope is Scope.DETAIL and not detail_views():
             continue
-        if command.scope is Scope.APP and not app.check_action(command.action, ()):
+        if command.scope in APP_WIDE and not app.check_action(command.action, ()):
             continue  # e.g. account discovery where account mode is not set up
         keys = keymap.get(command.id, command.key_display or command.key)
         yield SystemCommand(
@@ -44,7 +44,7 @@ def _runner(
     command = BY_ID[command_id]
 
     async def run() -> None:
-        if command.scope is Scope.APP:
+        if command.scope in APP_WIDE:
             await app.run_action(command.action)
         elif command.scope is Scope.LIST:
             await app.run_action(command.action, task_list)

@@ -213,7 +213,7 @@ async def test_every_binding_has_an_id_and_a_description() -> None:
         ids = [c.id for c in COMMANDS]
         assert len(ids) == len(set(ids))
         # what the app and the list actually bind comes from the registry
-        for node, scope in ((app, Scope.APP), (app.task_list, Scope.LIST)):
+        for node, scope in ((app, Scope.APP), (app, Scope.CLIP), (app.task_list, Scope.LIST)):
             bound = {b.id for b in node._bindings.key_to_bindings.values() for b in b}  # type: ignore[attr-defined]
             assert bound >= {c.id for c in COMMANDS if c.scope is scope}
 

@@ -19,6 +19,7 @@ class Scope(StrEnum):
     """Where a binding applies (also the help screen's sections)."""
 
     APP = "Everywhere"
+    CLIP = "The clip in view"  # bound on the app too: the detail's task, else the selected one
     LIST = "Task list"
     DETAIL = "Task detail"
     DOWNLOADS = "Downloads pane"
@@ -71,8 +72,6 @@ COMMANDS: tuple[Command, ...] = (
     Command("download-all", "D", "download_all", "Download all new", Scope.APP, show=False),
     Command("downloads", "w", "toggle_downloads", "Downloads pane", Scope.APP, show=False),
     # the clip in view (greyed where its gateway said it does not offer them)
-    Command("wav", "W", "fetch_wav", "WAV of the clip", Scope.APP, show=False),
-    Command("timed-lyrics", "L", "timed_lyrics", "Timed lyrics", Scope.APP, show=False),
     Command("poll-now", "r", "poll_now", "Poll", Scope.APP),
     Command("discover", "A", "discover", "Account tasks", Scope.APP),
     Command("pause", "p", "toggle_pause", "Pause", Scope.APP),
@@ -100,17 +99,13 @@ COMMANDS: tuple[Command, ...] = (
     Command("remove", "x", "remove_task", "Stop watching", Scope.APP, show=False),
     Command("stats", "i", "show_stats", "Stats", Scope.APP, show=False),
     Command("retry", "R", "retry_task", "Retry if not found", Scope.APP, show=False),
-    Command("listen", "l", "listen", "Listen / stop", Scope.APP, show=False),
-    # acting on a clip (tui/clips/clip_keys.py)
-    Command("extend", "E", "extend_clip", "Extend the clip...", Scope.APP, show=False),
-    Command("again", "N", "run_again", "Run again...", Scope.APP, show=False),
-    Command("concat", "C", "concat_clip", "Full song (concat)", Scope.APP, show=False),
+    Command("listen", "l", "listen", "Listen / stop", Scope.CLIP, show=False),
     Command(
         "listen-pause",
         "space",
         "listen_pause",
         "Pause playing",
-        Scope.APP,
+        Scope.CLIP,
         show=False,
         priority=True,  # over the detail's page down, only while a clip plays
         palette=False,
@@ -120,11 +115,17 @@ COMMANDS: tuple[Command, ...] = (
         "escape",
         "listen_stop",
         "Stop playing",
-        Scope.APP,
+        Scope.CLIP,
         show=False,
         priority=True,  # only while a clip plays, from the list with no filter
         palette=False,
     ),
+    # acting on a clip (tui/clips/)
+    Command("wav", "W", "fetch_wav", "WAV of the clip", Scope.CLIP, show=False),
+    Command("timed-lyrics", "L", "timed_lyrics", "Timed lyrics", Scope.CLIP, show=False),
+    Command("extend", "E", "extend_clip", "Extend the clip...", Scope.CLIP, show=False),
+    Command("again", "N", "run_again", "Run again...", Scope.CLIP, show=False),
+    Command("concat", "C", "concat_clip", "Full song (concat)", Scope.CLIP, show=False),
     # the task list
     Command("open", "enter", "open", "Detail", Scope.LIST, key_display="⏎"),
     Command("filter", "slash", "filter", "Filter", Scope.LIST, key_display="/"),
@@ -227,6 +228,10 @@ def bindings(scope: Scope) -> list[BindingType]:
 def bindings_by_id(*ids: str) -> list[BindingType]:
     """Textual bindings for the named commands (a dialog picks the ones it has)."""
     return [binding(BY_ID[command_id]) for command_id in ids]
+
+
+#: the scopes whose keys the app itself answers, wherever the focus is
+APP_WIDE = (Scope.APP, Scope.CLIP)
 
 
 def in_scope(scope: Scope) -> Iterable[Command]:
