@@ -65,12 +65,15 @@ class SyncFilter:
     limit: int = DEFAULT_LIST_LIMIT
 
     def wants(self, task: Task) -> bool:
+        return self.wants_one(task.status_label, task.is_finished, task.submitted_at)
+
+    def wants_one(self, status_label: str, finished: bool, submitted: datetime | None) -> bool:
+        """For a task told by its status, whether it finished and when it was submitted."""
         if self.statuses:
-            if task.status_label not in self.statuses:
+            if status_label not in self.statuses:
                 return False
-        elif not task.is_finished:
+        elif not finished:
             return False
-        submitted = task.submitted_at
         return self.since is None or submitted is None or submitted >= self.since
 
 

@@ -32,13 +32,7 @@ __all__ = ["follow", "wants_summary"]
 
 def wants_summary(chosen: SyncFilter, summary: TaskSummary) -> bool:
     """:meth:`SyncFilter.wants` for a watch-list row."""
-    if chosen.statuses:
-        if summary.status_label not in chosen.statuses:
-            return False
-    elif not summary.finished:
-        return False
-    submitted = summary.submitted_at
-    return chosen.since is None or submitted is None or submitted >= chosen.since
+    return chosen.wants_one(summary.status_label, summary.finished, summary.submitted_at)
 
 
 def _window(chosen: SyncFilter, now: datetime) -> timedelta:
