@@ -37,6 +37,11 @@ LATER = (
     "suno_tui.engine.listening",
     "orjson",
     "tomllib",
+    "suno_tui.engine.clip_commands",
+    "suno_tui.engine.clip_extras",
+    "suno_tui.downloads.timed_lyrics",
+    "suno_tui.tui.detail.lineage_lines",
+    "suno_tui.tui.clips.extend_form",
 )
 
 #: modules that load only when a key asks for them: not even the app's

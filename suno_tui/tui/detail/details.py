@@ -7,20 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from suno_tui.engine.clip_extras import read_timed_file
 from suno_tui.engine.engine import Engine
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.bars.status_bar import StatusBar
 from suno_tui.tui.detail.cover_view import CoverSource
 from suno_tui.tui.detail.document import CopyTarget, copy_targets
-from suno_tui.tui.detail.lineage_lines import family_of
 from suno_tui.tui.detail.screen import DetailScreen
 from suno_tui.tui.detail.timed_lines import TimedLyrics
 from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.tasks.task_list import TaskList
+
+if TYPE_CHECKING:
+    from suno_tui.relay.models import Task
+    from suno_tui.tui.detail.lineage_lines import Family
 
 
 class Details:
@@ -46,7 +50,7 @@ class Details:
         #: the clips' timed lyrics, read back from their .lrc files
         self.timed = TimedLyrics(
             downloads.saved_file if downloads is not None else (lambda *_: None),
-            read_timed_file,
+            _read_timed_file,
         )
 
     @property
@@ -83,7 +87,7 @@ class Details:
             self._tz,
             profile_note=(engine.profile_problem(summary.profile) or "") if summary else "",
             timed=self.timed.for_task(engine.task(task_id)),
-            family=family_of(engine.lineage, task_id, task),
+            family=_family(engine, task_id, task),
         )
 
     def sync_side(self) -> None:
@@ -152,3 +156,19 @@ class Details:
         self._app.copy_to_clipboard(target.value)
         shown = target.value if len(target.value) <= 60 else target.value[:59] + "…"
         self._app.notify(f"Copied {target.label}: {shown}", timeout=3, markup=False)
+
+
+# The detail's lineage and timed lyrics load when a detail is first drawn,
+# not on the way to the first frame (tests/test_first_frame_imports.py).
+
+
+def _read_timed_file(path: Path) -> list[str] | None:
+    from suno_tui.engine.clip_extras import read_timed_file
+
+    return read_timed_file(path)
+
+
+def _family(engine: Engine, task_id: str, task: Task | None) -> Family:
+    from suno_tui.tui.detail.lineage_lines import family_of
+
+    return family_of(engine.lineage, task_id, task)

@@ -12,20 +12,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 
-from suno_tui.downloads.timed_lyrics import TimedLine
 from suno_tui.relay.export import to_json_text
 from suno_tui.relay.models import Clip, ClipStatus, Lyrics, Task
 from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tracking.model import TaskSummary, Transition
-from suno_tui.tui.detail.lineage_lines import Family, lineage_lines
 from suno_tui.tui.detail.links import link_style, link_target
-from suno_tui.tui.detail.timed_lines import timed_block
 from suno_tui.tui.tasks.row_render import percent_text, status_look
 from suno_tui.tui.timefmt import full_time, precise_duration, short_duration
+
+if TYPE_CHECKING:
+    from suno_tui.downloads.timed_lyrics import TimedLine
+    from suno_tui.tui.detail.lineage_lines import Family
 
 LABEL = "$text-muted"
 HEADING = "bold $text"
@@ -174,6 +175,8 @@ def _clip_section(
     lyrics = clean_text(clip.lyrics, multiline=True).strip()
     if timed:  # its .lrc (tui/detail/timed_lines.py): each line with its time
         parts.append(Content.assemble(("  lyrics", LABEL), ("  timed", LABEL), "\n"))
+        from suno_tui.tui.detail.timed_lines import timed_block  # with the first timed lyrics
+
         parts.append(timed_block(timed))
     elif lyrics:
         same_as = earlier_lyrics.get(lyrics)
@@ -277,7 +280,10 @@ def build_document(
     if summary is not None:
         in_state = short_duration((now - summary.state_since).total_seconds())
         parts.append(_field("in state", f"{in_state} (since {full_time(summary.state_since, tz)})"))
-    parts.extend(lineage_lines(family, width))  # what it was made from, what was made from it
+    if family is not None:  # what it was made from, what was made from it
+        from suno_tui.tui.detail.lineage_lines import lineage_lines
+
+        parts.extend(lineage_lines(family, width))
 
     parts.append(Content.assemble("\n", ("Timeline", HEADING), "\n"))
     if transitions:

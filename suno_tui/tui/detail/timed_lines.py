@@ -19,11 +19,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from suno_tui.downloads.timed_lyrics import TimedLine, read_lrc
 from suno_tui.relay.models import ClipStatus, Task
+
+if TYPE_CHECKING:
+    from suno_tui.downloads.timed_lyrics import TimedLine
 
 __all__ = ["TimedLyrics", "timed_block", "timed_stamp"]
 
@@ -87,6 +90,8 @@ class TimedLyrics:
                 continue  # only a finished clip with lyrics can have been timed
             path = self._saved_file(task.task_id, clip.id, "lrc")
             text = self._read_lines(path) if path is not None else None
+            from suno_tui.downloads.timed_lyrics import read_lrc  # at the first .lrc
+
             lines = read_lrc("\n".join(text)) if text else []
             if lines:
                 found[clip.id] = lines

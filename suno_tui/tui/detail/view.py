@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -18,14 +18,16 @@ from textual.events import Resize
 from textual.message import Message
 from textual.widgets import Static
 
-from suno_tui.downloads.timed_lyrics import TimedLine
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.detail.cover_view import CoverSource, CoverView
 from suno_tui.tui.detail.document import CopyTarget, build_document, copy_targets, raw_document
-from suno_tui.tui.detail.lineage_lines import Family
 from suno_tui.tui.detail.links import links_wanted
 from suno_tui.tui.keys.bindings import Scope, bindings
+
+if TYPE_CHECKING:
+    from suno_tui.downloads.timed_lyrics import TimedLine
+    from suno_tui.tui.detail.lineage_lines import Family
 
 
 class DetailView(VerticalScroll, can_focus=True):
