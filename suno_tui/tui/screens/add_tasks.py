@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Select, Static, TextArea
@@ -18,6 +18,7 @@ from textual.widgets import Button, Select, Static, TextArea
 from suno_tui.ids import InvalidTaskId, parse_ids, validate_id
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.keys.bindings import bindings_by_id
+from suno_tui.tui.screens.form_frame import FormFrame
 
 _SHOWN_BAD = 3
 
@@ -50,15 +51,7 @@ class AddTasksScreen(ModalScreen[AddRequest | None]):
     DEFAULT_CSS = """
     AddTasksScreen {
         align: center middle;
-        & > #add-frame {
-            width: 76;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        & > #add-frame { width: 76; }
         & #add-ids { height: 8; min-height: 3; }
         & #add-hint { color: $text-muted; }
         & #add-check { height: auto; max-height: 4; }
@@ -86,7 +79,7 @@ class AddTasksScreen(ModalScreen[AddRequest | None]):
         self._profile = profile if profile in self._profiles else None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="add-frame") as frame:
+        with FormFrame(id="add-frame") as frame:
             frame.border_title = "Watch tasks"
             yield Static(
                 Content("Paste one or more task ids, separated by spaces, commas or new lines."),

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet, Select, Static, TextArea
@@ -33,6 +33,7 @@ from suno_tui.relay.errors import (
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest, SubmitError
 from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tui.keys.bindings import bindings_by_id
+from suno_tui.tui.screens.form_frame import FormFrame
 
 Request = MusicRequest | LyricsRequest
 #: send(request, profile) -> the new task id (raises RelayError)
@@ -95,15 +96,7 @@ class SubmitScreen(ModalScreen[Submitted | None]):
     DEFAULT_CSS = """
     SubmitScreen {
         align: center middle;
-        & > #submit-frame {
-            width: 84;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        & > #submit-frame { width: 84; }
         & #submit-fields { height: auto; max-height: 1fr; }
         & .submit-row { height: auto; margin-bottom: 0; }
         & .submit-label { width: 13; color: $text-muted; padding-top: 0; }
@@ -146,7 +139,7 @@ class SubmitScreen(ModalScreen[Submitted | None]):
         self._prefill = prefill
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="submit-frame") as frame:
+        with FormFrame(id="submit-frame") as frame:
             what = "Run again" if self._prefill is not None else "New job"
             frame.border_title = f"{what}  ·  ctrl+s sends, Esc cancels"
             with VerticalScroll(id="submit-fields"):
