@@ -253,3 +253,20 @@ def test_refill_keeps_what_was_typed() -> None:
         "extend-tags": "ambient",
         "extend-model": "chirp-v3-5",
     }
+
+
+async def test_esc_closes_the_clip_list_first_then_the_form() -> None:
+    screen = form(NIGHT, DAWN)
+    app = FormApp(screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        ok = screen.query_one("#extend-ok")
+        assert ok.region.bottom <= 24  # the whole form fits 80x24, Clip row and all
+        choice = screen.query_one("#extend-clip", ClipChoice)
+        await pilot.press("shift+tab", "enter", "down")
+        assert choice.expanded
+        await pilot.press("escape")
+        assert app.screen is screen and not choice.expanded
+        assert choice.value == 0 and fields(screen)["at"] == "2:30"  # nothing chosen
+        await pilot.press("escape")
+        assert app.screen is not screen
