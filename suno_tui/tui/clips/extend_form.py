@@ -1,8 +1,5 @@
 """``E``: the form to extend a clip, pre-filled from it.
 
-When the task has several clips that can be extended, a "Clip" row comes
-first (tui/clips/clip_choice.py): the first by default; another one refills
-the fields the person has not edited, and the header follows it.
 Title, tags and model are the parent clip's, the point to continue from its
 end (M:SS, editable), the prompt (the new part's lyrics) empty. What cannot be
 right (no point, 0, past the end) is refused here, in words, before anything
@@ -10,6 +7,12 @@ is sent (the engine's own check, ``check``). Enter in a field or ctrl+s sends
 once through ``send``; the form stays open until the gateway answers, so a
 refusal is shown on its error line and nothing typed is lost. An unknown
 outcome is said, never retried (as in the ``n`` form).
+
+When the task has several clips that can be extended, a "Clip" row comes
+first (tui/clips/clip_choice.py), on the first of them; choosing another
+refills the fields the person has not edited, and the header follows it.
+The form still opens on "Continue at", so ``E`` then Enter extends the first
+clip as before; the Clip row is a shift+tab away.
 """
 
 from __future__ import annotations
