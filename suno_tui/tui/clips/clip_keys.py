@@ -1,11 +1,13 @@
 """``E``, ``N`` and ``C``: act on the clip in view (issue #19).
 
-- ``E`` extends the first clip of the task in view (the opened detail's, else
-  the selected row's) from a form pre-filled from it (tui/clips/extend_form.py);
+- ``E`` extends a clip of the task in view (the opened detail's, else the
+  selected row's) from a form pre-filled from it (tui/clips/extend_form.py):
+  the first finished one, or another the person chooses on the form;
 - ``N`` runs that task's job again: the ``n`` form, filled from what made it,
   for editing first;
-- ``C`` joins the extension chain that clip ends into the full song (concat),
-  after a confirm: these requests may be billed.
+- ``C`` joins the extension chain the task's clip ends into the full song
+  (concat), after a confirm: these requests may be billed. Of a task with
+  several clips, the first one that extends another clip is the chain's end.
 
 Each goes through the engine's clip commands (engine/clip_commands.py, loaded
 on first use, not on the way to the first frame); the new task is watched at
@@ -16,7 +18,7 @@ pressing it says why (:meth:`ClipKeys.explain`), without a request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -145,8 +147,8 @@ class ClipKeys:
 
     # -- the actions -------------------------------------------------------------------
 
-    def _clip_in_view(self, verb: str) -> tuple[str, Clip] | None:
-        """(task id, its first clip), or None after saying why there is none."""
+    def _clips_in_view(self, verb: str) -> Sequence[Clip] | None:
+        """The clips of the task in view, or None after saying why there are none."""
         task_id = self._current()
         if task_id is None:
             self._warn("No task selected")
@@ -155,25 +157,17 @@ class ClipKeys:
         if task is None or not task.clips:
             self._warn(f"{clean_line(task_id)} has no clip to {verb} (yet)")
             return None
-        return task_id, task.clips[0]
+        return task.clips
 
     def extend(self) -> None:
-        """``E``: the form for extending the clip in view."""
-        from suno_tui.tui.clips.extend_form import ExtendDefaults, ExtendScreen
+        """``E``: the form for extending a clip of the task in view."""
+        from suno_tui.tui.clips.clip_choice import choices_for
+        from suno_tui.tui.clips.extend_form import ExtendScreen
 
-        found = self._clip_in_view("extend")
-        if found is None or not self._has_gateway():
+        clips = self._clips_in_view("extend")
+        if clips is None or not self._has_gateway():
             return
-        _, clip = found
         commands = self.commands()
-        defaults = ExtendDefaults(
-            clip_id=clean_line(clip.id),
-            clip_title=clean_line(clip.title),
-            title=clean_line(clip.title),
-            tags=", ".join(clean_line(tag) for tag in clip.tags),
-            model=clean_line(clip.model),
-            duration=clip.duration,
-        )
 
         async def send(options: ExtendOptions) -> Done:
             try:
@@ -186,7 +180,10 @@ class ClipKeys:
                 self._watching(done, "Extending the clip")
 
         screen = ExtendScreen(
-            defaults, check=commands.extend_request, send=send, cursor_blink=self._cursor_blink
+            choices_for(clips),
+            check=commands.extend_request,
+            send=send,
+            cursor_blink=self._cursor_blink,
         )
         self._app.push_screen(screen, made)
 
@@ -212,17 +209,14 @@ class ClipKeys:
         """``C``: after a confirm, the full song of the chain the clip in view ends."""
         from suno_tui.tui.screens.confirm import ConfirmScreen
 
-        found = self._clip_in_view("join")
-        if found is None or not self._has_gateway():
+        clips = self._clips_in_view("join")
+        if clips is None or not self._has_gateway():
             return
         if self._concat_running:
             self._warn("A full song is being asked for: wait for the gateway's answer")
             return
-        _, clip = found
-        problem = self.commands().concat_problem(clip.id)
-        if problem is not None:
-            self._app.notify(clean_line(problem), title="Not a chain's last clip",
-                             severity="warning", timeout=8, markup=False)  # fmt: skip
+        clip = self._chain_end(clips)
+        if clip is None:
             return
         question = Content.assemble(
             "Join the extension chain ending with ",
@@ -239,6 +233,18 @@ class ClipKeys:
                 )
 
         self._app.push_screen(ConfirmScreen("The full song (concat)?", question), answered)
+
+    def _chain_end(self, clips: Sequence[Clip]) -> Clip | None:
+        """The first clip that extends another (a chain's last), or None after
+        saying why the first clip cannot be one."""
+        commands = self.commands()
+        problems = [commands.concat_problem(clip.id) for clip in clips]
+        for clip, problem in zip(clips, problems, strict=True):
+            if problem is None:
+                return clip
+        self._app.notify(clean_line(problems[0] or ""), title="Not a chain's last clip",
+                         severity="warning", timeout=8, markup=False)  # fmt: skip
+        return None
 
     async def _send_concat(self, clip_id: str) -> None:
         from suno_tui.relay.submit_requests import SubmitError

@@ -7,13 +7,18 @@ is sent (the engine's own check, ``check``). Enter in a field or ctrl+s sends
 once through ``send``; the form stays open until the gateway answers, so a
 refusal is shown on its error line and nothing typed is lost. An unknown
 outcome is said, never retried (as in the ``n`` form).
+
+When the task has several clips that can be extended, a "Clip" row comes
+first (tui/clips/clip_choice.py), on the first of them; choosing another
+refills the fields the person has not edited, and the header follows it.
+The form still opens on "Continue at", so ``E`` then Enter extends the first
+clip as before; the Clip row is a shift+tab away.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
 from typing import ClassVar
 
 from textual import on
@@ -21,12 +26,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from suno_tui.engine.clip_commands import Done, ExtendOptions
 from suno_tui.relay.submit_requests import SubmitError
 from suno_tui.safe_text import clean_line
+from suno_tui.tui.clips.clip_choice import ClipChoice, ExtendDefaults, clock_text, refilled
 from suno_tui.tui.keys.bindings import bindings_by_id
 from suno_tui.tui.screens.submit_form import failure_text, form_message
 
@@ -34,24 +40,6 @@ from suno_tui.tui.screens.submit_form import failure_text, form_message
 SendExtension = Callable[[ExtendOptions], Awaitable[Done]]
 #: raises SubmitError when the extension cannot be right (nothing is sent)
 CheckExtension = Callable[[ExtendOptions], object]
-
-
-@dataclass(frozen=True, slots=True)
-class ExtendDefaults:
-    """What the form starts with: the parent clip's (cleaned: server text)."""
-
-    clip_id: str
-    clip_title: str
-    title: str
-    tags: str
-    model: str
-    duration: float | None
-
-
-def clock_text(seconds: float) -> str:
-    """``M:SS`` (whole seconds) for the point field."""
-    whole = int(seconds)
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def parse_point(text: str) -> float:
@@ -88,6 +76,7 @@ class ExtendScreen(ModalScreen[Done | None]):
         & .extend-row { height: auto; }
         & .extend-label { width: 13; color: $text-muted; }
         & .extend-row > Input { width: 1fr; background: $boost; padding: 0 1; }
+        & .extend-row > Select { width: 1fr; padding-left: 1; background: $boost; }
         & #extend-prompt { height: 5; width: 1fr; background: $boost; }
         & #extend-check { height: auto; max-height: 6; color: $text-muted; }
         & #extend-check.-error { color: $text-error; }
@@ -99,14 +88,18 @@ class ExtendScreen(ModalScreen[Done | None]):
 
     def __init__(
         self,
-        defaults: ExtendDefaults,
+        choices: ExtendDefaults | Sequence[ExtendDefaults],
         *,
         check: CheckExtension,
         send: SendExtension,
         cursor_blink: bool = True,
     ) -> None:
         super().__init__(classes="-toasts")  # its own messages are toasts (styles.py)
-        self.defaults = defaults
+        #: the clips the person may extend (a task's finished ones), the first by default
+        self.choices = (choices,) if isinstance(choices, ExtendDefaults) else tuple(choices)
+        if not self.choices:
+            raise ValueError("no clip to extend")
+        self.defaults = self.choices[0]
         self._check = check
         self._send = send
         self._cursor_blink = cursor_blink
@@ -114,27 +107,25 @@ class ExtendScreen(ModalScreen[Done | None]):
 
     def compose(self) -> ComposeResult:
         parent = self.defaults
-        at = clock_text(parent.duration) if parent.duration is not None else ""
-        length = f" of {clock_text(parent.duration)}" if parent.duration is not None else ""
+        filled = parent.fields()
         with Vertical(id="extend-frame") as frame:
             frame.border_title = "Extend a clip  ·  Enter or ctrl+s sends, Esc cancels"
-            yield Static(
-                Content.assemble(
-                    ("Continues ", "$text-muted"),
-                    (parent.clip_title or parent.clip_id, "bold"),
-                    (f"  ({parent.clip_id}{length})", "$text-muted"),
-                ),
-                id="extend-parent",
-            )
-            for field_id, label, value, placeholder in (
-                ("extend-at", "Continue at", at, "M:SS or seconds into the clip"),
-                ("extend-title", "Title", parent.title, ""),
-                ("extend-tags", "Tags", parent.tags, "style, e.g. dream pop"),
-                ("extend-model", "Model", parent.model, "empty: the gateway's default"),
+            yield Static(self._header(parent), id="extend-parent")
+            if len(self.choices) > 1:
+                with Horizontal(classes="extend-row"):
+                    yield Static("Clip", classes="extend-label")
+                    yield ClipChoice(self.choices, id="extend-clip")
+            for field_id, label, placeholder in (
+                ("extend-at", "Continue at", "M:SS or seconds into the clip"),
+                ("extend-title", "Title", ""),
+                ("extend-tags", "Tags", "style, e.g. dream pop"),
+                ("extend-model", "Model", "empty: the gateway's default"),
             ):
                 with Horizontal(classes="extend-row"):
                     yield Static(label, classes="extend-label")
-                    field = Input(value, placeholder=placeholder, id=field_id, compact=True)
+                    field = Input(
+                        filled[field_id], placeholder=placeholder, id=field_id, compact=True
+                    )
                     field.cursor_blink = self._cursor_blink
                     yield field
             with Horizontal(classes="extend-row"):
@@ -147,9 +138,38 @@ class ExtendScreen(ModalScreen[Done | None]):
                 yield Button("Send  ⏎", id="extend-ok", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="extend-cancel", compact=True)
 
+    @staticmethod
+    def _header(parent: ExtendDefaults) -> Content:
+        length = f" of {clock_text(parent.duration)}" if parent.duration is not None else ""
+        return Content.assemble(
+            ("Continues ", "$text-muted"),
+            (parent.clip_title or parent.clip_id, "bold"),
+            (f"  ({parent.clip_id}{length})", "$text-muted"),
+        )
+
+    @on(Select.Changed, "#extend-clip")
+    def _chose(self, event: Select.Changed) -> None:
+        """Another clip: the header and the fields not edited by hand follow it."""
+        event.stop()
+        if not isinstance(event.value, int):
+            return
+        chosen = self.choices[event.value]
+        if chosen is self.defaults:
+            return
+        fields = {field_id: self.query_one(f"#{field_id}", Input) for field_id in chosen.fields()}
+        typed = {field_id: field.value for field_id, field in fields.items()}
+        for field_id, value in refilled(typed, self.defaults, chosen).items():
+            fields[field_id].value = value
+        self.defaults = chosen
+        self.query_one("#extend-parent", Static).update(self._header(chosen))
+
     def on_mount(self) -> None:
+        # Enter sends at once, as for one clip; the Clip row is a shift+tab away.
         self.query_one("#extend-at", Input).focus()
-        self._say("Lyrics of the new part in the prompt (empty: the gateway goes on alone).")
+        hint = "Lyrics of the new part in the prompt (empty: the gateway goes on alone)."
+        if len(self.choices) > 1:
+            hint += " shift+tab: choose another clip of the task."
+        self._say(hint)
 
     def _value(self, field_id: str) -> str:
         return self.query_one(f"#{field_id}", Input).value.strip()
@@ -195,7 +215,7 @@ class ExtendScreen(ModalScreen[Done | None]):
             self.app.bell()
             return
         self._say("Sending to the gateway…")
-        self.query_one("#extend-ok", Button).disabled = True
+        self._lock(True)
         self._sending = self.run_worker(
             self._send(options), name="extend", group="extend", exit_on_error=False
         )
@@ -207,13 +227,19 @@ class ExtendScreen(ModalScreen[Done | None]):
         if event.state is WorkerState.SUCCESS and isinstance(worker.result, Done):
             self.dismiss(worker.result)
         elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-            self.query_one("#extend-ok", Button).disabled = False
+            self._lock(False)
             error = worker.error if worker.error is not None else RuntimeError("cancelled")
             if isinstance(error, SubmitError):
                 self._say(form_message(error) + " Nothing was sent.", "error")
                 return
             text, unknown = failure_text(error)
             self._say(clean_line(text), "unknown" if unknown else "error")
+
+    def _lock(self, sending: bool) -> None:
+        """While the request is out, neither Send nor the clip can change."""
+        self.query_one("#extend-ok", Button).disabled = sending
+        for choice in self.query(ClipChoice):
+            choice.disabled = sending
 
     @on(Button.Pressed, "#extend-cancel")
     def action_cancel(self) -> None:
