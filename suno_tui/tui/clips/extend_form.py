@@ -23,7 +23,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static, TextArea
@@ -34,6 +34,7 @@ from suno_tui.relay.submit_requests import SubmitError
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.clips.clip_choice import ClipChoice, ExtendDefaults, clock_text, refilled
 from suno_tui.tui.keys.bindings import bindings_by_id
+from suno_tui.tui.screens.form_frame import FormFrame
 from suno_tui.tui.screens.submit_form import failure_text, form_message
 
 #: send(options) -> the new task (raises RelayError, SubmitError)
@@ -64,15 +65,7 @@ class ExtendScreen(ModalScreen[Done | None]):
     DEFAULT_CSS = """
     ExtendScreen {
         align: center middle;
-        & > #extend-frame {
-            width: 84;
-            max-width: 100%;
-            height: auto;
-            max-height: 100%;
-            border: round $primary;
-            background: $surface;
-            padding: 0 1;
-        }
+        & > #extend-frame { width: 84; }
         & .extend-row { height: auto; }
         & .extend-label { width: 13; color: $text-muted; }
         & .extend-row > Input { width: 1fr; background: $boost; padding: 0 1; }
@@ -108,7 +101,7 @@ class ExtendScreen(ModalScreen[Done | None]):
     def compose(self) -> ComposeResult:
         parent = self.defaults
         filled = parent.fields()
-        with Vertical(id="extend-frame") as frame:
+        with FormFrame(id="extend-frame") as frame:
             frame.border_title = "Extend a clip  ·  Enter or ctrl+s sends, Esc cancels"
             yield Static(self._header(parent), id="extend-parent")
             if len(self.choices) > 1:
