@@ -14,6 +14,7 @@ from suno_tui.tui.screens.add_tasks import AddTasksScreen
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.screens.help import HelpScreen
+from tests.fixtures.notifications import notes
 
 from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, sample_transitions, with_status
@@ -90,7 +91,7 @@ async def test_y_copies_the_selected_id() -> None:
         await _select(pilot, app, FIRST)
         await pilot.press("y")
         assert app.clipboard == FIRST
-        assert any(FIRST in n.message for n in app._notifications)
+        assert any(FIRST in n.message for n in notes(app))
         # in the detail view, the shown task's id
         await pilot.press("j", "enter", "y")
         assert app.clipboard == app.screen.detail.task_id  # type: ignore[attr-defined]
@@ -132,7 +133,7 @@ async def test_poll_keys_without_a_poller_explain_why() -> None:
     app, _ = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("r")
-        assert any("no token" in n.message for n in app._notifications)
+        assert any("no token" in n.message for n in notes(app))
 
 
 async def test_add_dialog_takes_pasted_ids() -> None:
@@ -151,9 +152,7 @@ async def test_add_dialog_takes_pasted_ids() -> None:
             assert task_id in app.task_list
             assert tracker.get(task_id).status_label == NEW  # type: ignore[union-attr]
         assert app.fake_pollers[0].calls[-1] == "notify_added"  # type: ignore[attr-defined]
-        assert any(
-            "Watching 3 new tasks (1 already watched)" in n.message for n in app._notifications
-        )
+        assert any("Watching 3 new tasks (1 already watched)" in n.message for n in notes(app))
 
 
 async def test_add_dialog_refuses_bad_ids_and_cancels() -> None:
@@ -276,7 +275,7 @@ async def test_a_poll_round_updates_rows_events_and_toasts() -> None:
         assert app.rounds_applied == 2
         assert app.task_list.summary(FIRST) == done
         assert app.event_log.events[-1] == transition
-        assert [n.title for n in app._notifications] == ["✓ Succeeded"]
+        assert [n.title for n in notes(app)] == ["✓ Succeeded"]
 
 
 async def test_palette_commands_run_their_actions() -> None:
@@ -319,7 +318,7 @@ async def test_finished_tasks_ring_the_bell_unless_turned_off(
             await pilot.pause()
             assert rings.count == (1 if bell else 0)
             # a task first seen already finished is no news: no toast for it
-            assert [n.title for n in app._notifications] == ["✓ Succeeded"]
+            assert [n.title for n in notes(app)] == ["✓ Succeeded"]
 
 
 async def test_an_empty_list_says_how_to_add_tasks() -> None:

@@ -20,6 +20,7 @@ from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Simulator
 from suno_tui.tracking.model import Transition
 from suno_tui.tui.news.desktop import Flavour, osc_notification, tmux_wrap
+from tests.fixtures.notifications import notes
 
 from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, with_status
@@ -115,7 +116,7 @@ async def test_a_failing_hook_is_a_toast(tmp_path: Path, monkeypatch: pytest.Mon
         await pilot.pause()
         await asyncio.wait_for(ran.wait(), WAIT)
         await pilot.pause()
-        failures = [n for n in app._notifications if n.title == "on_finish hook failed"]
+        failures = [n for n in notes(app) if n.title == "on_finish hook failed"]
         assert failures and "exited with status 3" in failures[0].message
         assert app.is_running
 

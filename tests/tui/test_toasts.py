@@ -10,6 +10,7 @@ from textual.widgets._toast import Toast, ToastRack
 from suno_tui.relay.models import TaskStatus
 from suno_tui.tracking.model import Transition
 from suno_tui.tui.screens.help import HelpScreen
+from tests.fixtures.notifications import notes
 
 from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, with_status
@@ -35,8 +36,7 @@ async def test_three_finishes_in_one_round_are_one_toast() -> None:
         assert len(UNFINISHED) >= 3
         finish_several(app, tracker)
         await pilot.pause()
-        notes = list(app._notifications)
-        assert [n.title for n in notes] == ["3 finished, 1 failed"]
+        assert [n.title for n in notes(app)] == ["3 finished, 1 failed"]
         assert len(app.event_log.events) >= 3
 
 
@@ -58,7 +58,7 @@ async def test_no_toast_over_a_modal_screen_and_it_shows_after() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert _toasts_seen(app) == [True]
-        assert [n.title for n in app._notifications] == ["2 finished, 1 failed"]
+        assert [n.title for n in notes(app)] == ["2 finished, 1 failed"]
 
 
 async def test_the_submit_form_keeps_its_own_toasts() -> None:
@@ -79,7 +79,7 @@ async def test_one_toast_at_a_time_the_newest_wins() -> None:
         app.notify("Downloading 4 tasks", title="Downloading")
         finish_several(app, tracker, 2)
         await pilot.pause()
-        assert [n.title for n in app._notifications] == ["2 finished, 1 failed"]
+        assert [n.title for n in notes(app)] == ["2 finished, 1 failed"]
 
 
 async def test_toasts_stay_above_the_filter_line_while_it_is_open() -> None:
