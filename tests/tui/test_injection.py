@@ -138,9 +138,7 @@ async def test_toasts_are_literal() -> None:
         message = shown[-1].message
         assert_safe(message)
         await pilot.pause()
-        from textual.widgets._toast import Toast
-
-        toasts = list(app.screen.query(Toast))
+        toasts = list(app.screen.query("Toast"))
         assert toasts
         rendered = toasts[-1].render()
         assert_safe(rendered.plain if isinstance(rendered, Content) else str(rendered))
