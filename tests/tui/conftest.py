@@ -111,6 +111,7 @@ def build_app(
     transitions: Iterable[Transition] | None = None,
     with_poller: bool = False,
     clock: FrozenClock | None = None,
+    app_class: type[RecordingApp] = RecordingApp,
     **kwargs: Any,
 ) -> tuple[MonitorApp, FakeTracker]:
     """The app over an engine built from a fake tracker (and a fake poller)."""
@@ -144,7 +145,7 @@ def build_app(
         "show_events": False,
     }
     options.update(kwargs)
-    app = RecordingApp(Engine(tracker, **engine_options), **options)
+    app = app_class(Engine(tracker, **engine_options), **options)
     app.fake_pollers = pollers  # type: ignore[attr-defined]
     return app, tracker
 
