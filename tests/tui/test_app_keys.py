@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
+
 from textual import events
 from textual.actions import parse
 from textual.binding import Binding
@@ -17,7 +18,7 @@ from suno_tui.tui.screens.add_tasks import AddTasksScreen
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.screens.help import HelpScreen
-from tests.fixtures.notifications import notes
+from tests.fixtures.notifications import RecordingApp, notes
 
 from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, sample_transitions, with_status
@@ -321,21 +322,22 @@ async def test_palette_commands_run_their_actions() -> None:
         assert app.event_log.display
 
 
-class Counter:
-    def __init__(self) -> None:
-        self.count = 0
+class BellApp(RecordingApp):
+    """The monitor, counting its rings of Textual's public ``App.bell``."""
 
-    def __call__(self) -> None:
-        self.count += 1
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rings = 0
+
+    def bell(self) -> None:
+        self.rings += 1
+        super().bell()
 
 
-async def test_finished_tasks_ring_the_bell_unless_turned_off(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def test_finished_tasks_ring_the_bell_unless_turned_off() -> None:
     for bell in (True, False):
-        app, tracker = build_app(with_poller=True, bell=bell)
-        rings = Counter()
-        monkeypatch.setattr(app, "bell", rings)
+        app, tracker = build_app(with_poller=True, bell=bell, app_class=BellApp)
+        assert isinstance(app, BellApp)
         async with app.run_test(size=(100, 30)) as pilot:
             poller = app.fake_pollers[0]  # type: ignore[attr-defined]
             old = tracker.get(FIRST)
@@ -348,7 +350,7 @@ async def test_finished_tasks_ring_the_bell_unless_turned_off(
                 FakeUpdate([done, first_seen], [moved, seen], [done, first_seen]), poller.status
             )
             await pilot.pause()
-            assert rings.count == (1 if bell else 0)
+            assert app.rings == (1 if bell else 0)
             # a task first seen already finished is no news: no toast for it
             assert [n.title for n in notes(app)] == ["✓ Succeeded"]
 
