@@ -58,7 +58,6 @@ from pathlib import Path
 from suno_tui.cli import monitor_cmd
 from suno_tui.config import Gateway, Settings
 from suno_tui.engine.compose import Wiring, open_engine
-from tests.fixtures.notifications import RecordingApp, notes
 
 folder = Path(sys.argv[1])
 settings = Settings(state_path=folder / "state.sqlite3", download_dir=folder / "songs")
