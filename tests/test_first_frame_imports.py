@@ -19,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
+
 #: modules that may load only after the first frame
 LATER = (
     "httpx",
@@ -134,6 +136,7 @@ from pathlib import Path
 from suno_tui.cli import monitor_cmd
 from suno_tui.config import Gateway, Settings
 from suno_tui.engine.compose import Wiring, open_engine
+from tests.fixtures.notifications import RecordingApp, notes
 
 folder = Path(sys.argv[1])
 settings = Settings(state_path=folder / "state.sqlite3", download_dir=folder / "songs")
@@ -142,6 +145,7 @@ engine = open_engine(settings, Wiring(account=False))
 app = monitor_cmd.build_app(
     settings, engine, [], clock=lambda: datetime.now(UTC), label="test", bell=False,
     env={"PATH": str(folder)},  # no player program on it
+    app_class=RecordingApp,
 )
 on_demand = json.loads(sys.argv[2])
 seen = {}
@@ -157,7 +161,7 @@ async def main():
         seen["before"] = sorted(name for name in on_demand if name in sys.modules)
         await pilot.press("l")  # the first key: the player loads now, and answers
         seen["after"] = sorted(name for name in on_demand if name in sys.modules)
-        seen["toasts"] = [note.message for note in app._notifications]
+        seen["toasts"] = [note.message for note in notes(app)]
 
 
 asyncio.run(main())
@@ -171,6 +175,7 @@ def test_the_player_loads_at_the_first_l_and_that_l_does_its_job(tmp_path: Path)
     is installed, which a toast says), not lost."""
     result = subprocess.run(
         [sys.executable, "-c", RUN_TO_FIRST_FRAME, str(tmp_path), json.dumps(ON_DEMAND)],
+        cwd=ROOT,  # where the script imports tests.fixtures from
         capture_output=True,
         text=True,
         timeout=120,

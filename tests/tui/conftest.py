@@ -13,6 +13,7 @@ from suno_tui.engine.engine import Engine
 from suno_tui.relay.models import Task
 from suno_tui.tracking.model import TaskSummary, Transition
 from suno_tui.tui.app import MonitorApp
+from tests.fixtures.notifications import RecordingApp
 
 from .factories import NOW, music_task, sample_summaries, sample_transitions
 from .fakes import FakeTracker
@@ -110,6 +111,7 @@ def build_app(
     transitions: Iterable[Transition] | None = None,
     with_poller: bool = False,
     clock: FrozenClock | None = None,
+    app_class: type[RecordingApp] = RecordingApp,
     **kwargs: Any,
 ) -> tuple[MonitorApp, FakeTracker]:
     """The app over an engine built from a fake tracker (and a fake poller)."""
@@ -143,7 +145,7 @@ def build_app(
         "show_events": False,
     }
     options.update(kwargs)
-    app = MonitorApp(Engine(tracker, **engine_options), **options)
+    app = app_class(Engine(tracker, **engine_options), **options)
     app.fake_pollers = pollers  # type: ignore[attr-defined]
     return app, tracker
 

@@ -22,13 +22,14 @@ from suno_tui.engine.compose import Wiring, open_engine
 from suno_tui.engine.events import DownloadEnded, EngineEvent
 from suno_tui.simulator import ManualClock, Simulator
 from suno_tui.tui.app import MonitorApp, PollRoundsEnded
+from tests.fixtures.notifications import RecordingApp
 
 WAIT = 30.0  # a safety net for a hung test, not a timing assertion
 #: small files: a download takes milliseconds on loopback
 SMALL_ASSETS = {"mp3": 40_000, "jpeg": 3_000, "jpeg_large": 6_000, "mp4": 20_000}
 
 
-class SimApp(MonitorApp):
+class SimApp(RecordingApp):
     """The monitor, with ways for a test to wait for a poll round or a download."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

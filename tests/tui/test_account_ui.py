@@ -23,6 +23,7 @@ from suno_tui.engine.events import (
 from suno_tui.relay.balance import Balance
 from suno_tui.simulator import ManualClock, Scenario, Simulator
 from suno_tui.tui.bars.status_bar import StatusBar
+from tests.fixtures.notifications import notes
 
 from .conftest import build_app
 from .fakes import FakeClients
@@ -57,7 +58,7 @@ class AccountApp(SimApp):
         return self.of(kind)[count - 1]
 
     def toasts(self) -> list[str]:
-        return [f"{n.title}: {n.message}" for n in self._notifications]
+        return [f"{n.title}: {n.message}" for n in notes(self)]
 
     def status_text(self) -> str:
         return self.query_one("#status", StatusBar).text

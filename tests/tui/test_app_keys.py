@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
+
 from textual import events
+from textual.actions import parse
+from textual.binding import Binding
+from textual.dom import DOMNode
 
 from suno_tui.relay.models import TaskStatus
 from suno_tui.tracking.model import NEW, Transition
@@ -14,12 +18,43 @@ from suno_tui.tui.screens.add_tasks import AddTasksScreen
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
 from suno_tui.tui.screens.help import HelpScreen
+from tests.fixtures.notifications import RecordingApp, notes
 
 from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, sample_transitions, with_status
 
 FIRST = sample_summaries()[0].task_id  # has a full task with clips
 SECOND = sample_summaries()[1].task_id
+
+
+def _declared(node: DOMNode) -> set[str]:
+    """Ids of the bindings ``node``'s class declares (what Textual binds it from)."""
+    return {b.id for b in node.BINDINGS if isinstance(b, Binding) and b.id}
+
+
+def _active_on(node: DOMNode) -> set[str]:
+    """Ids of the bindings the screen has active that ``node`` holds (Textual leaves
+    out a binding whose action the node's ``check_action`` refuses now)."""
+    active = node.screen.active_bindings.values()
+    return {a.binding.id for a in active if a.node is node and a.binding.id}
+
+
+def _offered(node: DOMNode, scope: Scope) -> set[str]:
+    """Ids of the registry's commands of ``scope`` that ``node`` does not refuse now."""
+    offered = set()
+    for command in COMMANDS:
+        _, action, parameters = parse(command.action)
+        if command.scope is scope and node.check_action(action, parameters) is not False:
+            offered.add(command.id)
+    return offered
+
+
+def _registry_bound(node: DOMNode, scope: Scope) -> None:
+    """What ``node`` binds comes from the registry: it declares every command of
+    ``scope``, and each of them it does not refuse now is active on it."""
+    assert _declared(node) >= {c.id for c in COMMANDS if c.scope is scope}
+    assert _offered(node, scope), scope  # something to check at run time
+    assert _active_on(node) >= _offered(node, scope)
 
 
 async def _select(pilot, app, task_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +125,7 @@ async def test_y_copies_the_selected_id() -> None:
         await _select(pilot, app, FIRST)
         await pilot.press("y")
         assert app.clipboard == FIRST
-        assert any(FIRST in n.message for n in app._notifications)
+        assert any(FIRST in n.message for n in notes(app))
         # in the detail view, the shown task's id
         await pilot.press("j", "enter", "y")
         assert app.clipboard == app.screen.detail.task_id  # type: ignore[attr-defined]
@@ -132,7 +167,7 @@ async def test_poll_keys_without_a_poller_explain_why() -> None:
     app, _ = build_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("r")
-        assert any("no token" in n.message for n in app._notifications)
+        assert any("no token" in n.message for n in notes(app))
 
 
 async def test_add_dialog_takes_pasted_ids() -> None:
@@ -151,9 +186,7 @@ async def test_add_dialog_takes_pasted_ids() -> None:
             assert task_id in app.task_list
             assert tracker.get(task_id).status_label == NEW  # type: ignore[union-attr]
         assert app.fake_pollers[0].calls[-1] == "notify_added"  # type: ignore[attr-defined]
-        assert any(
-            "Watching 3 new tasks (1 already watched)" in n.message for n in app._notifications
-        )
+        assert any("Watching 3 new tasks (1 already watched)" in n.message for n in notes(app))
 
 
 async def test_add_dialog_refuses_bad_ids_and_cancels() -> None:
@@ -214,8 +247,7 @@ async def test_every_binding_has_an_id_and_a_description() -> None:
         assert len(ids) == len(set(ids))
         # what the app and the list actually bind comes from the registry
         for node, scope in ((app, Scope.APP), (app, Scope.CLIP), (app.task_list, Scope.LIST)):
-            bound = {b.id for b in node._bindings.key_to_bindings.values() for b in b}  # type: ignore[attr-defined]
-            assert bound >= {c.id for c in COMMANDS if c.scope is scope}
+            _registry_bound(node, scope)
 
 
 async def test_user_keymap_remaps_by_id_and_help_shows_it() -> None:
@@ -276,7 +308,7 @@ async def test_a_poll_round_updates_rows_events_and_toasts() -> None:
         assert app.rounds_applied == 2
         assert app.task_list.summary(FIRST) == done
         assert app.event_log.events[-1] == transition
-        assert [n.title for n in app._notifications] == ["✓ Succeeded"]
+        assert [n.title for n in notes(app)] == ["✓ Succeeded"]
 
 
 async def test_palette_commands_run_their_actions() -> None:
@@ -290,21 +322,22 @@ async def test_palette_commands_run_their_actions() -> None:
         assert app.event_log.display
 
 
-class Counter:
-    def __init__(self) -> None:
-        self.count = 0
+class BellApp(RecordingApp):
+    """The monitor, counting its rings of Textual's public ``App.bell``."""
 
-    def __call__(self) -> None:
-        self.count += 1
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rings = 0
+
+    def bell(self) -> None:
+        self.rings += 1
+        super().bell()
 
 
-async def test_finished_tasks_ring_the_bell_unless_turned_off(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def test_finished_tasks_ring_the_bell_unless_turned_off() -> None:
     for bell in (True, False):
-        app, tracker = build_app(with_poller=True, bell=bell)
-        rings = Counter()
-        monkeypatch.setattr(app, "bell", rings)
+        app, tracker = build_app(with_poller=True, bell=bell, app_class=BellApp)
+        assert isinstance(app, BellApp)
         async with app.run_test(size=(100, 30)) as pilot:
             poller = app.fake_pollers[0]  # type: ignore[attr-defined]
             old = tracker.get(FIRST)
@@ -317,9 +350,9 @@ async def test_finished_tasks_ring_the_bell_unless_turned_off(
                 FakeUpdate([done, first_seen], [moved, seen], [done, first_seen]), poller.status
             )
             await pilot.pause()
-            assert rings.count == (1 if bell else 0)
+            assert app.rings == (1 if bell else 0)
             # a task first seen already finished is no news: no toast for it
-            assert [n.title for n in app._notifications] == ["✓ Succeeded"]
+            assert [n.title for n in notes(app)] == ["✓ Succeeded"]
 
 
 async def test_an_empty_list_says_how_to_add_tasks() -> None:
@@ -357,8 +390,7 @@ async def test_detail_scroll_keys() -> None:
         assert detail.scroll_y == 0
         await pilot.press("pagedown", "end", "home")
         assert detail.scroll_y == 0
-        bound = {b.id for bs in detail._bindings.key_to_bindings.values() for b in bs}
-        assert bound >= {c.id for c in COMMANDS if c.scope is Scope.DETAIL}
+        _registry_bound(detail, Scope.DETAIL)
 
 
 async def test_ctrl_p_opens_the_palette_and_ctrl_q_quits() -> None:

@@ -15,6 +15,7 @@ import pytest
 from mutagen.id3 import ID3
 
 from suno_tui.simulator import ManualClock, Simulator
+from tests.fixtures.notifications import notes
 from tests.fixtures.waiting import wait_until_async
 
 from .sim_app import SMALL_ASSETS, WAIT, SimApp, downloads_done, next_round, open_app, settings_for
@@ -61,7 +62,7 @@ async def worked(app: SimApp, pilot: object) -> None:
 
 
 def messages(app: SimApp) -> list[str]:
-    return [f"{n.title}: {n.message}" for n in app._notifications]
+    return [f"{n.title}: {n.message}" for n in notes(app)]
 
 
 async def test_w_saves_the_clips_wav_beside_its_mp3(hosted_sim: Simulator, tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ from suno_tui.tui.clips.extend_form import ExtendScreen, clock_text
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.help import HelpScreen
 from suno_tui.tui.screens.submit_form import SubmitScreen
+from tests.fixtures.notifications import notes
 from tests.fixtures.simulators import advance
 
 from .sim_app import WAIT, SimApp, next_round, open_app, settings_for
@@ -42,7 +43,7 @@ def submits(sim: Simulator) -> int:
 
 
 def toasts(app: SimApp) -> str:
-    return " | ".join(f"{n.title}: {n.message}" for n in app._notifications)
+    return " | ".join(f"{n.title}: {n.message}" for n in notes(app))
 
 
 def check_text(screen: Any) -> str:

@@ -12,6 +12,7 @@ from suno_tui.engine.downloads import DownloadService as DownloadSetup
 from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Simulator
 from suno_tui.tui.app import QuitScreen
+from tests.fixtures.notifications import notes
 
 from .conftest import build_app
 from .factories import sample_summaries
@@ -72,7 +73,7 @@ async def test_d_downloads_the_selected_finished_task(sim: Simulator, tmp_path: 
         assert "Glass River" in text and ".mp3" in text and "done" in text
         assert len([line for line in pane.shown_lines if line.state is FileState.DONE]) == 8
         # the toast says where the files are (the full path)
-        toast = [n for n in app._notifications if n.title == "↓ Downloaded"]
+        toast = [n for n in notes(app) if n.title == "↓ Downloaded"]
         assert toast and str(folder.resolve()) in toast[0].message
         # y in the pane copies the folder, Y the file's full path
         await pilot.press("w")
@@ -88,7 +89,7 @@ async def test_d_downloads_the_selected_finished_task(sim: Simulator, tmp_path: 
         # a second d finds everything on disk: nothing fetched again
         [again] = await downloads_done(app, pilot, "d")
         assert not again.saved and len(again.present) == 8
-        assert any(n.title == "Already downloaded" for n in app._notifications)
+        assert any(n.title == "Already downloaded" for n in notes(app))
 
 
 async def test_d_on_a_streaming_task_explains_the_skip(sim: Simulator, tmp_path: Path) -> None:
@@ -104,7 +105,7 @@ async def test_d_on_a_streaming_task_explains_the_skip(sim: Simulator, tmp_path:
         [result] = await downloads_done(app, pilot, "d")
         assert not result.paths and result.skipped
         assert all("still streaming" in event.message for event in result.skipped)
-        toast = [n for n in app._notifications if n.title == "Nothing downloaded"]
+        toast = [n for n in notes(app) if n.title == "Nothing downloaded"]
         assert toast and "still streaming" in toast[0].message
         assert "still streaming" in app.download_pane.text()
         assert files_in(tmp_path / "downloads") == []
@@ -133,14 +134,14 @@ async def test_D_downloads_every_finished_task_not_downloaded_yet(
             assert "↓" in row_text(app, task_id)
         assert "↓" not in row_text(app, failed)
         # One toast for the whole run, not one per task
-        done_toasts = [n for n in app._notifications if "task" in n.title and "done" in n.title]
+        done_toasts = [n for n in notes(app) if "task" in n.title and "done" in n.title]
         assert [n.title for n in done_toasts] == ["↓ 2 tasks done"]
         assert "12 new files in" in done_toasts[0].message
-        assert not [n for n in app._notifications if n.title == "↓ Downloaded"]
+        assert not [n for n in notes(app) if n.title == "↓ Downloaded"]
         # nothing left to do
         await pilot.press("D")
         await pilot.pause()
-        assert any("Nothing new to download" in n.message for n in app._notifications)
+        assert any("Nothing new to download" in n.message for n in notes(app))
 
 
 class StuckDownloader:

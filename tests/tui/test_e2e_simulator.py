@@ -25,11 +25,12 @@ from suno_tui.tracking.progress import is_stuck, refresh_progress
 from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.app import MonitorApp, PollRoundsEnded, PollStatusChanged
+from tests.fixtures.notifications import RecordingApp, notes
 
 ROUND_TIMEOUT = 20.0  # a safety net for a hung test, not a timing assertion
 
 
-class E2EApp(MonitorApp):
+class E2EApp(RecordingApp):
     """The monitor, with a way for the test to wait for the next poll round."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -180,7 +181,7 @@ async def test_tasks_move_through_their_lifecycle_on_screen(harness: Harness) ->
         assert "✓" in row_text(app, good) and "100%" in row_text(app, good)
         assert "✗" in row_text(app, bad) and "fail" in row_text(app, bad)
         # one toast at a time (the latest finish); the event log keeps both
-        titles = [n.title for n in app._notifications]
+        titles = [n.title for n in notes(app)]
         assert len(titles) == 1 and titles[0] in ("✓ Succeeded", "2 finished, 1 failed")
         labels = [(t.task_id, t.to_label) for t in app.event_log.events]
         assert (good, "SUCCESS") in labels and (bad, "FAILURE") in labels

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.driver import Driver
+from textual.drivers.headless_driver import HeadlessDriver
 
 from suno_tui.engine.downloads import DownloadService
 from suno_tui.engine.engine import Engine
@@ -20,6 +22,7 @@ from suno_tui.relay.models import TaskStatus
 from suno_tui.simulator import Simulator
 from suno_tui.tracking.model import Transition
 from suno_tui.tui.news.desktop import Flavour, osc_notification, tmux_wrap
+from tests.fixtures.notifications import RecordingApp, notes
 
 from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, with_status
@@ -115,7 +118,7 @@ async def test_a_failing_hook_is_a_toast(tmp_path: Path, monkeypatch: pytest.Mon
         await pilot.pause()
         await asyncio.wait_for(ran.wait(), WAIT)
         await pilot.pause()
-        failures = [n for n in app._notifications if n.title == "on_finish hook failed"]
+        failures = [n for n in notes(app) if n.title == "on_finish hook failed"]
         assert failures and "exited with status 3" in failures[0].message
         assert app.is_running
 
@@ -147,15 +150,31 @@ def finish(app: Any, tracker: Any, status: TaskStatus, title: str | None = None)
     poller.on_update(FakeUpdate([done], [moved], [done]), poller.status)
 
 
-class Capture:
-    def __init__(self) -> None:
-        self.written: list[str] = []
+class TerminalApp(RecordingApp):
+    """The monitor on a terminal that keeps what the app writes to it.
 
-    def __call__(self, data: str) -> None:
-        self.written.append(data)
+    ``run_test(headless=False)`` runs the app on the driver that
+    ``get_driver_class`` names: here Textual's HeadlessDriver (no real terminal,
+    the app still knows it is headless) whose ``write`` keeps the data.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.written: list[str] = []  # before App.__init__, which asks for the driver class
+        super().__init__(*args, **kwargs)
+
+    def get_driver_class(self) -> type[Driver]:
+        written = self.written
+
+        class KeepingDriver(HeadlessDriver):
+            def write(self, data: str) -> None:
+                written.append(data)
+
+        return KeepingDriver
 
     def osc(self) -> list[str]:
-        return [w for w in self.written if w.startswith(("\x1b]9;", "\x1b]777;", "\x1bPtmux;"))]
+        """The notification sequences written (OSC 9, OSC 777, either through tmux)."""
+        starts = ("\x1b]9;", "\x1b]777;", "\x1bPtmux;")
+        return [data for data in self.written if data.startswith(starts)]
 
 
 @pytest.mark.parametrize(
@@ -170,14 +189,12 @@ class Capture:
 async def test_a_finished_task_notifies_the_terminal_escaped(
     env: dict[str, str], start: str, end: str
 ) -> None:
-    app, tracker = build_app(with_poller=True, notify=True, env=env)
-    async with app.run_test(size=(100, 30)) as pilot:
-        capture = Capture()
-        assert app._driver is not None
-        app._driver.write = capture  # type: ignore[method-assign]
+    app, tracker = build_app(with_poller=True, notify=True, env=env, app_class=TerminalApp)
+    assert isinstance(app, TerminalApp)
+    async with app.run_test(size=(100, 30), headless=False) as pilot:
         finish(app, tracker, TaskStatus.SUCCESS, title=HOSTILE)
         await pilot.pause()
-    [sequence] = capture.osc()
+    [sequence] = app.osc()
     assert sequence.startswith(start) and sequence.endswith(end)
     inner = sequence[len(start) : -len(end)]
     # nothing in the title can end the sequence early or start another one
@@ -188,14 +205,14 @@ async def test_a_finished_task_notifies_the_terminal_escaped(
 
 
 async def test_no_notification_unless_asked() -> None:
-    app, tracker = build_app(with_poller=True, env={})
-    async with app.run_test(size=(100, 30)) as pilot:
-        capture = Capture()
-        assert app._driver is not None
-        app._driver.write = capture  # type: ignore[method-assign]
+    app, tracker = build_app(with_poller=True, env={}, app_class=TerminalApp)
+    assert isinstance(app, TerminalApp)
+    async with app.run_test(size=(100, 30), headless=False) as pilot:
         finish(app, tracker, TaskStatus.SUCCESS)
         await pilot.pause()
-    assert capture.osc() == []
+        assert notes(app), "the task finished (its toast is up)"
+    assert app.written, "the driver was the app's"
+    assert app.osc() == []
 
 
 def test_osc_sequences() -> None:

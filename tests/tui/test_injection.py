@@ -21,6 +21,7 @@ from suno_tui.tui.detail.links import link_target
 from suno_tui.tui.detail.view import DetailView
 from suno_tui.tui.screens.confirm import ConfirmScreen
 from suno_tui.tui.screens.copy_picker import CopyPickerScreen
+from tests.fixtures.notifications import notes
 
 from .conftest import FakeStatus, FakeUpdate, build_app
 from .factories import NOW, raw_music_task, summary, with_status
@@ -130,16 +131,14 @@ async def test_toasts_are_literal() -> None:
         moved = Transition(TASK_ID, "IN_PROGRESS", "FAILURE", NOW, HOSTILE)
         poller.on_update(FakeUpdate([failed], [moved], [failed]), poller.status)
         await pilot.pause()
-        notes = list(app._notifications)
-        assert notes, "a toast for the failed task"
-        for note in notes:
+        shown = notes(app)
+        assert shown, "a toast for the failed task"
+        for note in shown:
             assert not note.markup
-        message = notes[-1].message
+        message = shown[-1].message
         assert_safe(message)
         await pilot.pause()
-        from textual.widgets._toast import Toast
-
-        toasts = list(app.screen.query(Toast))
+        toasts = list(app.screen.query("Toast"))
         assert toasts
         rendered = toasts[-1].render()
         assert_safe(rendered.plain if isinstance(rendered, Content) else str(rendered))

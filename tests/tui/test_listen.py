@@ -9,6 +9,7 @@ from pathlib import Path
 from suno_tui.downloads.existing import KnownDownload
 from suno_tui.engine.downloads import DownloadService
 from suno_tui.tui.app import MonitorApp
+from tests.fixtures.notifications import notes
 
 from ..fixtures.player_standin import StandIn, alive
 from ..fixtures.waiting import wait_until, wait_until_async
@@ -37,7 +38,7 @@ def saved_song(tmp_path: Path) -> tuple[DownloadService, Path]:
 
 
 def toasts(app: MonitorApp) -> list[str]:
-    return [note.message for note in app._notifications]
+    return [note.message for note in notes(app)]
 
 
 async def test_l_plays_the_saved_file_space_pauses_and_l_stops(tmp_path: Path) -> None:

@@ -5,6 +5,9 @@ pass (which costs a frame, and the scrollbar another)."""
 
 from __future__ import annotations
 
+from textual.message import Message
+from textual.messages import Layout
+from textual.widget import Widget
 from textual.widgets import Static
 
 from suno_tui.tracking.model import TaskSummary
@@ -15,6 +18,18 @@ from .conftest import build_app
 from .factories import summary
 
 
+class Layouts:
+    """The layout passes asked for, seen through run_test's public message_hook:
+    a widget that needs one sends the screen Textual's Layout message."""
+
+    def __init__(self) -> None:
+        self.asked: list[Widget] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, Layout):
+            self.asked.append(message.widget)
+
+
 def many(count: int, prefix: str = "task") -> list[TaskSummary]:
     return [
         summary(f"{prefix}-{i:05d}", title=f"Song {i}", minutes_ago=i + 1) for i in range(count)
@@ -23,26 +38,31 @@ def many(count: int, prefix: str = "task") -> list[TaskSummary]:
 
 async def test_the_top_bar_shows_a_new_sort_before_the_loop_runs_again() -> None:
     app, _ = build_app(many(30))
-    async with app.run_test(size=(100, 30)) as pilot:
+    layouts = Layouts()
+    async with app.run_test(size=(100, 30), message_hook=layouts) as pilot:
         await pilot.pause()
         top = app.query_one("#top-bar", Static)
         assert "age" in str(top.render())
+        layouts.asked.clear()
         app.task_list.set_sort(SortKey.TITLE)  # no await: nothing else has run
         assert "title" in str(top.render())
-        assert not top._layout_required  # one line whatever it says
+        await pilot.pause()
+        assert layouts.asked == []  # one line whatever it says
 
 
 async def test_rows_added_to_a_scrolling_list_move_the_thumb_without_a_layout() -> None:
     app, _ = build_app(many(60))
-    async with app.run_test(size=(100, 30)) as pilot:
+    layouts = Layouts()
+    async with app.run_test(size=(100, 30), message_hook=layouts) as pilot:
         await pilot.pause()
         task_list = app.task_list
         assert task_list.show_vertical_scrollbar
+        layouts.asked.clear()
         task_list.upsert(many(40, prefix="more"))
         assert task_list.virtual_size.height == 101  # a header and 100 rows
         assert task_list.vertical_scrollbar.window_virtual_size == 101
-        assert not task_list._layout_required
         await pilot.pause()
+        assert layouts.asked == []
         assert task_list.max_scroll_y == 101 - task_list.scrollable_content_region.height
 
 
@@ -69,16 +89,18 @@ async def test_a_list_that_shrinks_but_still_scrolls_keeps_its_offset_in_range()
         summary(f"beta-{i:05d}", title=f"Other {i}", minutes_ago=100 + i) for i in range(60)
     ]
     app, _ = build_app(rows)
-    async with app.run_test(size=(100, 30)) as pilot:
+    layouts = Layouts()
+    async with app.run_test(size=(100, 30), message_hook=layouts) as pilot:
         await pilot.pause()
         task_list = app.task_list
         task_list.action_last()
         await pilot.pause()
         high = task_list.scrollable_content_region.height
         assert task_list.scroll_y == 121 - high  # at the bottom of 120 rows
+        layouts.asked.clear()
         task_list.set_filter("alpha")  # 60 rows: still more than a screen
-        assert not task_list._layout_required
         await pilot.pause()
+        assert layouts.asked == []
         assert len(task_list.order) == 60 and task_list.show_vertical_scrollbar
         assert task_list.vertical_scrollbar.window_virtual_size == 61
         assert 0 <= task_list.scroll_y <= 61 - high

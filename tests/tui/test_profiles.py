@@ -17,6 +17,7 @@ from suno_tui.tracking.store import Store
 from suno_tui.tracking.tracker import Tracker
 from suno_tui.tui.detail.screen import DetailScreen
 from suno_tui.tui.screens.submit_form import SubmitScreen
+from tests.fixtures.notifications import notes
 
 from .sim_app import (
     WAIT,
@@ -112,7 +113,7 @@ async def test_a_profile_gone_from_the_config_is_explained(
         assert "not in the configuration" in text
         app.task_list.select("task-from-elsewhere")
         await pilot.press("d")
-        assert any("'gone' is not in the configuration" in n.message for n in app._notifications)
+        assert any("'gone' is not in the configuration" in n.message for n in notes(app))
         await pilot.press("enter")
         document = app.screen.detail.document.plain  # type: ignore[attr-defined]
         assert "gone  (not polled: profile 'gone' is not in the configuration" in document

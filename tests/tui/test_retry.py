@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from suno_tui.tui.tasks.retry import retry_not_found
+from tests.fixtures.notifications import notes
 
 from .conftest import build_app
 from .factories import sample_summaries
@@ -41,7 +42,7 @@ async def test_R_polls_the_selected_not_found_task_again() -> None:
         assert "poll_now" in poller.calls
         assert tracker.get(GONE) is not None and not tracker.get(GONE).finished  # type: ignore[union-attr]
         assert not app.task_list.summary(GONE).finished  # type: ignore[union-attr]
-        assert [n.message for n in app._notifications][-1].startswith("Polling ")
+        assert [n.message for n in notes(app)][-1].startswith("Polling ")
         poller.calls.clear()
         app.task_list.select(FIRST)
         await pilot.press("R")

@@ -16,6 +16,7 @@ from textual.worker import WorkerFailed
 from suno_tui.relay.models import TaskKind
 from suno_tui.simulator import Fault, Simulator
 from suno_tui.tui.screens.submit_form import SubmitScreen
+from tests.fixtures.notifications import notes
 
 from .conftest import build_app
 from .sim_app import WAIT, SimApp, next_round, open_app, settings_for, small_simulator
@@ -63,7 +64,7 @@ async def test_a_music_job_is_sent_and_watched_at_once(sim: Simulator, tmp_path:
         assert sim.stats.requests["submit_music"] == 1
         [task_id] = app.task_list.order
         assert app.task_list.cursor_task_id == task_id
-        assert any(n.title == "Submitted a music job" for n in app._notifications)
+        assert any(n.title == "Submitted a music job" for n in notes(app))
         # polling was nudged: the new task is fetched without waiting an interval
         await asyncio.wait_for(app.round_seen.wait(), WAIT)
         await pilot.pause()
@@ -149,4 +150,4 @@ async def test_n_without_a_gateway_explains() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("n")
         assert not isinstance(app.screen, SubmitScreen)
-        assert any("no token configured" in n.message for n in app._notifications)
+        assert any("no token configured" in n.message for n in notes(app))

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from datetime import UTC
+from typing import Any, Self
 
-import pytest
+from textual.app import App, ComposeResult
 from textual.geometry import Region
 
 from suno_tui.relay.models import TaskStatus
+from suno_tui.tracking.model import TaskSummary
 from suno_tui.tui.tasks.list_messages import ListView
 from suno_tui.tui.tasks.row_render import short_id
 from suno_tui.tui.tasks.task_list import SortKey, TaskList
 
-from .conftest import build_app
+from .conftest import FrozenClock, build_app
 from .factories import sample_summaries, summary, with_status
 
 
@@ -167,86 +169,102 @@ async def test_mouse_click_moves_the_cursor_and_double_click_opens() -> None:
         assert app.screen.__class__.__name__ == "DetailScreen"
 
 
-class RefreshSpy:
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, widget: TaskList) -> None:
-        self.regions: list[Region | None] = []
-        original = widget.refresh
+class RepaintedList(TaskList):
+    """The task list, keeping the regions each refresh asks to repaint (None:
+    the whole list), through an override of Textual's public Widget.refresh."""
 
-        def spy(*regions: Region, **kwargs: Any) -> Any:
-            self.regions.extend(regions or [None])
-            return original(*regions, **kwargs)
+    def __init__(self, **options: Any) -> None:
+        self.regions: list[Region | None] = []  # before Widget.__init__, which may refresh
+        super().__init__(**options)
 
-        monkeypatch.setattr(widget, "refresh", spy)
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        self.regions.extend(regions or [None])
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     @property
     def whole(self) -> bool:
         return None in self.regions
 
-    def clear(self) -> None:
-        self.regions.clear()
+
+class ListApp(App[None]):
+    """The task list on a screen of its own, over a frozen clock, holding ``rows``."""
+
+    def __init__(self, rows: list[TaskSummary]) -> None:
+        super().__init__()
+        self.clock = FrozenClock()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        yield RepaintedList(clock=self.clock, tz=UTC, id="tasks")
+
+    def on_mount(self) -> None:
+        self.task_list.set_rows(self.rows)  # as the monitor loads it from the store
+
+    @property
+    def task_list(self) -> RepaintedList:
+        return self.query_one(RepaintedList)
 
 
-async def test_an_update_repaints_only_the_changed_rows(monkeypatch: pytest.MonkeyPatch) -> None:
-    app, _ = build_app()
+async def test_an_update_repaints_only_the_changed_rows() -> None:
+    app = ListApp(sample_summaries())
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         task_list = app.task_list
-        spy = RefreshSpy(monkeypatch, task_list)
+        task_list.regions.clear()
         before = task_list.rows_rendered
         target = task_list.order[3]
         old = task_list.summary(target)
         assert old is not None
         task_list.upsert([replace(old, title="Renamed", clips_done=1)])
         await pilot.pause()
-        assert not spy.whole
-        assert len(spy.regions) == 1 and spy.regions[0] is not None
-        assert spy.regions[0].height == 1 and spy.regions[0].y == 3 + 1  # header is line 0
+        assert not task_list.whole
+        [region] = task_list.regions
+        assert region is not None
+        assert region.height == 1 and region.y == 3 + 1  # header is line 0
         assert task_list.rows_rendered - before == 1
         assert "Renamed" in lines(task_list)[4]
-        spy.clear()
+        task_list.regions.clear()
         task_list.upsert([replace(old, title="Renamed", clips_done=1)])  # no change: no paint
         await pilot.pause()
-        assert spy.regions == []
+        assert task_list.regions == []
 
 
-async def test_a_status_change_under_status_sort_moves_only_affected_lines(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    app, _ = build_app()
+async def test_a_status_change_under_status_sort_moves_only_affected_lines() -> None:
+    app = ListApp(sample_summaries())
     async with app.run_test(size=(120, 30)) as pilot:
         task_list = app.task_list
         await pilot.press("s")  # by status
         running = task_list.order[0]
-        spy = RefreshSpy(monkeypatch, task_list)
+        task_list.regions.clear()
         old = task_list.summary(running)
         assert old is not None
         task_list.upsert([with_status(old, TaskStatus.SUCCESS)])
         await pilot.pause()
-        assert not spy.whole
+        assert not task_list.whole
         assert running in task_list.order
         assert task_list.order[0] != running
         # the rows that moved (all shown rows here) are repainted one line at a time
-        assert all(region is not None and region.height == 1 for region in spy.regions)
+        assert all(region is not None and region.height == 1 for region in task_list.regions)
 
 
-async def test_ten_thousand_rows_render_only_the_visible_ones(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+async def test_ten_thousand_rows_render_only_the_visible_ones() -> None:
     rows = many(10_000)
-    app, _ = build_app(rows, tasks={})
+    app = ListApp(rows)
     async with app.run_test(size=(120, 40)) as pilot:
         task_list = app.task_list
         assert task_list.total == 10_000
         visible = task_list.scrollable_content_region.height - 1
         assert task_list.rows_rendered <= visible
         # a poll changes 1,000 rows without touching their sort order
-        spy = RefreshSpy(monkeypatch, task_list)
+        task_list.regions.clear()
         before = task_list.rows_rendered
         changed = [replace(rows[i], clips_done=1) for i in range(0, 10_000, 10)]
         task_list.upsert(changed)
         await pilot.pause()
-        assert not spy.whole
-        assert len(spy.regions) <= visible
+        assert not task_list.whole
+        assert len(task_list.regions) <= visible
         assert task_list.rows_rendered - before <= visible
         # scrolling to the end renders one screenful, not the table
         before = task_list.rows_rendered
@@ -256,25 +274,23 @@ async def test_ten_thousand_rows_render_only_the_visible_ones(
         assert task_list.cursor_row == 9_999
 
 
-async def test_tick_repaints_only_rows_whose_time_text_changed(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    app, _ = build_app()
+async def test_tick_repaints_only_rows_whose_time_text_changed() -> None:
+    app = ListApp(sample_summaries())
     async with app.run_test(size=(120, 30)) as pilot:
         task_list = app.task_list
         await pilot.pause()
-        spy = RefreshSpy(monkeypatch, task_list)
+        task_list.regions.clear()
         assert task_list.tick() == 0  # same moment: nothing changes
         clock = app.clock
         clock.now = clock.now.replace(second=4)  # type: ignore[attr-defined]
         assert task_list.tick() == 0  # 4 s later every coarse text is the same
-        assert spy.regions == []
+        assert task_list.regions == []
         clock.now = clock.now.replace(second=40)  # type: ignore[attr-defined]
         repainted = task_list.tick()
         # the queued task (in state 30 s -> 1m, age 1m -> 1m) and the running ones change
         assert 0 < repainted < task_list.total
-        assert len(spy.regions) == repainted
-        assert all(region is not None and region.height == 1 for region in spy.regions)
+        assert len(task_list.regions) == repainted
+        assert all(region is not None and region.height == 1 for region in task_list.regions)
 
 
 async def test_rows_are_shared_with_their_owner_and_the_rest_comes_later() -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets._toast import Toast, ToastRack
-
 from suno_tui.relay.models import TaskStatus
 from suno_tui.tracking.model import Transition
 from suno_tui.tui.screens.help import HelpScreen
+from tests.fixtures.notifications import notes
 
 from .conftest import FakeUpdate, build_app
 from .factories import sample_summaries, with_status
@@ -35,16 +34,14 @@ async def test_three_finishes_in_one_round_are_one_toast() -> None:
         assert len(UNFINISHED) >= 3
         finish_several(app, tracker)
         await pilot.pause()
-        notes = list(app._notifications)
-        assert [n.title for n in notes] == ["3 finished, 1 failed"]
+        assert [n.title for n in notes(app)] == ["3 finished, 1 failed"]
         assert len(app.event_log.events) >= 3
 
 
 def _toasts_seen(app: Any) -> list[bool]:
-    """Whether each toast on the current screen can be seen."""
-    racks = [child for child in app.screen.children if isinstance(child, ToastRack)]
-    assert racks, "no toast rack on this screen"
-    return [toast.visible for toast in racks[0].query(Toast)]
+    """Whether each toast on the current screen can be seen ("Toast" is the type
+    name Textual documents for styling its toasts; the widget class is private)."""
+    return [toast.visible for toast in app.screen.query("Toast")]
 
 
 async def test_no_toast_over_a_modal_screen_and_it_shows_after() -> None:
@@ -58,7 +55,7 @@ async def test_no_toast_over_a_modal_screen_and_it_shows_after() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert _toasts_seen(app) == [True]
-        assert [n.title for n in app._notifications] == ["2 finished, 1 failed"]
+        assert [n.title for n in notes(app)] == ["2 finished, 1 failed"]
 
 
 async def test_the_submit_form_keeps_its_own_toasts() -> None:
@@ -79,7 +76,7 @@ async def test_one_toast_at_a_time_the_newest_wins() -> None:
         app.notify("Downloading 4 tasks", title="Downloading")
         finish_several(app, tracker, 2)
         await pilot.pause()
-        assert [n.title for n in app._notifications] == ["2 finished, 1 failed"]
+        assert [n.title for n in notes(app)] == ["2 finished, 1 failed"]
 
 
 async def test_toasts_stay_above_the_filter_line_while_it_is_open() -> None:
@@ -87,18 +84,18 @@ async def test_toasts_stay_above_the_filter_line_while_it_is_open() -> None:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         finish_several(app, tracker, 2)
         await pilot.pause()  # the toast is up before the line opens
-        assert list(app.screen.query(Toast))
+        assert list(app.screen.query("Toast"))
         await pilot.press("slash", "o")
         await pilot.pause()
         line = app.query_one("#filter").region
-        toasts = [toast.region for toast in app.screen.query(Toast)]
+        toasts = [toast.region for toast in app.screen.query("Toast")]
         assert toasts and all(region.bottom <= line.y for region in toasts)
         await pilot.press("enter")  # the filter stays: so does the line
         await pilot.press("escape")  # the filter goes, and the line with it
         await pilot.pause()
         assert not app.query_one("#filter").has_class("-shown")
         status = app.query_one("#status").region
-        toasts = [toast.region for toast in app.screen.query(Toast)]
+        toasts = [toast.region for toast in app.screen.query("Toast")]
         assert toasts and all(region.bottom <= status.y for region in toasts)
 
 
@@ -113,7 +110,7 @@ async def test_a_toast_over_the_narrow_detail_hides_none_of_its_lines() -> None:
         long = "Saved 2 files of Midnight Rain over Neon Streets to ~/Music/suno " * 3
         app.notify(long, title="Downloaded")
         await pilot.pause()
-        toasts = list(app.screen.query(Toast))
+        toasts = list(app.screen.query("Toast"))
         assert len(toasts) == 1 and toasts[0].visible
         toast = toasts[0].region
         detail = app.screen.detail.region
