@@ -20,11 +20,13 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, tzinfo
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
+from textual.driver import Driver
 from textual.events import Resize
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer
@@ -60,6 +62,7 @@ from suno_tui.tui.feed import EngineFeed
 from suno_tui.tui.keys.bindings import Scope, bindings
 from suno_tui.tui.news.announcer import Announcer
 from suno_tui.tui.news.event_log import EventLog
+from suno_tui.tui.news.terminal import Terminal
 from suno_tui.tui.panes import Panes
 from suno_tui.tui.screens.quitting import Quitting
 from suno_tui.tui.styles import APP_CSS
@@ -163,7 +166,7 @@ class Monitor(App[int]):
         self._cursor_blink = cursor_blink  # text fields of forms opened later
         self._unfinished = 0
         environment = os.environ if env is None else env
-        self.announcer = Announcer(self, bell=bell, notify=notify, env=environment)
+        self.announcer = Announcer(self, self.terminal, bell=bell, notify=notify, env=environment)
         self.feed = EngineFeed(self)
         engine.subscribe(self.feed.take)
         rows = lambda: self.task_list  # noqa: E731 - the list exists once composed
@@ -189,6 +192,15 @@ class Monitor(App[int]):
         self.player = PlayerControls(self, listening, self.notify,
                                      status_bar=lambda: self.status_bar,
                                      current=self.details.current_task_id)  # fmt: skip
+
+    @cached_property
+    def terminal(self) -> Terminal:
+        """The terminal the monitor runs on, for its notifications' bytes
+        (asked for by ``App.__init__``, before ours runs: hence cached)."""
+        return Terminal()
+
+    def get_driver_class(self) -> type[Driver]:
+        return self.terminal.drive_with(super().get_driver_class())
 
     # ---------------------------------------------------------------- layout
 

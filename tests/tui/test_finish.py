@@ -169,7 +169,7 @@ class TerminalApp(RecordingApp):
             def write(self, data: str) -> None:
                 written.append(data)
 
-        return KeepingDriver
+        return self.terminal.drive_with(KeepingDriver)  # as the monitor wraps its own
 
     def osc(self) -> list[str]:
         """The notification sequences written (OSC 9, OSC 777, either through tmux)."""

@@ -13,14 +13,23 @@ from textual.app import App
 from suno_tui.tracking.model import TaskSummary
 from suno_tui.tui.news.desktop import TerminalNotifier
 from suno_tui.tui.news.finished import Toast, toasts
+from suno_tui.tui.news.terminal import Terminal
 
 
 class Announcer:
-    def __init__(self, app: App[int], *, bell: bool, notify: bool, env: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        app: App[int],
+        terminal: Terminal,
+        *,
+        bell: bool,
+        notify: bool,
+        env: Mapping[str, str],
+    ) -> None:
         self._app = app
         self._bell = bell
         self._notify_terminal = notify
-        self.notifier = TerminalNotifier(self._write_to_terminal, dict(env))
+        self.notifier = TerminalNotifier(terminal.write, dict(env))
 
     def finished(self, summaries: Sequence[TaskSummary]) -> None:
         """Tasks finished: the bell, a toast each (or one for many), notifications."""
@@ -34,16 +43,6 @@ class Announcer:
     def toast(self, toast: Toast, timeout: float | None = None) -> None:
         self._app.notify(toast.message, title=toast.title, severity=toast.severity,
                          timeout=timeout, markup=False)  # fmt: skip
-
-    def _write_to_terminal(self, text: str) -> None:
-        """Raw bytes for the terminal (a notification), through the app's driver."""
-        driver = self._app._driver
-        if driver is None:
-            return
-        try:
-            driver.write(text)
-        except Exception:  # a closed terminal must not end the monitor
-            return
 
     def place(self) -> None:
         """Place the toasts again after the next refresh."""
