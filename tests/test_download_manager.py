@@ -572,3 +572,58 @@ async def test_cancel_does_not_wait_for_a_server_that_never_answers(harness: Har
         silent_writer.close()
     server.close()
     await server.wait_closed()
+
+
+async def test_a_cancel_before_the_first_byte_leaves_no_part_without_its_meta(
+    harness: Harness,
+) -> None:
+    """An mp3 tagged in front saves its .part.meta with its first bytes: a
+    cancel while the answer's headers are in and no byte of the body yet
+    must not leave an empty .part that no meta describes."""
+    import time as wall
+
+    from suno_tui.relay.models import parse_task
+    from tests.fixtures import shapes
+    from tests.fixtures.waiting import wait_until_async
+
+    held: list[asyncio.StreamWriter] = []
+
+    async def headers_only(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        held.append(writer)
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: audio/mpeg\r\nContent-Length: 500000\r\n\r\n"
+        )
+        await writer.drain()  # and not one byte of the body
+
+    server = await asyncio.start_server(headers_only, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    payload = shapes.success_task("headers-1")
+    for clip in payload["data"]:
+        clip["audio_url"] = f"http://127.0.0.1:{port}/{clip['id']}.mp3"
+
+    async def must_not_fetch(task_id: str) -> Task:
+        raise AssertionError("the snapshot is fresh: no fetch expected")
+
+    manager = DownloadManager(
+        must_not_fetch,
+        DownloadOptions(harness.directory, assets=("audio",), timeout=120, concurrency=2),
+    )
+    manager.submit(parse_task(payload), fetched_at=wall.monotonic())
+    # both clips' .part files are open, waiting for a body that does not come
+    await wait_until_async(
+        lambda: len(list(harness.directory.glob("*.mp3.part"))) == 2,
+        "the transfers never opened their .part files",
+    )
+    manager.cancel()
+    outcomes = await asyncio.wait_for(manager.join(), 10)
+    await manager.aclose()
+    assert outcomes["headers-1"].error_kind == "cancelled"
+    left = [
+        p for p in harness.directory.glob("*.part") if not meta_path(p.with_suffix("")).exists()
+    ]
+    assert left == [], harness.names()
+    for writer in held:
+        writer.close()
+    server.close()
+    await server.wait_closed()

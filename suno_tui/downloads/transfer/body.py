@@ -118,6 +118,7 @@ def receive_body(
         raise storage_error(error, part) from None
     front = FrontTag(job.render_tag, total) if job.render_tag is not None and not kept else None
     hasher: _Hasher | None = None
+    position = kept
     try:
         head = _read_head(part) if kept else b""
         if kept:
@@ -187,6 +188,11 @@ def receive_body(
         if hasher is not None:
             hasher.finish()  # stop the helper before its file descriptor goes
         os.close(fd)
+        if meta is not None and position == 0:
+            # Stopped before the first byte, whose write comes with the meta:
+            # an empty .part with nothing to resume from is not left behind.
+            with contextlib.suppress(OSError):
+                part.unlink()
 
 
 def _save_meta(meta: Meta, front: FrontTag | None, job: Job) -> None:
