@@ -48,10 +48,12 @@ async def test_l_plays_the_saved_file_space_pauses_and_l_stops(tmp_path: Path) -
     async with app.run_test(size=(120, 30)) as pilot:
         app.task_list.select(FIRST)
         await pilot.press("l")
-        started = await wait_until_async(standin.started, "the player never started")
-        assert started["argv"][-1] == str(song)  # from disk, not the URL
+        # what the key shows at once, before the once-a-second tick asks the
+        # player where it is (a slow start of the stand-in lets the tick come)
         title = app.player.listening.track.title  # type: ignore[union-attr]
         assert app.status_bar.player == f"▶ {title} playing"
+        started = await wait_until_async(standin.started, "the player never started")
+        assert started["argv"][-1] == str(song)  # from disk, not the URL
         await app.player.show()  # what the once-a-second tick does
         assert app.status_bar.player == f"▶ {title} 0:42 / 2:56"
         assert f"▶ {title} 0:42 / 2:56" in app.status_bar.text
