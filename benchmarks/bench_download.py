@@ -300,37 +300,61 @@ def measure_big(quick: bool) -> dict[str, float]:
     }
 
 
+def against_curl(number: int | str, figure: str, m: dict[str, float], *, link: bool) -> Row:
+    """A throughput row against curl's, same files, same run (``link``: both
+    behind the emulated link)."""
+    return Row(
+        number,
+        figure,
+        m["ours_mb_s"],
+        "MB/s",
+        f">= {TARGET_RATIO:.0%} of curl's throughput",
+        ok=m["ours_mb_s"] >= TARGET_RATIO * m["curl_mb_s"],
+        baseline=f"curl --parallel --parallel-max {PARALLEL}, same files"
+        + (", same link" if link else ""),
+        baseline_value=m["curl_mb_s"],
+    )
+
+
+def link_figure(what: str) -> str:
+    return (
+        f"the same {what} over a {LINK_RATE * 8 / 1e9:.0f} Gbit/s link (the simulator's "
+        "link_rate: every asset body shares it)"
+    )
+
+
+def flat_memory(number: int | str, figure: str, m: dict[str, float], of: str) -> Row:
+    """Peak RSS at the end against after a quarter of the work: flat."""
+    growth = m["peak_end"] - m["peak_quarter"]
+    return Row(
+        number,
+        figure,
+        m["peak_end"] / 2**20,
+        "MiB",
+        f"within 20 MB of the peak after a quarter of {of}",
+        ok=growth <= TARGET_MEMORY_GROWTH,
+        baseline="after a quarter",
+        baseline_value=m["peak_quarter"] / 2**20,
+        note=f"+{growth / 2**20:.1f} MiB",
+    )
+
+
 def run(quick: bool) -> list[Row]:
     if shutil.which("curl") is None:
         return [Row(9, "download throughput (curl not installed: skipped)", 0, "MB/s", "-", True)]
     d = measure_d(quick)
-    growth = d["peak_end"] - d["peak_quarter"]
     linked = measure_d(quick, LINK_RATE)
     wav = measure_wav(quick)
     big = measure_big(quick)
     return [
-        Row(
+        against_curl(
             9,
             f"D of {d['clips']:.0f} finished clips ({d['files']:.0f} files, "
             f"{d['mb']:.0f} MB: mp3s of 3-8 MB and covers) through the engine, from the simulator",
-            d["ours_mb_s"],
-            "MB/s",
-            f">= {TARGET_RATIO:.0%} of curl's throughput",
-            ok=d["ours_mb_s"] >= TARGET_RATIO * d["curl_mb_s"],
-            baseline=f"curl --parallel --parallel-max {PARALLEL}, same files",
-            baseline_value=d["curl_mb_s"],
+            d,
+            link=False,
         ),
-        Row(
-            9,
-            f"the same D over a {LINK_RATE * 8 / 1e9:.0f} Gbit/s link (the simulator's link_rate: "
-            "every asset body shares it)",
-            linked["ours_mb_s"],
-            "MB/s",
-            f">= {TARGET_RATIO:.0%} of curl's throughput",
-            ok=linked["ours_mb_s"] >= TARGET_RATIO * linked["curl_mb_s"],
-            baseline=f"curl --parallel --parallel-max {PARALLEL}, same files, same link",
-            baseline_value=linked["curl_mb_s"],
-        ),
+        against_curl(9, link_figure("D"), linked, link=True),
         Row(
             9,
             f"D of {wav['clips']:.0f} clips with wav = true ({wav['mb']:.0f} MB: each a "
@@ -354,17 +378,7 @@ def run(quick: bool) -> list[Row]:
             baseline="curl, same run",
             baseline_value=d["curl_mb_s"],
         ),
-        Row(
-            9,
-            f"peak RSS of the D child after all {d['clips']:.0f} clips",
-            d["peak_end"] / 2**20,
-            "MiB",
-            "within 20 MB of the peak after a quarter of them",
-            ok=growth <= TARGET_MEMORY_GROWTH,
-            baseline="after a quarter",
-            baseline_value=d["peak_quarter"] / 2**20,
-            note=f"+{growth / 2**20:.1f} MiB",
-        ),
+        flat_memory(9, f"peak RSS of the D child after all {d['clips']:.0f} clips", d, "them"),
         Row(
             9,
             f"information: one {big['big'] / MB:.0f} MB file, writer alone "

@@ -34,12 +34,20 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.bench_download import LINK_RATE, MB, PARALLEL, TASKS, _curl_parallel, _library
+from benchmarks.bench_download import (
+    LINK_RATE,
+    MB,
+    PARALLEL,
+    TASKS,
+    _curl_parallel,
+    _library,
+    against_curl,
+    flat_memory,
+    link_figure,
+)
 from benchmarks.common import Row
 from suno_tui.simulator import ManualClock, Simulator, SimulatorThread
 
-TARGET_RATIO = 0.8
-TARGET_MEMORY_GROWTH = 20 * 1024 * 1024
 TARGET_SECOND = 2.0
 
 
@@ -154,41 +162,18 @@ def run(quick: bool) -> list[Row]:
         return [Row("sync", "sync throughput (curl not installed: skipped)", 0, "MB/s", "-", True)]
     m = measure(quick)
     linked = measure(quick, LINK_RATE)
-    growth = m["peak_end"] - m["peak_quarter"]
     return [
-        Row(
+        against_curl(
             "sync",
             f"suno-tui sync DIR of {m['clips']:.0f} finished clips of the account "
             f"({m['files']:.0f} files, {m['mb']:.0f} MB: mp3s of 3-8 MB and covers; plus "
             "lyrics and JSON), the whole command, from the simulator",
-            m["ours_mb_s"],
-            "MB/s",
-            f">= {TARGET_RATIO:.0%} of curl's throughput",
-            ok=m["ours_mb_s"] >= TARGET_RATIO * m["curl_mb_s"],
-            baseline=f"curl --parallel --parallel-max {PARALLEL}, same files",
-            baseline_value=m["curl_mb_s"],
+            m,
+            link=False,
         ),
-        Row(
-            "sync",
-            f"the same sync over a {LINK_RATE * 8 / 1e9:.0f} Gbit/s link (the simulator's "
-            "link_rate: every asset body shares it)",
-            linked["ours_mb_s"],
-            "MB/s",
-            f">= {TARGET_RATIO:.0%} of curl's throughput",
-            ok=linked["ours_mb_s"] >= TARGET_RATIO * linked["curl_mb_s"],
-            baseline=f"curl --parallel --parallel-max {PARALLEL}, same files, same link",
-            baseline_value=linked["curl_mb_s"],
-        ),
-        Row(
-            "sync",
-            f"peak RSS of that sync after all {m['clips']:.0f} clips",
-            m["peak_end"] / 2**20,
-            "MiB",
-            "within 20 MB of the peak after a quarter of the files",
-            ok=growth <= TARGET_MEMORY_GROWTH,
-            baseline="after a quarter",
-            baseline_value=m["peak_quarter"] / 2**20,
-            note=f"+{growth / 2**20:.1f} MiB",
+        against_curl("sync", link_figure("sync"), linked, link=True),
+        flat_memory(
+            "sync", f"peak RSS of that sync after all {m['clips']:.0f} clips", m, "the files"
         ),
         Row(
             "sync",
