@@ -20,6 +20,7 @@ from suno_tui.relay.account import AccountClient
 from suno_tui.relay.client import RelayClient
 from suno_tui.relay.models import Task
 from tests.fixtures.account_pages import EndlessAccount
+from tests.fixtures.waiting import wait_until_async
 
 WAIT = 60.0  # a safety net for a hung test, not a timing assertion
 
@@ -75,11 +76,13 @@ async def test_a_growing_account_cannot_grow_the_watch_list_without_bound() -> N
         )
         runner = asyncio.ensure_future(feed.run(found, events.append))
         try:
-            async with asyncio.timeout(WAIT):
-                while len(watched) <= 30_000 and not (
-                    feed.waiting and feed.discovery_pacer.next_at is None
-                ):
-                    await asyncio.sleep(0.001)
+            await wait_until_async(
+                lambda: (
+                    len(watched) > 30_000 or (feed.waiting and feed.discovery_pacer.next_at is None)
+                ),
+                "the feed neither stopped looking nor ran away",
+                timeout=WAIT,
+            )
         finally:
             feed.stop()
             await runner

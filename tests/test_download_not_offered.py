@@ -23,6 +23,7 @@ from suno_tui.relay.clip_answers import FileReady
 from suno_tui.simulator import ManualClock, Simulator
 from suno_tui.tracking.offers import GatewayOffers
 from suno_tui.tracking.store import Store
+from tests.fixtures.waiting import wait_until_async
 from tests.test_download_wav_lrc import download, serve
 
 T0 = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
@@ -141,7 +142,7 @@ async def test_concurrent_asks_wait_for_the_first_answer() -> None:
     gateway = Gateway404()
     actions = memory.actions(gateway, "https://relay.example")  # type: ignore[arg-type]
     asks = [asyncio.ensure_future(actions.wav(f"clip-{n}")) for n in range(3)]
-    await asyncio.sleep(0)
+    await wait_until_async(lambda: gateway.asked, "no ask reached the gateway")
     gateway.gate.set()
     results = await asyncio.gather(*asks, return_exceptions=True)
 

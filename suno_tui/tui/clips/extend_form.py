@@ -34,7 +34,7 @@ from suno_tui.relay.submit_requests import SubmitError
 from suno_tui.safe_text import clean_line
 from suno_tui.tui.clips.clip_choice import ClipChoice, ExtendDefaults, clock_text, refilled
 from suno_tui.tui.keys.bindings import bindings_by_id
-from suno_tui.tui.screens.form_frame import FormFrame
+from suno_tui.tui.screens.form_frame import FormCheck, FormFrame
 from suno_tui.tui.screens.submit_form import failure_text, form_message
 
 #: send(options) -> the new task (raises RelayError, SubmitError)
@@ -71,9 +71,6 @@ class ExtendScreen(ModalScreen[Done | None]):
         & .extend-row > Input { width: 1fr; background: $boost; padding: 0 1; }
         & .extend-row > Select { width: 1fr; padding-left: 1; background: $boost; }
         & #extend-prompt { height: 5; width: 1fr; background: $boost; }
-        & #extend-check { height: auto; max-height: 6; color: $text-muted; }
-        & #extend-check.-error { color: $text-error; }
-        & #extend-check.-unknown { color: $text-warning; text-style: bold; }
         & #extend-buttons { height: auto; align-horizontal: right; }
         & Button { margin-left: 1; min-width: 10; }
     }
@@ -126,7 +123,7 @@ class ExtendScreen(ModalScreen[Done | None]):
                 area = TextArea(id="extend-prompt", soft_wrap=True, compact=True)
                 area.cursor_blink = self._cursor_blink
                 yield area
-            yield Static(Content(""), id="extend-check")
+            yield FormCheck(id="extend-check")
             with Horizontal(id="extend-buttons"):
                 yield Button("Send  ⏎", id="extend-ok", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="extend-cancel", compact=True)
@@ -184,10 +181,7 @@ class ExtendScreen(ModalScreen[Done | None]):
         return options
 
     def _say(self, text: str, kind: str = "") -> None:
-        check = self.query_one("#extend-check", Static)
-        check.update(Content(text))
-        check.set_class(kind == "error", "-error")
-        check.set_class(kind == "unknown", "-unknown")
+        self.query_one("#extend-check", FormCheck).say(text, kind)
 
     @property
     def sending(self) -> bool:

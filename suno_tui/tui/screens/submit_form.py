@@ -33,7 +33,7 @@ from suno_tui.relay.errors import (
 from suno_tui.relay.submit_requests import LyricsRequest, MusicRequest, SubmitError
 from suno_tui.safe_text import clean_line, clean_text
 from suno_tui.tui.keys.bindings import bindings_by_id
-from suno_tui.tui.screens.form_frame import FormFrame
+from suno_tui.tui.screens.form_frame import FormCheck, FormFrame
 
 Request = MusicRequest | LyricsRequest
 #: send(request, profile) -> the new task id (raises RelayError)
@@ -107,9 +107,6 @@ class SubmitScreen(ModalScreen[Submitted | None]):
         & #submit-kind > RadioButton { width: auto; margin-right: 3; }
         & #submit-text, & .submit-row > Input { background: $boost; }
         & .submit-row > Input { padding: 0 1; }
-        & #submit-check { height: auto; max-height: 6; color: $text-muted; }
-        & #submit-check.-error { color: $text-error; }
-        & #submit-check.-unknown { color: $text-warning; text-style: bold; }
         & #submit-buttons { height: auto; align-horizontal: right; }
         & Button { margin-left: 1; min-width: 10; }
         &.-lyrics .music-only { display: none; }
@@ -185,7 +182,7 @@ class SubmitScreen(ModalScreen[Submitted | None]):
                             id="submit-profile",
                             compact=True,
                         )
-            yield Static(Content(""), id="submit-check")
+            yield FormCheck(id="submit-check")
             with Horizontal(id="submit-buttons"):
                 yield Button("Send  ^s", id="submit-ok", variant="primary", compact=True)
                 yield Button("Cancel  esc", id="submit-cancel", compact=True)
@@ -251,10 +248,7 @@ class SubmitScreen(ModalScreen[Submitted | None]):
         self._say(text)
 
     def _say(self, text: str, kind: str = "") -> None:
-        check = self.query_one("#submit-check", Static)
-        check.update(Content(text))
-        check.set_class(kind == "error", "-error")
-        check.set_class(kind == "unknown", "-unknown")
+        self.query_one("#submit-check", FormCheck).say(text, kind)
 
     @on(RadioSet.Changed, "#submit-kind")
     def _kind_changed(self) -> None:
