@@ -15,7 +15,8 @@ What the commands promise:
 - a request goes out once: an unknown outcome (``OutcomeUnknown``) is
   reported, never retried;
 - the first ``ActionNotOffered`` from a gateway is remembered in the state
-  file under its base URL (tracking/offers.py) and said once; a later
+  file under its base URL (engine/offer_memory.py, the downloads' memory
+  too) and said once; a later
   attempt is refused here with the same words, without a request.
 """
 
@@ -28,8 +29,9 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from suno_tui.engine.job_origin import first_described, refuse_lineage
+from suno_tui.engine.offer_memory import OfferMemory
 from suno_tui.engine.oneshot import SubmitAttempt
-from suno_tui.relay.action_errors import ActionNotOffered, ClipAction
+from suno_tui.relay.action_errors import ClipAction
 from suno_tui.relay.clip_actions import ClipActions
 from suno_tui.relay.clip_requests import ExtendRequest, checked_clip_id
 from suno_tui.relay.lineage import CONCAT, EXTEND, Lineage
@@ -46,7 +48,6 @@ from suno_tui.tracking.tracker import Tracker
 __all__ = ["ClipCommands", "ClipOrigin", "Done", "ExtendOptions", "clip_commands_over"]
 
 #: said when a remembered "not offered" stops a request before it is sent
-REMEMBERED = "it said so before; nothing was sent"
 
 
 class TasksLike(Protocol):
@@ -121,7 +122,7 @@ class ClipCommands:
         watch: Watch,
         *,
         profile: str,
-        offers: GatewayOffers | None = None,
+        memory: OfferMemory | None = None,
         locate: Callable[[str], Iterable[str]] | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         lineage: LineageBook | None = None,
@@ -130,7 +131,7 @@ class ClipCommands:
         self._clients = clients
         self._watch = watch
         self._profile = profile
-        self._offers = offers
+        self._memory = memory  # what gateways said they do not offer
         self._locate = locate
         self._now = now
         self._lineage = lineage  # where what a new task was made from is remembered
@@ -167,9 +168,9 @@ class ClipCommands:
         not to offer; {} while its client is not built yet (its base URL is then
         not known here: a request is refused later, still without being sent)."""
         client = self._clients.ready().get(profile)
-        if self._offers is None or client is None:
+        if self._memory is None or client is None:
             return {}
-        return self._offers.not_offered(str(client.base_url))
+        return dict(self._memory.not_offered(str(client.base_url)))
 
     def concat_problem(self, clip_id: str) -> str | None:
         """Why ``clip_id`` cannot be the last clip of a chain to join (None: it may be)."""
@@ -306,10 +307,8 @@ class ClipCommands:
     async def _client(self, profile: str, action: ClipAction) -> Any:
         """The profile's client, unless its gateway said it does not offer ``action``."""
         client = await self._clients.client(profile)
-        if self._offers is not None and action.value in self._offers.not_offered(
-            str(client.base_url)
-        ):
-            raise ActionNotOffered(action, REMEMBERED)
+        if self._memory is not None:
+            self._memory.refuse_if_known(str(client.base_url), action)
         return client
 
     async def _send(
@@ -320,15 +319,14 @@ class ClipCommands:
         attempt: SubmitAttempt | None,
     ) -> str:
         """One request (never retried); a "not offered" answer is remembered."""
-        try:
+
+        async def ask() -> str:
             return str(await send(ClipActions(client)))
-        except ActionNotOffered as error:
-            if self._offers is None:
-                raise
-            detail = clean_line(error.detail)
-            self._offers.mark_not_offered(str(client.base_url), action.value, detail, self._now())
-            remembered = f"{detail}; remembered: it will not be asked again"
-            raise ActionNotOffered(action, remembered.lstrip("; ")) from None
+
+        try:
+            if self._memory is None:
+                return await ask()
+            return await self._memory.ask(str(client.base_url), action, ask)
         finally:
             if attempt is not None:
                 attempt.sent = bool(client.submit_sent)
@@ -358,20 +356,25 @@ class _NoGateway:
 
 
 def clip_commands_over(
-    tasks: TasksLike, clients: ClientSource | None, watch: Watch, profile: str
+    tasks: TasksLike,
+    clients: ClientSource | None,
+    watch: Watch,
+    profile: str,
+    memory: OfferMemory | None = None,
 ) -> ClipCommands:
-    """The commands over an engine's parts; the "not offered" memory is the
-    state file's when ``tasks`` is the tracker over one."""
+    """The commands over an engine's parts; the "not offered" memory is
+    ``memory`` (the downloads' one, so that both know what a gateway said),
+    else the state file's when ``tasks`` is the tracker over one."""
     source = clients if clients is not None else _NoGateway()
     if not isinstance(tasks, Tracker):
-        return ClipCommands(tasks, source, watch, profile=profile)
+        return ClipCommands(tasks, source, watch, profile=profile, memory=memory)
     state = tasks.store.connection
     return ClipCommands(
         tasks,
         source,
         watch,
         profile=profile,
-        offers=GatewayOffers(state),
+        memory=memory if memory is not None else OfferMemory(GatewayOffers(state)),
         locate=lambda clip_id: tasks_mentioning(state, clip_id),
         lineage=tasks.lineage,
     )

@@ -4,8 +4,7 @@ client pool, the poller (engine/polling.py) and the download service; finished
 tasks go through engine/finishing.py, tasks found in the account through
 engine/adopting.py, clip actions through engine/clip_commands.py. Front ends
 subscribe to its events (engine/events.py) and send it commands. It runs on the
-caller's event loop, knows no Textual; engine/compose.py builds it.
-"""
+caller's event loop, knows no Textual; engine/compose.py builds it."""
 
 from __future__ import annotations
 
@@ -348,7 +347,8 @@ class Engine:
     def clip_commands(self) -> ClipCommands:  # extend, concat, run again
         from suno_tui.engine.clip_commands import clip_commands_over  # loads httpx
 
-        return clip_commands_over(self._tracker, self.clients, self.add, self.profile)
+        memory = self.downloads.offers if self.downloads is not None else None
+        return clip_commands_over(self._tracker, self.clients, self.add, self.profile, memory)
 
     async def send_job(self, request: MusicRequest | LyricsRequest, profile: str) -> str:
         """Submit a job to ``profile``'s gateway (never retried); its task id."""

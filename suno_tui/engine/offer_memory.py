@@ -1,5 +1,6 @@
-"""What a gateway does not offer, as downloads use it: a WAV or timed lyrics
-asked of a gateway goes through :class:`OfferMemory`.
+"""What a gateway does not offer: a WAV or timed lyrics asked of a gateway
+(downloads), and an extend or concat (engine/clip_commands.py), go through
+one :class:`OfferMemory` per engine.
 
 - The first refusal of the action itself (``ActionNotOffered``: no such
   route, ``invalid_action``) is written to the state file under the
@@ -36,7 +37,7 @@ __all__ = ["REMEMBERED", "OfferMemory", "RememberingActions"]
 
 #: why a request was not sent (the same words as engine/clip_commands.py)
 REMEMBERED = "it said so before; nothing was sent"
-Answer = TypeVar("Answer", "FileAnswer", "TimingAnswer")
+Answer = TypeVar("Answer", "FileAnswer", "TimingAnswer", str)  # str: a new task's id
 
 
 class OfferMemory:
@@ -76,13 +77,13 @@ class OfferMemory:
         self, base_url: str, action: ClipAction, send: Callable[[], Awaitable[Answer]]
     ) -> Answer:
         """``send()`` unless the gateway said it does not offer ``action``."""
-        self._refuse_if_known(base_url, action)
+        self.refuse_if_known(base_url, action)
         key = (gateway_key(base_url), action.value)
         if key in self._offered:
             return await send()
         lock = self._first.setdefault(key, asyncio.Lock())
         async with lock:  # one ask at a time until the gateway shows it has the action
-            self._refuse_if_known(base_url, action)
+            self.refuse_if_known(base_url, action)
             try:
                 answer = await send()
             except ActionNotOffered as error:
@@ -93,7 +94,8 @@ class OfferMemory:
             self._offered.add(key)
             return answer
 
-    def _refuse_if_known(self, base_url: str, action: ClipAction) -> None:
+    def refuse_if_known(self, base_url: str, action: ClipAction) -> None:
+        """ActionNotOffered, without a request, where the gateway said so before."""
         if action.value in self.not_offered(base_url):
             raise ActionNotOffered(action, REMEMBERED)
 

@@ -64,8 +64,6 @@ class ClipKeys:
         self._rows_changed = rows_changed
         self._cursor_blink = cursor_blink
         self._commands: ClipCommands | None = None
-        #: profile -> {action: the gateway's words}, read once, forgotten after a request
-        self._remembered: dict[str, dict[str, str]] = {}
         self._keys = {
             key.strip()
             for command_id in _GREYABLE_IDS
@@ -135,14 +133,11 @@ class ClipKeys:
         return summary.profile
 
     def _not_offered(self, profile: str) -> dict[str, str]:
-        known = self._remembered.get(profile)
-        if known is None:
-            known = self._remembered[profile] = self.commands().not_offered(profile)
-        return known
+        # the engine's memory, read from the state file once per gateway
+        return self.commands().not_offered(profile)
 
-    def _forget(self) -> None:
+    def _after_request(self) -> None:
         """A request ended: what the gateways offer may be known better now."""
-        self._remembered.clear()
         self._app.refresh_bindings()
 
     # -- the actions -------------------------------------------------------------------
@@ -173,7 +168,7 @@ class ClipKeys:
             try:
                 return await commands.extend(options)
             finally:
-                self._forget()
+                self._after_request()
 
         def made(done: Done | None) -> None:
             if done is not None:
@@ -264,7 +259,7 @@ class ClipKeys:
             self._watching(done, "Asked for the full song")
         finally:
             self._concat_running = False
-            self._forget()
+            self._after_request()
 
     # -- helpers --------------------------------------------------------------------
 
